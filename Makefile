@@ -1,0 +1,53 @@
+# Customer Lookup: `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# The first Python >= 3.12 on PATH (with pyenv, .python-version makes python3 resolve to 3.12).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+# Tests need a secret key (DEBUG is off there); it is only ever used by the test run.
+TEST_ENV := SECRET_KEY=test-only-not-secret
+
+.PHONY: help install run serve test lint format check bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (none found on PATH)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,prod]"
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the project with its test extras
+
+run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.0.1:$PORT
+	export DEBUG=true; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py seed_sandbox && \
+	$(BIN)/python manage.py demo_users && \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install ## Run the whole test suite
+	$(TEST_ENV) $(BIN)/pytest
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: lint ## lint, Django's system checks, missing migrations, then the tests
+	$(TEST_ENV) $(BIN)/python manage.py check
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/pytest
+
+clean: ## Remove the virtualenv, collected static files and caches
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

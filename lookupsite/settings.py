@@ -1,0 +1,184 @@
+"""Settings for Customer Lookup.
+
+One settings module: environments differ by environment variables only (see .env.example and
+the README's configuration table). A `.env` file in the project root is read if present;
+variables already in the environment win.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+
+# Required with DEBUG off: a missing key fails loudly instead of defaulting to a guessable one.
+SECRET_KEY = env("SECRET_KEY", default=None if not DEBUG else "insecure-development-only-key")
+if not SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set the SECRET_KEY environment variable (DEBUG is off).")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "customers",
+    "customers.sandbox",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "lookupsite.urls"
+WSGI_APPLICATION = "lookupsite.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "customers.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# REDIS_URL is the short form for the scale-out path; CACHE_URL takes any django-environ cache.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "lookup",
+        }
+    }
+else:
+    CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "customers:search"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = env("LANGUAGE_CODE", default="en-gb")
+TIME_ZONE = env("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Security. Production values are in .env.example; the defaults keep plain-HTTP development and
+# the loopback test servers working.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
+)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+# Every request renews the session, so SESSION_COOKIE_AGE acts as an idle timeout: a store
+# terminal left alone logs itself out.
+SESSION_SAVE_EVERY_REQUEST = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+}
+
+# The lookup backend. Unset LOOKUP_API_BASE_URL means the embedded sandbox, reached in-process.
+LOOKUP_API_BASE_URL = env("LOOKUP_API_BASE_URL", default="")
+LOOKUP_API_USERNAME = env("LOOKUP_API_USERNAME", default="")
+LOOKUP_API_PASSWORD = env("LOOKUP_API_PASSWORD", default="")
+LOOKUP_API_OAUTH_KEY = env("LOOKUP_API_OAUTH_KEY", default="")
+LOOKUP_API_OAUTH_SECRET = env("LOOKUP_API_OAUTH_SECRET", default="")
+LOOKUP_API_TIMEOUT = env.float("LOOKUP_API_TIMEOUT", default=10.0)
+LOOKUP_CACHE_SECONDS = env.int("LOOKUP_CACHE_SECONDS", default=120)
+LOOKUP_RATE_LIMIT = env("LOOKUP_RATE_LIMIT", default="120/h")
+STORE_MANAGER_SOURCES = env.list("STORE_MANAGER_SOURCES", default=["INSTORE"])
+PII_UNMASKED_BY_DEFAULT = env.bool("PII_UNMASKED_BY_DEFAULT", default=False)
+SENSITIVE_FIELDS = env.list("SENSITIVE_FIELDS", default=["dob", "date_of_birth", "address"])
+AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default=SECRET_KEY)
+
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not LOOKUP_API_BASE_URL)
+SANDBOX_USERNAME = env("SANDBOX_USERNAME", default="sandbox.till")
+SANDBOX_PASSWORD = env("SANDBOX_PASSWORD", default="sandbox-password")
+SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
+
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "customers": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
