@@ -1,0 +1,325 @@
+"""The lookup query: every documented parameter, validated and normalised once.
+
+`LookupQuery.from_params` is the one way in from what a person typed or pasted; `to_params` is
+the wire form. Reference: Capillary API docs, "Get Customer Details" (lookup),
+GET /v2/customers/lookup/customerDetails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from customers.exceptions import InvalidQuery
+
+INSTORE = "INSTORE"
+SOURCES: tuple[str, ...] = (
+    INSTORE,
+    "MARTJACK",
+    "WECHAT",
+    "ALL",
+    "MAPP_SDK",
+    "FACEBOOK",
+    "LINE",
+    "WEB_ENGAGE",
+    "MOBILE_APP",
+    "WHATSAPP",
+)
+
+MOBILE = "mobile"
+EMAIL = "email"
+EXTERNAL_ID = "externalId"
+CARD_NUMBER = "cardnumber"
+WECHAT = "wechat"
+IDENTIFIER_NAMES: tuple[str, ...] = (MOBILE, EMAIL, EXTERNAL_ID, CARD_NUMBER, WECHAT)
+
+MLP = "mlp"
+EMBEDS: tuple[str, ...] = (
+    "points",
+    "subscriptions",
+    MLP,
+    "promotionalPoints",
+    "expirySchedules",
+    "expiredPoints",
+    "segments",
+    "userGroup",
+    "customerImage",
+    "cardLoyaltyDetails",
+    "fleetParentDetails",
+    "ignoreCardDetails",
+    "customerStatus",
+    "alternateCurrencies",
+)
+
+# People type names in any case ("Email", "cardNumber", "EXTERNALID"); the API wants one spelling.
+_IDENTIFIER_BY_FOLDED = {name.casefold(): name for name in IDENTIFIER_NAMES}
+_EMBED_BY_FOLDED = {name.casefold(): name for name in EMBEDS}
+_TRUE = {"true", "1", "on", "yes"}
+_FALSE = {"false", "0", "off", "no", ""}
+_MOBILE_PUNCTUATION = re.compile(r"[\s\-().\u00a0/]")
+
+
+@dataclass(frozen=True, repr=False)
+class LookupQuery:
+    source: str
+    account_id: str = ""
+    identifiers: tuple[tuple[str, str], ...] = ()
+    embed: tuple[str, ...] = ()
+    included_fraud_details: bool = False
+    included_user_group2_loyalty_details: bool = False
+    user_group2_id: int | None = None
+    included_all_user_group2: bool = False
+    gap_to_upgrade: int | None = None
+    gap_to_renew: int | None = None
+
+    def __repr__(self) -> str:
+        # Queries end up in tracebacks and debug output: never show identifier values there.
+        names = ",".join(name for name, _ in self.identifiers)
+        return (
+            f"LookupQuery(source={self.source!r}, account_id={self.account_id!r}, "
+            f"identifiers=[{names}], embed={self.embed!r})"
+        )
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, list[str]]) -> LookupQuery:
+        """Build a query from the API's own query string or from the search form.
+
+        Lists may come comma-joined (`identifierName=mobile,email`) or as repeated fields
+        (`identifierName=mobile&identifierName=email`); both give the same query.
+        """
+        errors: dict[str, list[str]] = {}
+
+        def error(name: str, message: str) -> None:
+            errors.setdefault(name, []).append(message)
+
+        source = _last(params, "source").strip().upper()
+        if not source:
+            error("source", "Choose a source, for example INSTORE.")
+        elif source not in SOURCES:
+            error("source", f"Unknown source. Use one of: {', '.join(SOURCES)}.")
+
+        account_id = _last(params, "accountId").strip()
+        # accountId does not apply to INSTORE: a pasted one is dropped rather than refused.
+        if source == INSTORE:
+            account_id = ""
+        elif source in SOURCES and not account_id:
+            error("accountId", f"Give the accountId: every source except {INSTORE} needs one.")
+        elif "," in account_id:
+            error("accountId", "The accountId cannot contain a comma.")
+
+        identifiers = _identifiers(params, error)
+        embed = _embed(params, error)
+        flags = {
+            param: _bool(params, param, error)
+            for param in (
+                "includedFraudDetails",
+                "includedUserGroup2LoyaltyDetails",
+                "includedAllUserGroup2",
+            )
+        }
+        user_group2_id = _int(params, "userGroup2Id", error, minimum=1)
+        gaps = {
+            param: _int(params, param, error, minimum=0)
+            for param in ("gapToUpgrade", "gapToRenew")
+        }
+        for param, value in gaps.items():
+            if value is not None and MLP not in embed:
+                error(param, f"{param} only works with embed={MLP}: tick the tiers (mlp) block.")
+
+        if errors:
+            raise InvalidQuery(errors)
+        return cls(
+            source=source,
+            account_id=account_id,
+            identifiers=identifiers,
+            embed=embed,
+            included_fraud_details=flags["includedFraudDetails"],
+            included_user_group2_loyalty_details=flags["includedUserGroup2LoyaltyDetails"],
+            user_group2_id=user_group2_id,
+            included_all_user_group2=flags["includedAllUserGroup2"],
+            gap_to_upgrade=gaps["gapToUpgrade"],
+            gap_to_renew=gaps["gapToRenew"],
+        )
+
+    def to_params(self) -> dict[str, str]:
+        """The query string the API expects: lists comma-joined, booleans as true/false."""
+        params = {"source": self.source}
+        if self.account_id:
+            params["accountId"] = self.account_id
+        if self.identifiers:
+            params["identifierName"] = ",".join(name for name, _ in self.identifiers)
+            params["identifierValue"] = ",".join(value for _, value in self.identifiers)
+        if self.embed:
+            params["embed"] = ",".join(self.embed)
+        for param, flag in (
+            ("includedFraudDetails", self.included_fraud_details),
+            ("includedUserGroup2LoyaltyDetails", self.included_user_group2_loyalty_details),
+            ("includedAllUserGroup2", self.included_all_user_group2),
+        ):
+            if flag:
+                params[param] = "true"
+        for param, number in (
+            ("userGroup2Id", self.user_group2_id),
+            ("gapToUpgrade", self.gap_to_upgrade),
+            ("gapToRenew", self.gap_to_renew),
+        ):
+            if number is not None:
+                params[param] = str(number)
+        return params
+
+    def cache_key(self) -> str:
+        """A stable key for this query that reveals no identifier (a keyed hash of the params)."""
+        canonical = json.dumps(sorted(self.to_params().items()), separators=(",", ":"))
+        digest = hmac.new(
+            settings.SECRET_KEY.encode(), canonical.encode(), hashlib.sha256
+        ).hexdigest()
+        return f"lookup:{digest}"
+
+
+def normalise_identifier(name: str, value: str) -> str:
+    """What a person typed, in the form the API matches on."""
+    value = value.strip()
+    if name == MOBILE:
+        digits = _MOBILE_PUNCTUATION.sub("", value)
+        if digits.startswith("+"):
+            digits = digits[1:]
+        elif digits.startswith("00"):
+            digits = digits[2:]
+        return digits
+    if name == EMAIL:
+        return value.lower()
+    return value
+
+
+def _identifier_problem(name: str, value: str) -> str:
+    """Why a normalised value cannot be a valid identifier of that type ("" if it can)."""
+    if name == MOBILE:
+        if not value.isdigit():
+            return "A mobile number can only contain digits, spaces, dashes and a leading +."
+        if value.startswith("0"):
+            return "Write the mobile number with its country code, e.g. 919999000001, not 0...."
+        if not 8 <= len(value) <= 15:
+            return "A mobile number with its country code has 8 to 15 digits."
+    if name == EMAIL and (value.count("@") != 1 or value.startswith("@") or value.endswith("@")):
+        return "An email address needs one @ with text on both sides."
+    if name == EMAIL and any(ch.isspace() for ch in value):
+        return "An email address cannot contain spaces."
+    return ""
+
+
+def _identifiers(params: Mapping[str, list[str]], error) -> tuple[tuple[str, str], ...]:
+    raw_names = list(params.get("identifierName", []))
+    raw_values = list(params.get("identifierValue", []))
+    if len(raw_names) == len(raw_values) > 1:
+        # The form's repeated rows: a row left entirely empty is not an identifier.
+        rows = [
+            (n, v) for n, v in zip(raw_names, raw_values, strict=True) if n.strip() or v.strip()
+        ]
+        raw_names = [name for name, _ in rows]
+        raw_values = [value for _, value in rows]
+    names = [part.strip() for entry in raw_names for part in entry.split(",")]
+    if not raw_values:
+        values = [""] * len(names)
+    elif len(raw_values) == len(names):
+        # One value per name already: a comma inside a value is part of it, and is refused.
+        values = raw_values
+    else:
+        values = [part for entry in raw_values for part in entry.split(",")]
+
+    if not any(names) and not any(v.strip() for v in values):
+        error("identifierName", "Give at least one identifier, for example a mobile number.")
+        return ()
+    if len(names) != len(values):
+        error(
+            "identifierValue",
+            f"Give one value per identifier: {len(names)} name(s) but {len(values)} value(s).",
+        )
+        return ()
+
+    identifiers: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for position, (typed_name, typed_value) in enumerate(zip(names, values, strict=True), 1):
+        name = _IDENTIFIER_BY_FOLDED.get(typed_name.casefold(), "")
+        if not typed_name:
+            error("identifierName", f"Identifier {position} has no type.")
+            continue
+        if not name:
+            error(
+                "identifierName",
+                f"Unknown identifier type {typed_name[:30]!r}. "
+                f"Use one of: {', '.join(IDENTIFIER_NAMES)}.",
+            )
+            continue
+        if name in seen:
+            error("identifierName", f"{name} is given twice: give each identifier type once.")
+            continue
+        seen.add(name)
+        if "," in typed_value:
+            error(
+                "identifierValue",
+                f"The {name} value contains a comma; the API separates values with commas, "
+                "so it cannot be sent.",
+            )
+            continue
+        value = normalise_identifier(name, typed_value)
+        if not value:
+            error("identifierValue", f"The {name} value is empty.")
+            continue
+        problem = _identifier_problem(name, value)
+        if problem:
+            error("identifierValue", problem)
+            continue
+        identifiers.append((name, value))
+    return tuple(identifiers)
+
+
+def _embed(params: Mapping[str, list[str]], error) -> tuple[str, ...]:
+    embed: list[str] = []
+    for part in _split(params.get("embed", [])):
+        name = _EMBED_BY_FOLDED.get(part.casefold())
+        if name is None:
+            hint = (
+                " gapDetails is deprecated: use mlp with gapToUpgrade / gapToRenew."
+                if part.casefold() == "gapdetails"
+                else f" Use any of: {', '.join(EMBEDS)}."
+            )
+            error("embed", f"Unknown embed {part[:30]!r}.{hint}")
+        elif name not in embed:
+            embed.append(name)
+    return tuple(embed)
+
+
+def _bool(params: Mapping[str, list[str]], param: str, error) -> bool:
+    value = _last(params, param).strip().lower()
+    if value in _TRUE:
+        return True
+    if value not in _FALSE:
+        error(param, f"{param} must be true or false.")
+    return False
+
+
+def _int(params: Mapping[str, list[str]], param: str, error, *, minimum: int) -> int | None:
+    value = _last(params, param).strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < minimum:
+        kind = "a whole number of 0 or more" if minimum == 0 else "a positive whole number"
+        error(param, f"{param} must be {kind}.")
+        return None
+    return int(value)
+
+
+def _last(params: Mapping[str, list[str]], param: str) -> str:
+    """A single-valued parameter: the last one given wins, as in Django's QueryDict."""
+    values = params.get(param) or [""]
+    return values[-1] or ""
+
+
+def _split(entries: Iterable[str]) -> list[str]:
+    return [part.strip() for entry in entries for part in entry.split(",") if part.strip()]
