@@ -98,6 +98,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's model backend with a throttle: LOGIN_FAILURE_LIMIT failed sign-ins per username and
+# client address, then refused until the window ends.
+AUTHENTICATION_BACKENDS = ["customers.backends.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", default="5/15m")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:search"
 LOGOUT_REDIRECT_URL = "login"

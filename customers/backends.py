@@ -1,0 +1,38 @@
+"""Django's model backend, with a throttle on failed sign-ins per username and address."""
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from .ratelimit import client_ip, login_retry_after, record_failed_login
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Refuses sign-in for a while after settings.LOGIN_FAILURE_LIMIT failures.
+
+    The refusal is a ValidationError rather than PermissionDenied: the login form turns it into
+    its error message, so the person sees why they cannot sign in instead of the usual "wrong
+    password", which would be untrue and invite more attempts.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: object,
+    ):
+        name = username if username is not None else kwargs.get("username", "")
+        ip = client_ip(request) if request is not None else None
+        wait = login_retry_after(str(name), ip)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            raise ValidationError(
+                "Too many failed sign-in attempts. Try again in %(minutes)d minute(s).",
+                code="throttled",
+                params={"minutes": minutes},
+            )
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None and password is not None:
+            record_failed_login(str(name), ip)
+        return user

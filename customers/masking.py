@@ -1,0 +1,169 @@
+"""Every masking rule of the app, in one place.
+
+Pages, the copy-summary text, the logs and the audit trail all mask through these functions, so
+a rule changes here and nowhere else. Every function takes whatever the backend sent (a string,
+a number, None), never raises, and returns a string. A value Capillary already masked (`*****`,
+when the org has PII masking on) comes back unchanged: it is not data, and showing it as
+Capillary sent it keeps "masked by Capillary" distinct from "masked by us".
+"""
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+from django.conf import settings
+
+STAR = "*"
+# A long value must not become a long mask: the length of the stars is capped so a mask never
+# grows with its input (and tells little about the length of the original).
+MAX_STARS = 12
+# Characters people type inside phone numbers that carry no information.
+PHONE_PUNCTUATION = re.compile(r"[\s+\-().]")
+WORD = re.compile(r"\w+")
+
+
+def _text(value: object) -> str:
+    """The value as NFC text without control characters; None is empty."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+
+
+def _stars(count: int) -> str:
+    return STAR * max(1, min(count, MAX_STARS))
+
+
+def is_masked_by_capillary(value: object) -> bool:
+    """True for values Capillary's own PII masking replaced (`*****`).
+
+    Only a value made of nothing but stars counts: a typed value that merely contains stars is
+    data and is masked like any other.
+    """
+    return isinstance(value, str) and bool(value.strip()) and not value.strip().strip(STAR)
+
+
+def _keep_last(text: str, keep: int) -> str:
+    """Stars, then the last `keep` characters, but never more than half of the value."""
+    kept = min(keep, len(text) // 2)
+    return _stars(len(text) - kept) + (text[-kept:] if kept else "")
+
+
+def _keep_first(text: str) -> str:
+    return text[0] + "***"
+
+
+def mask_email(value: object) -> str:
+    """`john@example.com` -> `j***@e***.com`: first letters and the top-level domain."""
+    if is_masked_by_capillary(value):
+        return str(value)
+    text = _text(value).strip()
+    if not text:
+        return ""
+    local, at, domain = text.rpartition("@")
+    if not at or not local:
+        return _keep_first(text)
+    host, dot, tld = domain.rpartition(".")
+    if not dot or not host:
+        return f"{local[0]}***@{domain[:1]}***"
+    return f"{local[0]}***@{host[0]}***.{tld}"
+
+
+def mask_mobile(value: object) -> str:
+    """`919999000001` -> `91******0001`: the country code (two digits) and the last four."""
+    if is_masked_by_capillary(value):
+        return str(value)
+    text = _text(value).strip()
+    digits = PHONE_PUNCTUATION.sub("", text)
+    if not digits:
+        return ""
+    if not digits.isdigit():
+        return _keep_last(text, 4)
+    if len(digits) < 10:
+        return _keep_last(digits, 4)
+    return digits[:2] + _stars(len(digits) - 6) + digits[-4:]
+
+
+def mask_name(value: object) -> str:
+    """`John Smith` -> `J*** S****`: initials kept, every other letter a star."""
+    if is_masked_by_capillary(value):
+        return str(value)
+    text = _text(value).strip()
+    return WORD.sub(lambda word: word[0][0] + STAR * min(len(word[0]) - 1, MAX_STARS), text)
+
+
+def mask_identifier(name: object, value: object) -> str:
+    """Masks a lookup identifier by its type (`mobile`, `email`, `externalId`, ...).
+
+    Identifiers that are not contact details (external ids, card numbers, WeChat ids) keep their
+    last four characters, which is what staff read back to a member to confirm a card.
+    """
+    kind = _text(name).strip().lower()
+    if kind == "mobile":
+        return mask_mobile(value)
+    if kind == "email":
+        return mask_email(value)
+    if is_masked_by_capillary(value):
+        return str(value)
+    return _keep_last(_text(value).strip(), 4)
+
+
+IDENTIFIER_NAMES = frozenset(
+    {"mobile", "email", "externalid", "cardnumber", "cardexternalid", "wechat"}
+)
+
+
+def mask_value(field_name: object, value: object) -> str:
+    """Masks a custom or extended field: fully if settings.SENSITIVE_FIELDS names it.
+
+    A field named like an identifier (`mobile`, `email`, ...) is masked by that identifier's
+    rule; any other field is shown as it is.
+    """
+    name = _text(field_name).strip().lower()
+    if name in IDENTIFIER_NAMES:
+        return mask_identifier(name, value)
+    sensitive = {str(field).strip().lower() for field in settings.SENSITIVE_FIELDS}
+    if name in sensitive:
+        if is_masked_by_capillary(value):
+            return str(value)
+        return STAR * 8 if _text(value).strip() else ""
+    return _text(value) if value is not None else ""
+
+
+def normalise_identifier(value: object) -> str:
+    """The form of an identifier that is hashed: the same mobile or email typed differently
+    (spaces, `+`, capitals) gives the same hash."""
+    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    digits = PHONE_PUNCTUATION.sub("", text)
+    if digits.isdigit():
+        return digits
+    return text.casefold()
+
+
+def identifier_hash(value: object) -> str:
+    """HMAC-SHA256 of the normalised identifier, keyed with settings.AUDIT_HASH_KEY.
+
+    The audit trail stores this instead of the value, so an auditor can find every lookup of a
+    full mobile or email without the table becoming a second copy of the PII. The key keeps the
+    hashes from being reversed by hashing every possible phone number.
+    """
+    key = str(settings.AUDIT_HASH_KEY).encode()
+    return hmac.new(key, normalise_identifier(value).encode(), hashlib.sha256).hexdigest()
+
+
+EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"']+@[^\s@,;:<>()\[\]\"']+")
+# Nine or more digits, optionally with spaces or dashes between them: a phone number or a card.
+DIGITS_IN_TEXT = re.compile(r"\+?\d(?:[\s-]?\d){8,}")
+
+
+def redact_text(value: object) -> str:
+    """Free text (a reason, a log message) with any email address or long number masked.
+
+    Staff type reasons like "member called about 919999000001"; the audit trail and the logs
+    must not keep the number.
+    """
+    text = _text(value)
+    text = EMAIL_IN_TEXT.sub(lambda match: mask_email(match[0]), text)
+    return DIGITS_IN_TEXT.sub(lambda match: mask_mobile(match[0]), text)

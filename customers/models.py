@@ -1,0 +1,290 @@
+"""The audit trail: one append-only row per lookup, section view, reveal, raw view and export.
+
+Like Django's admin `LogEntry`, rows are written through one manager method,
+`AuditEntry.objects.log_action(...)` (or `log_request(request, ...)`), and never changed.
+Identifier values are stored masked, with a keyed hash per value for search, so the table never
+becomes a second copy of the members' PII. The custom permissions that define the roles live
+here too, on the model they mostly concern.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from . import masking
+from .ratelimit import client_ip as request_client_ip
+from .roles import VIEW_ALL_AUDIT, role_of
+
+# How many entries prune_audit deletes per statement, to keep transactions and memory small.
+PRUNE_BATCH = 5000
+
+
+class AuditEntryImmutableError(Exception):
+    """Raised on any attempt to change or delete an audit entry outside prune_audit."""
+
+
+class Action(models.TextChoices):
+    LOOKUP = "lookup", "lookup"
+    VIEW_SECTION = "view_section", "view section"
+    REVEAL = "reveal", "reveal"
+    RAW_VIEW = "raw_view", "raw view"
+    EXPORT = "export", "export"
+    REFUSED = "refused", "refused"
+
+
+class Outcome(models.TextChoices):
+    FOUND = "found", "found"
+    NOT_FOUND = "not_found", "not found"
+    INVALID = "invalid", "invalid input"
+    ERROR = "error", "error"
+    RATE_LIMITED = "rate_limited", "rate limited"
+    FORBIDDEN = "forbidden", "forbidden"
+    OK = "ok", "ok"
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """Who accessed one member's data recently: the entries and how many staff they were."""
+
+    entries: "models.QuerySet[AuditEntry]"
+    staff_count: int
+    days: int
+
+
+def _clip(value: object, field: str, model: type[models.Model] | None = None) -> str:
+    """The value as text that fits the column: an audit write never fails on a long value."""
+    text = "" if value is None else str(value)
+    return text[: (model or AuditEntry)._meta.get_field(field).max_length]
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AuditEntryQuerySet":
+        """Every entry for auditors and superusers; only their own for everyone else."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_perm(VIEW_ALL_AUDIT):
+            return self
+        return self.filter(user=user)
+
+    def customer_history(self, customer_id: str, days: int = 30) -> CustomerHistory:
+        """The entries about one member in the last `days` days, newest first, and the number
+        of distinct staff behind them ("viewed by 3 staff in the last 30 days")."""
+        since = timezone.now() - timedelta(days=days)
+        entries = self.filter(customer_id=str(customer_id), created_at__gte=since)
+        staff = entries.exclude(username="").values("username").distinct().count()
+        return CustomerHistory(entries=entries, staff_count=staff, days=days)
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditEntryImmutableError("Audit entries are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditEntryImmutableError(
+            "Audit entries are append-only; `manage.py prune_audit` removes old ones."
+        )
+
+    def prune(self, before: datetime) -> int:
+        """Deletes the entries created before `before`, in batches; returns how many.
+
+        Only the prune_audit command calls this: it is the retention policy, and the one way an
+        audit entry leaves the table.
+        """
+        deleted = 0
+        old = self.filter(created_at__lt=before).order_by("pk")
+        while batch := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
+            with transaction.atomic():
+                models.QuerySet.delete(AuditEntry.objects.filter(pk__in=batch))
+            deleted += len(batch)
+        return deleted
+
+
+class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
+    def log_action(
+        self,
+        *,
+        user,
+        action: str,
+        outcome: str,
+        role: str | None = None,
+        client_ip: str | None = None,
+        source: str = "",
+        account_id: str = "",
+        identifiers: Iterable[tuple[str, object]] = (),
+        embeds: Sequence[str] | str = (),
+        customer_id: str = "",
+        backend_code: str | int = "",
+        request_id: str = "",
+        app_request_id: str = "",
+        latency_ms: int | float | None = None,
+        reason: str = "",
+        detail: str = "",
+    ) -> "AuditEntry":
+        """Records one audited action; the only way an audit entry is written.
+
+        `identifiers` are (name, value) pairs as the user gave them: each is stored as its type,
+        its masked value and its keyed hash, never in plain text. `reason` and `detail` are
+        free text and are stored with any email address or long number masked.
+        """
+        if action not in Action.values:
+            raise ValueError(f"Unknown audit action {action!r}.")
+        if outcome not in Outcome.values:
+            raise ValueError(f"Unknown audit outcome {outcome!r}.")
+        if user is not None and not user.is_authenticated:
+            user = None
+        pairs = [
+            (str(name).strip(), value)
+            for name, value in identifiers
+            if value is not None and str(value).strip()
+        ]
+        if isinstance(embeds, str):
+            embeds = embeds.split(",")
+        entry = self.model(
+            user=user,
+            username=_clip(user.get_username() if user is not None else "", "username"),
+            role=_clip(role if role is not None else role_of(user), "role"),
+            client_ip=client_ip or None,
+            action=action,
+            outcome=outcome,
+            source=_clip(source, "source"),
+            account_id=_clip(account_id, "account_id"),
+            identifiers=[
+                {"name": name[:32], "value": masking.mask_identifier(name, value)[:100]}
+                for name, value in pairs
+            ],
+            embeds=_clip(",".join(e.strip() for e in embeds if e and e.strip()), "embeds"),
+            customer_id=_clip(customer_id, "customer_id"),
+            backend_code=_clip(backend_code, "backend_code"),
+            request_id=_clip(request_id, "request_id"),
+            app_request_id=_clip(app_request_id, "app_request_id"),
+            latency_ms=max(0, round(latency_ms)) if latency_ms is not None else None,
+            reason=_clip(masking.redact_text(reason), "reason"),
+            detail=_clip(masking.redact_text(detail), "detail"),
+        )
+        with transaction.atomic():
+            entry.save()
+            AuditIdentifier.objects.bulk_create(
+                AuditIdentifier(
+                    entry=entry,
+                    name=_clip(name, "name", AuditIdentifier),
+                    value_hash=masking.identifier_hash(value),
+                )
+                for name, value in pairs
+            )
+        return entry
+
+    def log_request(self, request: HttpRequest, **kwargs: object) -> "AuditEntry":
+        """log_action with the user, their role, the client IP and the app's request id taken
+        from the request (any of them can still be passed explicitly)."""
+        user = getattr(request, "user", None)
+        kwargs.setdefault("user", user)
+        kwargs.setdefault("client_ip", request_client_ip(request))
+        kwargs.setdefault("app_request_id", getattr(request, "request_id", ""))
+        return self.log_action(**kwargs)
+
+
+class AuditEntry(models.Model):
+    created_at = models.DateTimeField("when", default=timezone.now, editable=False)
+    # SET_NULL keeps the trail when an account is deleted; `username` keeps who it was.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+    )
+    username = models.CharField("who", max_length=150, blank=True)
+    role = models.CharField(max_length=20, blank=True)
+    client_ip = models.GenericIPAddressField("client IP", null=True, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    source = models.CharField(max_length=32, blank=True)
+    account_id = models.CharField("account id", max_length=64, blank=True)
+    # [{"name": "mobile", "value": "91******0001"}, ...]: types and masked values, in order.
+    identifiers = models.JSONField(default=list, blank=True)
+    embeds = models.CharField(max_length=500, blank=True)
+    customer_id = models.CharField("customer id", max_length=64, blank=True)
+    backend_code = models.CharField("backend code", max_length=16, blank=True)
+    request_id = models.CharField("backend request id", max_length=100, blank=True)
+    app_request_id = models.CharField("app request id", max_length=100, blank=True)
+    latency_ms = models.PositiveIntegerField("backend latency (ms)", null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    # What was viewed, revealed or exported: a section or field name, an export's row count.
+    detail = models.CharField(max_length=500, blank=True)
+
+    objects = AuditEntryManager()
+
+    class Meta:
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit entries"
+        ordering = ["-created_at", "-id"]
+        # No add, change or delete permission exists to be granted: the trail is append-only.
+        default_permissions = ()
+        permissions = [
+            ("lookup_customer", "Can look up customers"),
+            ("view_unmasked_pii", "Can see unmasked names, mobiles and emails"),
+            ("view_raw_response", "Can see the raw API response"),
+            ("view_all_audit", "Can view every audit entry"),
+            ("export_audit", "Can export audit entries"),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at"], name="audit_created_idx"),
+            models.Index(fields=["user", "-created_at"], name="audit_user_created_idx"),
+            models.Index(fields=["username", "-created_at"], name="audit_username_created_idx"),
+            models.Index(fields=["customer_id", "-created_at"], name="audit_customer_created_idx"),
+            models.Index(fields=["action", "outcome"], name="audit_action_outcome_idx"),
+            models.Index(fields=["request_id"], name="audit_request_idx"),
+            models.Index(fields=["app_request_id"], name="audit_app_request_idx"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.username or "-"
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {who} {self.action} {self.outcome}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditEntryImmutableError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditEntryImmutableError(
+            "Audit entries are append-only; `manage.py prune_audit` removes old ones."
+        )
+
+    @property
+    def identifier_types(self) -> str:
+        return ", ".join(str(item.get("name", "")) for item in self._identifier_items())
+
+    @property
+    def identifiers_display(self) -> str:
+        """`mobile 91******0001, email j***@e***.com`: masked, safe to show anywhere."""
+        return ", ".join(
+            f"{item.get('name', '')} {item.get('value', '')}".strip()
+            for item in self._identifier_items()
+        )
+
+    def _identifier_items(self) -> list[dict[str, object]]:
+        items = self.identifiers if isinstance(self.identifiers, list) else []
+        return [item for item in items if isinstance(item, dict)]
+
+
+class AuditIdentifier(models.Model):
+    """The keyed hash of one identifier value of an entry, indexed for the auditor's search."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="hashes")
+    name = models.CharField(max_length=32)
+    value_hash = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value_hash[:12]}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditEntryImmutableError("Audit entries are append-only.")
+        super().save(*args, **kwargs)

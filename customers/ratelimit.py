@@ -1,0 +1,127 @@
+"""Per-user lookup rate limit and failed-login throttle, counted in Django's cache.
+
+Both are fixed-window counters: `cache.add` starts a window's counter and `cache.incr` bumps it,
+which are atomic in Redis (and in the local-memory cache within one process), so with
+REDIS_URL set every server process counts against the same number.
+"""
+
+import ipaddress
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+
+from .masking import identifier_hash
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])[a-z]*\s*$", re.IGNORECASE)
+DISABLED = {"", "0", "off", "none"}
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    retry_after: int
+    limit: int
+    used: int
+
+
+def parse_rate(text: str) -> Rate | None:
+    """`120/h`, `10/m`, `1000/d`, `5/15m` -> Rate; empty, `0` or `off` -> None (no limit)."""
+    if str(text).strip().lower() in DISABLED:
+        return None
+    match = RATE.match(str(text))
+    if not match:
+        raise ImproperlyConfigured(
+            f"Rate {text!r} is not like '120/h' (a count, '/', an optional number and s, m, h "
+            "or d)."
+        )
+    count, multiple, unit = match.groups()
+    return Rate(limit=int(count), seconds=int(multiple or 1) * UNITS[unit.lower()])
+
+
+def _hit(key: str, rate: Rate, now: float) -> RateDecision:
+    """Counts one event in the current window of `rate` and says whether it is within it."""
+    window = int(now // rate.seconds)
+    cache_key = f"{key}:{rate.seconds}:{window}"
+    # A little longer than the window, so the key outlives it even with clock skew.
+    timeout = rate.seconds + 60
+    cache.add(cache_key, 0, timeout)
+    try:
+        used = cache.incr(cache_key)
+    except ValueError:
+        # The key expired between add and incr: this event starts a new count.
+        cache.add(cache_key, 1, timeout)
+        used = 1
+    retry_after = math.ceil((window + 1) * rate.seconds - now)
+    allowed = used <= rate.limit
+    return RateDecision(
+        allowed=allowed, retry_after=0 if allowed else retry_after, limit=rate.limit, used=used
+    )
+
+
+def check_lookup_rate(user: object) -> RateDecision:
+    """Counts one lookup for `user` against settings.LOOKUP_RATE_LIMIT.
+
+    Call it once per lookup the user asks for; when `allowed` is False, refuse the lookup and
+    tell the user to try again in `retry_after` seconds.
+    """
+    rate = parse_rate(settings.LOOKUP_RATE_LIMIT)
+    if rate is None:
+        return RateDecision(allowed=True, retry_after=0, limit=0, used=0)
+    user_key = getattr(user, "pk", None) or "anonymous"
+    return _hit(f"lookup-rate:{user_key}", rate, time.time())
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind our HTTPS proxy the address it saw.
+
+    BEHIND_HTTPS_PROXY (which sets SECURE_PROXY_SSL_HEADER) says a proxy we trust sits in front;
+    it appends the peer it saw to X-Forwarded-For, so the last entry is the one to believe
+    (earlier entries come from the client and can be forged).
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            address = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _login_key(username: str, ip: str | None) -> str:
+    # The username is hashed so the cache holds no usernames and any text makes a valid key.
+    return f"login-failures:{identifier_hash(username)}:{ip or 'unknown'}"
+
+
+def login_retry_after(username: str, ip: str | None) -> int:
+    """Seconds until this username may try again from this address; 0 when it may now."""
+    rate = parse_rate(settings.LOGIN_FAILURE_LIMIT)
+    if rate is None:
+        return 0
+    now = time.time()
+    window = int(now // rate.seconds)
+    used = cache.get(f"{_login_key(username, ip)}:{rate.seconds}:{window}", 0)
+    if used < rate.limit:
+        return 0
+    return math.ceil((window + 1) * rate.seconds - now)
+
+
+def record_failed_login(username: str, ip: str | None) -> None:
+    """Counts one failed sign-in for this username from this address."""
+    rate = parse_rate(settings.LOGIN_FAILURE_LIMIT)
+    if rate is not None:
+        _hit(_login_key(username, ip), rate, time.time())

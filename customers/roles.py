@@ -1,0 +1,56 @@
+"""Who may do what: the role names and the checks built on the custom permissions.
+
+The permissions live on `AuditEntry` (see models.py) and the groups that hold them are created
+by the migration `0002_roles`. Checks go through permissions, never group names, so an org may
+compose its own groups.
+"""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+LOOKUP = "customers.lookup_customer"
+VIEW_UNMASKED_PII = "customers.view_unmasked_pii"
+VIEW_RAW_RESPONSE = "customers.view_raw_response"
+VIEW_ALL_AUDIT = "customers.view_all_audit"
+EXPORT_AUDIT = "customers.export_audit"
+
+# Group name -> permission codenames; the migration creates exactly these.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "Support agents": ("lookup_customer", "view_unmasked_pii", "view_raw_response"),
+    "Store managers": ("lookup_customer",),
+    "Auditors": ("view_all_audit", "export_audit"),
+}
+
+
+def role_of(user: "User | None") -> str:
+    """ "superuser", "auditor", "agent", "store manager" or "none", from the permissions held."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return "none"
+    if user.is_superuser:
+        return "superuser"
+    if user.has_perm(VIEW_ALL_AUDIT):
+        return "auditor"
+    if user.has_perm(LOOKUP) and user.has_perm(VIEW_UNMASKED_PII):
+        return "agent"
+    if user.has_perm(LOOKUP):
+        return "store manager"
+    return "none"
+
+
+def allowed_sources(user: "User | None") -> list[str] | None:
+    """The sources this user may look up in: None means any, an empty list means none.
+
+    Store managers are limited to settings.STORE_MANAGER_SOURCES (INSTORE by default).
+    """
+    role = role_of(user)
+    if role == "store manager":
+        return [str(source).upper() for source in settings.STORE_MANAGER_SOURCES]
+    if user is not None and user.has_perm(LOOKUP):
+        return None
+    return []
