@@ -105,26 +105,25 @@ def never_expires(moment: Moment | None) -> bool:
     return moment is not None and moment.year >= NO_EXPIRY_YEAR
 
 
-# Tolerant converters: every value passes through exactly one of these.
+# Tolerant converters: every value passes through exactly one of these. The input is decoded
+# JSON, so exact type checks suffice (and keep True from passing as 1).
 
 
 def _str(value: object) -> str:
-    if isinstance(value, str):
+    if type(value) is str:
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if type(value) is int or type(value) is float:
         return str(value)
     return ""
 
 
 def _decimal(value: object) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+    if type(value) is float:
         # repr() is the shortest exact round-trip, so 420.0 stays Decimal("420.0").
         return Decimal(repr(value)) if math.isfinite(value) else None
-    if isinstance(value, str):
+    if type(value) is int:
+        return Decimal(value)
+    if type(value) is str:
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
@@ -134,25 +133,29 @@ def _decimal(value: object) -> Decimal | None:
 
 
 def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if type(value) is int:
         return value
-    if isinstance(value, float):
+    if type(value) is float:
         return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        number = _decimal(value)
-        if number is not None and number == number.to_integral_value():
+    if type(value) is str:
+        text = value.strip()
+        # Short strings only: "1e999999" must not become a million-digit int.
+        if len(text) > 30:
+            return None
+        if text.lstrip("+-").isdigit():
+            return int(text)
+        number = _decimal(text)
+        if number is not None and number == number.to_integral_value() and number.adjusted() < 30:
             return int(number)
     return None
 
 
 def _bool(value: object) -> bool | None:
-    if isinstance(value, bool):
+    if type(value) is bool:
         return value
-    if isinstance(value, str):
+    if type(value) is str:
         return {"true": True, "false": False}.get(value.strip().lower())
-    if isinstance(value, int):
+    if type(value) is int:
         return {1: True, 0: False}.get(value)
     return None
 
@@ -1090,7 +1093,7 @@ class Customer:
             user_groups=tuple(
                 group
                 for key, value in data.items()
-                if key.startswith("userGroup")
+                if isinstance(key, str) and key.startswith("userGroup")
                 for group in UserGroup.list_from_json(key, value)
             ),
             raw=MappingProxyType(data),
