@@ -1,0 +1,307 @@
+"""The admin: branding, and the audit trail as a read-only list for auditors.
+
+Nobody, superusers included, can add, change or delete an audit entry here; the only deleter is
+`manage.py prune_audit`. The list is built to stay fast on a table of millions of rows: no full
+count, a capped count for pagination, exact-match search that uses indexes.
+"""
+
+import csv
+from collections.abc import Iterator
+from datetime import timedelta
+from functools import cached_property
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import PAGE_VAR
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from .masking import identifier_hash
+from .models import Action, AuditEntry, AuditIdentifier, Outcome
+from .query import SOURCES
+from .roles import EXPORT_AUDIT, VIEW_ALL_AUDIT
+
+admin.site.site_header = "Customer Lookup"
+admin.site.site_title = "Customer Lookup"
+admin.site.index_title = "Administration"
+admin.site.site_url = "/"
+
+ROLES = ("superuser", "auditor", "agent", "store manager", "none")
+# Lookups per user in the last 24 hours above which the "lookup volume" filter flags them.
+HEAVY_USER_THRESHOLDS = (50, 200, 1000)
+# Characters that make a spreadsheet treat a cell as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most `cap` rows, so a page of a huge table never waits for COUNT(*).
+
+    Beyond the cap the list shows "more than N" and older entries are reached through the
+    filters and the date drill-down.
+    """
+
+    cap = 10_000
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+class ChoicesFilter(admin.SimpleListFilter):
+    """A filter over fixed values: unlike Django's default for a plain text column, it does not
+    scan the whole table for the distinct values it offers."""
+
+    values: tuple[str, ...] = ()
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(value, value) for value in self.values]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        if self.value():
+            return queryset.filter(**{self.parameter_name: self.value()})
+        return None
+
+
+class RoleFilter(ChoicesFilter):
+    title = "role"
+    parameter_name = "role"
+    values = ROLES
+
+
+class SourceFilter(ChoicesFilter):
+    title = "source"
+    parameter_name = "source"
+    values = SOURCES
+
+
+class HeavyUserFilter(admin.SimpleListFilter):
+    """Entries of users whose lookups in the last 24 hours exceed a threshold: the misuse
+    signal an auditor checks first."""
+
+    title = "lookup volume (last 24 hours)"
+    parameter_name = "heavy"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(str(n), f"users with more than {n} lookups") for n in HEAVY_USER_THRESHOLDS]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        if not self.value():
+            return None
+        try:
+            threshold = int(self.value())
+        except ValueError:
+            return queryset.none()
+        heavy = (
+            AuditEntry.objects.filter(
+                action=Action.LOOKUP, created_at__gte=timezone.now() - timedelta(hours=24)
+            )
+            .exclude(user=None)
+            .values("user")
+            .annotate(lookups=Count("id"))
+            .filter(lookups__gt=threshold)
+            .values("user")
+        )
+        return queryset.filter(user__in=heavy)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "username",
+        "role",
+        "action",
+        "outcome",
+        "source",
+        "identifiers_display",
+        "customer_id",
+        "backend_code",
+        "latency_ms",
+        "request_id",
+    ]
+    list_filter = [
+        "action",
+        "outcome",
+        "user",
+        RoleFilter,
+        SourceFilter,
+        HeavyUserFilter,
+        "created_at",
+    ]
+    date_hierarchy = "created_at"
+    # Only shows the search box: get_search_results does the searching.
+    search_fields = ["username"]
+    search_help_text = (
+        "Exact username, customer id, backend or app request id, or a full identifier value "
+        "(mobile with country code, email, card number, external id)."
+    )
+    fields = [
+        "created_at",
+        "username",
+        "role",
+        "client_ip",
+        "action",
+        "outcome",
+        "detail",
+        "reason",
+        "source",
+        "account_id",
+        "identifiers_display",
+        "embeds",
+        "customer_id",
+        "backend_code",
+        "latency_ms",
+        "request_id",
+        "app_request_id",
+    ]
+    readonly_fields = fields
+    actions = None
+    list_per_page = 100
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    @admin.display(description="identifiers")
+    def identifiers_display(self, entry: AuditEntry) -> str:
+        return entry.identifiers_display
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(VIEW_ALL_AUDIT)
+
+    def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return request.user.has_perm(VIEW_ALL_AUDIT)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """Exact matches only, each served by an index; an identifier is found through its
+        keyed hash, so the auditor types the full mobile or email and the table holds neither."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        by_hash = AuditIdentifier.objects.filter(value_hash=identifier_hash(term))
+        return queryset.filter(
+            Q(username=term)
+            | Q(customer_id=term)
+            | Q(request_id=term)
+            | Q(app_request_id=term)
+            | Q(pk__in=by_hash.values("entry_id"))
+        ), False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": request.user.has_perm(EXPORT_AUDIT),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self) -> list:
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="customers_auditentry_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The entries of the changelist with the same filters and search, all pages, as CSV.
+
+        The export is itself audited. The search term is recorded as an identifier (masked and
+        hashed) because an auditor's search may be a member's mobile or email.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_AUDIT)):
+            raise PermissionDenied
+        # The page number does not narrow an export: every page of the filtered list is in it.
+        request.GET = request.GET.copy()
+        request.GET.pop(PAGE_VAR, None)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("These filters are not valid for the audit list.")
+        entries = changelist.queryset
+        count = entries.count()
+        search = request.GET.get("q", "").strip()
+        filters = {key: value for key, value in request.GET.items() if key not in {"q", "o"}}
+        export_entry = AuditEntry.objects.log_request(
+            request,
+            action=Action.EXPORT,
+            outcome=Outcome.OK,
+            identifiers=[("search", search)] if search else (),
+            detail=f"{count} entries; filters: {urlencode(filters) or 'none'}",
+        )
+        rows = entries.exclude(pk=export_entry.pk).iterator(chunk_size=2000)
+        filename = f"audit-{timezone.now():%Y%m%d-%H%M%S}.csv"
+        return StreamingHttpResponse(
+            _csv_lines(rows),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+
+CSV_COLUMNS = [
+    ("id", lambda e: e.pk),
+    ("when", lambda e: e.created_at.isoformat()),
+    ("who", lambda e: e.username),
+    ("role", lambda e: e.role),
+    ("client ip", lambda e: e.client_ip or ""),
+    ("action", lambda e: e.action),
+    ("outcome", lambda e: e.outcome),
+    ("source", lambda e: e.source),
+    ("account id", lambda e: e.account_id),
+    ("identifier types", lambda e: e.identifier_types),
+    ("identifiers (masked)", lambda e: e.identifiers_display),
+    ("embeds", lambda e: e.embeds),
+    ("customer id", lambda e: e.customer_id),
+    ("backend code", lambda e: e.backend_code),
+    ("backend request id", lambda e: e.request_id),
+    ("app request id", lambda e: e.app_request_id),
+    ("backend latency ms", lambda e: "" if e.latency_ms is None else e.latency_ms),
+    ("reason", lambda e: e.reason),
+    ("detail", lambda e: e.detail),
+]
+
+
+class _Line:
+    """A file-like object whose write returns the line, for csv.writer in a streaming body."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv_lines(entries: Iterator[AuditEntry]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield writer.writerow([name for name, _ in CSV_COLUMNS])
+    for entry in entries:
+        yield writer.writerow([_cell(value(entry)) for _, value in CSV_COLUMNS])

@@ -1,0 +1,42 @@
+"""Retention: deletes audit entries older than a number of days. The trail's only deleter."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from customers.models import AuditEntry
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete audit entries older than --older-than DAYS (the retention policy). This is the "
+        "only way an audit entry is ever deleted; run it from cron, e.g. daily."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            required=True,
+            metavar="DAYS",
+            help="Delete entries created more than DAYS days ago (at least 1).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Only report how many entries would be deleted.",
+        )
+
+    def handle(self, *args: object, older_than: int, dry_run: bool, **options: object) -> None:
+        if older_than < 1:
+            raise CommandError("--older-than must be at least 1 day.")
+        before = timezone.now() - timedelta(days=older_than)
+        if dry_run:
+            count = AuditEntry.objects.filter(created_at__lt=before).count()
+            self.stdout.write(f"{count} audit entries are older than {older_than} days.")
+            return
+        deleted = AuditEntry.objects.prune(before)
+        self.stdout.write(
+            self.style.SUCCESS(f"Deleted {deleted} audit entries older than {older_than} days.")
+        )
