@@ -1,0 +1,648 @@
+"""The one place the app talks HTTP to the lookup backend (Capillary's customer API).
+
+`get_client()` returns the process's `LookupClient`: one `requests.Session` with pooled keep-alive
+connections, auth from settings, a timeout on every call, bounded retries for GETs, errors mapped
+onto `customers.exceptions`, and one structured log line per call with identifiers masked.
+
+Reference: Capillary API docs, "Get Customer Details" (lookup and v2 by id), "Basic
+Authentication", "OAuth", "Errors and Warnings".
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from requests.adapters import HTTPAdapter
+
+from customers.exceptions import (
+    BackendError,
+    BackendUnavailable,
+    BadResponse,
+    ConfigurationError,
+    CustomerMerged,
+    CustomerNotFound,
+    InvalidQuery,
+    InvalidRequest,
+    NotAllowed,
+    RateLimited,
+)
+from customers.query import LookupQuery
+
+if TYPE_CHECKING:
+    from customers.records import Customer
+
+logger = logging.getLogger("customers.client")
+
+LOOKUP_PATH = "/v2/customers/lookup/customerDetails"
+CUSTOMER_PATH = "/v2/customers/{customer_id}"
+OAUTH_PATH = "/v3/oauth/token/generate"
+
+# A customer document is tens of kilobytes; anything far bigger is not one, and is not read.
+MAX_BODY_BYTES = 5 * 1024 * 1024
+MAX_ATTEMPTS = 3
+BACKOFF_BASE_SECONDS = 0.25
+BACKOFF_CAP_SECONDS = 2.0
+# A Retry-After longer than this is not waited for: the agent gets "rate limited" at once.
+MAX_RETRY_AFTER_SECONDS = 5.0
+# A 3-second connect timeout outlasts one lost SYN (TCP retransmits after 3 s).
+MAX_CONNECT_TIMEOUT_SECONDS = 3.05
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+REQUEST_ID_HEADERS = ("X-Cap-Requestid", "X-Cap-Request-Id")
+
+NOT_FOUND_CODES = frozenset({8015, 8065, 816})
+MERGED_CODES = frozenset({8069})
+INVALID_CODES = frozenset({8013, 8011, 8012, 8003, 11013, 8045})
+NOT_ALLOWED_CODES = frozenset({618, 1044, 4000})
+UNAVAILABLE_CODES = frozenset({4001})
+UNAVAILABLE_STATUSES = frozenset({461, 521})
+DELETED_MESSAGE = "deleted after pii delete request"
+
+Parse = Callable[[dict[str, Any]], "Customer"]
+
+
+@dataclass(frozen=True)
+class LookupResponse:
+    customer: Customer
+    request_id: str
+    latency_ms: float
+    status: int
+    attempts: int
+
+
+@dataclass
+class _Call:
+    """What one call did, for its log line and its exception."""
+
+    method: str
+    path: str
+    params: Mapping[str, str]
+    started: float
+    attempts: int = 0
+    status: int | None = None
+    request_id: str = ""
+
+    @property
+    def latency_ms(self) -> float:
+        return round((time.monotonic() - self.started) * 1000, 1)
+
+
+def basic_authorization(username: str, password: str) -> str:
+    """Capillary's Basic scheme: the password is sent as its MD5 hex digest.
+
+    Reference: Capillary API docs, "Basic Authentication".
+    """
+    digest = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
+    return "Basic " + base64.b64encode(f"{username}:{digest}".encode()).decode()
+
+
+def mask(value: str) -> str:
+    """Keep the last four characters (fewer for short values) so logs can be correlated."""
+    keep = min(4, len(value) // 2)
+    return "*" * (len(value) - keep) + value[len(value) - keep :]
+
+
+def masked_params(params: Mapping[str, str]) -> dict[str, str]:
+    shown = dict(params)
+    if "identifierValue" in shown:
+        shown["identifierValue"] = ",".join(mask(v) for v in shown["identifierValue"].split(","))
+    return shown
+
+
+class _OAuthToken:
+    """One OAuth token per (base URL, client key), shared by threads through a lock and by
+    processes and client instances through Django's cache.
+
+    Reference: Capillary API docs, "OAuth" (POST /v3/oauth/token/generate, ttlSeconds).
+    """
+
+    def __init__(self, base_url: str, key: str, secret: str) -> None:
+        self._key = key
+        self._secret = secret
+        self._lock = threading.Lock()
+        self._token = ""
+        self._expires_at = 0.0  # wall-clock seconds, comparable across processes
+        # The cache key names the backend and client id, never the secret.
+        self.cache_key = (
+            "customers:oauth:" + hashlib.sha256(f"{base_url}\n{key}".encode()).hexdigest()
+        )
+
+    def get(self, fetch: Callable[[str, str], tuple[str, float]]) -> str:
+        with self._lock:
+            if self._fresh():
+                return self._token
+            cached = cache.get(self.cache_key)
+            if cached and cached.get("expires_at", 0) > time.time():
+                self._token, self._expires_at = cached["token"], cached["expires_at"]
+                if self._fresh():
+                    return self._token
+            token, ttl = fetch(self._key, self._secret)
+            # Renew early, so a token never expires between being read here and arriving there.
+            self._token, self._expires_at = token, time.time() + ttl - min(60.0, ttl * 0.2)
+            cache.set(
+                self.cache_key,
+                {"token": token, "expires_at": self._expires_at},
+                timeout=max(1, int(self._expires_at - time.time())),
+            )
+            return token
+
+    def discard(self, token: str) -> None:
+        """Forget a token the backend refused, unless another thread already replaced it."""
+        with self._lock:
+            if self._token == token:
+                self._token, self._expires_at = "", 0.0
+            cached = cache.get(self.cache_key)
+            if cached and cached.get("token") == token:
+                cache.delete(self.cache_key)
+
+    def _fresh(self) -> bool:
+        return bool(self._token) and self._expires_at > time.time()
+
+
+class LookupClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float,
+        basic: tuple[str, str] | None = None,
+        oauth: tuple[str, str] | None = None,
+        session: requests.Session | None = None,
+        parse: Parse | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        # The whole call, retries and waits included, so an agent never waits minutes.
+        self.budget = 2 * timeout
+        self._authorization = basic_authorization(*basic) if basic else ""
+        self._oauth = _OAuthToken(self.base_url, *oauth) if oauth else None
+        self._parse = parse
+        if session is None:
+            session = requests.Session()
+            session.mount(self.base_url + "/", HTTPAdapter(pool_connections=4, pool_maxsize=16))
+        session.headers.update({"Accept": "application/json"})
+        self.session = session
+
+    def lookup(self, query: LookupQuery) -> LookupResponse:
+        """GET /v2/customers/lookup/customerDetails for the query's identifiers."""
+        if not query.identifiers:
+            raise InvalidQuery({"identifierName": ["Give at least one identifier."]})
+        return self._get_customer(LOOKUP_PATH, query.to_params())
+
+    def get_customer(self, customer_id: str, query: LookupQuery | None = None) -> LookupResponse:
+        """GET /v2/customers/{id}, with the query's source, accountId, embed and flags."""
+        customer_id = str(customer_id).strip()
+        if not customer_id:
+            raise InvalidQuery({"customerId": ["Give a customer id."]})
+        params = query.to_params() if query else {}
+        params.pop("identifierName", None)
+        params.pop("identifierValue", None)
+        return self._get_customer(
+            CUSTOMER_PATH.format(customer_id=quote(customer_id, safe="")), params
+        )
+
+    def _get_customer(self, path: str, params: dict[str, str]) -> LookupResponse:
+        call = _Call("GET", path, params, time.monotonic())
+        try:
+            response, document = self._request(call)
+            errors = document.get("errors")
+            if errors:
+                # Reference: "Errors and Warnings": a 2xx body with errors is a failure.
+                raise _error_for(response.status_code, document, call)
+            customer = self._parse_customer(document, call)
+        except BackendError as error:
+            _log(call, error)
+            raise
+        _log(call, None)
+        return LookupResponse(
+            customer=customer,
+            request_id=call.request_id,
+            latency_ms=call.latency_ms,
+            status=response.status_code,
+            attempts=call.attempts,
+        )
+
+    def _parse_customer(self, document: dict[str, Any], call: _Call) -> Customer:
+        from customers.records import ShapeError
+
+        parse = self._parse
+        if parse is None:
+            from customers.records import Customer
+
+            parse = Customer.from_json
+        try:
+            return parse(document)
+        except ShapeError as error:
+            raise _error(
+                BadResponse, call, "The customer document had an unexpected shape."
+            ) from error
+
+    def _request(self, call: _Call) -> tuple[requests.Response, dict[str, Any]]:
+        """Send a GET with retries; return the response and its JSON object, or raise."""
+        deadline = call.started + self.budget
+        renewed = False
+        while True:
+            call.attempts += 1
+            token = self._oauth_token(deadline) if self._oauth else ""
+            headers = (
+                {"X-CAP-API-OAUTH-TOKEN": token}
+                if token
+                else {"Authorization": self._authorization}
+            )
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _error(
+                    BackendUnavailable, call, "The lookup service took too long to answer."
+                )
+            try:
+                response = self.session.get(
+                    self.base_url + call.path,
+                    params=call.params,
+                    headers=headers,
+                    timeout=(
+                        min(MAX_CONNECT_TIMEOUT_SECONDS, self.timeout, remaining),
+                        min(self.timeout, remaining),
+                    ),
+                    stream=True,
+                    # Redirects would carry the OAuth header to wherever they point.
+                    allow_redirects=False,
+                )
+            except requests.ConnectTimeout as error:
+                wait = self._next_wait(call, deadline, None)
+                if wait is None:
+                    raise _error(
+                        BackendUnavailable,
+                        call,
+                        "Could not connect to the lookup service in time.",
+                    ) from error
+                self._sleep(call, wait)
+                continue
+            except requests.Timeout as error:
+                # A read timeout is not retried: the backend may still be working on the first try.
+                raise _error(
+                    BackendUnavailable, call, "The lookup service took too long to answer."
+                ) from error
+            except requests.ConnectionError as error:
+                # GETs are safe to repeat, so a refused or reset connection is tried again.
+                wait = self._next_wait(call, deadline, None)
+                if wait is None:
+                    raise _error(
+                        BackendUnavailable, call, "Could not connect to the lookup service."
+                    ) from error
+                self._sleep(call, wait)
+                continue
+            except requests.RequestException as error:
+                raise _error(
+                    BadResponse, call, "The request to the lookup service failed."
+                ) from error
+
+            call.status = response.status_code
+            call.request_id = request_id_of(response)
+            if response.status_code == 401 and self._oauth and not renewed:
+                # Reference: "OAuth": a token can be revoked before its ttl; renew it once.
+                response.close()
+                self._oauth.discard(token)
+                renewed = True
+                continue
+            retry_after = _retry_after(response) if response.status_code == 429 else None
+            if response.status_code in RETRY_STATUSES:
+                wait = self._next_wait(call, deadline, retry_after)
+                if wait is not None:
+                    response.close()
+                    self._sleep(call, wait)
+                    continue
+            document = _read_json(response, call, deadline)
+            if not 200 <= response.status_code < 300:
+                raise _error_for(response.status_code, document, call, retry_after=retry_after)
+            if not isinstance(document, dict):
+                raise _error(BadResponse, call, "The lookup service did not send a JSON object.")
+            return response, document
+
+    def _next_wait(self, call: _Call, deadline: float, retry_after: float | None) -> float | None:
+        """Seconds to wait before the next attempt, or None if no retry is left."""
+        if call.attempts >= MAX_ATTEMPTS:
+            return None
+        if retry_after is not None:
+            if retry_after > MAX_RETRY_AFTER_SECONDS:
+                return None
+            wait = retry_after
+        else:
+            backoff = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (call.attempts - 1))
+            # Jitter keeps many workers from retrying in step.
+            wait = backoff * random.uniform(0.5, 1.0)
+        # Only retry if the next attempt still has time to succeed within the budget.
+        if time.monotonic() + wait + min(1.0, self.timeout / 2) > deadline:
+            return None
+        return wait
+
+    def _sleep(self, call: _Call, wait: float) -> None:
+        logger.info(
+            "retrying %s %s after attempt=%d status=%s request_id=%s wait_s=%.2f",
+            call.method,
+            call.path,
+            call.attempts,
+            call.status if call.status is not None else "-",
+            call.request_id or "-",
+            wait,
+        )
+        time.sleep(wait)
+
+    def _oauth_token(self, deadline: float) -> str:
+        assert self._oauth is not None
+        return self._oauth.get(lambda key, secret: self._fetch_token(key, secret, deadline))
+
+    def _fetch_token(self, key: str, secret: str, deadline: float) -> tuple[str, float]:
+        """POST /v3/oauth/token/generate once (a POST is not retried). Reference: "OAuth"."""
+        call = _Call("POST", OAUTH_PATH, {}, time.monotonic(), attempts=1)
+        remaining = max(0.1, deadline - call.started)
+        try:
+            try:
+                response = self.session.post(
+                    self.base_url + OAUTH_PATH,
+                    json={"key": key, "secret": secret},
+                    timeout=(
+                        min(MAX_CONNECT_TIMEOUT_SECONDS, self.timeout, remaining),
+                        min(self.timeout, remaining),
+                    ),
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except requests.Timeout as error:
+                raise _error(
+                    BackendUnavailable, call, "The OAuth token request timed out."
+                ) from error
+            except requests.ConnectionError as error:
+                raise _error(
+                    BackendUnavailable, call, "Could not connect to the lookup service."
+                ) from error
+            call.status = response.status_code
+            call.request_id = request_id_of(response)
+            document = _read_json(response, call, deadline)
+            if response.status_code in (401, 403) or (
+                200 <= response.status_code < 300
+                and isinstance(document, dict)
+                and document.get("errors")
+            ):
+                raise _error(
+                    NotAllowed,
+                    call,
+                    "The lookup service refused the app's OAuth credentials "
+                    "(LOOKUP_API_OAUTH_KEY / LOOKUP_API_OAUTH_SECRET).",
+                    code=_first_error_code(document),
+                )
+            if not 200 <= response.status_code < 300:
+                raise _error_for(response.status_code, document, call)
+            data = document.get("data") if isinstance(document, dict) else None
+            token = data.get("accessToken") if isinstance(data, dict) else None
+            ttl = data.get("ttlSeconds") if isinstance(data, dict) else None
+            if (
+                not isinstance(token, str)
+                or not token
+                or not isinstance(ttl, int | float)
+                or ttl <= 0
+            ):
+                raise _error(
+                    BadResponse, call, "The OAuth token response had an unexpected shape."
+                )
+        except BackendError as error:
+            _log(call, error)
+            raise
+        _log(call, None)
+        return token, float(ttl)
+
+
+def request_id_of(response: requests.Response) -> str:
+    """The backend's request id; response headers are case-insensitive already."""
+    for header in REQUEST_ID_HEADERS:
+        value = response.headers.get(header)
+        if value:
+            return value.strip()[:200]
+    return ""
+
+
+def _read_json(response: requests.Response, call: _Call, deadline: float) -> Any:
+    """Read at most MAX_BODY_BYTES within the time budget and decode it; None if not JSON on an
+    error status (the status still says what happened), BadResponse if not JSON on success."""
+    ok = 200 <= response.status_code < 300
+    try:
+        declared = int(response.headers.get("Content-Length", "0"))
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        response.close()
+        raise _error(BadResponse, call, "The lookup service's answer was too large to read.")
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                raise _error(
+                    BadResponse, call, "The lookup service's answer was too large to read."
+                )
+            if time.monotonic() > deadline:
+                raise _error(
+                    BackendUnavailable, call, "The lookup service took too long to answer."
+                )
+    except requests.exceptions.ChunkedEncodingError as error:
+        raise _error(BadResponse, call, "The lookup service's answer was cut off.") from error
+    except requests.ConnectionError as error:
+        # requests reports a read timeout while streaming the body as a ConnectionError.
+        raise _error(
+            BackendUnavailable, call, "The lookup service took too long to answer."
+        ) from error
+    except requests.RequestException as error:
+        raise _error(
+            BadResponse, call, "The lookup service's answer could not be read."
+        ) from error
+    finally:
+        response.close()
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        if ok:
+            raise _error(
+                BadResponse, call, "The lookup service did not answer with JSON."
+            ) from error
+        return None
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _first_error(document: Any) -> dict[str, Any]:
+    """The first error with a code we know, else the first error, from the error envelope."""
+    errors = document.get("errors") if isinstance(document, dict) else None
+    if not isinstance(errors, list):
+        return {}
+    items = [e for e in errors if isinstance(e, dict)]
+    known = NOT_FOUND_CODES | MERGED_CODES | INVALID_CODES | NOT_ALLOWED_CODES | UNAVAILABLE_CODES
+    for item in items:
+        if _code(item) in known:
+            return item
+    return items[0] if items else {}
+
+
+def _first_error_code(document: Any) -> int | None:
+    return _code(_first_error(document))
+
+
+def _code(item: Mapping[str, Any]) -> int | None:
+    try:
+        return int(item.get("code"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _error_for(
+    status: int, document: Any, call: _Call, *, retry_after: float | None = None
+) -> BackendError:
+    """Map a backend failure onto the exception tree: the backend code first, then the status."""
+    item = _first_error(document)
+    code = _code(item)
+    message = item.get("message") if isinstance(item.get("message"), str) else ""
+    if code in NOT_FOUND_CODES or DELETED_MESSAGE in message.lower():
+        kind: type[BackendError] = CustomerNotFound
+    elif code in MERGED_CODES:
+        kind = CustomerMerged
+    elif code in INVALID_CODES:
+        kind = InvalidRequest
+    elif code in NOT_ALLOWED_CODES or status in (401, 403):
+        kind = NotAllowed
+    elif code in UNAVAILABLE_CODES or status in UNAVAILABLE_STATUSES or status >= 500:
+        kind = BackendUnavailable
+    elif status == 429:
+        kind = RateLimited
+    elif status == 404 and document is not None:
+        kind = CustomerNotFound
+    elif status in (400, 405, 415):
+        kind = InvalidRequest
+    elif 300 <= status < 400 or status == 404:
+        # A redirect or a page that is not the API: the base URL points somewhere else.
+        kind = BadResponse
+        message = (
+            message
+            or "The lookup service address did not answer as the API (check LOOKUP_API_BASE_URL)."
+        )
+    else:
+        kind = BackendError
+    if kind is RateLimited:
+        return _error(kind, call, message[:500], code=code, retry_after=retry_after)
+    return _error(kind, call, message[:500], code=code)
+
+
+def _error(
+    kind: type[BackendError], call: _Call, message: str = "", **kwargs: Any
+) -> BackendError:
+    return kind(
+        message,
+        status=call.status,
+        request_id=call.request_id,
+        attempts=call.attempts,
+        **kwargs,
+    )
+
+
+def _log(call: _Call, error: BackendError | None) -> None:
+    """One line per call: enough to trace it, nothing that identifies a person or authenticates."""
+    fields = {
+        "method": call.method,
+        "path": call.path,
+        "params": masked_params(call.params),
+        "status": call.status,
+        "code": error.code if error else None,
+        "error": type(error).__name__ if error else None,
+        "latency_ms": call.latency_ms,
+        "attempts": call.attempts,
+        "request_id": call.request_id,
+    }
+    logger.log(
+        logging.WARNING if error else logging.INFO,
+        "%s %s params=%s status=%s code=%s error=%s latency_ms=%s attempts=%s request_id=%s",
+        call.method,
+        call.path,
+        json.dumps(fields["params"], separators=(",", ":")),
+        fields["status"] if fields["status"] is not None else "-",
+        fields["code"] if fields["code"] is not None else "-",
+        fields["error"] or "-",
+        fields["latency_ms"],
+        fields["attempts"],
+        fields["request_id"] or "-",
+        extra={"lookup_call": fields},
+    )
+
+
+_client_lock = threading.Lock()
+_client: tuple[tuple[Any, ...], LookupClient] | None = None
+
+
+def get_client() -> LookupClient:
+    """The process's client, rebuilt when the settings it depends on change."""
+    global _client
+    key = (
+        settings.LOOKUP_API_BASE_URL,
+        settings.LOOKUP_API_USERNAME,
+        settings.LOOKUP_API_PASSWORD,
+        settings.LOOKUP_API_OAUTH_KEY,
+        settings.LOOKUP_API_OAUTH_SECRET,
+        settings.LOOKUP_API_TIMEOUT,
+        settings.SANDBOX_USERNAME,
+        settings.SANDBOX_PASSWORD,
+    )
+    with _client_lock:
+        if _client is None or _client[0] != key:
+            _client = (key, _build_client())
+        return _client[1]
+
+
+def _build_client() -> LookupClient:
+    timeout = float(settings.LOOKUP_API_TIMEOUT)
+    if not settings.LOOKUP_API_BASE_URL:
+        # The embedded sandbox, answered in-process by a transport adapter: no socket, no server.
+        from customers.sandbox.transport import SANDBOX_BASE_URL, SandboxAdapter
+
+        session = requests.Session()
+        session.mount(SANDBOX_BASE_URL, SandboxAdapter())
+        return LookupClient(
+            SANDBOX_BASE_URL,
+            timeout=timeout,
+            basic=(settings.SANDBOX_USERNAME, settings.SANDBOX_PASSWORD),
+            session=session,
+        )
+    if settings.LOOKUP_API_OAUTH_KEY and settings.LOOKUP_API_OAUTH_SECRET:
+        return LookupClient(
+            settings.LOOKUP_API_BASE_URL,
+            timeout=timeout,
+            oauth=(settings.LOOKUP_API_OAUTH_KEY, settings.LOOKUP_API_OAUTH_SECRET),
+        )
+    if settings.LOOKUP_API_USERNAME and settings.LOOKUP_API_PASSWORD:
+        return LookupClient(
+            settings.LOOKUP_API_BASE_URL,
+            timeout=timeout,
+            basic=(settings.LOOKUP_API_USERNAME, settings.LOOKUP_API_PASSWORD),
+        )
+    raise ConfigurationError(
+        "LOOKUP_API_BASE_URL is set but no credentials are: set LOOKUP_API_USERNAME and "
+        "LOOKUP_API_PASSWORD (Basic) or LOOKUP_API_OAUTH_KEY and LOOKUP_API_OAUTH_SECRET (OAuth)."
+    )
