@@ -586,3 +586,125 @@ def test_basic_auth_log_lines_never_show_the_password_or_its_digest(server, basi
     assert "req-503" in text
     for secret in (PASSWORD, header, header.split()[1], MOBILE):
         assert secret not in text
+
+
+@pytest.fixture
+def sandbox(settings):
+    """The embedded sandbox, seeded with its showcase members."""
+    from customers.sandbox.seeding import seed
+
+    settings.SANDBOX_ENABLED = True
+    settings.SANDBOX_LATENCY_MS = 0
+    settings.LOOKUP_API_USERNAME = ""
+    settings.LOOKUP_API_PASSWORD = ""
+    settings.LOOKUP_API_OAUTH_KEY = ""
+    settings.LOOKUP_API_OAUTH_SECRET = ""
+    settings.LOOKUP_API_TIMEOUT = 5.0
+    seed()
+    return settings
+
+
+@pytest.fixture
+def over_http(sandbox, live_server):
+    """The sandbox reached over real HTTP through the live server, with Basic credentials."""
+    sandbox.LOOKUP_API_BASE_URL = live_server.url + "/sandbox"
+    sandbox.LOOKUP_API_USERNAME = sandbox.SANDBOX_USERNAME
+    sandbox.LOOKUP_API_PASSWORD = sandbox.SANDBOX_PASSWORD
+    return sandbox
+
+
+@pytest.mark.django_db
+def test_without_a_base_url_it_asks_the_embedded_sandbox_in_process(sandbox):
+    """An empty LOOKUP_API_BASE_URL means the sandbox, answered without any socket."""
+    sandbox.LOOKUP_API_BASE_URL = ""
+
+    response = get_client().lookup(query(identifierValue="919999000001", embed="mlp"))
+
+    assert response.customer.id == 5000001
+    assert (response.status, response.attempts) == (200, 1)
+    assert len(response.request_id) == 32
+
+
+@pytest.mark.django_db
+def test_a_sandbox_slower_than_the_timeout_is_unavailable(sandbox):
+    """The in-process sandbox honours the read timeout like a real backend."""
+    sandbox.LOOKUP_API_BASE_URL = ""
+    sandbox.LOOKUP_API_TIMEOUT = 0.3
+    sandbox.SANDBOX_LATENCY_MS = 2000
+
+    error, elapsed = timed(lambda: get_client().lookup(query(identifierValue="919999000001")))
+
+    assert isinstance(error, BackendUnavailable)
+    assert error.attempts == 1
+    assert elapsed < 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_looks_up_a_sandbox_member_over_http_from_what_an_agent_typed(over_http):
+    """A mobile typed with spaces and a plus finds the member through the live server."""
+    typed = LookupQuery.from_params(
+        {
+            "source": ["INSTORE"],
+            "identifierName": ["mobile"],
+            "identifierValue": ["+91 99990 00001"],
+            "embed": ["mlp", "points"],
+            "gapToUpgrade": ["30"],
+        }
+    )
+
+    response = get_client().lookup(typed)
+
+    assert response.customer.id == 5000001
+    assert response.customer.programs
+    assert (response.status, response.attempts) == (200, 1)
+    assert len(response.request_id) == 32
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sandbox_answers_8015_when_the_primary_identifier_is_missing(over_http):
+    """With dual eligibility, a shared email alone is not found (8015 inside HTTP 200)."""
+    shared_email = query(identifierName="email", identifierValue="gupta.family@sandbox.example")
+
+    error, _ = timed(lambda: get_client().lookup(shared_email))
+
+    assert isinstance(error, CustomerNotFound)
+    assert (error.status, error.code, error.attempts) == (200, 8015, 1)
+    assert len(error.request_id) == 32
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_merge_victim_is_merged_by_id_and_its_survivor_by_lookup(over_http):
+    """By id a merged customer is 8069; the lookup returns the survivor with warning 91009."""
+    error, _ = timed(lambda: get_client().get_customer("5000008"))
+    survivor = get_client().lookup(query(identifierValue="919999000008"))
+
+    assert isinstance(error, CustomerMerged)
+    assert error.code == 8069
+    assert survivor.customer.id == 5000009
+    assert [warning.code for warning in survivor.customer.warnings] == [91009]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_authenticates_to_the_sandbox_with_oauth_over_http(over_http):
+    """The OAuth flow works end to end against the sandbox's token endpoint."""
+    over_http.LOOKUP_API_USERNAME = ""
+    over_http.LOOKUP_API_PASSWORD = ""
+    over_http.LOOKUP_API_OAUTH_KEY = over_http.SANDBOX_USERNAME
+    over_http.LOOKUP_API_OAUTH_SECRET = over_http.SANDBOX_PASSWORD
+
+    first = get_client().get_customer("5000001", query())
+    second = get_client().get_customer("5000001", query())
+
+    assert first.customer.id == second.customer.id == 5000001
+    assert (first.attempts, second.attempts) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wrong_password_is_not_allowed_by_the_sandbox(over_http):
+    """The sandbox refuses a wrong Basic password with 401, and the client says NotAllowed."""
+    over_http.LOOKUP_API_PASSWORD = "not-the-password"
+
+    error, _ = timed(lambda: get_client().lookup(query(identifierValue="919999000001")))
+
+    assert isinstance(error, NotAllowed)
+    assert (error.status, error.attempts) == (401, 1)
