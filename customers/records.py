@@ -6,7 +6,8 @@ services read records, never the raw dicts.
 Public names:
     Customer.from_json(data) -> Customer    the entry point; raises ShapeError
     ShapeError                              (ValueError) not an object, or no customer id
-    MASKED, is_masked(value)                Capillary's PII masking marker ("*****")
+    MASKED, is_masked(value)                Capillary's PII mask ("*****") and its test
+                                            (customers.masking.is_masked_by_capillary)
     NO_EXPIRY_YEAR, never_expires(moment)   dates ~100 years away mean "does not expire"
     Customer, Profile, Attribution, Till, Identifier, CommChannel, LoyaltyInfo,
     FraudDetails, Tier, Program, Progress, RenewSummary, GroupProgram, ProgramRef, Card,
@@ -31,6 +32,9 @@ Conventions:
   wrong type are converted when unambiguous and dropped otherwise, never raised.
 - Mappings are read-only views (MappingProxyType). Customer.raw is a read-only view of the
   document as received, not a copy: parsing stays a single cheap pass.
+- repr() leaves out names, identifier and channel values, card numbers and every free-form
+  mapping (custom and extended fields, raw blocks), so a record that reaches a log or a
+  traceback carries no PII.
 """
 
 from __future__ import annotations
@@ -38,11 +42,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
+
+# The rule for telling Capillary's mask from data lives with the other masking rules.
+from customers.masking import is_masked_by_capillary as is_masked
 
 __all__ = [
     "MASKED",
@@ -93,11 +100,6 @@ _FRAUD_CLEAR = frozenset({"", "NOT_FRAUD", "NONE"})
 
 class ShapeError(ValueError):
     """The document is not a JSON object or carries no customer id."""
-
-
-def is_masked(value: object) -> bool:
-    """Whether a value is Capillary's mask (asterisks only) rather than data."""
-    return isinstance(value, str) and len(value) >= 3 and value.strip("*") == ""
 
 
 def never_expires(moment: Moment | None) -> bool:
@@ -184,7 +186,14 @@ def _dicts(value: object) -> list[dict[str, Any]]:
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value)) if isinstance(value, dict) and value else _EMPTY
+    return MappingProxyType(value) if isinstance(value, dict) and value else _EMPTY
+
+
+def _mappings(value: object) -> tuple[Mapping[str, Any], ...]:
+    """An object, or a list of objects, as read-only mappings; empty objects are dropped."""
+    if isinstance(value, dict):
+        return (MappingProxyType(value),) if value else ()
+    return tuple(MappingProxyType(item) for item in _dicts(value) if item)
 
 
 def _either(data: dict[str, Any], camel: str, snake: str) -> Any:
@@ -260,7 +269,7 @@ class Identifier:
     """One identifier of a profile; card identifiers also carry a series and a status."""
 
     type: str
-    value: str
+    value: str = field(repr=False)
     series_id: int | None
     status_label: str
 
@@ -287,12 +296,12 @@ class CommChannel:
     """A communication channel (mobile, email, wechat ...) of a profile."""
 
     type: str
-    value: str
+    value: str = field(repr=False)
     primary: bool
     verified: bool
     residence: bool
     office: bool
-    attributes: Mapping[str, Any]
+    attributes: Mapping[str, Any] = field(repr=False)
 
     @property
     def masked(self) -> bool:
@@ -316,18 +325,18 @@ class CommChannel:
 class Profile:
     """One source profile (INSTORE, WECHAT ...) of the customer."""
 
-    first_name: str
-    last_name: str
+    first_name: str = field(repr=False)
+    last_name: str = field(repr=False)
     source: str
     account_id: str
     user_id: int | None
     updated_on: Moment | None
     attribution: Attribution
-    fields: Mapping[str, str]
+    fields: Mapping[str, str] = field(repr=False)
     identifiers: tuple[Identifier, ...]
     identifiers_all: tuple[Identifier, ...]
     channels: tuple[CommChannel, ...]
-    conflicting_profiles: tuple[Mapping[str, Any], ...]
+    conflicting_profiles: tuple[Mapping[str, Any], ...] = field(repr=False)
 
     @property
     def name_masked(self) -> bool:
@@ -366,7 +375,7 @@ class Profile:
             identifiers=tuple(map(Identifier.from_json, _dicts(data.get("identifiers")))),
             identifiers_all=tuple(map(Identifier.from_json, _dicts(data.get("identifiersAll")))),
             channels=tuple(map(CommChannel.from_json, _dicts(data.get("commChannels")))),
-            conflicting_profiles=tuple(map(_mapping, _dicts(data.get("conflictingProfileList")))),
+            conflicting_profiles=_mappings(data.get("conflictingProfileList")),
         )
 
 
@@ -394,7 +403,7 @@ class LoyaltyInfo:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FraudDetails:
     status: str
-    marked_by: Mapping[str, Any]
+    marked_by: Mapping[str, Any] = field(repr=False)
     modified_on: Moment | None
 
     @property
@@ -437,7 +446,7 @@ class Progress:
     gap: Decimal | None
     percent: Decimal | None
     until: Moment | None
-    identifiers: Mapping[str, Any]
+    identifiers: tuple[Mapping[str, Any], ...] = field(repr=False)
 
     @property
     def met(self) -> bool:
@@ -456,7 +465,7 @@ class Progress:
         threshold: Decimal | None,
         gap: Decimal | None,
         until: Moment | None,
-        identifiers: Mapping[str, Any],
+        identifiers: tuple[Mapping[str, Any], ...],
     ) -> Progress:
         # Capillary may send any two of the three figures; derive the third.
         if gap is None and current is not None and threshold is not None:
@@ -495,14 +504,12 @@ class Progress:
             threshold=_decimal(_either(data, "upgradeThreshold", "upgrade_threshold")),
             gap=_decimal(_either(values, "gapToUpgrade", "gap_to_upgrade")),
             until=_moment(_either(values, "valueValidUpto", "value_valid_upto")),
-            identifiers=_mapping(identifiers),
+            identifiers=_mappings(identifiers),
         )
 
     @classmethod
     def renew_from_json(cls, data: dict[str, Any], tier_expiry: Moment | None) -> Progress:
         identifiers = _either(data, "trackerEntityIdentifiers", "renew_entity_identifiers")
-        if isinstance(identifiers, list):
-            identifiers = {"trackers": tuple(identifiers)} if identifiers else None
         return cls.build(
             based_on=_str(_either(data, "renewBasedOn", "renew_based_on")),
             current=_decimal(
@@ -511,7 +518,7 @@ class Progress:
             threshold=_decimal(_either(data, "renewThreshold", "renew_threshold")),
             gap=_decimal(_either(data, "customerGapToRenewValue", "customer_gap_to_renew_value")),
             until=tier_expiry,
-            identifiers=_mapping(identifiers),
+            identifiers=_mappings(identifiers),
         )
 
 
@@ -577,7 +584,7 @@ class Program:
     total_available_points: Decimal | None
     total_returned_points: Decimal | None
     cumulative_purchases: Decimal | None
-    linked_partner_programs: tuple[Mapping[str, Any], ...]
+    linked_partner_programs: tuple[Mapping[str, Any], ...] = field(repr=False)
     upgrade_strategies: tuple[Progress, ...]
     renew_summary: RenewSummary | None
 
@@ -634,9 +641,7 @@ class Program:
             total_available_points=_decimal(data.get("totalAvailablePoints")),
             total_returned_points=_decimal(data.get("totalReturnedPoints")),
             cumulative_purchases=_decimal(data.get("cumulativePurchases")),
-            linked_partner_programs=tuple(
-                map(_mapping, _dicts(data.get("linkedPartnerPrograms")))
-            ),
+            linked_partner_programs=_mappings(data.get("linkedPartnerPrograms")),
             upgrade_strategies=tuple(map(Progress.upgrade_from_json, _dicts(upgrades))),
             renew_summary=RenewSummary.from_json(
                 _either(data, "gapToRenewSummary", "gap_to_renew")
@@ -727,8 +732,8 @@ class Card:
     """A loyalty card (cardDetails item)."""
 
     card_id: int | None
-    card_number: str
-    external_id: str
+    card_number: str = field(repr=False)
+    external_id: str = field(repr=False)
     type: str
     series_id: int | None
     series_name: str
@@ -741,8 +746,8 @@ class Card:
     customer_id: int | None
     org_id: int | None
     entity_id: int | None
-    custom_fields: Mapping[str, Any]
-    extended_fields: Mapping[str, Any]
+    custom_fields: Mapping[str, Any] = field(repr=False)
+    extended_fields: Mapping[str, Any] = field(repr=False)
     transaction_not_allowed: bool | None
     active_and_digital: bool | None
     status: CardStatus | None
@@ -878,7 +883,7 @@ class PromotionalPoint:
     issued_on: Moment | None
     expiry_date: Moment | None
     issued_at: Till | None
-    promotion_source: Mapping[str, Any]
+    promotion_source: Mapping[str, Any] = field(repr=False)
 
     @property
     def never_expires(self) -> bool:
@@ -941,7 +946,7 @@ class CustomerStatus:
     status: str
     reason: str
     created_on: Moment | None
-    raw: Mapping[str, Any]
+    raw: Mapping[str, Any] = field(repr=False)
 
     @classmethod
     def from_json(cls, value: object) -> CustomerStatus | None:
@@ -973,7 +978,7 @@ class UserGroup:
     """
 
     key: str
-    raw: Mapping[str, Any]
+    raw: Mapping[str, Any] = field(repr=False)
 
     @property
     def id(self) -> int | None:
@@ -1011,10 +1016,17 @@ class UserGroup:
     def programs(self) -> tuple[Program, ...]:
         return tuple(map(Program.from_json, _dicts(self.raw.get("pointsSummaries"))))
 
+    @property
+    def upgrade_strategies(self) -> tuple[Progress, ...]:
+        return tuple(map(Progress.upgrade_from_json, _dicts(self.raw.get("gapToUpgrade"))))
+
+    @property
+    def renew_summary(self) -> RenewSummary | None:
+        return RenewSummary.from_json(self.raw.get("gapToRenew"))
+
     @classmethod
     def list_from_json(cls, key: str, value: object) -> list[UserGroup]:
-        items = [value] if isinstance(value, dict) else _dicts(value)
-        return [cls(key=key, raw=MappingProxyType(item)) for item in items if item]
+        return [cls(key=key, raw=raw) for raw in _mappings(value)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1023,8 +1035,8 @@ class Customer:
 
     id: int
     associated_with: str
-    extended_fields: Mapping[str, Any]
-    segments: Mapping[str, Any]
+    extended_fields: Mapping[str, Any] = field(repr=False)
+    segments: Mapping[str, Any] = field(repr=False)
     warnings: tuple[BackendWarning, ...]
     profiles: tuple[Profile, ...]
     loyalty_info: LoyaltyInfo | None
@@ -1041,7 +1053,7 @@ class Customer:
     customer_image_url: str
     customer_status: CustomerStatus | None
     user_groups: tuple[UserGroup, ...]
-    raw: Mapping[str, Any]
+    raw: Mapping[str, Any] = field(repr=False)
 
     @classmethod
     def from_json(cls, data: object) -> Customer:

@@ -141,7 +141,7 @@ def complete_document() -> dict[str, Any]:
                             "renewThreshold": 12.0,
                             "customerRenewEntityValue": 9.0,
                             "customerGapToRenewValue": 3.0,
-                            "trackerEntityIdentifiers": [],
+                            "trackerEntityIdentifiers": [{"trackerName": "Store visits"}],
                         },
                         {
                             "renewBasedOn": "PURCHASE",
@@ -357,6 +357,18 @@ def complete_document() -> dict[str, Any]:
             "maxGroupSize": 6,
             "totalActiveMembers": 3,
             "extendedFields": {"ug_status": "Active"},
+            "gapToUpgrade": [
+                {
+                    "upgradeBasedOn": "CURRENT_POINTS",
+                    "upgradeThreshold": 2000.0,
+                    "customerUpgradeEntityValues": {
+                        "currentValue": 500.0,
+                        "gapToUpgrade": 1500.0,
+                        "valueValidUpto": "2125-11-03",
+                    },
+                }
+            ],
+            "gapToRenew": {"tierExpiryDate": "2125-11-19", "renewConfirmed": False},
             "pointsSummaries": [
                 {
                     "programId": 973,

@@ -107,6 +107,16 @@ def test_it_keeps_the_raw_document_read_only(customer):
     assert json.loads(customer.raw_json)["id"] == 4242
 
 
+def test_its_reprs_carry_no_personal_data(customer):
+    """Names, identifier and channel values and card numbers stay out of repr()."""
+    text = repr(customer)
+    assert "Card(" in text
+    assert "Profile(" in text
+    for secret in ("Asha", "Verma", "919800000011", "asha@example.com", "CARD0000042"):
+        assert secret not in text
+    assert "EXT-0042" not in text
+
+
 def test_its_records_are_frozen(customer):
     """Records cannot be changed after parsing, nor can their mappings."""
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -299,7 +309,7 @@ def test_it_accepts_the_snake_case_upgrade_spelling(customer):
     )
     assert step.percent == Decimal("39.1")
     assert step.until == date(2027, 5, 6)
-    assert step.identifiers["tracker_name"] == "2 Years Tracker"
+    assert step.identifiers[0]["tracker_name"] == "2 Years Tracker"
 
 
 def test_it_gives_gap_to_renew_progress_from_an_object(customer):
@@ -315,6 +325,7 @@ def test_it_gives_gap_to_renew_progress_from_an_object(customer):
         Decimal("3.0"),
     )
     assert visits.percent == Decimal("75.0")
+    assert visits.identifiers[0]["trackerName"] == "Store visits"
     assert visits.until == date(2026, 12, 31)
     assert purchase.percent == Decimal("40.0")
 
@@ -578,6 +589,11 @@ def test_it_keeps_user_group_blocks_raw_with_accessors(customer):
         True,
     )
     assert group.raw["pointsSummaries"][0]["pointsContributionToGroup"] == 0.0
+    (step,) = group.upgrade_strategies
+    assert (step.based_on, step.gap, step.percent) == ("CURRENT_POINTS", Decimal("1500.0"), 25)
+    assert step.never_expires
+    assert group.renew_summary.never_expires
+    assert group.renew_summary.strategies == ()
 
 
 def test_it_reads_user_groups_given_as_a_list():
@@ -629,8 +645,9 @@ def test_it_reports_a_single_masked_channel():
         ("*****", True),
         ("********", True),
         ("***", True),
-        ("*", False),
+        (" ***** ", True),
         ("", False),
+        ("   ", False),
         ("a****", False),
         ("91******0001", False),
         (None, False),
@@ -638,7 +655,7 @@ def test_it_reports_a_single_masked_channel():
     ],
 )
 def test_it_tells_a_mask_from_a_value(value, masked):
-    """Only asterisks (three or more) are Capillary's mask; partial stars are data."""
+    """Only asterisks are Capillary's mask; a value that merely contains stars is data."""
     assert is_masked(value) is masked
 
 
