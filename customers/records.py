@@ -381,6 +381,9 @@ class Profile:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoyaltyInfo:
+    """Whether the customer is a loyalty member, lifetime purchases, and the loyalty record's
+    attribution (attributionV2)."""
+
     loyalty_type: str
     lifetime_purchases: Decimal | None
     attribution: Attribution
@@ -402,6 +405,8 @@ class LoyaltyInfo:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FraudDetails:
+    """Fraud status: NOT_FRAUD, MARKED, CONFIRMED, RECONFIRMED, INTERNAL or NONE."""
+
     status: str
     marked_by: Mapping[str, Any] = field(repr=False)
     modified_on: Moment | None
@@ -651,6 +656,8 @@ class Program:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProgramRef:
+    """A program listed in a group program."""
+
     id: int | None
     name: str
     description: str
