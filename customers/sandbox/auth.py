@@ -20,8 +20,14 @@ def basic_header(username: str, password: str) -> str:
     """The Authorization value Capillary expects: base64(username + ":" + md5_hex(password))."""
     # Reference: docs.capillarytech.com, "Basic Authentication". md5 is Capillary's scheme,
     # not a choice made here.
-    digest = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
-    return "Basic " + base64.b64encode(f"{username}:{digest}".encode()).decode()
+    return basic_header_for_digest(
+        username, hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
+    )
+
+
+def basic_header_for_digest(username: str, md5_hex: str) -> str:
+    """The encoding step alone, for a password already hashed to lowercase md5 hex."""
+    return "Basic " + base64.b64encode(f"{username}:{md5_hex}".encode()).decode()
 
 
 def _credentials_match(username: str, password: str) -> bool:
