@@ -256,6 +256,8 @@ class LookupClient:
         renewed = False
         while True:
             call.attempts += 1
+            # An error reports the attempt that decided it, not an earlier one.
+            call.status, call.request_id = None, ""
             token = self._oauth_token(deadline) if self._oauth else ""
             headers = (
                 {"X-CAP-API-OAUTH-TOKEN": token}
@@ -280,15 +282,21 @@ class LookupClient:
                     # Redirects would carry the OAuth header to wherever they point.
                     allow_redirects=False,
                 )
+            except requests.exceptions.SSLError as error:
+                # A refused certificate does not get better by asking again.
+                raise _error(
+                    BackendUnavailable, call, "The lookup service's TLS certificate was refused."
+                ) from error
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.InvalidSchema,
+                requests.exceptions.MissingSchema,
+            ) as error:
+                raise _error(
+                    ConfigurationError, call, "LOOKUP_API_BASE_URL is not a valid http(s) URL."
+                ) from error
             except requests.ConnectTimeout as error:
-                wait = self._next_wait(call, deadline, None)
-                if wait is None:
-                    raise _error(
-                        BackendUnavailable,
-                        call,
-                        "Could not connect to the lookup service in time.",
-                    ) from error
-                self._sleep(call, wait)
+                self._retry_or_raise(call, deadline, error, "in time")
                 continue
             except requests.Timeout as error:
                 # A read timeout is not retried: the backend may still be working on the first try.
@@ -297,12 +305,7 @@ class LookupClient:
                 ) from error
             except requests.ConnectionError as error:
                 # GETs are safe to repeat, so a refused or reset connection is tried again.
-                wait = self._next_wait(call, deadline, None)
-                if wait is None:
-                    raise _error(
-                        BackendUnavailable, call, "Could not connect to the lookup service."
-                    ) from error
-                self._sleep(call, wait)
+                self._retry_or_raise(call, deadline, error, "")
                 continue
             except requests.RequestException as error:
                 raise _error(
@@ -347,6 +350,16 @@ class LookupClient:
         if time.monotonic() + wait + min(1.0, self.timeout / 2) > deadline:
             return None
         return wait
+
+    def _retry_or_raise(
+        self, call: _Call, deadline: float, error: requests.RequestException, detail: str
+    ) -> None:
+        """Wait before retrying a failed connection, or raise if no retry is left."""
+        wait = self._next_wait(call, deadline, None)
+        if wait is None:
+            message = f"Could not connect to the lookup service {detail}".strip() + "."
+            raise _error(BackendUnavailable, call, message) from error
+        self._sleep(call, wait)
 
     def _sleep(self, call: _Call, wait: float) -> None:
         logger.info(

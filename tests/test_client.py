@@ -708,3 +708,23 @@ def test_a_wrong_password_is_not_allowed_by_the_sandbox(over_http):
 
     assert isinstance(error, NotAllowed)
     assert (error.status, error.attempts) == (401, 1)
+
+
+def test_a_base_url_without_a_scheme_is_a_configuration_error(basic):
+    """A mistyped LOOKUP_API_BASE_URL is reported as configuration, not as an outage."""
+    basic.LOOKUP_API_BASE_URL = "api.example.invalid"
+
+    error, _ = timed(lambda: get_client().lookup(query()))
+
+    assert isinstance(error, ConfigurationError)
+    assert error.attempts == 1
+
+
+def test_an_error_after_a_retry_reports_the_last_attempt_not_an_earlier_one(server, basic):
+    """A 503 then a reset ends unavailable without the 503's status or request id."""
+    server.on(LOOKUP_PATH, reply(503, b"", request_id="req-503"), reset())
+
+    error, _ = timed(lambda: get_client().lookup(query()))
+
+    assert isinstance(error, BackendUnavailable)
+    assert (error.status, error.request_id, error.attempts) == (None, "", 3)
