@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -41,9 +41,7 @@ from customers.exceptions import (
     RateLimited,
 )
 from customers.query import LookupQuery
-
-if TYPE_CHECKING:
-    from customers.records import Customer
+from customers.records import Customer, ShapeError
 
 logger = logging.getLogger("customers.client")
 
@@ -70,8 +68,6 @@ NOT_ALLOWED_CODES = frozenset({618, 1044, 4000})
 UNAVAILABLE_CODES = frozenset({4001})
 UNAVAILABLE_STATUSES = frozenset({461, 521})
 DELETED_MESSAGE = "deleted after pii delete request"
-
-Parse = Callable[[dict[str, Any]], "Customer"]
 
 
 @dataclass(frozen=True)
@@ -181,7 +177,6 @@ class LookupClient:
         basic: tuple[str, str] | None = None,
         oauth: tuple[str, str] | None = None,
         session: requests.Session | None = None,
-        parse: Parse | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -189,7 +184,6 @@ class LookupClient:
         self.budget = 2 * timeout
         self._authorization = basic_authorization(*basic) if basic else ""
         self._oauth = _OAuthToken(self.base_url, *oauth) if oauth else None
-        self._parse = parse
         if session is None:
             session = requests.Session()
             session.mount(self.base_url + "/", HTTPAdapter(pool_connections=4, pool_maxsize=16))
@@ -236,15 +230,8 @@ class LookupClient:
         )
 
     def _parse_customer(self, document: dict[str, Any], call: _Call) -> Customer:
-        from customers.records import ShapeError
-
-        parse = self._parse
-        if parse is None:
-            from customers.records import Customer
-
-            parse = Customer.from_json
         try:
-            return parse(document)
+            return Customer.from_json(document)
         except ShapeError as error:
             raise _error(
                 BadResponse, call, "The customer document had an unexpected shape."
