@@ -2,6 +2,7 @@
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 
 import pytest
@@ -778,7 +779,7 @@ def test_the_transport_adapter_answers_404_when_the_sandbox_is_off(sandbox, sett
     assert session.get(SANDBOX_BASE_URL + LOOKUP, timeout=TIMEOUT).status_code == 404
 
 
-def test_sqlite_connection_is_reused_by_the_adapter(sandbox):
+def test_the_adapter_keeps_the_callers_database_connection(sandbox):
     """The adapter runs on the caller's thread and leaves its database connection open."""
     session = requests.Session()
     session.mount(SANDBOX_BASE_URL, SandboxAdapter())
@@ -796,3 +797,24 @@ def test_sqlite_connection_is_reused_by_the_adapter(sandbox):
     )
     assert connection.connection is before
     assert connection.connection is not None
+
+
+def test_the_transport_adapter_serves_concurrent_callers(sandbox):
+    """Several threads share one adapter; each gets its own member back."""
+    adapter = SandboxAdapter()
+    mobiles = [f"9199990000{n:02d}" for n in (1, 2, 3, 6, 7, 12, 13, 14)] * 3
+
+    def one(mobile: str) -> int:
+        session = requests.Session()
+        session.mount(SANDBOX_BASE_URL, adapter)
+        try:
+            params = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": mobile}
+            response = session.get(
+                SANDBOX_BASE_URL + LOOKUP, params=params, headers=auth_headers(), timeout=TIMEOUT
+            )
+            return response.json()["profiles"][0]["identifiers"][0]["value"]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(one, mobiles)) == mobiles

@@ -3,7 +3,7 @@
 `showcase()` lists how to look each of them up; `members()` gives their stored data to seeding.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from . import org
@@ -20,19 +20,22 @@ SUBSCRIBED = [
 @dataclass(frozen=True)
 class Example:
     source: str
-    identifierName: str
-    identifierValue: str
+    identifier_name: str
+    identifier_value: str
     shows: tuple[str, ...]
     description: str
-    accountId: str = ""
+    account_id: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["shows"] = list(self.shows)
-        if not self.accountId:
-            del data["accountId"]
-        order = ["source", "accountId", "identifierName", "identifierValue", "shows"]
-        return {key: data[key] for key in [*order, "description"] if key in data}
+        """The row in the API's own parameter names; accountId only where the source needs it."""
+        row: dict[str, Any] = {"source": self.source}
+        if self.account_id:
+            row["accountId"] = self.account_id
+        row["identifierName"] = self.identifier_name
+        row["identifierValue"] = self.identifier_value
+        row["shows"] = list(self.shows)
+        row["description"] = self.description
+        return row
 
 
 @dataclass(frozen=True)
@@ -395,7 +398,7 @@ EXAMPLES = (
         "919999000011",
         ("non-instore", "unicode-names"),
         "Only a WeChat profile (account wechat-cn-01), named 李伟; INSTORE answers 8015.",
-        accountId="wechat-cn-01",
+        account_id="wechat-cn-01",
     ),
     Example(
         "INSTORE",
