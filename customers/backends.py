@@ -1,8 +1,11 @@
 """Django's model backend, with a throttle on failed sign-ins per username and address."""
 
+import math
+
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from .ratelimit import client_ip, login_retry_after, record_failed_login
 
@@ -26,9 +29,13 @@ class ThrottledModelBackend(ModelBackend):
         ip = client_ip(request) if request is not None else None
         wait = login_retry_after(str(name), ip)
         if wait:
-            minutes = max(1, round(wait / 60))
+            minutes = max(1, math.ceil(wait / 60))
             raise ValidationError(
-                "Too many failed sign-in attempts. Try again in %(minutes)d minute(s).",
+                ngettext(
+                    "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+                    "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+                    minutes,
+                ),
                 code="throttled",
                 params={"minutes": minutes},
             )

@@ -71,17 +71,17 @@ def _hit(key: str, rate: Rate, now: float) -> RateDecision:
     )
 
 
-def check_lookup_rate(user: object) -> RateDecision:
+def check_lookup_rate(user: object, *, now: float | None = None) -> RateDecision:
     """Counts one lookup for `user` against settings.LOOKUP_RATE_LIMIT.
 
     Call it once per lookup the user asks for; when `allowed` is False, refuse the lookup and
-    tell the user to try again in `retry_after` seconds.
+    tell the user to try again in `retry_after` seconds. `now` (a Unix time) is for tests.
     """
     rate = parse_rate(settings.LOOKUP_RATE_LIMIT)
     if rate is None:
         return RateDecision(allowed=True, retry_after=0, limit=0, used=0)
     user_key = getattr(user, "pk", None) or "anonymous"
-    return _hit(f"lookup-rate:{user_key}", rate, time.time())
+    return _hit(f"lookup-rate:{user_key}", rate, time.time() if now is None else now)
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -1,0 +1,284 @@
+"""The audit admin: read-only for everyone, searchable by identifier through the hash, and an
+export that matches the filtered list and is itself audited."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.urls import reverse
+
+from customers.admin import CappedCountPaginator
+from customers.models import AuditEntry
+
+MOBILE = "919999000001"
+CHANGELIST = reverse("admin:customers_auditentry_changelist")
+EXPORT = reverse("admin:customers_auditentry_export")
+
+pytestmark = pytest.mark.django_db
+
+
+def make_user(username: str, group: str | None = None, **flags: bool) -> User:
+    user = User.objects.create_user(username, **flags)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def agent() -> User:
+    return make_user("agent", "Support agents")
+
+
+@pytest.fixture
+def auditor() -> User:
+    return make_user("auditor", "Auditors", is_staff=True)
+
+
+@pytest.fixture
+def superuser() -> User:
+    return User.objects.create_superuser("root")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def log(user: User, **kwargs: object) -> AuditEntry:
+    values = {"user": user, "action": "lookup", "outcome": "found", "source": "INSTORE"}
+    return AuditEntry.objects.log_action(**(values | kwargs))
+
+
+def changelist_ids(client: Client, query: str = "") -> list[int]:
+    response = client.get(CHANGELIST + query)
+    assert response.status_code == 200
+    return [entry.pk for entry in response.context["cl"].queryset]
+
+
+def export_rows(client: Client, query: str = "") -> list[dict[str, str]]:
+    response = client.post(EXPORT + query)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-')
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_the_admin_is_branded_customer_lookup(superuser):
+    """The admin says Customer Lookup and links back to the app."""
+    response = client_for(superuser).get(reverse("admin:index"))
+    assert response.context["site_header"] == "Customer Lookup"
+    assert response.context["site_url"] == "/"
+
+
+def test_a_superuser_cannot_add_change_or_delete_an_entry(superuser, agent):
+    """The add page, a change POST and the delete page are all refused to a superuser, and
+    the entry is unchanged."""
+    entry = log(agent, customer_id="42")
+    client = client_for(superuser)
+    add = client.get(reverse("admin:customers_auditentry_add"))
+    change = client.post(
+        reverse("admin:customers_auditentry_change", args=[entry.pk]),
+        {"outcome": "not_found", "customer_id": "666"},
+    )
+    delete_page = client.get(reverse("admin:customers_auditentry_delete", args=[entry.pk]))
+    delete_post = client.post(
+        reverse("admin:customers_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+    )
+    assert add.status_code == 403
+    assert change.status_code == 403
+    assert delete_page.status_code == 403
+    assert delete_post.status_code == 403
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.outcome, entry.customer_id) == ("found", "42")
+
+
+def test_the_list_offers_no_bulk_actions(superuser, agent):
+    """No "delete selected" or any other bulk action on the audit list."""
+    log(agent)
+    client = client_for(superuser)
+    response = client.get(CHANGELIST)
+    assert response.context["action_form"] is None
+    assert b"delete_selected" not in response.content
+    bulk_delete = client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [AuditEntry.objects.get().pk]},
+    )
+    assert bulk_delete.status_code in {200, 302}
+    assert AuditEntry.objects.count() == 1
+
+
+def test_the_detail_page_is_read_only_for_a_superuser(superuser, agent):
+    """The entry's page shows its fields and offers no save button."""
+    entry = log(agent, identifiers=[("mobile", MOBILE)], customer_id="42")
+    response = client_for(superuser).get(
+        reverse("admin:customers_auditentry_change", args=[entry.pk])
+    )
+    assert response.status_code == 200
+    assert b"91******0001" in response.content
+    assert MOBILE.encode() not in response.content
+    assert b'name="_save"' not in response.content
+
+
+def test_auditors_see_the_list_and_agents_do_not(auditor, agent):
+    """The audit list is for auditors: an agent, even one made staff, is refused."""
+    log(agent)
+    assert client_for(auditor).get(CHANGELIST).status_code == 200
+    assert client_for(agent).get(CHANGELIST).status_code == 302  # to the admin login
+    agent.is_staff = True
+    agent.save()
+    assert client_for(agent).get(CHANGELIST).status_code == 403
+
+
+def test_search_by_full_mobile_finds_the_entry_through_its_hash(auditor, agent):
+    """An auditor types the member's full mobile (any spacing) and finds the lookups of it,
+    though the table only holds the masked value and the hash."""
+    wanted = log(agent, identifiers=[("mobile", MOBILE)])
+    log(agent, identifiers=[("mobile", "919999000002")])
+    client = client_for(auditor)
+    assert changelist_ids(client, f"?q={MOBILE}") == [wanted.pk]
+    assert changelist_ids(client, "?q=%2B91+99990+00001") == [wanted.pk]
+
+
+def test_search_by_email_customer_id_request_ids_and_username(auditor, agent):
+    """Search also matches an email, a customer id, either request id and a username,
+    exactly."""
+    by_email = log(agent, identifiers=[("email", "John@Example.com")])
+    by_customer = log(agent, customer_id="343434343")
+    by_backend_request = log(agent, request_id="cap-123")
+    by_app_request = log(agent, app_request_id="app-456")
+    client = client_for(auditor)
+    assert changelist_ids(client, "?q=john@example.com") == [by_email.pk]
+    assert changelist_ids(client, "?q=343434343") == [by_customer.pk]
+    assert changelist_ids(client, "?q=cap-123") == [by_backend_request.pk]
+    assert changelist_ids(client, "?q=app-456") == [by_app_request.pk]
+    assert len(changelist_ids(client, "?q=agent")) == 4
+    assert changelist_ids(client, "?q=34343") == []
+
+
+def test_filters_by_action_outcome_role_source_and_user(auditor, agent):
+    """The list filters narrow by action, outcome, role, source and user."""
+    manager = make_user("manager", "Store managers")
+    lookup = log(agent)
+    reveal = log(agent, action="reveal", outcome="ok", detail="mobile")
+    wechat = log(manager, source="WECHAT", outcome="not_found", backend_code="8015")
+    client = client_for(auditor)
+    assert changelist_ids(client, "?action__exact=reveal") == [reveal.pk]
+    assert changelist_ids(client, "?outcome__exact=not_found") == [wechat.pk]
+    assert changelist_ids(client, "?role=store+manager") == [wechat.pk]
+    assert changelist_ids(client, "?source=WECHAT") == [wechat.pk]
+    assert changelist_ids(client, f"?user__id__exact={agent.pk}") == [reveal.pk, lookup.pk]
+
+
+def test_the_volume_filter_shows_users_above_the_threshold(auditor, agent):
+    """ "More than 50 lookups in the last 24 hours" lists the entries of the heavy user only."""
+    light = make_user("light", "Support agents")
+    for _ in range(51):
+        log(agent)
+    log(light)
+    client = client_for(auditor)
+    heavy = changelist_ids(client, "?heavy=50")
+    assert len(heavy) == 51
+    assert {AuditEntry.objects.get(pk=pk).username for pk in heavy} == {"agent"}
+    assert changelist_ids(client, "?heavy=200") == []
+
+
+def test_the_list_does_not_count_the_whole_table(auditor, agent):
+    """The changelist skips the unfiltered full count, and its paginator stops counting at
+    its cap and says so."""
+    for _ in range(12):
+        log(agent)
+    response = client_for(auditor).get(CHANGELIST)
+    assert response.context["cl"].show_full_result_count is False
+
+    class SmallCap(CappedCountPaginator):
+        cap = 10
+
+    paginator = SmallCap(AuditEntry.objects.all(), 5)
+    assert paginator.count == 10
+    assert paginator.capped is True
+    assert paginator.num_pages == 2
+    small = SmallCap(AuditEntry.objects.all()[:3], 5)
+    assert (small.count, small.capped) == (3, False)
+
+
+def test_the_export_matches_the_filtered_list_and_is_audited(auditor, agent):
+    """The CSV holds exactly the entries of the filtered, searched list, across pages, with
+    masked identifiers only, and the export leaves its own entry."""
+    for number in range(3):
+        log(agent, identifiers=[("mobile", MOBILE)], customer_id=f"c{number}")
+    log(agent, identifiers=[("mobile", MOBILE)], outcome="not_found")
+    log(agent, identifiers=[("mobile", "919999000002")])
+    client = client_for(auditor)
+    query = f"?outcome__exact=found&q={MOBILE}"
+    expected = changelist_ids(client, query)
+    rows = export_rows(client, query)
+    assert [int(row["id"]) for row in rows] == expected
+    assert len(rows) == 3
+    assert {row["identifiers (masked)"] for row in rows} == {"mobile 91******0001"}
+    assert all(MOBILE not in value for row in rows for value in row.values())
+
+    export = AuditEntry.objects.get(action="export")
+    assert (export.username, export.role, export.outcome) == ("auditor", "auditor", "ok")
+    assert export.detail == "3 entries; filters: outcome__exact=found"
+    assert export.identifiers_display == "search ********0001"
+    assert export.hashes.get().value_hash == AuditEntry.objects.first().hashes.get().value_hash
+
+
+def test_the_export_includes_every_page(auditor, agent):
+    """An export is not limited to the page on screen."""
+    for _ in range(105):
+        log(agent)
+    client = client_for(auditor)
+    assert len(export_rows(client, "?p=2")) == 105
+
+
+def test_the_export_neutralises_spreadsheet_formulas(auditor, agent):
+    """A reason starting with "=" is exported as text, not as a formula."""
+    log(agent, reason='=HYPERLINK("http://evil")')
+    rows = export_rows(client_for(auditor), "?action__exact=lookup")
+    assert rows[0]["reason"].startswith("'=")
+
+
+def test_the_export_needs_a_post_and_the_export_permission(auditor, agent):
+    """GET is refused (an export leaves an entry, so it is a POST with CSRF), and a staff user
+    who may view all entries but not export is refused."""
+    log(agent)
+    assert client_for(auditor).get(EXPORT).status_code == 405
+    viewer = make_user("viewer", is_staff=True)
+    viewer.user_permissions.add(
+        *Group.objects.get(name="Auditors").permissions.filter(codename="view_all_audit")
+    )
+    assert client_for(viewer).get(CHANGELIST).status_code == 200
+    assert b"Export CSV" not in client_for(viewer).get(CHANGELIST).content
+    assert client_for(viewer).post(EXPORT).status_code == 403
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_the_export_button_posts_with_the_active_filters(auditor, agent):
+    """The changelist's Export CSV button posts to the export with the current filters."""
+    log(agent)
+    content = client_for(auditor).get(CHANGELIST + "?action__exact=lookup").content.decode()
+    assert f'action="{EXPORT}?action__exact=lookup"' in content
+    assert "csrfmiddlewaretoken" in content
+
+
+def test_the_export_checks_csrf(auditor, agent):
+    """Without the CSRF token the export is refused."""
+    log(agent)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(auditor)
+    assert client.post(EXPORT).status_code == 403
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_a_capped_list_says_more_than(auditor, agent, monkeypatch):
+    """When the count stops at the cap, the page says "More than N" instead of a wrong total."""
+    monkeypatch.setattr(CappedCountPaginator, "cap", 10)
+    for _ in range(12):
+        log(agent)
+    response = client_for(auditor).get(CHANGELIST)
+    assert b"More than 10 audit entries" in response.content

@@ -1,0 +1,121 @@
+"""Roles: the groups the migration creates, what each role may do, and the demo users."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from customers.roles import GROUPS, allowed_sources, role_of
+
+pytestmark = pytest.mark.django_db
+
+
+def user_in(group: str | None, username: str = "someone", **flags: bool) -> User:
+    user = User.objects.create_user(username, **flags)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    # A fresh instance: permissions are cached on the object.
+    return User.objects.get(pk=user.pk)
+
+
+def test_the_migration_gives_each_group_exactly_its_permissions():
+    """Support agents: look up, unmasked PII, raw response. Store managers: look up.
+    Auditors: view all audit entries, export."""
+    actual = {
+        group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        for group in Group.objects.all()
+    }
+    assert actual == {
+        "Support agents": {
+            "customers.lookup_customer",
+            "customers.view_unmasked_pii",
+            "customers.view_raw_response",
+        },
+        "Store managers": {"customers.lookup_customer"},
+        "Auditors": {"customers.view_all_audit", "customers.export_audit"},
+    }
+    assert set(GROUPS) == set(actual)
+
+
+def test_no_permission_to_change_the_audit_trail_exists():
+    """There is no add, change or delete permission on audit entries to grant anyone."""
+    from django.contrib.auth.models import Permission
+
+    codenames = set(
+        Permission.objects.filter(content_type__app_label="customers").values_list(
+            "codename", flat=True
+        )
+    )
+    assert not {c for c in codenames if c.startswith(("add_", "change_", "delete_"))}
+
+
+@pytest.mark.parametrize(
+    ("group", "flags", "role"),
+    [
+        ("Support agents", {}, "agent"),
+        ("Store managers", {}, "store manager"),
+        ("Auditors", {"is_staff": True}, "auditor"),
+        (None, {"is_superuser": True}, "superuser"),
+        (None, {}, "none"),
+        (None, {"is_staff": True}, "none"),
+    ],
+)
+def test_role_of_names_the_role_from_the_permissions(group, flags, role):
+    """Each group maps to its role name; staff without a group has no role."""
+    assert role_of(user_in(group, **flags)) == role
+
+
+def test_role_of_an_inactive_or_anonymous_user_is_none():
+    """Deactivated accounts and visitors have no role."""
+    from django.contrib.auth.models import AnonymousUser
+
+    assert role_of(user_in("Support agents", is_active=False)) == "none"
+    assert role_of(AnonymousUser()) == "none"
+    assert role_of(None) == "none"
+
+
+@override_settings(STORE_MANAGER_SOURCES=["INSTORE", "martjack"])
+def test_allowed_sources_limits_store_managers_to_the_configured_sources():
+    """Store managers get STORE_MANAGER_SOURCES; agents and superusers any source (None);
+    auditors and users without a role none at all."""
+    assert allowed_sources(user_in("Store managers", "m")) == ["INSTORE", "MARTJACK"]
+    assert allowed_sources(user_in("Support agents", "a")) is None
+    assert allowed_sources(user_in(None, "s", is_superuser=True)) is None
+    assert allowed_sources(user_in("Auditors", "u", is_staff=True)) == []
+    assert allowed_sources(user_in(None, "n")) == []
+
+
+def test_store_managers_default_to_instore():
+    """Without configuration a store manager looks up in INSTORE only."""
+    assert allowed_sources(user_in("Store managers")) == ["INSTORE"]
+
+
+@override_settings(DEBUG=True)
+def test_demo_users_creates_one_user_per_role(capsys):
+    """demo_users creates agent, manager, auditor and admin, each in its role, with its
+    printed password, and running it again changes nothing."""
+    call_command("demo_users")
+    call_command("demo_users")
+    roles = {user.username: role_of(user) for user in User.objects.all()}
+    assert roles == {
+        "agent": "agent",
+        "manager": "store manager",
+        "auditor": "auditor",
+        "admin": "superuser",
+    }
+    assert User.objects.get(username="auditor").is_staff
+    assert not User.objects.get(username="agent").is_staff
+    for username in roles:
+        assert User.objects.get(username=username).check_password(f"demo-{username}-2026")
+    output = capsys.readouterr().out
+    assert output.count("Created") == 4
+    assert output.count("Updated") == 4
+    assert "demo-agent-2026" in output
+
+
+@override_settings(DEBUG=False)
+def test_demo_users_refuses_with_debug_off():
+    """With DEBUG off no account with a known password is created."""
+    with pytest.raises(CommandError, match="DEBUG=true"):
+        call_command("demo_users")
+    assert not User.objects.exists()
