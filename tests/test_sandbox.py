@@ -818,3 +818,29 @@ def test_the_transport_adapter_serves_concurrent_callers(sandbox):
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert list(pool.map(one, mobiles)) == mobiles
+
+
+def test_amounts_are_floats_as_in_capillarys_samples(sandbox):
+    """Points, purchases, thresholds and gaps are floats (420.0); ids and serials are ints."""
+    document = lookup(sandbox, "919999000001", embed="mlp", gapToUpgrade="0", gapToRenew="0")
+    integers = {
+        "loyaltyId",
+        "programId",
+        "slabSNo",
+        "nextSlabSerialNumber",
+        "groupProgramId",
+        "id",
+    }
+
+    def numbers(node: object, key: str = "") -> list[tuple[str, object]]:
+        if isinstance(node, dict):
+            return [pair for k, v in node.items() for pair in numbers(v, k)]
+        if isinstance(node, list):
+            return [pair for item in node for pair in numbers(item, key)]
+        if isinstance(node, int | float) and not isinstance(node, bool):
+            return [(key, node)]
+        return []
+
+    found = numbers(document["loyaltyProgramDetails"]) + numbers(document["loyaltyInfo"])
+    assert any(key == "customerGapToRenewValue" for key, _ in found)
+    assert all(isinstance(value, float) for key, value in found if key not in integers)

@@ -9,6 +9,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from math import fsum
 from typing import Any
 
 from . import org
@@ -87,7 +88,7 @@ def customer_document(
                 "modifiedDate": _stamp(base, first["modified"]),
                 "createdFromSource": first["source"].lower(),
             },
-            "lifetimePurchases": sum(b["amount"] for b in data.get("bills", [])),
+            "lifetimePurchases": fsum(b["amount"] for b in data.get("bills", [])),
         },
         "segments": dict(data.get("segments", {})) if "segments" in options.embed else {},
         "associatedWith": first["till"],
@@ -200,7 +201,7 @@ def points(data: dict, program_id: int) -> dict[str, float]:
     for item in data.get("lots", []):
         if item["p"] == program_id:
             totals[item["state"]] += item["points"]
-    lifetime = sum(totals[s] for s in ("available", "redeemed", "expired", "returned"))
+    lifetime = fsum(totals[s] for s in ("available", "redeemed", "expired", "returned"))
     loyalty = totals["available"] + totals["adjusted"]
     return {
         "redeemed": totals["redeemed"],
@@ -220,14 +221,14 @@ def points(data: dict, program_id: int) -> dict[str, float]:
 def upgrade_value(based_on: str, bills: list[dict], lots: list[dict], day: int) -> float:
     """The upgrade entity's value as of `day` (an offset from today), lapsed values left out."""
     if based_on == "CURRENT_POINTS":
-        return sum(
+        return fsum(
             x["points"]
             for x in lots
             if x["state"] in ("available", "adjusted") and x["exp"] >= day
         )
     if based_on == "TRACKER_VALUE_BASED":
-        return sum(b["amount"] for b in bills if b["day"] + org.WINDOW_DAYS > day)
-    return sum(b["amount"] for b in bills)
+        return fsum(b["amount"] for b in bills if b["day"] + org.WINDOW_DAYS > day)
+    return fsum(b["amount"] for b in bills)
 
 
 def _valid_upto(based_on: str, bills: list[dict], lots: list[dict], day: int) -> int:
@@ -248,8 +249,8 @@ def renew_value(based_on: str, bills: list[dict], lots: list[dict], day: int) ->
     if based_on == "VISITS":
         return float(len(in_window))
     if based_on == "PURCHASE":
-        return sum(b["amount"] for b in in_window)
-    return sum(
+        return fsum(b["amount"] for b in in_window)
+    return fsum(
         x["points"]
         for x in lots
         if x["state"] in ("available", "redeemed", "expired", "returned")
@@ -286,7 +287,7 @@ def _program_details(
     bills, lots = _ledger(data, program.id)
     doc: dict[str, Any] = {
         **points(data, program.id),
-        "cumulativePurchases": sum(b["amount"] for b in bills),
+        "cumulativePurchases": fsum(b["amount"] for b in bills),
         "loyaltyId": customer_id,
         **_slab_fields(enrolment, base),
         "programId": program.id,
@@ -365,9 +366,9 @@ def _group_details(data: dict) -> dict | None:
             {"id": p, "name": org.PROGRAMS[p].title, "description": org.PROGRAMS[p].description}
             for p in group.program_ids
         ],
-        "lifetimePoints": sum(t["lifetimePoints"] for t in totals),
-        "loyaltyPoints": sum(t["loyaltyPoints"] for t in totals),
-        "promisedPoints": sum(t["delayedPoints"] for t in totals),
+        "lifetimePoints": fsum(t["lifetimePoints"] for t in totals),
+        "loyaltyPoints": fsum(t["loyaltyPoints"] for t in totals),
+        "promisedPoints": fsum(t["delayedPoints"] for t in totals),
         "pointsToCurrencyRatio": 1.0,
     }
 
@@ -381,7 +382,7 @@ def _points_summary(customer_id: int, data: dict, base: date) -> dict:
     bills, _ = _ledger(data, enrolment["p"])
     return {
         **points(data, enrolment["p"]),
-        "cumulativePurchases": sum(b["amount"] for b in bills),
+        "cumulativePurchases": fsum(b["amount"] for b in bills),
         "loyaltyId": customer_id,
         **_slab_fields(enrolment, base),
         "programId": enrolment["p"],

@@ -75,7 +75,7 @@ class Program:
 
 def _ladder(*names: tuple[str, float]) -> tuple[Tier, ...]:
     return tuple(
-        Tier(serial=i, name=name, description=f"{name} tier", threshold=threshold)
+        Tier(serial=i, name=name, description=f"{name} tier", threshold=float(threshold))
         for i, (name, threshold) in enumerate(names, start=1)
     )
 
@@ -87,7 +87,7 @@ MAIN_PROGRAMS = (
         description="Default program for the sandbox org",
         upgrade_based_on="CUMULATIVE_PURCHASES",
         tiers=_ladder(("Blue", 0), ("Silver", 10000), ("Gold", 50000), ("Platinum", 150000)),
-        renew=(RenewStrategy("PURCHASE", 40000), RenewStrategy("VISITS", 6)),
+        renew=(RenewStrategy("PURCHASE", 40000.0), RenewStrategy("VISITS", 6.0)),
         alternate_currency="Stars",
     ),
     Program(
@@ -96,7 +96,7 @@ MAIN_PROGRAMS = (
         description="Points for flights and hotels",
         upgrade_based_on="CURRENT_POINTS",
         tiers=_ladder(("Explorer", 0), ("Voyager", 2000), ("Captain", 8000)),
-        renew=(RenewStrategy("POINTS", 1500),),
+        renew=(RenewStrategy("POINTS", 1500.0),),
         points_to_currency=0.5,
     ),
     Program(
@@ -105,7 +105,7 @@ MAIN_PROGRAMS = (
         description="Spend tracked over a moving year",
         upgrade_based_on="TRACKER_VALUE_BASED",
         tiers=_ladder(("Bronze", 0), ("Silver", 5000), ("Gold", 20000)),
-        renew=(RenewStrategy("VISITS", 12),),
+        renew=(RenewStrategy("VISITS", 12.0),),
         alternate_currency="Dining Credits",
     ),
 )
@@ -118,7 +118,7 @@ PARTNER_PROGRAMS = tuple(
         description=f"Coalition partner {n:02d}",
         upgrade_based_on="CUMULATIVE_PURCHASES",
         tiers=_ladder(("Member", 0), ("Plus", 20000)),
-        renew=(RenewStrategy("PURCHASE", 10000),),
+        renew=(RenewStrategy("PURCHASE", 10000.0),),
     )
     for n in range(1, 34)
 )
