@@ -9,6 +9,7 @@ Capillary sent it keeps "masked by Capillary" distinct from "masked by us".
 
 import hashlib
 import hmac
+import logging
 import re
 import unicodedata
 
@@ -153,7 +154,8 @@ def identifier_hash(value: object) -> str:
     return hmac.new(key, normalise_identifier(value).encode(), hashlib.sha256).hexdigest()
 
 
-EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"']+@[^\s@,;:<>()\[\]\"']+")
+# An address, also URL-encoded (`%40`) as it appears in a logged query string.
+EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"'&?=/]+(?:@|%40)[^\s@,;:<>()\[\]\"'&?=/]+")
 # Nine or more digits, optionally with spaces or dashes between them: a phone number or a card.
 DIGITS_IN_TEXT = re.compile(r"\+?\d(?:[\s-]?\d){8,}")
 
@@ -165,5 +167,21 @@ def redact_text(value: object) -> str:
     must not keep the number.
     """
     text = _text(value)
-    text = EMAIL_IN_TEXT.sub(lambda match: mask_email(match[0]), text)
+    text = EMAIL_IN_TEXT.sub(lambda match: mask_email(match[0].replace("%40", "@")), text)
     return DIGITS_IN_TEXT.sub(lambda match: mask_mobile(match[0]), text)
+
+
+class RedactingLogFilter(logging.Filter):
+    """Masks emails and long numbers in every log record it sees (settings.LOGGING attaches it
+    to the console handler): a safety net under code that must not log identifiers anyway, and
+    the guard for the development server's request lines, which carry /lookup/ query strings."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True

@@ -188,12 +188,14 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
 
 class AuditEntry(models.Model):
     created_at = models.DateTimeField("when", default=timezone.now, editable=False)
-    # SET_NULL keeps the trail when an account is deleted; `username` keeps who it was.
+    # SET_NULL keeps the trail when an account is deleted; `username` keeps who it was. The
+    # (user, created_at) index below serves user lookups, so the column needs no index of its own.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="audit_entries",
     )
     username = models.CharField("who", max_length=150, blank=True)

@@ -179,9 +179,15 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line through the console has emails and long numbers masked (customers.masking).
+    "filters": {"redact": {"()": "customers.masking.RedactingLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # runserver's request lines include /lookup/ query strings: through the filter too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "customers": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

@@ -282,3 +282,15 @@ def test_a_capped_list_says_more_than(auditor, agent, monkeypatch):
         log(agent)
     response = client_for(auditor).get(CHANGELIST)
     assert b"More than 10 audit entries" in response.content
+
+
+def test_a_customer_history_link_filters_by_customer_id_and_date(auditor, agent):
+    """The per-customer history link (?customer_id=...) and the date drill-down both narrow
+    the list, so the overview can link auditors straight to a member's accesses."""
+    wanted = log(agent, customer_id="42")
+    log(agent, customer_id="43")
+    client = client_for(auditor)
+    assert changelist_ids(client, "?customer_id=42") == [wanted.pk]
+    year = wanted.created_at.year
+    assert changelist_ids(client, f"?customer_id=42&created_at__year={year}") == [wanted.pk]
+    assert changelist_ids(client, f"?created_at__year={year - 1}") == []

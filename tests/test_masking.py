@@ -148,3 +148,32 @@ def test_it_never_returns_a_long_identifier_unmasked(value):
     """Whatever the identifier type, a value of eight or more characters comes back changed."""
     for name in ("mobile", "email", "externalId", "cardnumber", "wechat"):
         assert mask_identifier(name, value) != value.strip() or len(value.strip()) < 2
+
+
+def test_the_log_filter_masks_identifiers_in_every_line():
+    """A log line through the configured console handler never carries a full mobile or
+    email, also when it is URL-encoded in a logged query string."""
+    import logging
+
+    from django.conf import settings
+
+    from customers.masking import RedactingLogFilter
+
+    console = settings.LOGGING["handlers"]["console"]
+    assert console["filters"] == ["redact"]
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s',
+        ("GET /lookup/?identifierValue=919999000001,john%40example.com HTTP/1.1", 302),
+        None,
+    )
+    assert RedactingLogFilter().filter(record)
+    line = record.getMessage()
+    assert "9999000001" not in line
+    assert "john" not in line
+    assert "91******0001" in line
+    assert "j***" in line
+    assert line.endswith('HTTP/1.1" 302')

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('latency_ms', models.PositiveIntegerField(blank=True, null=True, verbose_name='backend latency (ms)')),
                 ('reason', models.CharField(blank=True, max_length=500)),
                 ('detail', models.CharField(blank=True, max_length=500)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_entries', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_entries', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': 'audit entry',
