@@ -694,11 +694,14 @@ def test_showcase_seeding_is_quick_enough_for_a_tests_setup():
 
 @pytest.mark.django_db
 def test_lookups_use_the_identifier_index():
-    """The identifier lookup is served by the (type, value) index, so it scales."""
+    """Identifiers carry a (type, value) index, and SQLite's planner serves the lookup by it."""
     seed(members=200)
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Identifier._meta.db_table)
+    assert constraints["sandbox_identifier_lookup"]["columns"] == ["type", "value"]
     query = Identifier.objects.filter(type="mobile", value="917000000150")
-    plan = query.explain()
-    assert "sandbox_identifier_lookup" in plan
+    if connection.vendor == "sqlite":
+        assert "sandbox_identifier_lookup" in query.explain()
     assert query.get().member_id == 6000151
 
 
