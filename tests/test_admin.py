@@ -294,3 +294,28 @@ def test_a_customer_history_link_filters_by_customer_id_and_date(auditor, agent)
     year = wanted.created_at.year
     assert changelist_ids(client, f"?customer_id=42&created_at__year={year}") == [wanted.pk]
     assert changelist_ids(client, f"?created_at__year={year - 1}") == []
+
+
+def test_the_date_drill_down_lists_calendar_periods_without_scanning(auditor):
+    """The date drill-down offers every month between the first and last entry, found with
+    MIN and MAX only (no SELECT DISTINCT over the table), and drills down to days."""
+    from datetime import UTC, datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    AuditEntry.objects.bulk_create(
+        AuditEntry(created_at=datetime(2025, month, 10, tzinfo=UTC), action="lookup", outcome="ok")
+        for month in (1, 3)
+    )
+    client = client_for(auditor)
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(CHANGELIST).content.decode()
+    assert not [q["sql"] for q in queries if "DISTINCT" in q["sql"].upper()]
+    assert "?created_at__month=1&amp;created_at__year=2025" in content
+    assert "?created_at__month=2&amp;created_at__year=2025" in content
+    assert "?created_at__month=3&amp;created_at__year=2025" in content
+    assert "created_at__month=4" not in content
+    month = client.get(CHANGELIST + "?created_at__year=2025&created_at__month=3").content
+    assert b"created_at__day=10" in month
+    assert changelist_ids(client, "?created_at__year=2025&created_at__month=2") == []
