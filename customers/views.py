@@ -1,14 +1,576 @@
+"""Search, lookup and the customer's pages.
+
+Each view is thin: check permissions, call one service, write one audit entry, render. Every
+failure of the backend becomes a page that says what happened with both request ids, never a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from customers import services
+from customers.exceptions import (
+    BackendError,
+    BackendUnavailable,
+    BadResponse,
+    ConfigurationError,
+    CustomerMerged,
+    CustomerNotFound,
+    InvalidQuery,
+    InvalidRequest,
+    NotAllowed,
+    RateLimited,
+)
+from customers.forms import SearchForm
+from customers.models import Action, AuditEntry, Outcome
+from customers.query import LookupQuery
+from customers.ratelimit import check_lookup_rate
+from customers.roles import (
+    GROUPS,
+    LOOKUP,
+    VIEW_ALL_AUDIT,
+    VIEW_RAW_RESPONSE,
+    VIEW_UNMASKED_PII,
+    allowed_sources,
+)
+
+SECTIONS: dict[str, str] = {
+    "overview": "Overview",
+    "programs": "Programs",
+    "cards": "Cards",
+    "currencies": "Currencies",
+    "tiers": "Tiers",
+    "profile": "Profile",
+    "raw": "Raw response",
+}
+
+PERMISSION_NAMES: dict[str, str] = {
+    LOOKUP: "look up customers",
+    VIEW_UNMASKED_PII: "see unmasked names, mobiles and emails",
+    VIEW_RAW_RESPONSE: "see the raw API response",
+    VIEW_ALL_AUDIT: "view every audit entry",
+}
+
+# A revealed field is a name, mobile, email or a custom/extended field's name.
+REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
+MAX_REASON = 500
+MY_LOOKUPS_PER_PAGE = 50
 
 
+@dataclass(frozen=True)
+class Failure:
+    """How a page explains one kind of backend failure."""
+
+    status: int
+    outcome: str
+    heading: str
+    advice: str
+
+
+FAILURES: tuple[tuple[type[BackendError], Failure], ...] = (
+    (
+        CustomerNotFound,
+        Failure(
+            404,
+            Outcome.NOT_FOUND,
+            "No customer found",
+            "Check the identifiers, add the org's primary identifier (mobile, email or external "
+            "id), or pick the source and account the member signed up through.",
+        ),
+    ),
+    (
+        CustomerMerged,
+        Failure(
+            410,
+            Outcome.NOT_FOUND,
+            "This customer was merged into another account",
+            "Search again by the member's mobile or email: the lookup answers with the "
+            "surviving account.",
+        ),
+    ),
+    (
+        InvalidRequest,
+        Failure(
+            400,
+            Outcome.ERROR,
+            "The lookup service refused the search",
+            "Check the source, the accountId and the identifier types, then search again.",
+        ),
+    ),
+    (
+        NotAllowed,
+        Failure(
+            403,
+            Outcome.ERROR,
+            "The lookup service did not allow this lookup",
+            "The customer may be marked as fraud or outside what this app's API account may "
+            "see. If it happens for every customer, an administrator should check the API "
+            "credentials.",
+        ),
+    ),
+    (
+        RateLimited,
+        Failure(
+            429,
+            Outcome.RATE_LIMITED,
+            "The lookup service is busy",
+            "It is limiting how many requests it answers. Wait a moment and try again.",
+        ),
+    ),
+    (
+        ConfigurationError,
+        Failure(
+            503,
+            Outcome.ERROR,
+            "The lookup service is not configured",
+            "An administrator needs to set the API address and credentials. Searching again "
+            "will not help until then.",
+        ),
+    ),
+    (
+        BackendUnavailable,
+        Failure(
+            503,
+            Outcome.ERROR,
+            "The lookup service is unavailable or slow",
+            "It did not answer in time or could not be reached. Try again in a minute.",
+        ),
+    ),
+    (
+        BadResponse,
+        Failure(
+            502,
+            Outcome.ERROR,
+            "The lookup service sent an answer the app could not read",
+            "Try again; if it keeps happening, pass the request ids below to support.",
+        ),
+    ),
+    (
+        BackendError,
+        Failure(
+            502,
+            Outcome.ERROR,
+            "The lookup service returned an error",
+            "Try again; if it keeps happening, pass the request ids below to support.",
+        ),
+    ),
+)
+
+
+def failure_of(error: BackendError) -> Failure:
+    return next(failure for kind, failure in FAILURES if isinstance(error, kind))
+
+
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    return render(request, "customers/search.html", {"title": "Find a member"})
+    if not request.user.has_perm(LOOKUP):
+        return forbidden(request, LOOKUP)
+    return _search_page(request, SearchForm.for_user(request.user))
 
 
+@require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    """Run a lookup from the form's fields or a pasted API query string; redirect to the page."""
+    user = request.user
+    params = dict(request.GET.lists())
+    reason = (params.get("reason") or [""])[-1].strip()[:MAX_REASON]
+    if not user.has_perm(LOOKUP):
+        _audit_refused_lookup(request, params, reason, Outcome.FORBIDDEN, "no lookup permission")
+        return forbidden(request, LOOKUP)
+    try:
+        query = LookupQuery.from_params(params)
+    except InvalidQuery as error:
+        _audit_refused_lookup(request, params, reason, Outcome.INVALID, error.message)
+        form = SearchForm.for_user(user, params, error.errors)
+        return _search_page(request, form, status=400)
+
+    audit = {
+        "action": Action.LOOKUP,
+        "source": query.source,
+        "account_id": query.account_id,
+        "identifiers": query.identifiers,
+        "embeds": query.embed,
+        "reason": reason,
+    }
+    allowed = allowed_sources(user)
+    if allowed is not None and query.source not in allowed:
+        AuditEntry.objects.log_request(
+            request, outcome=Outcome.FORBIDDEN, detail="source not allowed", **audit
+        )
+        return forbidden(request, LOOKUP, source=query.source, allowed=allowed)
+    decision = check_lookup_rate(user)
+    if not decision.allowed:
+        AuditEntry.objects.log_request(
+            request, outcome=Outcome.RATE_LIMITED, detail="app rate limit", **audit
+        )
+        return _rate_limited(request, decision.retry_after, decision.limit)
+    try:
+        response = services.customer_lookup(query, user=user)
+    except BackendError as error:
+        failure = failure_of(error)
+        AuditEntry.objects.log_request(
+            request,
+            outcome=failure.outcome,
+            backend_code=error.code or "",
+            request_id=error.request_id,
+            detail=type(error).__name__,
+            **audit,
+        )
+        return _failure_page(
+            request,
+            error,
+            retry_url=request.get_full_path(),
+            form=SearchForm.for_user(user, params),
+        )
+    AuditEntry.objects.log_request(
+        request,
+        outcome=Outcome.FOUND,
+        customer_id=str(response.customer.id),
+        request_id=response.request_id,
+        latency_ms=response.latency_ms,
+        **audit,
+    )
+    return redirect("customers:overview", customer_id=response.customer.id)
 
 
-def overview(request: HttpRequest, customer_id: str) -> HttpResponse:
-    raise NotImplementedError
+@require_GET
+def overview(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _section(request, customer_id, "overview")
+
+
+@require_GET
+def programs(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _section(request, customer_id, "programs")
+
+
+@require_GET
+def cards(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _section(request, customer_id, "cards")
+
+
+@require_GET
+def currencies(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _section(request, customer_id, "currencies")
+
+
+@require_GET
+def tiers(request: HttpRequest, customer_id: int) -> HttpResponse:
+    typed = request.GET.get("days", "").strip()
+    days = int(typed) if typed.isdigit() and len(typed) <= 4 else None
+    return _section(request, customer_id, "tiers", days=days)
+
+
+@require_GET
+def profile(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _section(request, customer_id, "profile")
+
+
+@require_GET
+def raw(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _section(request, customer_id, "raw")
+
+
+def _section(
+    request: HttpRequest, customer_id: int, section: str, *, days: int | None = None
+) -> HttpResponse:
+    user = request.user
+    action = Action.RAW_VIEW if section == "raw" else Action.VIEW_SECTION
+    needed = VIEW_RAW_RESPONSE if section == "raw" else LOOKUP
+    for permission in dict.fromkeys((LOOKUP, needed)):
+        if not user.has_perm(permission):
+            AuditEntry.objects.log_request(
+                request,
+                action=action,
+                outcome=Outcome.FORBIDDEN,
+                customer_id=str(customer_id),
+                detail=section,
+            )
+            return forbidden(request, permission)
+    try:
+        data = services.customer_fetch(customer_id, user=user, days=days)
+    except BackendError as error:
+        AuditEntry.objects.log_request(
+            request,
+            action=action,
+            outcome=failure_of(error).outcome,
+            customer_id=str(customer_id),
+            backend_code=error.code or "",
+            request_id=error.request_id,
+            detail=f"{section}: {type(error).__name__}",
+        )
+        return _failure_page(request, error, retry_url=request.get_full_path())
+    AuditEntry.objects.log_request(
+        request,
+        action=action,
+        outcome=Outcome.OK,
+        source=data.query.source,
+        account_id=data.query.account_id,
+        embeds=data.query.embed,
+        customer_id=str(customer_id),
+        request_id=data.request_id,
+        latency_ms=None if data.from_cache else data.latency_ms,
+        detail=section if not data.from_cache else f"{section} (cached)",
+    )
+    can_reveal = user.has_perm(VIEW_UNMASKED_PII)
+    sees_all_audit = user.has_perm(VIEW_ALL_AUDIT)
+    context = {
+        "customer": data.customer,
+        "section": section,
+        "fetched_at": data.fetched_at,
+        "request_id": data.request_id,
+        "latency_ms": data.latency_ms,
+        "pii_unmasked": can_reveal and bool(settings.PII_UNMASKED_BY_DEFAULT),
+        "revealed": revealed_fields(request, customer_id),
+        "can_reveal": can_reveal,
+        "can_see_raw": user.has_perm(VIEW_RAW_RESPONSE),
+        "can_see_history": True,
+        "history_summary": (
+            AuditEntry.objects.customer_history(str(customer_id)) if sees_all_audit else None
+        ),
+        "days": days if days is not None else (data.query.gap_to_upgrade or 0),
+        "title": f"{SECTIONS[section]}: customer {customer_id}",
+    }
+    return render(request, f"customers/customer/{section}.html", context)
+
+
+@require_POST
+def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Fetch the customer again, skipping the cached answer, and go back to the page."""
+    user = request.user
+    if not user.has_perm(LOOKUP):
+        AuditEntry.objects.log_request(
+            request,
+            action=Action.VIEW_SECTION,
+            outcome=Outcome.FORBIDDEN,
+            customer_id=str(customer_id),
+            detail="refresh",
+        )
+        return forbidden(request, LOOKUP)
+    back = _back(request, customer_id)
+    # A refresh calls the backend like a lookup does, so it counts against the same limit.
+    decision = check_lookup_rate(user)
+    if not decision.allowed:
+        AuditEntry.objects.log_request(
+            request,
+            action=Action.VIEW_SECTION,
+            outcome=Outcome.RATE_LIMITED,
+            customer_id=str(customer_id),
+            detail="refresh: app rate limit",
+        )
+        return _rate_limited(request, decision.retry_after, decision.limit)
+    try:
+        data = services.customer_fetch(customer_id, user=user, refresh=True)
+    except BackendError as error:
+        AuditEntry.objects.log_request(
+            request,
+            action=Action.VIEW_SECTION,
+            outcome=failure_of(error).outcome,
+            customer_id=str(customer_id),
+            backend_code=error.code or "",
+            request_id=error.request_id,
+            detail=f"refresh: {type(error).__name__}",
+        )
+        return _failure_page(request, error, retry_url=back)
+    AuditEntry.objects.log_request(
+        request,
+        action=Action.VIEW_SECTION,
+        outcome=Outcome.OK,
+        source=data.query.source,
+        account_id=data.query.account_id,
+        embeds=data.query.embed,
+        customer_id=str(customer_id),
+        request_id=data.request_id,
+        latency_ms=data.latency_ms,
+        detail="refresh",
+    )
+    return redirect(back)
+
+
+@require_POST
+def reveal(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Show one masked field of this customer unmasked for the rest of the session."""
+    field = request.POST.get("field", "").strip()
+    reason = request.POST.get("reason", "").strip()[:MAX_REASON]
+    if not request.user.has_perm(VIEW_UNMASKED_PII):
+        AuditEntry.objects.log_request(
+            request,
+            action=Action.REVEAL,
+            outcome=Outcome.FORBIDDEN,
+            customer_id=str(customer_id),
+            detail=field[:100],
+            reason=reason,
+        )
+        return forbidden(request, VIEW_UNMASKED_PII)
+    back = _back(request, customer_id)
+    if not REVEALABLE.match(field):
+        return redirect(back)
+    AuditEntry.objects.log_request(
+        request,
+        action=Action.REVEAL,
+        outcome=Outcome.OK,
+        customer_id=str(customer_id),
+        detail=field,
+        reason=reason,
+    )
+    revealed = request.session.get("revealed", {})
+    fields = set(revealed.get(str(customer_id), []))
+    fields.add(field)
+    revealed[str(customer_id)] = sorted(fields)
+    request.session["revealed"] = revealed
+    return redirect(back)
+
+
+def revealed_fields(request: HttpRequest, customer_id: int) -> set[str]:
+    """The fields this session revealed for this customer."""
+    return set(request.session.get("revealed", {}).get(str(customer_id), []))
+
+
+@require_GET
+def history(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Who accessed this customer: everyone's entries for auditors, one's own for the rest."""
+    entries = AuditEntry.objects.visible_to(request.user).filter(customer_id=str(customer_id))
+    page = Paginator(entries, MY_LOOKUPS_PER_PAGE).get_page(request.GET.get("page"))
+    summary = (
+        AuditEntry.objects.customer_history(str(customer_id))
+        if request.user.has_perm(VIEW_ALL_AUDIT)
+        else None
+    )
+    return render(
+        request,
+        "customers/history.html",
+        {
+            "title": f"Access history: customer {customer_id}",
+            "customer_id": customer_id,
+            "page": page,
+            "history_summary": summary,
+            "sees_everyone": request.user.has_perm(VIEW_ALL_AUDIT),
+            "can_lookup": request.user.has_perm(LOOKUP),
+        },
+    )
+
+
+@require_GET
+def my_lookups(request: HttpRequest) -> HttpResponse:
+    """The user's own audit entries, newest first."""
+    entries = AuditEntry.objects.filter(user=request.user)
+    page = Paginator(entries, MY_LOOKUPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "customers/my_lookups.html", {"title": "My lookups", "page": page})
+
+
+def forbidden(
+    request: HttpRequest,
+    permission: str,
+    *,
+    source: str = "",
+    allowed: list[str] | None = None,
+) -> HttpResponse:
+    """The 403 page: which permission is missing and which group grants it."""
+    codename = permission.split(".", 1)[-1]
+    groups = [name for name, codenames in GROUPS.items() if codename in codenames]
+    return render(
+        request,
+        "403.html",
+        {
+            "title": "Not allowed",
+            "permission_name": PERMISSION_NAMES.get(permission, permission),
+            "groups": groups,
+            "source": source,
+            "allowed_sources": allowed or [],
+        },
+        status=403,
+    )
+
+
+def _search_page(request: HttpRequest, form: SearchForm, status: int = 200) -> HttpResponse:
+    recent = AuditEntry.objects.visible_to(request.user).filter(
+        user=request.user, action=Action.LOOKUP
+    )[:10]
+    return render(
+        request,
+        "customers/search.html",
+        {"title": "Find a member", "form": form, "recent": recent},
+        status=status,
+    )
+
+
+def _failure_page(
+    request: HttpRequest,
+    error: BackendError,
+    *,
+    retry_url: str,
+    form: SearchForm | None = None,
+) -> HttpResponse:
+    failure = failure_of(error)
+    response = render(
+        request,
+        "customers/lookup_failed.html",
+        {
+            "title": failure.heading,
+            "failure": failure,
+            "error": error,
+            "reasons": error.reasons if isinstance(error, CustomerNotFound) else (),
+            "retry_url": retry_url,
+            "form": form if isinstance(error, CustomerNotFound | InvalidRequest) else None,
+            "retry_after": getattr(error, "retry_after", None),
+        },
+        status=failure.status,
+    )
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(max(1, round(retry_after)))
+    return response
+
+
+def _rate_limited(request: HttpRequest, retry_after: int, limit: int) -> HttpResponse:
+    minutes, seconds = divmod(max(1, retry_after), 60)
+    wait = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    response = render(
+        request,
+        "customers/rate_limited.html",
+        {
+            "title": "Too many lookups",
+            "wait": wait,
+            "limit": limit,
+            "rate": settings.LOOKUP_RATE_LIMIT,
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(max(1, retry_after))
+    return response
+
+
+def _audit_refused_lookup(
+    request: HttpRequest, params: dict[str, list[str]], reason: str, outcome: str, detail: str
+) -> None:
+    """The audit entry of a lookup that never reached the backend, from what was typed."""
+    form = SearchForm(params=params, bound=True)
+    AuditEntry.objects.log_request(
+        request,
+        action=Action.LOOKUP,
+        outcome=outcome,
+        source=(params.get("source") or [""])[-1].strip().upper(),
+        identifiers=form.identifier_pairs,
+        embeds=sorted(form.embeds),
+        reason=reason,
+        detail=detail,
+    )
+
+
+def _back(request: HttpRequest, customer_id: int) -> str:
+    """Where to go after a POST: the page it came from, if it is this customer's page."""
+    target = request.POST.get("next", "")
+    own = reverse("customers:overview", args=[customer_id])
+    if target.startswith(own) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return own

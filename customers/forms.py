@@ -1,0 +1,239 @@
+"""The search form: what the search page shows, filled in from a request's parameters.
+
+Validation is `LookupQuery.from_params`'s job (one place for the rules); this form only turns
+parameters, in either the form's or the API's own style, back into fields, rows and ticked
+boxes, with the query's error messages next to the fields they are about.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from customers.query import EMBEDS, IDENTIFIER_NAMES, INSTORE, MOBILE, SOURCES
+from customers.roles import allowed_sources
+from customers.services import DEFAULT_EMBEDS
+
+# Without JavaScript the page shows this many identifier rows; empty ones are ignored.
+ROWS_WITHOUT_JS = 3
+
+IDENTIFIER_LABELS: dict[str, str] = {
+    "mobile": "Mobile (with country code)",
+    "email": "Email",
+    "externalId": "External id",
+    "cardnumber": "Card number",
+    "wechat": "WeChat id",
+}
+
+EMBED_LABELS: dict[str, str] = {
+    "mlp": "Tiers per program (mlp)",
+    "points": "Points summary",
+    "alternateCurrencies": "Alternate currencies",
+    "expirySchedules": "Points expiry schedule",
+    "expiredPoints": "Expired points",
+    "promotionalPoints": "Promotional points",
+    "cardLoyaltyDetails": "Card loyalty details",
+    "ignoreCardDetails": "Leave cards out (faster)",
+    "subscriptions": "Subscriptions",
+    "segments": "Segments",
+    "customerStatus": "Customer status",
+    "customerImage": "Customer image",
+    "userGroup": "User group",
+    "fleetParentDetails": "Fleet parent",
+}
+
+EMBED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Tiers & points",
+        (
+            "mlp",
+            "points",
+            "alternateCurrencies",
+            "expirySchedules",
+            "expiredPoints",
+            "promotionalPoints",
+        ),
+    ),
+    ("Cards", ("cardLoyaltyDetails", "ignoreCardDetails")),
+    (
+        "Profile",
+        (
+            "subscriptions",
+            "segments",
+            "customerStatus",
+            "customerImage",
+            "userGroup",
+            "fleetParentDetails",
+        ),
+    ),
+)
+
+FLAGS: tuple[tuple[str, str], ...] = (
+    ("includedFraudDetails", "Include fraud details"),
+    ("includedUserGroup2LoyaltyDetails", "Include user group loyalty details"),
+    ("includedAllUserGroup2", "Include all of the customer's user groups"),
+)
+
+_EMBED_BY_FOLDED = {name.casefold(): name for name in EMBEDS}
+_IDENTIFIER_BY_FOLDED = {name.casefold(): name for name in IDENTIFIER_NAMES}
+
+
+@dataclass(frozen=True)
+class IdentifierRow:
+    number: int
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Checkbox:
+    name: str
+    label: str
+    checked: bool
+
+
+@dataclass
+class SearchForm:
+    """The search form's state. `errors` maps API parameter names to messages."""
+
+    params: Mapping[str, list[str]] = field(default_factory=dict)
+    errors: Mapping[str, list[str]] = field(default_factory=dict)
+    sources: tuple[str, ...] = SOURCES
+    bound: bool = False
+
+    @classmethod
+    def for_user(
+        cls,
+        user: Any,
+        params: Mapping[str, list[str]] | None = None,
+        errors: Mapping[str, list[str]] | None = None,
+    ) -> SearchForm:
+        """The form as `user` may use it (a store manager sees only their sources)."""
+        allowed = allowed_sources(user)
+        sources = SOURCES if allowed is None else tuple(s for s in SOURCES if s in allowed)
+        return cls(
+            params=params or {},
+            errors=errors or {},
+            sources=sources or (INSTORE,),
+            bound=params is not None,
+        )
+
+    def _last(self, name: str) -> str:
+        values = self.params.get(name) or [""]
+        return values[-1] or ""
+
+    @property
+    def source(self) -> str:
+        typed = self._last("source").strip().upper()
+        if typed in self.sources:
+            return typed
+        return INSTORE if INSTORE in self.sources else self.sources[0]
+
+    @property
+    def account_id(self) -> str:
+        return self._last("accountId")
+
+    @property
+    def reason(self) -> str:
+        return self._last("reason")
+
+    @property
+    def identifier_choices(self) -> list[tuple[str, str]]:
+        return [(name, IDENTIFIER_LABELS[name]) for name in IDENTIFIER_NAMES]
+
+    @property
+    def rows(self) -> list[IdentifierRow]:
+        """The identifier rows, comma-joined API lists split back into one row each."""
+        raw_names = list(self.params.get("identifierName", []))
+        raw_values = list(self.params.get("identifierValue", []))
+        names = [part.strip() for entry in raw_names for part in entry.split(",")]
+        if len(raw_values) != len(names):
+            values = [part for entry in raw_values for part in entry.split(",")]
+        else:
+            values = raw_values
+        pairs = [
+            (name, value)
+            for name, value in itertools.zip_longest(names, values, fillvalue="")
+            if name or value.strip()
+        ]
+        pairs = [(_IDENTIFIER_BY_FOLDED.get(n.casefold(), n), v) for n, v in pairs]
+        if not pairs:
+            pairs = [(MOBILE, "")]
+        pairs += [("", "")] * (ROWS_WITHOUT_JS - len(pairs))
+        return [
+            IdentifierRow(number, name, value)
+            for number, (name, value) in enumerate(pairs[: len(IDENTIFIER_NAMES)], 1)
+        ]
+
+    @property
+    def embeds(self) -> set[str]:
+        if not self.bound:
+            return set(DEFAULT_EMBEDS)
+        typed = (
+            part.strip() for entry in self.params.get("embed", []) for part in entry.split(",")
+        )
+        return {_EMBED_BY_FOLDED[p.casefold()] for p in typed if p.casefold() in _EMBED_BY_FOLDED}
+
+    @property
+    def embed_groups(self) -> list[tuple[str, list[Checkbox]]]:
+        chosen = self.embeds
+        return [
+            (title, [Checkbox(name, EMBED_LABELS[name], name in chosen) for name in names])
+            for title, names in EMBED_GROUPS
+        ]
+
+    @property
+    def flags(self) -> list[Checkbox]:
+        return [
+            Checkbox(name, label, self._last(name).strip().lower() in {"true", "1", "on", "yes"})
+            for name, label in FLAGS
+        ]
+
+    @property
+    def user_group2_id(self) -> str:
+        return self._last("userGroup2Id")
+
+    @property
+    def gap_to_upgrade(self) -> str:
+        return self._last("gapToUpgrade")
+
+    @property
+    def gap_to_renew(self) -> str:
+        return self._last("gapToRenew")
+
+    @property
+    def advanced_open(self) -> bool:
+        """Unfold the advanced options when they are in use or have an error."""
+        names = (*(name for name, _ in FLAGS), "userGroup2Id", "gapToUpgrade", "gapToRenew")
+        return any(self._last(name).strip() or self.errors.get(name) for name in names)
+
+    @property
+    def identifier_errors(self) -> list[str]:
+        return [*self.errors.get("identifierName", []), *self.errors.get("identifierValue", [])]
+
+    @property
+    def other_errors(self) -> list[str]:
+        """Messages about parameters the form has no field for (a pasted query's extras)."""
+        shown = {
+            "source",
+            "accountId",
+            "identifierName",
+            "identifierValue",
+            "embed",
+            "userGroup2Id",
+            "gapToUpgrade",
+            "gapToRenew",
+            *(name for name, _ in FLAGS),
+        }
+        return [msg for name, msgs in self.errors.items() if name not in shown for msg in msgs]
+
+    @property
+    def flag_errors(self) -> list[str]:
+        return [msg for name, _ in FLAGS for msg in self.errors.get(name, [])]
+
+    @property
+    def identifier_pairs(self) -> list[tuple[str, str]]:
+        """The non-empty rows, for the audit entry of a refused search (masked there)."""
+        return [(row.name, row.value) for row in self.rows if row.value.strip()]
