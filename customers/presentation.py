@@ -1,0 +1,413 @@
+"""What the customer pages say: sentences and figures computed from the records.
+
+The templates stay free of logic: they print what these functions return. Everything here is
+plain text (the template engine escapes it), formatted in the active locale and time zone, and
+tolerant of absent figures: a missing number never becomes a zero.
+
+Public names:
+    format_number(value) -> str          "1,250", "1,250.5", "" for None
+    format_moment(moment, fmt) -> str    "31 Dec 2026", "no expiry", "" for None
+    shown(value, kind, unmasked=, revealed=) -> Shown     one masking decision for pages and text
+    quantity(step, amount) -> str        "1,250 more points", "2 more visits"
+    upgrade_sentence(program, step)      "Needs 1,250 more points by 31 Dec 2026 to reach Gold."
+    renew_sentence(program, step)        "Needs 2 more visits by 31 Dec 2026 to keep Gold."
+    progress_caption(step) -> str        "8,000 of 10,000 points (80%)"
+    points_by_state(program) -> tuple[PointsLine, ...]
+    tier_ladder(program) -> tuple[Rung, ...]
+    points_headline(customer) -> str     "3,450 points available in Sandbox Rewards (150 pending)"
+    copy_summary(customer, ...) -> str   the plain-text summary for a ticket
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import formats, timezone
+
+from customers import masking
+from customers.records import Customer, Moment, Program, Progress, never_expires
+
+__all__ = [
+    "PointsLine",
+    "Rung",
+    "Shown",
+    "copy_summary",
+    "display_name",
+    "format_moment",
+    "format_number",
+    "points_by_state",
+    "points_headline",
+    "progress_caption",
+    "quantity",
+    "renew_sentence",
+    "shown",
+    "tier_ladder",
+    "upgrade_sentence",
+]
+
+_CENT = Decimal("0.01")
+
+# What a strategy counts, as (singular, plural) nouns after "more"; amounts of money read
+# "12,000 more in purchases" because the currency is the org's and not in the document.
+_UNITS: Mapping[str, tuple[str, str]] = {
+    "VISITS": ("visit", "visits"),
+    "VISIT": ("visit", "visits"),
+    "POINTS": ("point", "points"),
+    "CURRENT_POINTS": ("point", "points"),
+    "LIFETIME_POINTS": ("lifetime point", "lifetime points"),
+    "PURCHASE": ("in purchases", "in purchases"),
+    "PURCHASES": ("in purchases", "in purchases"),
+    "CUMULATIVE_PURCHASES": ("in purchases", "in purchases"),
+    "LIFETIME_PURCHASES": ("in lifetime purchases", "in lifetime purchases"),
+}
+
+# Identifier types that are contact details, masked like a mobile or an email. External ids and
+# card numbers are not: staff read them back to confirm a card, and Capillary never masks them.
+_CONTACT_KINDS = frozenset({"mobile", "email", "wechat"})
+_OPEN_KINDS = frozenset({"externalid", "cardnumber", "cardexternalid"})
+
+
+# Numbers and dates
+
+
+def format_number(value: Decimal | int | None) -> str:
+    """A figure grouped in the active locale: whole numbers without decimals, others to 0.01."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            value = int(value)
+        else:
+            value = value.quantize(_CENT).normalize()
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def format_moment(moment: Moment | None, fmt: str = "DATE_FORMAT") -> str:
+    """A date in the active locale and time zone; Capillary's far-future dates say no expiry."""
+    if moment is None:
+        return ""
+    if never_expires(moment):
+        return "no expiry"
+    if isinstance(moment, datetime):
+        moment = timezone.localtime(moment)
+    elif fmt != "DATE_FORMAT" and fmt != "SHORT_DATE_FORMAT":
+        # A plain date has no time to show.
+        fmt = "DATE_FORMAT"
+    return formats.date_format(moment, fmt)
+
+
+# Masking
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A value as a page may show it. state: "shown", "masked" (by us), "capillary" (masked by
+    Capillary, no data to reveal) or "empty"."""
+
+    text: str
+    state: str
+
+    @property
+    def masked(self) -> bool:
+        return self.state == "masked"
+
+
+def _mask(value: object, kind: str) -> str:
+    key = kind.strip().lower()
+    if key == "name":
+        return masking.mask_name(value)
+    if key in _CONTACT_KINDS:
+        return masking.mask_identifier(key, value)
+    if key in _OPEN_KINDS:
+        return "" if value is None else str(value)
+    return masking.mask_value(kind, value)
+
+
+def shown(
+    value: object, kind: str, *, unmasked: bool = False, revealed: Collection[str] = ()
+) -> Shown:
+    """How a value of this kind (name, mobile, email, an identifier type or a field name) is
+    shown to a user: in full when their role sees PII or they revealed this kind, else masked.
+    """
+    text = "" if value is None else str(value)
+    if not text.strip():
+        return Shown("", "empty")
+    if masking.is_masked_by_capillary(text):
+        return Shown("masked by Capillary", "capillary")
+    lowered = kind.strip().lower()
+    if unmasked or any(lowered == str(item).strip().lower() for item in revealed):
+        return Shown(text, "shown")
+    masked = _mask(text, kind)
+    return Shown(masked, "shown" if masked == text else "masked")
+
+
+# Gaps to upgrade and renew
+
+
+def _units(step: Progress) -> tuple[str, str]:
+    based_on = step.based_on.strip().upper()
+    if based_on in _UNITS:
+        return _UNITS[based_on]
+    if based_on.startswith("TRACKER"):
+        for item in step.identifiers:
+            name = str(item.get("tracker_name") or item.get("trackerName") or "").strip()
+            if name:
+                return (f"on the {name}", f"on the {name}")
+        return ("on the tracker", "on the tracker")
+    words = based_on.replace("_", " ").lower()
+    return (words, words) if words else ("", "")
+
+
+def quantity(step: Progress, amount: Decimal | None) -> str:
+    """ "1,250 more points", "1 more visit", "12,000 more in purchases"."""
+    singular, plural = _units(step)
+    unit = singular if amount == 1 else plural
+    return " ".join(part for part in (format_number(amount), "more", unit) if part)
+
+
+def _goal(step: Progress) -> str:
+    """The thing a strategy counts, for sentences about a met goal: "visits", "purchases"."""
+    _, plural = _units(step)
+    return plural.removeprefix("in ").removeprefix("on the ") or "goal"
+
+
+def _tier_name(tier: Any, fallback: str) -> str:
+    return tier.name if tier is not None and tier.name else fallback
+
+
+def upgrade_sentence(program: Program, step: Progress) -> str:
+    """What the member needs to reach the next tier on one upgrade strategy."""
+    if program.is_top_tier:
+        return f"Already in the top tier ({_tier_name(program.current_tier, 'this program')})."
+    target = _tier_name(program.next_tier, "the next tier")
+    if step.gap is None:
+        return f"The backend sent no figures for reaching {target}."
+    if step.met:
+        return f"Meets the {_goal(step)} goal for {target}."
+    until = "" if step.until is None or step.never_expires else format_moment(step.until)
+    by = f" by {until}" if until else ""
+    return f"Needs {quantity(step, step.gap)}{by} to reach {target}."
+
+
+def renew_sentence(program: Program, step: Progress) -> str:
+    """What the member needs to keep the current tier on one renewal strategy."""
+    tier = _tier_name(program.current_tier, "the current tier")
+    if step.never_expires or program.tier_never_expires:
+        return f"{tier} does not expire: nothing is needed to keep it."
+    expiry = step.until or program.tier_expiry_date
+    until = format_moment(expiry) if expiry is not None else ""
+    if step.gap is None:
+        return f"The backend sent no figures for keeping {tier}."
+    if step.met:
+        suffix = f" (tier expires {until})" if until else ""
+        return f"Meets the {_goal(step)} goal to keep {tier}{suffix}."
+    by = f" by {until}" if until else ""
+    return f"Needs {quantity(step, step.gap)}{by} to keep {tier}."
+
+
+def progress_caption(step: Progress) -> str:
+    """The figures behind a progress bar: "8,000 of 10,000 points (80%)"."""
+    _, plural = _units(step)
+    unit = plural if plural and not plural.startswith(("in ", "on the ")) else ""
+    if step.current is None or step.threshold is None:
+        return ""
+    figures = f"{format_number(step.current)} of {format_number(step.threshold)}"
+    percent = f" ({format_number(step.percent)}%)" if step.percent is not None else ""
+    return f"{figures}{' ' + unit if unit else ''}{percent}"
+
+
+# Points and tiers
+
+
+@dataclass(frozen=True, slots=True)
+class PointsLine:
+    """One state of a program's points. key is stable for CSS and tests."""
+
+    key: str
+    label: str
+    value: Decimal | None
+    help: str
+
+
+def points_by_state(program: Program) -> tuple[PointsLine, ...]:
+    """Every points state of a program, in the order an agent explains them."""
+    delayed = program.delayed_points
+    return (
+        PointsLine(
+            "available",
+            "Available",
+            program.loyalty_points,
+            "Can be redeemed now (loyalty points).",
+        ),
+        PointsLine(
+            "pending", "Pending (delayed)", delayed, "Earned, credited after the delay period."
+        ),
+        PointsLine(
+            "total_available",
+            "Available with pending",
+            program.total_available_points,
+            "Available plus pending points.",
+        ),
+        PointsLine("lifetime", "Lifetime", program.lifetime_points, "Every point ever earned."),
+        PointsLine("redeemed", "Redeemed", program.redeemed, "Spent on rewards."),
+        PointsLine("expired", "Expired", program.expired, "Lapsed unused."),
+        PointsLine("returned", "Returned", program.returned, "Taken back for returned purchases."),
+        PointsLine("adjusted", "Adjusted", program.adjusted, "Added or removed by hand."),
+        PointsLine(
+            "pending_returned",
+            "Pending returned",
+            program.delayed_returned_points,
+            "Pending points taken back.",
+        ),
+        PointsLine(
+            "pending_expired",
+            "Pending expired",
+            program.delayed_expired_points,
+            "Pending points that lapsed.",
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Rung:
+    """One step of a tier ladder. state: "reached", "current", "next" or "above"."""
+
+    serial: int
+    name: str
+    state: str
+
+
+def tier_ladder(program: Program) -> tuple[Rung, ...]:
+    """The tiers from the base to the next one, as far as the document tells.
+
+    The document names only the current and the next tier; lower tiers are numbered.
+    """
+    current = program.current_tier
+    if current is None:
+        return ()
+    serial = current.serial_number if current.serial_number and current.serial_number > 0 else 1
+    rungs = [Rung(n, f"Tier {n}", "reached") for n in range(1, serial)]
+    rungs.append(Rung(serial, current.name, "current"))
+    following = program.next_tier
+    if following is not None:
+        next_serial = following.serial_number
+        if next_serial is None or next_serial <= serial:
+            next_serial = serial + 1
+        rungs.extend(Rung(n, f"Tier {n}", "above") for n in range(serial + 1, next_serial))
+        rungs.append(Rung(next_serial, following.name, "next"))
+    return tuple(rungs)
+
+
+def _main_program(customer: Customer) -> Program | None:
+    if customer.points_summary is not None and customer.points_summary.title:
+        return customer.points_summary
+    return customer.programs[0] if customer.programs else customer.points_summary
+
+
+def points_headline(customer: Customer) -> str:
+    """The one line an agent reads first about points."""
+    program = _main_program(customer)
+    if program is None or program.loyalty_points is None:
+        return ""
+    where = f" in {program.title}" if program.title else ""
+    text = f"{format_number(program.loyalty_points)} points available{where}"
+    if program.delayed_points:
+        text += f" ({format_number(program.delayed_points)} pending)"
+    others = len(customer.programs) - 1
+    if others > 0:
+        text += f"; {others} more program{'s' if others > 1 else ''}"
+    return text
+
+
+# The copy summary
+
+
+def _identity_lines(
+    customer: Customer, unmasked: bool, revealed: Collection[str]
+) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    profile = customer.primary_profile
+    name = ""
+    if profile is not None:
+        name = f"{profile.first_name} {profile.last_name}".strip()
+    rows.append(("Name", shown(name, "name", unmasked=unmasked, revealed=revealed).text or "-"))
+    for label, kind in (("Mobile", "mobile"), ("Email", "email")):
+        values = [
+            item.value
+            for item in (profile.identifiers if profile is not None else ())
+            if item.type.lower() == kind
+        ]
+        for value in values:
+            rows.append((label, shown(value, kind, unmasked=unmasked, revealed=revealed).text))
+    for value in customer.external_ids:
+        rows.append(("External id", value))
+    return rows
+
+
+def copy_summary(
+    customer: Customer,
+    *,
+    unmasked: bool = False,
+    revealed: Collection[str] = (),
+    fetched_at: datetime | date | None = None,
+) -> str:
+    """A plain-text summary for pasting into a ticket, masked as the page is."""
+    lines = [f"Customer {customer.id}"]
+    lines += [
+        f"{label}: {value}" for label, value in _identity_lines(customer, unmasked, revealed)
+    ]
+    if customer.customer_status is not None:
+        status = customer.customer_status.label or customer.customer_status.status
+        if status:
+            lines.append(f"Status: {status}")
+    if customer.fraud_details is not None and customer.fraud_details.is_flagged:
+        lines.append(f"Fraud: {customer.fraud_details.status}")
+    profile = customer.primary_profile
+    if profile is not None and profile.attribution.registered_on is not None:
+        registered = format_moment(profile.attribution.registered_on)
+        till = profile.attribution.registered_at
+        lines.append(f"Registered: {registered}{f' at {till.label}' if till else ''}")
+    for program in customer.programs or (
+        (customer.points_summary,) if customer.points_summary else ()
+    ):
+        tier = program.current_tier.name if program.current_tier else "no tier"
+        points = format_number(program.loyalty_points)
+        line = f"{program.title or 'Program'}: {tier}"
+        if program.current_tier is not None:
+            expiry = format_moment(program.tier_expiry_date)
+            if expiry:
+                line += f" (tier expiry: {expiry})"
+        if points:
+            line += f", {points} points available"
+        if program.delayed_points:
+            line += f", {format_number(program.delayed_points)} pending"
+        lines.append(line)
+        for step in program.upgrade_strategies:
+            lines.append(f"  {upgrade_sentence(program, step)}")
+        for step in program.renew_strategies:
+            lines.append(f"  {renew_sentence(program, step)}")
+    if customer.cards:
+        active = sum(1 for card in customer.cards if card.is_active)
+        lines.append(f"Cards: {len(customer.cards)} ({active} active)")
+    for warning in customer.warnings:
+        lines.append(
+            f"Warning {warning.code if warning.code is not None else ''}: {warning.message}"
+        )
+    if fetched_at is not None:
+        lines.append(f"Data as of {format_moment(fetched_at, 'DATETIME_FORMAT')}")
+    return "\n".join(lines)
+
+
+def display_name(
+    customer: Customer, *, unmasked: bool = False, revealed: Collection[str] = ()
+) -> str:
+    """The customer's name as the user may see it, or "Customer <id>" when there is none."""
+    fallback = f"Customer {customer.id}"
+    name = customer.display_name
+    if name == fallback:
+        return fallback
+    return shown(name, "name", unmasked=unmasked, revealed=revealed).text
