@@ -49,5 +49,19 @@ check: lint ## lint, Django's system checks, missing migrations, then the tests
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest
 
+serve: install ## Production: collectstatic, migrate, gunicorn on 127.0.0.1:$PORT (SECRET_KEY set)
+	export DEBUG=false; \
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
+	$(BIN)/python manage.py migrate --no-input && \
+	PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py lookupsite.wsgi
+
+# Audit rows for `make bench` (BENCH_ROWS=10000000 is the slow, 10-million-row run).
+BENCH_ROWS ?= 1000000
+
+bench: install ## Benchmarks on PostgreSQL + Redis at 127.0.0.1 (minutes): prints tables
+	$(BIN)/python -m tests.benchmarks.bench_lookup
+	@if [ -f tests/benchmarks/bench_render.py ]; then $(TEST_ENV) $(BIN)/python -m tests.benchmarks.bench_render; fi
+	$(BIN)/python -m tests.benchmarks.bench_audit --rows $(BENCH_ROWS)
+
 clean: ## Remove the virtualenv, collected static files and caches
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
