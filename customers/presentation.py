@@ -163,7 +163,7 @@ def _units(step: Progress) -> tuple[str, str]:
 
 
 def quantity(step: Progress, amount: Decimal | None) -> str:
-    """ "1,250 more points", "1 more visit", "12,000 more in purchases"."""
+    """The amount with its unit: "1,250 more points", "1 more visit", "12,000 more in ..."."""
     singular, plural = _units(step)
     unit = singular if amount == 1 else plural
     return " ".join(part for part in (format_number(amount), "more", unit) if part)

@@ -129,16 +129,19 @@ def pii(context: Context, value: Any, kind: str, reveal: bool = True) -> SafeStr
 def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeString:
     """A POST form revealing one kind of value for this customer (works without JavaScript)."""
     customer = context.get("customer")
+    request = context.get("request")
     if customer is None or not context.get("can_reveal"):
         return SafeString("")
     return format_html(
         '<form class="reveal-form" method="post" action="{}">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<input type="hidden" name="field" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
         '<button type="submit" class="reveal-button" aria-label="{} {}">{}</button></form>',
         reverse("customers:reveal", args=[customer.id]),
         context.get("csrf_token") or "",
         kind,
+        request.get_full_path() if request is not None else "",
         label,
         kind,
         label,
@@ -187,3 +190,9 @@ def days_presets() -> tuple[tuple[str, str], ...]:
 def words(code: str) -> str:
     """An API code as words: CUMULATIVE_PURCHASES -> cumulative purchases."""
     return str(code).replace("_", " ").lower()
+
+
+@register.filter
+def line_count(text: str) -> int:
+    """Rows for a textarea that shows the whole text (at least 3, at most 40)."""
+    return min(max(str(text).count("\n") + 2, 3), 40)
