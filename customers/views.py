@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -64,6 +65,7 @@ PERMISSION_NAMES: dict[str, str] = {
 REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
 MAX_REASON = 500
 MY_LOOKUPS_PER_PAGE = 50
+MAX_DAYS = 3660
 
 
 @dataclass(frozen=True)
@@ -264,9 +266,7 @@ def currencies(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @require_GET
 def tiers(request: HttpRequest, customer_id: int) -> HttpResponse:
-    typed = request.GET.get("days", "").strip()
-    days = int(typed) if typed.isdigit() and len(typed) <= 4 else None
-    return _section(request, customer_id, "tiers", days=days)
+    return _section(request, customer_id, "tiers", days=_days(request.GET.get("days", "")))
 
 
 @require_GET
@@ -368,7 +368,9 @@ def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
         )
         return _rate_limited(request, decision.retry_after, decision.limit)
     try:
-        data = services.customer_fetch(customer_id, user=user, refresh=True)
+        # The tiers page with ?days=N shows its own answer: refresh that one.
+        days = _days((parse_qs(urlsplit(back).query).get("days") or [""])[-1])
+        data = services.customer_fetch(customer_id, user=user, refresh=True, days=days)
     except BackendError as error:
         AuditEntry.objects.log_request(
             request,
@@ -563,6 +565,12 @@ def _audit_refused_lookup(
         reason=reason,
         detail=detail,
     )
+
+
+def _days(typed: str) -> int | None:
+    """A number of days ahead for the gaps (up to ten years); None when absent or not one."""
+    typed = typed.strip()
+    return int(typed) if typed.isdigit() and int(typed) <= MAX_DAYS else None
 
 
 def _back(request: HttpRequest, customer_id: int) -> str:
