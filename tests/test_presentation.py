@@ -1,0 +1,393 @@
+"""Sentences and figures of the customer pages (customers.presentation)."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone, translation
+
+from customers import presentation
+from customers.records import Customer, Program
+from customers.templatetags.customer_tags import figure
+
+MOBILE = "919800000011"
+EMAIL = "asha@example.com"
+
+
+@pytest.fixture(autouse=True)
+def _british_english():
+    """Dates read "31 Dec 2026" and numbers "1,250" whatever the machine's locale."""
+    with translation.override("en-gb"), timezone.override("UTC"):
+        yield
+
+
+def program(**fields: Any) -> Program:
+    data: dict[str, Any] = {
+        "programId": 7,
+        "programTitle": "Rewards",
+        "currentSlab": "Silver",
+        "slabSNo": 2,
+        "nextSlab": "Gold",
+        "nextSlabSerialNumber": 3,
+        "slabExpiryDate": "2026-12-31T23:59:59+00:00",
+        "loyaltyPoints": 3750.0,
+        "delayedPoints": 150.0,
+    }
+    data.update(fields)
+    return Program.from_json(data)
+
+
+def upgrade(based_on: str, threshold: float, current: float, gap: float, until: str) -> dict:
+    return {
+        "upgradeBasedOn": based_on,
+        "upgradeThreshold": threshold,
+        "customerUpgradeEntityValues": {
+            "currentValue": current,
+            "gapToUpgrade": gap,
+            "valueValidUpto": until,
+        },
+    }
+
+
+def renew(based_on: str, threshold: float, current: float, gap: float | None) -> dict:
+    item: dict[str, Any] = {
+        "renewBasedOn": based_on,
+        "renewThreshold": threshold,
+        "customerRenewEntityValue": current,
+    }
+    if gap is not None:
+        item["customerGapToRenewValue"] = gap
+    return item
+
+
+def with_renewal(expiry: str, *strategies: dict, **fields: Any) -> Program:
+    return program(
+        slabExpiryDate=f"{expiry}T23:59:59+00:00",
+        gapToRenewSummary={"tierExpiryDate": expiry, "renewStrategies": list(strategies)},
+        **fields,
+    )
+
+
+# Gap to upgrade
+
+
+def test_the_upgrade_sentence_names_the_gap_the_date_and_the_next_tier():
+    """Points to go, the date the current points start lapsing, and the tier they lead to."""
+    rewards = program(
+        upgradeStrategies=[upgrade("CURRENT_POINTS", 5000, 3750, 1250, "2026-12-31")]
+    )
+    [step] = rewards.upgrade_strategies
+
+    assert (
+        presentation.upgrade_sentence(rewards, step)
+        == "Needs 1,250 more points by 31 Dec 2026 to reach Gold."
+    )
+    assert presentation.progress_caption(step) == "3,750 of 5,000 points (75%)"
+
+
+def test_a_never_lapsing_value_gives_no_date_and_purchases_read_as_amounts():
+    """Cumulative purchases never lapse: the ~100-years-away date is left out of the sentence."""
+    rewards = program(
+        upgradeStrategies=[upgrade("CUMULATIVE_PURCHASES", 50000, 32000, 18000, "2126-10-01")]
+    )
+    [step] = rewards.upgrade_strategies
+
+    assert (
+        presentation.upgrade_sentence(rewards, step)
+        == "Needs 18,000 more in purchases to reach Gold."
+    )
+
+
+def test_a_tracker_strategy_names_its_tracker():
+    """Tracker-based upgrades say which tracker counts."""
+    strategy = upgrade("TRACKER_VALUE_BASED", 20000, 7000, 13000, "2027-01-29")
+    strategy["upgradeEntityIdentifiers"] = {"tracker_name": "1 Year Spend Tracker"}
+    rewards = program(upgradeStrategies=[strategy])
+
+    assert presentation.upgrade_sentence(rewards, rewards.upgrade_strategies[0]) == (
+        "Needs 13,000 more on the 1 Year Spend Tracker by 29 Jan 2027 to reach Gold."
+    )
+
+
+def test_the_top_tier_has_nothing_to_reach():
+    """In the top tier (nextSlabSerialNumber -1) the sentence says so instead of a gap."""
+    top = program(currentSlab="Platinum", slabSNo=4, nextSlab="", nextSlabSerialNumber=-1)
+    step = program(
+        upgradeStrategies=[upgrade("POINTS", 1, 0, 1, "2026-01-01")]
+    ).upgrade_strategies[0]
+
+    assert presentation.upgrade_sentence(top, step) == "Already in the top tier (Platinum)."
+    assert [rung.state for rung in presentation.tier_ladder(top)] == [
+        "reached",
+        "reached",
+        "reached",
+        "current",
+    ]
+
+
+def test_a_met_upgrade_gap_says_the_goal_is_met():
+    """A zero gap is not "needs 0 more": the goal is met."""
+    rewards = program(upgradeStrategies=[upgrade("CURRENT_POINTS", 5000, 5200, 0, "2026-12-31")])
+
+    assert (
+        presentation.upgrade_sentence(rewards, rewards.upgrade_strategies[0])
+        == "Meets the points goal for Gold."
+    )
+
+
+def test_missing_upgrade_figures_are_said_to_be_missing_never_zero():
+    """A strategy without current value and gap gives no made-up numbers."""
+    rewards = program(upgradeStrategies=[{"upgradeBasedOn": "POINTS", "upgradeThreshold": 5000}])
+    [step] = rewards.upgrade_strategies
+
+    assert (
+        presentation.upgrade_sentence(rewards, step)
+        == "The backend sent no figures for reaching Gold."
+    )
+    assert presentation.progress_caption(step) == ""
+    assert step.percent is None
+
+
+# Gap to renew
+
+
+def test_the_renew_sentence_counts_visits_until_the_tier_expires():
+    """What keeps the tier, by the tier expiry date."""
+    gold = with_renewal("2026-12-31", renew("VISITS", 6, 4, 2), currentSlab="Gold", slabSNo=3)
+    [step] = gold.renew_strategies
+
+    assert (
+        presentation.renew_sentence(gold, step)
+        == "Needs 2 more visits by 31 Dec 2026 to keep Gold."
+    )
+    assert presentation.progress_caption(step) == "4 of 6 visits (66.6%)"
+
+
+def test_one_visit_is_singular():
+    """ "1 more visit", not "1 more visits"."""
+    gold = with_renewal("2026-12-31", renew("VISITS", 6, 5, 1), currentSlab="Gold")
+
+    assert presentation.renew_sentence(gold, gold.renew_strategies[0]) == (
+        "Needs 1 more visit by 31 Dec 2026 to keep Gold."
+    )
+
+
+def test_a_met_renewal_says_so_with_the_expiry_date():
+    """A zero gap to renew reads as met, with the date the tier runs to."""
+    gold = with_renewal("2026-12-31", renew("PURCHASE", 40000, 41000, 0), currentSlab="Gold")
+
+    assert presentation.renew_sentence(gold, gold.renew_strategies[0]) == (
+        "Meets the purchases goal to keep Gold (tier expires 31 Dec 2026)."
+    )
+
+
+def test_a_never_expiring_tier_needs_nothing_to_keep():
+    """Capillary's ~100-years-away expiry means the tier does not expire."""
+    base = with_renewal("2125-11-01", renew("VISITS", 6, 0, 6), currentSlab="Blue", slabSNo=1)
+
+    assert base.tier_never_expires
+    assert presentation.format_moment(base.tier_expiry_date) == "no expiry"
+    assert presentation.renew_sentence(base, base.renew_strategies[0]) == (
+        "Blue does not expire: nothing is needed to keep it."
+    )
+
+
+def test_missing_renew_figures_are_said_to_be_missing():
+    """Only a threshold: the page does not invent a gap."""
+    gold = with_renewal(
+        "2026-12-31", {"renewBasedOn": "VISITS", "renewThreshold": 6}, currentSlab="Gold"
+    )
+
+    assert presentation.renew_sentence(gold, gold.renew_strategies[0]) == (
+        "The backend sent no figures for keeping Gold."
+    )
+
+
+# Points, tiers, numbers and dates
+
+
+def test_points_by_state_keeps_every_state_and_leaves_absent_ones_empty():
+    """Each state once, in a fixed order; a state the backend did not send stays None."""
+    rewards = program(redeemed=800.0, expired=200.0, adjusted=-50.0)
+    lines = {line.key: line.value for line in presentation.points_by_state(rewards)}
+
+    assert list(lines)[:8] == [
+        "available",
+        "pending",
+        "total_available",
+        "lifetime",
+        "redeemed",
+        "expired",
+        "returned",
+        "adjusted",
+    ]
+    assert lines["available"] == Decimal("3750.0")
+    assert lines["pending"] == Decimal("150.0")
+    assert lines["adjusted"] == Decimal("-50.0")
+    assert lines["returned"] is None
+    assert figure(lines["returned"]) == "\N{EM DASH}"
+
+
+def test_the_ladder_numbers_unnamed_lower_tiers_and_ends_at_the_next_tier():
+    """The document names only the current and the next tier."""
+    ladder = presentation.tier_ladder(
+        program(currentSlab="Gold", slabSNo=3, nextSlab="Platinum", nextSlabSerialNumber=4)
+    )
+
+    assert [(rung.name, rung.state) for rung in ladder] == [
+        ("Tier 1", "reached"),
+        ("Tier 2", "reached"),
+        ("Gold", "current"),
+        ("Platinum", "next"),
+    ]
+
+
+def test_a_base_tier_ladder_starts_at_the_current_tier():
+    """Serial 1 has nothing below it."""
+    ladder = presentation.tier_ladder(
+        program(currentSlab="Blue", slabSNo=1, nextSlab="Silver", nextSlabSerialNumber=2)
+    )
+
+    assert [(rung.name, rung.state) for rung in ladder] == [
+        ("Blue", "current"),
+        ("Silver", "next"),
+    ]
+
+
+def test_numbers_are_grouped_without_float_noise():
+    """Whole numbers lose ".0", fractions keep at most two places, None stays empty."""
+    assert presentation.format_number(Decimal("1250.0")) == "1,250"
+    assert presentation.format_number(Decimal("1234567")) == "1,234,567"
+    assert presentation.format_number(Decimal("0.30000")) == "0.3"
+    assert presentation.format_number(Decimal("1234.567")) == "1,234.57"
+    assert presentation.format_number(None) == ""
+
+
+def test_timestamps_are_shown_in_the_active_time_zone():
+    """A timestamp late on 31 December UTC is already 1 January in India."""
+    moment = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)
+
+    assert presentation.format_moment(moment) == "31 Dec 2026"
+    with timezone.override("Asia/Kolkata"):
+        assert presentation.format_moment(moment) == "1 Jan 2027"
+    assert presentation.format_moment(date(2026, 3, 5)) == "5 Mar 2026"
+    assert presentation.format_moment(None) == ""
+
+
+# Masking
+
+
+def test_pii_is_masked_unless_unmasked_or_revealed():
+    """The same value is masked, shown to a role that sees PII, or shown once revealed."""
+    assert presentation.shown(MOBILE, "mobile") == presentation.Shown("91******0011", "masked")
+    assert presentation.shown(MOBILE, "mobile", unmasked=True).text == MOBILE
+    assert presentation.shown(MOBILE, "mobile", revealed={"Mobile"}).text == MOBILE
+    assert presentation.shown(MOBILE, "mobile", revealed={"email"}).masked
+    assert presentation.shown("Asha Verma", "name").text == "A*** V****"
+
+
+def test_capillarys_mask_is_not_data_and_not_our_mask():
+    """ "*****" from the backend is named as such, even for users who see PII."""
+    result = presentation.shown("*****", "email", unmasked=True)
+
+    assert result.state == "capillary"
+    assert result.text == "masked by Capillary"
+    assert presentation.shown("", "email").state == "empty"
+
+
+def test_card_numbers_and_external_ids_are_shown_and_sensitive_fields_masked(settings):
+    """Card numbers and external ids are not contact details; SENSITIVE_FIELDS are."""
+    settings.SENSITIVE_FIELDS = ["dob"]
+
+    assert presentation.shown("CARD0000042", "cardNumber") == presentation.Shown(
+        "CARD0000042", "shown"
+    )
+    assert presentation.shown("EXT-0042", "externalId").state == "shown"
+    assert presentation.shown("1990-01-01", "dob") == presentation.Shown("********", "masked")
+    assert presentation.shown("Pune", "city").state == "shown"
+
+
+# Headline and copy summary
+
+
+def customer(**fields: Any) -> Customer:
+    data: dict[str, Any] = {
+        "id": 4242,
+        "profiles": [
+            {
+                "firstName": "Asha",
+                "lastName": "Verma",
+                "source": "INSTORE",
+                "identifiers": [
+                    {"type": "mobile", "value": MOBILE},
+                    {"type": "email", "value": EMAIL},
+                    {"type": "externalId", "value": "EXT-0042"},
+                ],
+                "attribution": {"createDate": "2023-01-10T11:00:00+00:00"},
+            }
+        ],
+        "loyaltyProgramDetails": [
+            {
+                "programTitle": "Rewards",
+                "currentSlab": "Silver",
+                "slabSNo": 2,
+                "nextSlab": "Gold",
+                "slabExpiryDate": "2026-12-31T23:59:59+00:00",
+                "loyaltyPoints": 3750.0,
+                "delayedPoints": 150.0,
+                "upgradeStrategies": [upgrade("CURRENT_POINTS", 5000, 3750, 1250, "2026-12-31")],
+            },
+            {"programTitle": "Travel", "currentSlab": "Explorer", "loyaltyPoints": 10.0},
+        ],
+        "warnings": [{"code": 8050, "message": "Same Customer found in other sources"}],
+        "fraudDetails": {"status": "MARKED"},
+    }
+    data.update(fields)
+    return Customer.from_json(data)
+
+
+def test_the_points_headline_reads_the_main_program_first():
+    """Available and pending points of the first program, and how many others there are."""
+    assert presentation.points_headline(customer()) == (
+        "3,750 points available in Rewards (150 pending); 1 more program"
+    )
+    assert presentation.points_headline(customer(loyaltyProgramDetails=[])) == ""
+
+
+def test_the_copy_summary_is_masked_like_the_page():
+    """No plaintext mobile, email or name for a user who sees masked values."""
+    text = presentation.copy_summary(
+        customer(), fetched_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+    )
+
+    assert MOBILE not in text
+    assert EMAIL not in text
+    assert "Asha" not in text
+    assert "Mobile: 91******0011" in text
+    assert "Name: A*** V****" in text
+    assert "External id: EXT-0042" in text
+    assert (
+        "Rewards: Silver (tier expiry: 31 Dec 2026), 3,750 points available, 150 pending" in text
+    )
+    assert "  Needs 1,250 more points by 31 Dec 2026 to reach Gold." in text
+    assert "Fraud: MARKED" in text
+    assert "Warning 8050: Same Customer found in other sources" in text
+    assert "Registered: 10 Jan 2023" in text
+    assert "Data as of 25 Nov 2026" in text
+
+
+def test_the_copy_summary_shows_what_the_user_may_see():
+    """Unmasked for roles that see PII; only the revealed kind otherwise."""
+    assert MOBILE in presentation.copy_summary(customer(), unmasked=True)
+    revealed = presentation.copy_summary(customer(), revealed={"email"})
+    assert EMAIL in revealed
+    assert MOBILE not in revealed
+
+
+def test_the_display_name_falls_back_to_the_id_and_is_masked():
+    """Headings name the customer masked, or by id when there is no usable name."""
+    assert presentation.display_name(customer()) == "A*** V****"
+    assert presentation.display_name(customer(), unmasked=True) == "Asha Verma"
+    nameless = customer(profiles=[{"firstName": "*****", "lastName": "*****"}])
+    assert presentation.display_name(nameless, unmasked=True) == "Customer 4242"
