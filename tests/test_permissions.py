@@ -1,0 +1,189 @@
+"""Who may open which page and do which action: the permission matrix of the roles.
+
+The users hold the demo groups the roles migration creates (Support agents, Store managers,
+Auditors); the superuser holds none, and the plain user is signed in with no permission at all.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from customers.models import Action, AuditEntry, Outcome
+
+pytestmark = pytest.mark.django_db
+
+AARAV = 5000001
+ROLES = ("agent", "manager", "auditor", "superuser", "plain")
+INSTORE_LOOKUP = "/lookup/?" + urlencode(
+    {"source": "INSTORE", "identifierName": "mobile", "identifierValue": "919999000001"}
+)
+WECHAT_LOOKUP = "/lookup/?" + urlencode(
+    {
+        "source": "WECHAT",
+        "accountId": "wechat-cn-01",
+        "identifierName": "mobile",
+        "identifierValue": "919999000011",
+    }
+)
+CUSTOMER = f"/customers/{AARAV}/"
+
+# (method, path): the status each role gets, in ROLES order. 302 after a lookup or a POST is
+# "allowed" (it goes on to the page); 403 is the refusal page.
+MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
+    ("get", "/", (200, 200, 403, 200, 403)),
+    ("get", INSTORE_LOOKUP, (302, 302, 403, 302, 403)),
+    ("get", WECHAT_LOOKUP, (302, 403, 403, 302, 403)),
+    ("get", CUSTOMER, (200, 200, 403, 200, 403)),
+    ("get", CUSTOMER + "programs/", (200, 200, 403, 200, 403)),
+    ("get", CUSTOMER + "cards/", (200, 200, 403, 200, 403)),
+    ("get", CUSTOMER + "currencies/", (200, 200, 403, 200, 403)),
+    ("get", CUSTOMER + "tiers/", (200, 200, 403, 200, 403)),
+    ("get", CUSTOMER + "tiers/?days=30", (200, 200, 403, 200, 403)),
+    ("get", CUSTOMER + "profile/", (200, 200, 403, 200, 403)),
+    ("get", CUSTOMER + "raw/", (200, 403, 403, 200, 403)),
+    ("post", CUSTOMER + "refresh/", (302, 302, 403, 302, 403)),
+    ("post", CUSTOMER + "reveal/", (302, 403, 403, 302, 403)),
+    ("get", CUSTOMER + "history/", (200, 200, 200, 200, 200)),
+    ("get", "/my-lookups/", (200, 200, 200, 200, 200)),
+    ("get", "/admin/", (302, 302, 200, 200, 302)),
+]
+
+
+@pytest.fixture
+def sandbox(settings):
+    from customers.sandbox.seeding import seed
+
+    settings.LOOKUP_API_BASE_URL = ""
+    settings.SANDBOX_ENABLED = True
+    settings.SANDBOX_LATENCY_MS = 0
+    settings.LOOKUP_RATE_LIMIT = "1000/h"
+    settings.STORE_MANAGER_SOURCES = ["INSTORE"]
+    seed()
+    return settings
+
+
+def make_user(role: str) -> User:
+    """A user of one role, set up like the demo_users command does."""
+    if role == "superuser":
+        return User.objects.create_superuser("superuser")
+    group = {"agent": "Support agents", "manager": "Store managers", "auditor": "Auditors"}
+    user = User.objects.create_user(role, is_staff=role == "auditor")
+    if role in group:
+        user.groups.add(Group.objects.get(name=group[role]))
+    return user
+
+
+def signed_in(role: str) -> Client:
+    client = Client()
+    client.force_login(make_user(role))
+    return client
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "role", "status"),
+    [
+        (method, path, role, statuses[index])
+        for method, path, statuses in MATRIX
+        for index, role in enumerate(ROLES)
+    ],
+)
+def test_the_permission_matrix(sandbox, method, path, role, status):
+    """Each role on each page and action is allowed or refused as the role table says."""
+    client = signed_in(role)
+    data = {"field": "mobile"} if path.endswith("reveal/") else {}
+
+    response = getattr(client, method)(path, data)
+
+    assert response.status_code == status
+    if status == 403:
+        assert "Not allowed" in response.content.decode()
+
+
+@pytest.mark.parametrize("method, path, _", MATRIX)
+def test_signed_out_visitors_are_sent_to_the_login_page(sandbox, method, path, _):
+    """Every page and action asks an anonymous visitor to sign in first."""
+    response = getattr(Client(), method)(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/") or response["Location"].startswith(
+        "/admin/login/"
+    )
+
+
+def test_the_403_page_names_the_missing_permission_and_who_grants_it(sandbox):
+    """An auditor at the search is told they cannot look up customers and which group can."""
+    html = signed_in("auditor").get("/").content.decode()
+
+    assert "permission to look up customers" in html
+    assert "Support agents or Store managers" in html
+    assert 'href="/admin/"' in html
+
+
+def test_a_store_manager_is_told_which_sources_they_may_use(sandbox):
+    """A refused source names the sources the role may search in, and is audited."""
+    response = signed_in("manager").get(WECHAT_LOOKUP)
+    html = response.content.decode()
+
+    assert response.status_code == 403
+    assert "source WECHAT" in html and "INSTORE" in html
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.outcome, entry.source) == (
+        Action.LOOKUP,
+        Outcome.FORBIDDEN,
+        "WECHAT",
+    )
+
+
+def test_a_store_manager_only_sees_their_sources_in_the_form(sandbox):
+    """The source select offers STORE_MANAGER_SOURCES only."""
+    html = signed_in("manager").get("/").content.decode()
+
+    assert '<option value="INSTORE" selected>' in html
+    assert 'value="WECHAT"' not in html
+
+
+def test_refused_lookups_and_customer_pages_are_audited_as_forbidden(sandbox):
+    """An auditor trying a lookup and a customer page leaves two forbidden entries."""
+    client = signed_in("auditor")
+    client.get(INSTORE_LOOKUP)
+    client.get(CUSTOMER + "raw/")
+
+    entries = AuditEntry.objects.order_by("created_at", "id")
+    assert [(e.action, e.outcome) for e in entries] == [
+        (Action.LOOKUP, Outcome.FORBIDDEN),
+        (Action.RAW_VIEW, Outcome.FORBIDDEN),
+    ]
+    assert entries[0].identifiers == [{"name": "mobile", "value": "91******0001"}]
+
+
+def test_a_store_manager_sees_pii_masked_and_cannot_reveal(sandbox):
+    """No unmasked PII and no reveal for store managers, even with the org default on."""
+    sandbox.PII_UNMASKED_BY_DEFAULT = True
+    client = signed_in("manager")
+    client.get(INSTORE_LOOKUP)
+
+    context = client.get(CUSTOMER).context
+
+    assert context["pii_unmasked"] is False
+    assert context["can_reveal"] is False and context["can_see_raw"] is False
+    assert "919999000001" not in client.get(CUSTOMER + "profile/").content.decode()
+
+
+def test_posts_need_a_csrf_token(sandbox):
+    """Refresh and reveal are POSTs protected by CSRF like every other form."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("agent"))
+
+    assert client.post(CUSTOMER + "reveal/", {"field": "mobile"}).status_code == 403
+    assert client.post(CUSTOMER + "refresh/").status_code == 403
+    assert not AuditEntry.objects.filter(action=Action.REVEAL).exists()
+
+
+def test_refresh_and_reveal_refuse_get(sandbox):
+    """State-changing actions are POST only."""
+    client = signed_in("agent")
+
+    assert client.get(CUSTOMER + "refresh/").status_code == 405
+    assert client.get(CUSTOMER + "reveal/").status_code == 405
