@@ -196,3 +196,14 @@ def words(code: str) -> str:
 def line_count(text: str) -> int:
     """Rows for a textarea that shows the whole text (at least 3, at most 40)."""
     return min(max(str(text).count("\n") + 2, 3), 40)
+
+
+@register.simple_tag
+def program_title(customer: Customer, program_id: int | None) -> str:
+    """The title of one of the customer's programs by id, else the id itself."""
+    if program_id is None:
+        return "\N{EM DASH}"
+    for program in customer.programs:
+        if program.program_id == program_id and program.title:
+            return program.title
+    return str(program_id)
