@@ -194,23 +194,26 @@ class Gunicorn:
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], log_dir: Path, *, name: str, workers: int = 2, threads: int = 4
+    env: dict[str, str],
+    log_dir: Path,
+    *,
+    name: str,
+    workers: int | None = 2,
+    threads: int | None = 4,
 ) -> Iterator[Gunicorn]:
-    """A gunicorn instance of the app on a free loopback port, stopped at the end."""
+    """A gunicorn instance of the app on a free loopback port, stopped at the end.
+
+    `workers` or `threads` None leaves that to gunicorn.conf.py (and its environment variables).
+    """
     port = free_port()
     log_path = log_dir / f"gunicorn-{name}-{port}.log"
-    command = [
-        str(GUNICORN),
-        "--config",
-        str(ROOT / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "lookupsite.wsgi",
-    ]
+    command = [str(GUNICORN), "--config", str(ROOT / "gunicorn.conf.py")]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
+    command.append("lookupsite.wsgi")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,

@@ -1,0 +1,163 @@
+"""Benchmark: the audit admin and the per-customer history on a large audit table.
+
+Fills a PostgreSQL database with N synthetic audit entries (`manage.py generate_audit`), starts
+the app under gunicorn, signs in as the demo auditor and times each page over HTTP: the list,
+its filters, the date drill-down, search by identifier hash and by customer id, an entry, and
+a member's access history. The table shows p50 and p95 of several requests per page.
+
+    python -m tests.benchmarks.bench_audit [--rows 1000000] [--samples 9] [--keep]
+
+--rows 10000000 is the 10-million-row run: generating the rows takes about ten times as long
+as for a million (the database needs some 10 GB). --keep leaves the database in place, and a
+later run with the same --rows reuses it instead of generating the rows again.
+"""
+
+import argparse
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import psycopg
+
+from tests import instances
+from tests.benchmarks.common import machine, p, require_services, table, timed
+
+# One entry written through log_action with a known identifier, for search by hash; its
+# customer id is one the synthetic rows use too, so the history has a realistic length.
+KNOWN_MOBILE = "919812345678"
+KNOWN_CUSTOMER = "4242"
+KNOWN_ENTRY = f"""
+from django.contrib.auth import get_user_model
+from customers.models import AuditEntry
+AuditEntry.objects.log_action(
+    user=get_user_model().objects.get(username="agent"), action="lookup", outcome="found",
+    source="INSTORE", identifiers=[("mobile", "{KNOWN_MOBILE}")], customer_id="{KNOWN_CUSTOMER}",
+)
+"""
+TARGET_MS = 300
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=9)
+    parser.add_argument("--keep", action="store_true", help="keep the database for a later run")
+    args = parser.parse_args()
+    require_services()
+    print(f"Machine: {machine()}")
+    name = f"lookup_bench_audit_{args.rows}"
+    with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
+        reuse = instances.database_exists(name) and _entries(name) >= args.rows
+        database = f"{instances.POSTGRES}/{name}" if reuse else instances.create_database(name)
+        if not args.keep:
+            stack.callback(instances.drop_database, name)
+        cache = stack.enter_context(instances.redis_database())
+        env = instances.instance_env(
+            DATABASE_URL=database,
+            DATABASE_CONN_MAX_AGE="60",
+            REDIS_URL=cache,
+            STATIC_ROOT=str(Path(workdir) / "static"),
+        )
+        instances.prepare(env, members=1)
+        if reuse:
+            print(f"Reusing {name} ({_entries(name):,} audit entries).")
+        else:
+            started = time.monotonic()
+            instances.manage(
+                env,
+                "generate_audit",
+                str(args.rows),
+                "--force",
+                "--batch-size",
+                "10000",
+                timeout=36_000,
+            )
+            instances.manage(env, "shell", "--command", KNOWN_ENTRY)
+            print(f"Generated {args.rows:,} entries in {time.monotonic() - started:,.0f} s.")
+        _analyze(name)
+        server = stack.enter_context(
+            instances.gunicorn(env, Path(workdir), name="audit", workers=1, threads=4)
+        )
+        rows = measure(server, name, args.samples)
+    print(
+        table(
+            f"4. Audit admin on PostgreSQL, {args.rows:,} entries, {args.samples} requests each",
+            ["page", "p50 ms", "p95 ms", f"p50 < {TARGET_MS} ms"],
+            rows,
+        )
+    )
+
+
+def measure(server: instances.Gunicorn, name: str, samples: int) -> list[list[object]]:
+    auditor = instances.login(server.url, "auditor")
+    user_id, newest = _user_and_newest(name)
+    changelist = "/admin/customers/auditentry/"
+    pages = {
+        "list (newest first)": changelist,
+        "list, page 50": f"{changelist}?p=50",
+        "filter: action=lookup": f"{changelist}?action__exact=lookup",
+        "filter: action + outcome (rare)": (
+            f"{changelist}?action__exact=raw_view&outcome__exact=error"
+        ),
+        "filter: one user": f"{changelist}?user__id__exact={user_id}",
+        "filter: role=agent": f"{changelist}?role=agent",
+        "filter: source=WECHAT": f"{changelist}?source=WECHAT",
+        "filter: heavy users (>50 lookups/24h)": f"{changelist}?heavy=50",
+        "date drill-down: one day": (
+            f"{changelist}?created_at__year={newest.year}&created_at__month={newest.month}"
+            f"&created_at__day={newest.day}"
+        ),
+        "search: full mobile (by hash)": f"{changelist}?q={KNOWN_MOBILE}",
+        "search: customer id": f"{changelist}?q={KNOWN_CUSTOMER}",
+        "one entry": f"{changelist}{_known_entry(name)}/change/",
+        "customer access history": f"/customers/{KNOWN_CUSTOMER}/history/",
+    }
+    rows = []
+    for label, path in pages.items():
+        url = server.url + path
+        for _ in range(2):
+            timed(lambda url=url: auditor.get(url, timeout=120))
+        times = [timed(lambda url=url: auditor.get(url, timeout=120)) for _ in range(samples)]
+        p50 = p(times, 50)
+        rows.append([label, p50, p(times, 95), "yes" if p50 < TARGET_MS else "NO"])
+    return rows
+
+
+def _connect(name: str) -> psycopg.Connection:
+    return psycopg.connect(f"{instances.POSTGRES}/{name}", autocommit=True, connect_timeout=5)
+
+
+def _entries(name: str) -> int:
+    with _connect(name) as conn:
+        try:
+            return conn.execute("SELECT count(*) FROM customers_auditentry").fetchone()[0]
+        except psycopg.errors.UndefinedTable:
+            return 0
+
+
+def _analyze(name: str) -> None:
+    # Fresh statistics, as autovacuum would have gathered on a table that grew over months.
+    with _connect(name) as conn:
+        conn.execute("VACUUM ANALYZE customers_auditentry")
+        conn.execute("VACUUM ANALYZE customers_auditidentifier")
+
+
+def _user_and_newest(name: str) -> tuple[int, object]:
+    with _connect(name) as conn:
+        user_id = conn.execute(
+            "SELECT id FROM auth_user WHERE username = 'synthetic-001'"
+        ).fetchone()[0]
+        newest = conn.execute("SELECT max(created_at) FROM customers_auditentry").fetchone()[0]
+    return user_id, newest
+
+
+def _known_entry(name: str) -> int:
+    with _connect(name) as conn:
+        return conn.execute(
+            "SELECT entry_id FROM customers_auditidentifier ORDER BY id DESC LIMIT 1"
+        ).fetchone()[0]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""Benchmark: the app's overhead over the backend, throughput under concurrency, memory.
+
+The sandbox runs as its own gunicorn instance with SANDBOX_LATENCY_MS (50 ms by default), and
+the app as another instance pointed at it through LOOKUP_API_BASE_URL, both on a PostgreSQL
+database and a Redis database of the benchmark's own. Everything is on loopback.
+
+1. Overhead: p50/p95 of a lookup followed to the customer page, against a direct call to the
+   sandbox with the same query, measured side by side; and the cached re-open of the page.
+2. Throughput: wrk with 32 connections on /lookup/ (one backend call each, redirects not
+   followed), against the ideal of connections / backend latency; errors counted; the CPU each
+   process group used per request, which is the bound on a small machine.
+5. Memory: RSS and PSS of each gunicorn worker after the load.
+
+    python -m tests.benchmarks.bench_lookup [--latency-ms 50] [--samples 200]
+        [--connections 32] [--duration 20]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import requests
+
+from tests import instances
+from tests.benchmarks.common import machine, p, require_services, setup_django, table, timed
+
+MOBILE = "917000000000"  # the first generated sandbox member
+SANDBOX_USER, SANDBOX_PASSWORD = "sandbox.till", "sandbox-password"
+TIMEOUT = 30
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load")
+    args = parser.parse_args()
+    require_services()
+    setup_django()
+    print(f"Machine: {machine()}")
+
+    with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
+        database = stack.enter_context(instances.postgres_database(f"lookup_bench_{os.getpid()}"))
+        cache = stack.enter_context(instances.redis_database())
+        common = {
+            "DATABASE_URL": database,
+            "DATABASE_CONN_MAX_AGE": "60",
+            "REDIS_URL": cache,
+            "STATIC_ROOT": str(Path(workdir) / "static"),
+            "SANDBOX_USERNAME": SANDBOX_USER,
+            "SANDBOX_PASSWORD": SANDBOX_PASSWORD,
+        }
+        backend_env = instances.instance_env(
+            **common,
+            LOOKUP_API_BASE_URL="",
+            SANDBOX_ENABLED="true",
+            SANDBOX_LATENCY_MS=str(args.latency_ms),
+        )
+        instances.prepare(backend_env, members=50)
+        # Enough threads that the backend never queues: it stands in for Capillary.
+        backend = stack.enter_context(
+            instances.gunicorn(
+                backend_env, Path(workdir), name="sandbox", workers=2, threads=args.connections
+            )
+        )
+        app_env = instances.instance_env(
+            **common,
+            LOOKUP_API_BASE_URL=f"{backend.url}/sandbox",
+            LOOKUP_API_USERNAME=SANDBOX_USER,
+            LOOKUP_API_PASSWORD=SANDBOX_PASSWORD,
+            SANDBOX_ENABLED="false",
+            LOOKUP_RATE_LIMIT="off",
+        )
+        # The shipped defaults of gunicorn.conf.py: workers and threads are not overridden.
+        app = stack.enter_context(
+            instances.gunicorn(app_env, Path(workdir), name="app", workers=None, threads=None)
+        )
+        overhead(app, backend, args)
+        throughput(app, backend, args)
+        memory(app, backend)
+
+
+def lookup_path() -> str:
+    return "/lookup/?" + requests.compat.urlencode(
+        {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
+    )
+
+
+def overhead(app: instances.Gunicorn, backend: instances.Gunicorn, args) -> None:
+    from customers.client import basic_authorization
+    from customers.query import LookupQuery
+
+    # Exactly the query the app sends for this lookup.
+    query = LookupQuery.from_params(
+        {"source": ["INSTORE"], "identifierName": ["mobile"], "identifierValue": [MOBILE]}
+    )
+    direct = requests.Session()
+    direct.headers.update(
+        {
+            "Accept": "application/json",
+            "Authorization": basic_authorization(SANDBOX_USER, SANDBOX_PASSWORD),
+        }
+    )
+    backend_url = f"{backend.url}/sandbox/v2/customers/lookup/customerDetails"
+    agent = instances.login(app.url, "agent")
+    first = agent.get(app.url + lookup_path(), timeout=TIMEOUT, allow_redirects=False)
+    page_url = app.url + first.headers["Location"]
+
+    def backend_call() -> float:
+        return timed(lambda: direct.get(backend_url, params=query.to_params(), timeout=TIMEOUT))
+
+    def lookup_to_page() -> float:
+        return timed(lambda: agent.get(app.url + lookup_path(), timeout=TIMEOUT))
+
+    def reopen() -> float:
+        return timed(lambda: agent.get(page_url, timeout=TIMEOUT))
+
+    for _ in range(10):
+        backend_call(), lookup_to_page(), reopen()
+    results: dict[str, list[float]] = {"direct": [], "lookup": [], "reopen": []}
+    # Interleaved, so drift in the machine's load touches all three alike.
+    for _ in range(args.samples):
+        results["direct"].append(backend_call())
+        results["lookup"].append(lookup_to_page())
+        results["reopen"].append(reopen())
+    d50, d95 = p(results["direct"], 50), p(results["direct"], 95)
+    rows = [
+        ["direct backend call (sandbox)", d50, d95, "1.00x", "1.00x"],
+        [
+            "lookup -> customer page (app)",
+            p(results["lookup"], 50),
+            p(results["lookup"], 95),
+            f"{p(results['lookup'], 50) / d50:.2f}x",
+            f"{p(results['lookup'], 95) / d95:.2f}x",
+        ],
+        ["cached re-open of the page", p(results["reopen"], 50), p(results["reopen"], 95), "", ""],
+    ]
+    print(
+        table(
+            f"1. Lookup overhead: backend latency {args.latency_ms} ms, "
+            f"{args.samples} samples each, interleaved",
+            ["request", "p50 ms", "p95 ms", "p50 ratio", "p95 ratio"],
+            rows,
+        )
+    )
+
+
+def throughput(app: instances.Gunicorn, backend: instances.Gunicorn, args) -> None:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("\n2. Throughput: skipped, wrk is not installed.")
+        return
+    agent = instances.login(app.url, "agent")
+    cookie = f"sessionid={agent.cookies['sessionid']}"
+    groups = _process_groups(app, backend)
+    before = {name: _cpu(pids) for name, pids in groups.items()}
+    started = time.monotonic()
+    # The load generator's own CPU is in the children's times of this process.
+    children_before = _children_cpu()
+    result = subprocess.run(
+        [
+            wrk,
+            "--threads",
+            "2",
+            "--connections",
+            str(args.connections),
+            "--duration",
+            f"{args.duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "--header",
+            f"Cookie: {cookie}",
+            app.url + lookup_path(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=args.duration + 60,
+        check=True,
+    )
+    elapsed = time.monotonic() - started
+    cpu = {name: _cpu(pids) - before[name] for name, pids in groups.items()}
+    cpu["load generator (wrk)"] = _children_cpu() - children_before
+    report = _parse_wrk(result.stdout)
+    ideal = args.connections / (args.latency_ms / 1000)
+    requests_done = max(1, report["requests"])
+    print(
+        table(
+            f"2. Throughput: GET /lookup/ (one backend call each, 302 not followed), "
+            f"{args.connections} connections, {args.duration} s",
+            ["measure", "value"],
+            [
+                ["requests/s", report["rps"]],
+                ["ideal: connections / backend latency", ideal],
+                ["share of the ideal", f"{report['rps'] / ideal:.0%}"],
+                ["latency p50 ms", report["p50"]],
+                ["latency p90 ms", report["p90"]],
+                ["latency p99 ms", report["p99"]],
+                ["requests", report["requests"]],
+                ["errors (non-2xx/3xx)", report["non_2xx"]],
+                ["errors (socket: connect, read, write, timeout)", report["socket_errors"]],
+            ],
+        )
+    )
+    print(
+        table(
+            "   CPU during the load (2 cores = 2.0 busy cores at most)",
+            ["process group", "busy cores", "CPU ms per request"],
+            [
+                [name, seconds / elapsed, seconds * 1000 / requests_done]
+                for name, seconds in [*cpu.items(), ("total", sum(cpu.values()))]
+            ],
+        )
+    )
+
+
+def memory(app: instances.Gunicorn, backend: instances.Gunicorn) -> None:
+    rows = []
+    for name, server in (("app", app), ("sandbox", backend)):
+        rows.append([f"{name} master", *_mib(instances.memory_kib(server.process.pid))])
+        for number, pid in enumerate(sorted(server.worker_pids()), 1):
+            rows.append([f"{name} worker {number}", *_mib(instances.memory_kib(pid))])
+    print(table("5. Memory after the load", ["process", "RSS MiB", "PSS MiB"], rows))
+
+
+def _mib(kib: tuple[int, int]) -> list[float]:
+    return [value / 1024 for value in kib]
+
+
+def _process_groups(app: instances.Gunicorn, backend: instances.Gunicorn) -> dict[str, list[int]]:
+    return {
+        "app (gunicorn)": [app.process.pid, *app.worker_pids()],
+        "sandbox backend (gunicorn)": [backend.process.pid, *backend.worker_pids()],
+        "PostgreSQL": _pids_named("postgres"),
+        "Redis": _pids_named("redis-server"),
+    }
+
+
+def _pids_named(name: str) -> list[int]:
+    pids = []
+    for pid in Path("/proc").iterdir():
+        try:
+            if pid.name.isdigit() and (pid / "comm").read_text().strip() == name:
+                pids.append(int(pid.name))
+        except OSError:
+            continue
+    return pids
+
+
+def _cpu(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            total += instances.cpu_seconds(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+def _parse_wrk(output: str) -> dict[str, float | int]:
+    def number(pattern: str, default: str = "0") -> str:
+        match = re.search(pattern, output)
+        return match.group(1) if match else default
+
+    def millis(label: str) -> float:
+        match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\b", output, re.M)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "rps": float(number(r"Requests/sec:\s+([\d.]+)")),
+        "requests": int(number(r"(\d+) requests in")),
+        "non_2xx": int(number(r"Non-2xx or 3xx responses: (\d+)")),
+        "socket_errors": ", ".join(socket.groups()) if socket else "0, 0, 0, 0",
+        "p50": millis("50%"),
+        "p90": millis("90%"),
+        "p99": millis("99%"),
+    }
+
+
+if __name__ == "__main__":
+    main()
