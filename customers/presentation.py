@@ -29,7 +29,7 @@ from typing import Any
 from django.utils import formats, timezone
 
 from customers import masking
-from customers.records import Customer, Moment, Program, Progress, never_expires
+from customers.records import MASKED, Customer, Moment, Program, Progress, never_expires
 
 __all__ = [
     "PointsLine",
@@ -331,10 +331,13 @@ def _identity_lines(
 ) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     profile = customer.primary_profile
-    name = ""
-    if profile is not None:
-        name = f"{profile.first_name} {profile.last_name}".strip()
-    rows.append(("Name", shown(name, "name", unmasked=unmasked, revealed=revealed).text or "-"))
+    if profile is not None and profile.name_masked:
+        rows.append(("Name", shown(MASKED, "name").text))
+    else:
+        name = f"{profile.first_name} {profile.last_name}".strip() if profile is not None else ""
+        rows.append(
+            ("Name", shown(name, "name", unmasked=unmasked, revealed=revealed).text or "-")
+        )
     for label, kind in (("Mobile", "mobile"), ("Email", "email")):
         values = [
             item.value

@@ -391,3 +391,4 @@ def test_the_display_name_falls_back_to_the_id_and_is_masked():
     assert presentation.display_name(customer(), unmasked=True) == "Asha Verma"
     nameless = customer(profiles=[{"firstName": "*****", "lastName": "*****"}])
     assert presentation.display_name(nameless, unmasked=True) == "Customer 4242"
+    assert "Name: masked by Capillary" in presentation.copy_summary(nameless, unmasked=True)

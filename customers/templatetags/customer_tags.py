@@ -207,3 +207,9 @@ def program_title(customer: Customer, program_id: int | None) -> str:
         if program.program_id == program_id and program.title:
             return program.title
     return str(program_id)
+
+
+@register.filter
+def has_name(customer: Customer) -> bool:
+    """Whether the customer has a usable name (else pages call them "Customer <id>")."""
+    return customer.display_name != f"Customer {customer.id}"
