@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from customers import presentation
-from customers.records import Card, Customer, Moment, Program, Progress
+from customers.records import Card, Customer, Identifier, Moment, Program, Progress
 
 register = template.Library()
 
@@ -213,3 +213,14 @@ def program_title(customer: Customer, program_id: int | None) -> str:
 def has_name(customer: Customer) -> bool:
     """Whether the customer has a usable name (else pages call them "Customer <id>")."""
     return customer.display_name != f"Customer {customer.id}"
+
+
+@register.filter
+def without_cards(identifiers: tuple[Identifier, ...]) -> list[Identifier]:
+    """A profile's identifiers except card numbers, which the cards page lists."""
+    return [identifier for identifier in identifiers if not identifier.is_card]
+
+
+@register.filter
+def card_count(identifiers: tuple[Identifier, ...]) -> int:
+    return sum(1 for identifier in identifiers if identifier.is_card)
