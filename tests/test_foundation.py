@@ -54,8 +54,11 @@ def test_it_serves_the_login_page_in_the_admin_style(client):
 
 @pytest.mark.django_db
 def test_it_logs_a_user_in_and_shows_the_search(client, django_user_model):
-    """A user who logs in lands on the search page."""
-    django_user_model.objects.create_user("agent", password="a-long-password-1")
+    """A support agent who logs in lands on the search page."""
+    from django.contrib.auth.models import Group
+
+    agent = django_user_model.objects.create_user("agent", password="a-long-password-1")
+    agent.groups.add(Group.objects.get(name="Support agents"))
     response = client.post(
         reverse("login"), {"username": "agent", "password": "a-long-password-1"}, follow=True
     )
