@@ -1,0 +1,270 @@
+"""The pages in a real browser: Playwright driving Debian's Chromium against the live server.
+
+Each test saves screenshots into test-output/screenshots/. Without /usr/bin/chromium the module
+is skipped, unless REQUIRE_BROWSER is set (as in CI), in which case it fails.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+
+from customers.roles import GROUPS
+from tests.faultserver import refused_url
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+PASSWORD = "browser-test-password-7"
+MOBILE = "919999000001"
+AARAV = 5000001
+TABS = ("Programs", "Cards", "Currencies", "Tiers", "Profile", "Raw", "Overview")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"REQUIRE_BROWSER is set but {CHROMIUM} is missing.", pytrace=False)
+    pytest.skip(
+        f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests.",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the whole module: starting it is the slow part."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-background-networking",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def sandbox(settings):
+    from customers.sandbox.seeding import seed
+
+    settings.LOOKUP_API_BASE_URL = ""
+    settings.SANDBOX_ENABLED = True
+    settings.SANDBOX_LATENCY_MS = 0
+    settings.LOOKUP_RATE_LIMIT = "1000/h"
+    settings.LOOKUP_CACHE_SECONDS = 120
+    seed()
+    return settings
+
+
+@pytest.fixture
+def page(browser, live_server, sandbox):
+    """A fresh browser context signed in as a support agent; CSP violations are collected."""
+    user = User.objects.create_user("agent", password=PASSWORD)
+    user.groups.add(support_agents())
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    tab.csp_violations = []
+    tab.on(
+        "console",
+        lambda message: (
+            tab.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    tab.base = live_server.url
+    yield tab
+    context.close()
+    assert tab.csp_violations == []
+
+
+def support_agents() -> Group:
+    """The Support agents group as the roles migration makes it (a transactional test's flush
+    empties the table after each test; post_migrate brings the permissions back, not groups)."""
+    group, _ = Group.objects.get_or_create(name="Support agents")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="customers", codename__in=GROUPS["Support agents"]
+        )
+    )
+    return group
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page) -> None:
+    page.goto(page.base + "/")
+    assert "/accounts/login/" in page.url
+    shoot(page, "login")
+    page.fill("#id_username", "agent")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
+def test_log_in_and_search_one_identifier(page):
+    """Signing in lands on the search; one mobile number finds the member's overview."""
+    log_in(page)
+    assert page.locator("#id_identifierValue_1").evaluate("e => e === document.activeElement")
+    # With JavaScript only the first identifier row and no account id field are shown.
+    assert page.locator("[data-identifier-row]").count() == 1
+    assert page.locator("#id_accountId").is_hidden()
+    shoot(page, "search")
+
+    page.fill("#id_identifierValue_1", MOBILE)
+    page.fill("#id_reason", "ticket 4711")
+    page.click("input[type=submit]")
+
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+    assert MOBILE not in page.url
+    assert page.locator("h1").first.is_visible()
+    shoot(page, "overview")
+
+
+def test_search_several_identifiers(page):
+    """Adding a row with the button sends both identifiers; dual eligibility finds Rohan."""
+    log_in(page)
+    page.fill("#id_identifierValue_1", "919999000004")
+    page.click("[data-add-row]")
+    rows = page.locator("[data-identifier-row]")
+    assert rows.count() == 2
+    rows.nth(1).locator("select").select_option("email")
+    rows.nth(1).locator("input").fill("gupta.family@sandbox.example")
+    shoot(page, "search-several")
+    page.click("input[type=submit]")
+
+    page.wait_for_url(re.compile(r"/customers/\d+/$"))
+    assert "gupta" not in page.url and "919999000004" not in page.url
+
+
+def test_the_account_id_appears_for_sources_that_need_it(page):
+    """Choosing WECHAT shows the account id field; INSTORE hides it again."""
+    log_in(page)
+    page.select_option("#id_source", "WECHAT")
+    assert page.locator("#id_accountId").is_visible()
+    page.fill("#id_accountId", "wechat-cn-01")
+    page.fill("#id_identifierValue_1", "919999000011")
+    shoot(page, "search-wechat")
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/customers/\d+/$"))
+
+
+def test_select_all_ticks_every_embed(page):
+    """The "select all" box ticks all fourteen embeds and unticks them again."""
+    log_in(page)
+    page.check("[data-embed-all]")
+    assert page.locator("[data-embed]:checked").count() == 14
+    page.uncheck("[data-embed-all]")
+    assert page.locator("[data-embed]:checked").count() == 0
+
+
+def test_paste_an_api_query_into_the_address_bar(page):
+    """The API's own query string, comma-joined lists and all, opens the member's page."""
+    log_in(page)
+    page.goto(
+        page.base + "/lookup/?source=INSTORE&identifierName=mobile"
+        f"&identifierValue={MOBILE}&embed=mlp,points,alternateCurrencies"
+        "&gapToUpgrade=30&gapToRenew=30"
+    )
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+    shoot(page, "pasted-query")
+
+
+def test_walk_every_tab(page):
+    """Every tab opens its own URL by customer id, and each page is screenshotted."""
+    log_in(page)
+    page.goto(
+        page.base + f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={MOBILE}"
+    )
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+    for tab in TABS:
+        page.locator("nav.customer-tabs").get_by_role("link", name=re.compile(rf"^{tab}")).click()
+        page.wait_for_load_state()
+        assert page.locator("nav.customer-tabs [aria-current=page]").inner_text().startswith(tab)
+        assert re.search(rf"/customers/{AARAV}/", page.url)
+        assert MOBILE not in page.url
+        shoot(page, f"tab-{tab.lower()}")
+    page.locator("nav.customer-tabs").get_by_role("link", name="History").click()
+    page.wait_for_load_state()
+    shoot(page, "history")
+
+
+def test_not_found(page):
+    """An unknown mobile: the 8015 explanation, and the search filled in again."""
+    log_in(page)
+    page.fill("#id_identifierValue_1", "919999999999")
+    page.click("input[type=submit]")
+
+    page.wait_for_load_state()
+    assert page.get_by_text("No customer found").first.is_visible()
+    assert page.locator("text=8015").first.is_visible()
+    assert page.locator("#id_identifierValue_1").input_value() == "919999999999"
+    shoot(page, "not-found")
+
+
+def test_invalid_input(page):
+    """A mobile without its country code: the form again with the message next to it."""
+    log_in(page)
+    page.fill("#id_identifierValue_1", "0999 1234")
+    page.click("input[type=submit]")
+
+    page.wait_for_load_state()
+    assert page.locator("#id_identifiers_error").is_visible()
+    shoot(page, "invalid")
+
+
+def test_backend_down(page, settings):
+    """Nothing listens on the API address: a clear page with request ids and a retry link."""
+    log_in(page)
+    settings.LOOKUP_API_BASE_URL = refused_url()
+    settings.LOOKUP_API_USERNAME = "till.one"
+    settings.LOOKUP_API_PASSWORD = "till-password"
+    settings.LOOKUP_API_TIMEOUT = 0.5
+
+    page.fill("#id_identifierValue_1", MOBILE)
+    page.click("input[type=submit]")
+
+    page.wait_for_load_state()
+    assert page.get_by_text("unavailable or slow").first.is_visible()
+    assert page.get_by_role("link", name="Try again").is_visible()
+    assert page.locator(".request-ids").is_visible()
+    shoot(page, "backend-down")
+
+
+def test_keyboard_only_search(page):
+    """ "/" focuses the search from a customer page's search link, typing and Enter search."""
+    log_in(page)
+    page.goto(
+        page.base + f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={MOBILE}"
+    )
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+
+    page.keyboard.press("/")
+    page.wait_for_url(page.base + "/")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == "id_identifierValue_1"
+    page.keyboard.type("919999000002")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/customers/5000002/$"))
+    page.keyboard.press("/")
+    page.wait_for_url(page.base + "/")
+    # On the search page "/" moves the focus back to the identifier from anywhere.
+    page.locator("#id_reason").focus()
+    page.keyboard.press("Escape")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "id_identifierValue_1"
+    shoot(page, "keyboard")
