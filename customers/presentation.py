@@ -20,13 +20,14 @@ Public names:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from customers import masking
 from customers.records import MASKED, Customer, Moment, Program, Progress, never_expires
@@ -92,6 +93,14 @@ def format_moment(moment: Moment | None, fmt: str = "DATE_FORMAT") -> str:
         return ""
     if never_expires(moment):
         return "no expiry"
+    return _formatted(
+        moment, fmt, translation.get_language(), timezone.get_current_timezone_name()
+    )
+
+
+# Formatting a date is the costliest step of a long cards table, and cards share dates.
+@functools.lru_cache(maxsize=4096)
+def _formatted(moment: Moment, fmt: str, language: str | None, zone: str) -> str:
     if isinstance(moment, datetime):
         moment = timezone.localtime(moment)
     elif fmt != "DATE_FORMAT" and fmt != "SHORT_DATE_FORMAT":
