@@ -16,6 +16,8 @@ from django.test import Client, override_settings
 
 from customers.ratelimit import Rate, check_lookup_rate, parse_rate
 
+# Password hashing is not under test here; the fast hasher keeps these tests quick.
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PROJECT = Path(__file__).resolve().parent.parent
 HOUR = 3600
@@ -200,6 +202,7 @@ def test_it_holds_across_two_processes_sharing_redis():
 
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT="3/15m")
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 def test_it_refuses_sign_in_after_repeated_failures_with_a_clear_message():
     """After three wrong passwords, even the right one is refused for a while, and the page
     says why instead of "wrong password"."""
@@ -223,6 +226,7 @@ def test_it_refuses_sign_in_after_repeated_failures_with_a_clear_message():
 
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT="3/15m")
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 def test_the_throttle_is_per_address_and_username():
     """Failures for one username from one address do not lock out another address or another
     username."""
@@ -242,6 +246,7 @@ def test_the_throttle_is_per_address_and_username():
 
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT="3/15m")
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 def test_the_admin_login_is_throttled_too():
     """The admin's own login form goes through the same backend."""
     User.objects.create_superuser("root", password="right-password-3")

@@ -7,6 +7,8 @@ from django.test import override_settings
 
 from customers.roles import GROUPS, allowed_sources, role_of
 
+# Password hashing is not under test here; the fast hasher keeps these tests quick.
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 pytestmark = pytest.mark.django_db
 
 
@@ -91,6 +93,7 @@ def test_store_managers_default_to_instore():
 
 
 @override_settings(DEBUG=True)
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 def test_demo_users_creates_one_user_per_role(capsys):
     """demo_users creates agent, manager, auditor and admin, each in its role, with its
     printed password, and running it again changes nothing."""
