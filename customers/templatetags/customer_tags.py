@@ -149,14 +149,6 @@ def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeStr
 
 
 @register.simple_tag(takes_context=True)
-def is_masked(context: Context, value: Any, kind: str) -> bool:
-    """Whether this value would be shown masked by us (for "Reveal all" buttons)."""
-    return presentation.shown(
-        value, kind, unmasked=bool(context.get("pii_unmasked")), revealed=_revealed(context)
-    ).masked
-
-
-@register.simple_tag(takes_context=True)
 def display_name(context: Context, customer: Customer) -> str:
     """The name for headings and breadcrumbs, masked like any other name."""
     return presentation.display_name(
@@ -164,20 +156,13 @@ def display_name(context: Context, customer: Customer) -> str:
     )
 
 
-_SECTION_LABELS = {
-    "overview": "Overview",
-    "programs": "Programs",
-    "cards": "Cards",
-    "currencies": "Currencies",
-    "tiers": "Tiers",
-    "profile": "Profile",
-    "raw": "Raw response",
-}
-
-
 @register.filter
 def section_label(section: str) -> str:
-    return _SECTION_LABELS.get(section, str(section).capitalize())
+    """The section's name as the tabs and the page title show it."""
+    # The views name their sections; one list for both.
+    from customers.views import SECTIONS
+
+    return SECTIONS.get(section, str(section).capitalize())
 
 
 @register.simple_tag
