@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from customers import presentation
 from customers.records import Card, Customer, Identifier, Moment, Program, Progress
+from customers.views import SECTIONS
 
 register = template.Library()
 
@@ -159,9 +160,6 @@ def display_name(context: Context, customer: Customer) -> str:
 @register.filter
 def section_label(section: str) -> str:
     """The section's name as the tabs and the page title show it."""
-    # The views name their sections; one list for both.
-    from customers.views import SECTIONS
-
     return SECTIONS.get(section, str(section).capitalize())
 
 
