@@ -68,7 +68,7 @@ def sandbox(settings):
 def page(browser, live_server, sandbox):
     """A fresh browser context signed in as a support agent; CSP violations are collected."""
     user = User.objects.create_user("agent", password=PASSWORD)
-    user.groups.add(support_agents())
+    user.groups.add(role_group("Support agents"))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(20_000)
     tab = context.new_page()
@@ -87,14 +87,12 @@ def page(browser, live_server, sandbox):
     assert tab.csp_violations == []
 
 
-def support_agents() -> Group:
-    """The Support agents group as the roles migration makes it (a transactional test's flush
-    empties the table after each test; post_migrate brings the permissions back, not groups)."""
-    group, _ = Group.objects.get_or_create(name="Support agents")
+def role_group(name: str) -> Group:
+    """A role's group as the roles migration makes it (a transactional test's flush empties the
+    table after each test; post_migrate brings the permissions back, not the groups)."""
+    group, _ = Group.objects.get_or_create(name=name)
     group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="customers", codename__in=GROUPS["Support agents"]
-        )
+        Permission.objects.filter(content_type__app_label="customers", codename__in=GROUPS[name])
     )
     return group
 
@@ -104,11 +102,11 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def log_in(page) -> None:
+def log_in(page, username: str = "agent") -> None:
     page.goto(page.base + "/")
     assert "/accounts/login/" in page.url
     shoot(page, "login")
-    page.fill("#id_username", "agent")
+    page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(page.base + "/")
@@ -268,3 +266,23 @@ def test_keyboard_only_search(page):
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "id_identifierValue_1"
     shoot(page, "keyboard")
+
+
+def test_the_search_fits_a_tablet(page):
+    """At tablet width the search keeps every field usable without sideways scrolling."""
+    log_in(page)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 768
+    shoot(page, "search-tablet")
+
+
+def test_an_auditor_is_told_why_they_cannot_search(page):
+    """An auditor signing in gets the 403 page naming the permission, with the admin link."""
+    auditor = User.objects.create_user("auditor", password=PASSWORD, is_staff=True)
+    auditor.groups.add(role_group("Auditors"))
+    log_in(page, "auditor")
+
+    assert page.get_by_text("permission to look up customers").is_visible()
+    assert page.get_by_role("link", name="Go to the admin").is_visible()
+    shoot(page, "forbidden")
