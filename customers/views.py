@@ -6,6 +6,7 @@ failure of the backend becomes a page that says what happened with both request 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -43,6 +44,8 @@ from customers.roles import (
     VIEW_UNMASKED_PII,
     allowed_sources,
 )
+
+logger = logging.getLogger("customers.views")
 
 SECTIONS: dict[str, str] = {
     "overview": "Overview",
@@ -512,6 +515,16 @@ def _failure_page(
     form: SearchForm | None = None,
 ) -> HttpResponse:
     failure = failure_of(error)
+    # The client logged the call; this line ties it to the page the agent saw.
+    logger.warning(
+        "lookup failed page=%s status=%s error=%s code=%s backend_request_id=%s request_id=%s",
+        request.path,
+        failure.status,
+        type(error).__name__,
+        error.code if error.code is not None else "-",
+        error.request_id or "-",
+        getattr(request, "request_id", "-"),
+    )
     response = render(
         request,
         "customers/lookup_failed.html",

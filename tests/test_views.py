@@ -642,3 +642,21 @@ def test_every_showcase_member_renders_on_every_section_with_its_data(
         on("currencies", currency.name)
     for card in customer.cards[:20]:
         on("cards", card.status_label)
+
+
+def test_a_failure_is_logged_with_both_request_ids_and_no_identifier(
+    client, sandbox, agent, caplog
+):
+    """The warning line carries the backend's and the app's request ids, never the mobile."""
+    logger = logging.getLogger("customers.views")
+    logger.addHandler(caplog.handler)
+    try:
+        response = client.get(lookup_url(identifierValue="919999999999"))
+    finally:
+        logger.removeHandler(caplog.handler)
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "customers.views"]
+    assert len(set(lines)) == 1
+    entry = AuditEntry.objects.get()
+    assert entry.request_id in lines[0] and response["X-Request-ID"] in lines[0]
+    assert "919999999999" not in lines[0]
