@@ -19,11 +19,12 @@ from django.conf import settings
 from customers.exceptions import InvalidQuery
 
 INSTORE = "INSTORE"
+ALL = "ALL"
 SOURCES: tuple[str, ...] = (
     INSTORE,
     "MARTJACK",
     "WECHAT",
-    "ALL",
+    ALL,
     "MAPP_SDK",
     "FACEBOOK",
     "LINE",
@@ -108,8 +109,12 @@ class LookupQuery:
         # accountId does not apply to INSTORE: a pasted one is dropped rather than refused.
         if source == INSTORE:
             account_id = ""
-        elif source in SOURCES and not account_id:
-            error("accountId", f"Give the accountId: every source except {INSTORE} needs one.")
+        # ALL reads every source profile of the customer, so no one account applies to it.
+        elif source in SOURCES and source != ALL and not account_id:
+            error(
+                "accountId",
+                f"Give the accountId: every source except {INSTORE} and {ALL} needs one.",
+            )
         elif "," in account_id:
             error("accountId", "The accountId cannot contain a comma.")
 

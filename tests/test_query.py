@@ -143,6 +143,22 @@ def test_an_account_id_given_for_instore_is_dropped():
     assert "accountId" not in query.to_params()
 
 
+def test_source_all_needs_no_account_id():
+    """ALL reads every source profile of the customer, so no one account is asked for."""
+    query = parse("source=ALL&identifierName=mobile&identifierValue=919999000007")
+
+    assert query.to_params()["source"] == "ALL"
+    assert "accountId" not in query.to_params()
+
+
+def test_every_other_source_still_needs_an_account_id():
+    """WECHAT without an accountId is refused next to the accountId field."""
+    with pytest.raises(InvalidQuery) as refused:
+        parse("source=WECHAT&identifierName=mobile&identifierValue=919999000011")
+
+    assert "accountId" in refused.value.errors
+
+
 def test_unknown_parameters_are_ignored():
     """Other form fields (csrf token, reason) are not the query's business."""
     query = parse(
