@@ -269,12 +269,18 @@ def test_keyboard_only_search(page):
 
 
 def test_the_search_fits_a_tablet(page):
-    """At tablet width the search keeps every field usable without sideways scrolling."""
+    """At tablet width the search keeps every field usable without sideways scrolling, in light
+    and dark mode."""
     log_in(page)
     page.set_viewport_size({"width": 768, "height": 1024})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 768
     shoot(page, "search-tablet")
+    page.emulate_media(color_scheme="dark")
+    page.fill("#id_identifierValue_1", "0999")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    shoot(page, "invalid-dark-tablet")
 
 
 def test_an_auditor_is_told_why_they_cannot_search(page):
