@@ -11,8 +11,13 @@ instances x WEB_CONCURRENCY x GUNICORN_THREADS (plus headroom for migrations and
 import json
 import os
 import time
+from pathlib import Path
 
+import environ
 from gunicorn import glogging
+
+# The same .env the settings read (variables already in the environment win).
+environ.Env.read_env(Path(__file__).resolve().parent / ".env")
 
 
 def _int(name: str, default: int) -> int:
@@ -28,7 +33,7 @@ worker_class = "gthread"
 workers = _int("WEB_CONCURRENCY", max(2, os.cpu_count() or 1))
 threads = _int("GUNICORN_THREADS", 16)
 # Above the backend's worst case: LOOKUP_API_TIMEOUT (10 s) per attempt and bounded retries.
-timeout = _int("GUNICORN_TIMEOUT", 60)
+timeout = 60
 graceful_timeout = 30
 keepalive = 5
 # Workers are replaced now and then, so slow growth in memory cannot build up for weeks.
@@ -38,7 +43,7 @@ max_requests_jitter = 500
 preload_app = True
 accesslog = "-"
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = "info"
 
 
 class AccessLogger(glogging.Logger):
