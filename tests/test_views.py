@@ -663,3 +663,25 @@ def test_a_failure_is_logged_with_both_request_ids_and_no_identifier(
     for request_id in (entry.request_id, response["X-Request-ID"]):
         assert request_id in lines[0] or redact_text(request_id) in lines[0]
     assert "919999999999" not in lines[0]
+
+
+def test_an_unhandled_error_is_logged_with_the_request_id(sandbox, agent, caplog):
+    """A broken setting makes the lookup fail with a 500; the log line names the request id."""
+    from django.test import Client
+
+    sandbox.LOOKUP_RATE_LIMIT = "not a rate"
+    client = Client(raise_request_exception=False)
+    client.force_login(agent)
+    logger = logging.getLogger("customers.request")
+    logger.addHandler(caplog.handler)
+    try:
+        response = client.get(lookup_url())
+    finally:
+        logger.removeHandler(caplog.handler)
+
+    assert response.status_code == 500
+    lines = {r.getMessage() for r in caplog.records if r.name == "customers.request"}
+    assert len(lines) == 1
+    line = lines.pop()
+    assert "ImproperlyConfigured" in line and "/lookup/" in line
+    assert response["X-Request-ID"] in line or redact_text(response["X-Request-ID"]) in line
