@@ -99,6 +99,12 @@ def customer_fetch(
     return _data(entry, from_cache=False)
 
 
+def gap_days(customer_id: int | str, *, user: Any) -> int:
+    """The days ahead the tiers page shows unless asked: the lookup's own, else today (0)."""
+    main = cache.get(_key(user, customer_id, None))
+    return (_query_of(main).gap_to_upgrade if main else None) or 0
+
+
 def _key(user: Any, customer_id: int | str, days: int | None) -> str:
     user_part = getattr(user, "pk", None) or "anonymous"
     suffix = "" if days is None else f":days:{days}"

@@ -269,7 +269,11 @@ def currencies(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @require_GET
 def tiers(request: HttpRequest, customer_id: int) -> HttpResponse:
-    return _section(request, customer_id, "tiers", days=_days(request.GET.get("days", "")))
+    days = _days(request.GET.get("days", ""))
+    if days is None:
+        # The page is about gaps: without them in the cached answer, it asks for today's.
+        days = services.gap_days(customer_id, user=request.user)
+    return _section(request, customer_id, "tiers", days=days)
 
 
 @require_GET

@@ -361,7 +361,10 @@ def test_the_redirect_and_every_tab_reuse_the_lookup_without_another_backend_cal
     client, sandbox, agent, backend_calls
 ):
     """One backend call for the lookup; the overview and all tabs come from the cache."""
-    response = client.get(lookup_url(embed="mlp,points,alternateCurrencies"), follow=True)
+    response = client.get(
+        lookup_url(embed="mlp,points,alternateCurrencies", gapToUpgrade="0", gapToRenew="0"),
+        follow=True,
+    )
     assert response.status_code == 200
     for section in SECTIONS[1:]:
         assert client.get(f"/customers/{AARAV}/{section}/").status_code == 200
@@ -421,6 +424,20 @@ def test_the_tiers_page_fetches_the_gaps_for_the_chosen_days(
     assert second.context["request_id"] == first.context["request_id"]
     assert len(backend_calls()) == 2
     assert '"gapToUpgrade":"30"' in backend_calls()[-1].getMessage()
+
+
+def test_the_tiers_page_asks_for_todays_gaps_when_the_lookup_did_not(
+    client, sandbox, agent, backend_calls
+):
+    """A lookup without gap days still gives a tiers page with gaps: one more call, as of today."""
+    client.get(lookup_url(embed="mlp"))
+
+    response = client.get(f"/customers/{AARAV}/tiers/")
+
+    assert response.context["days"] == 0
+    assert any(p.upgrade_strategies for p in response.context["customer"].programs)
+    assert len(backend_calls()) == 2
+    assert '"gapToUpgrade":"0"' in backend_calls()[-1].getMessage()
 
 
 def test_refresh_fetches_again_and_returns_to_the_page(client, sandbox, agent, backend_calls):
@@ -597,10 +614,6 @@ def showcase_params() -> list[dict[str, str]]:
     rows = []
     for row in showcase():
         params = {k: v for k, v in row.items() if k not in ("shows", "description")}
-        if params["source"] == "ALL":
-            # The query rules want an accountId for every source but INSTORE; the sandbox's ALL
-            # view ignores it.
-            params.setdefault("accountId", "any")
         params["embed"] = ",".join(
             ["mlp", "points", "alternateCurrencies", "subscriptions", "segments", "customerStatus"]
         )
