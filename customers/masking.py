@@ -157,7 +157,8 @@ def identifier_hash(value: object) -> str:
 # An address, also URL-encoded (`%40`) as it appears in a logged query string.
 EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"'&?=/]+(?:@|%40)[^\s@,;:<>()\[\]\"'&?=/]+")
 # Nine or more digits, optionally with spaces or dashes between them: a phone number or a card.
-DIGITS_IN_TEXT = re.compile(r"\+?\d(?:[\s-]?\d){8,}")
+# Not a run inside a longer word: hex request ids (`ad810289559c4...`) must stay traceable.
+DIGITS_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\+?\d(?:[\s-]?\d){8,}(?![0-9A-Za-z])")
 
 
 def redact_text(value: object) -> str:

@@ -101,6 +101,15 @@ def test_it_redacts_emails_and_long_numbers_in_free_text():
     assert text == "Member 91******0001 (j***@e***.com) called, ticket 4512"
 
 
+def test_it_leaves_digit_runs_inside_request_ids_alone():
+    """Hex request ids often hold nine digits in a row; they stay whole so logs can be traced,
+    while a number standing alone in a logged query string is still masked."""
+    line = "GET /lookup/?identifierValue=919999000001&x=1 request_id=ad810289559124c4baeaa930"
+    assert redact_text(line) == (
+        "GET /lookup/?identifierValue=91******0001&x=1 request_id=ad810289559124c4baeaa930"
+    )
+
+
 @override_settings(AUDIT_HASH_KEY="key-one")
 def test_it_hashes_the_same_identifier_typed_differently_alike():
     """The hash ignores spaces, `+`, dashes and letter case, so an auditor finds a lookup
