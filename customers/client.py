@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import logging
 import random
@@ -40,6 +41,7 @@ from customers.exceptions import (
     NotAllowed,
     RateLimited,
 )
+from customers.masking import mask_identifier
 from customers.query import LookupQuery
 from customers.records import Customer, ShapeError
 
@@ -105,16 +107,25 @@ def basic_authorization(username: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{username}:{digest}".encode()).decode()
 
 
-def mask(value: str) -> str:
-    """Keep the last four characters (fewer for short values) so logs can be correlated."""
-    keep = min(4, len(value) // 2)
-    return "*" * (len(value) - keep) + value[len(value) - keep :]
+# A base URL requests cannot even send to: a configuration problem, not a backend one.
+URL_ERRORS = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+)
+BAD_BASE_URL = "LOOKUP_API_BASE_URL is not a valid http(s) URL."
 
 
 def masked_params(params: Mapping[str, str]) -> dict[str, str]:
+    """The wire parameters as they may be logged: each identifier value masked by its type."""
     shown = dict(params)
     if "identifierValue" in shown:
-        shown["identifierValue"] = ",".join(mask(v) for v in shown["identifierValue"].split(","))
+        names = shown.get("identifierName", "").split(",")
+        values = shown["identifierValue"].split(",")
+        shown["identifierValue"] = ",".join(
+            mask_identifier(name, value)
+            for name, value in itertools.zip_longest(names, values, fillvalue="")
+        )
     return shown
 
 
@@ -274,14 +285,8 @@ class LookupClient:
                 raise _error(
                     BackendUnavailable, call, "The lookup service's TLS certificate was refused."
                 ) from error
-            except (
-                requests.exceptions.InvalidURL,
-                requests.exceptions.InvalidSchema,
-                requests.exceptions.MissingSchema,
-            ) as error:
-                raise _error(
-                    ConfigurationError, call, "LOOKUP_API_BASE_URL is not a valid http(s) URL."
-                ) from error
+            except URL_ERRORS as error:
+                raise _error(ConfigurationError, call, BAD_BASE_URL) from error
             except requests.ConnectTimeout as error:
                 self._retry_or_raise(call, deadline, error, "in time")
                 continue
@@ -380,6 +385,8 @@ class LookupClient:
                     stream=True,
                     allow_redirects=False,
                 )
+            except URL_ERRORS as error:
+                raise _error(ConfigurationError, call, BAD_BASE_URL) from error
             except requests.Timeout as error:
                 raise _error(
                     BackendUnavailable, call, "The OAuth token request timed out."
@@ -483,7 +490,7 @@ def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())

@@ -710,6 +710,25 @@ def test_a_wrong_password_is_not_allowed_by_the_sandbox(over_http):
     assert (error.status, error.attempts) == (401, 1)
 
 
+def test_a_base_url_without_a_scheme_is_a_configuration_error_with_oauth_too(oauth):
+    """The token request meets the mistyped URL first; it is still reported as configuration."""
+    oauth.LOOKUP_API_BASE_URL = "api.example.invalid"
+
+    error, _ = timed(lambda: get_client().lookup(query()))
+
+    assert isinstance(error, ConfigurationError)
+
+
+def test_a_retry_after_that_is_not_a_number_is_ignored(server, basic):
+    """A Retry-After of odd digits ("²") is not a wait the client can honour; no crash."""
+    server.on(LOOKUP_PATH, reply(429, {}, request_id="req-429", headers={"Retry-After": "²"}))
+
+    error, _ = timed(lambda: get_client().lookup(query()))
+
+    assert isinstance(error, RateLimited)
+    assert error.request_id == "req-429"
+
+
 def test_a_base_url_without_a_scheme_is_a_configuration_error(basic):
     """A mistyped LOOKUP_API_BASE_URL is reported as configuration, not as an outage."""
     basic.LOOKUP_API_BASE_URL = "api.example.invalid"
