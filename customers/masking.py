@@ -24,8 +24,8 @@ PHONE_PUNCTUATION = re.compile(r"[\s+\-().]")
 WORD = re.compile(r"\w+")
 
 
-def _text(value: object) -> str:
-    """The value as NFC text without control characters; None is empty."""
+def plain_text(value: object) -> str:
+    """The value as NFC text without control characters (NUL, newlines...); None is empty."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
@@ -60,7 +60,7 @@ def mask_email(value: object) -> str:
     """`john@example.com` -> `j***@e***.com`: first letters and the top-level domain."""
     if is_masked_by_capillary(value):
         return str(value)
-    text = _text(value).strip()
+    text = plain_text(value).strip()
     if not text:
         return ""
     local, at, domain = text.rpartition("@")
@@ -76,7 +76,7 @@ def mask_mobile(value: object) -> str:
     """`919999000001` -> `91******0001`: the country code (two digits) and the last four."""
     if is_masked_by_capillary(value):
         return str(value)
-    text = _text(value).strip()
+    text = plain_text(value).strip()
     digits = PHONE_PUNCTUATION.sub("", text)
     if not digits:
         return ""
@@ -91,7 +91,7 @@ def mask_name(value: object) -> str:
     """`John Smith` -> `J*** S****`: initials kept, every other letter a star."""
     if is_masked_by_capillary(value):
         return str(value)
-    text = _text(value).strip()
+    text = plain_text(value).strip()
     return WORD.sub(lambda word: word[0][0] + STAR * min(len(word[0]) - 1, MAX_STARS), text)
 
 
@@ -101,14 +101,14 @@ def mask_identifier(name: object, value: object) -> str:
     Identifiers that are not contact details (external ids, card numbers, WeChat ids) keep their
     last four characters, which is what staff read back to a member to confirm a card.
     """
-    kind = _text(name).strip().lower()
+    kind = plain_text(name).strip().lower()
     if kind == "mobile":
         return mask_mobile(value)
     if kind == "email":
         return mask_email(value)
     if is_masked_by_capillary(value):
         return str(value)
-    return _keep_last(_text(value).strip(), 4)
+    return _keep_last(plain_text(value).strip(), 4)
 
 
 IDENTIFIER_NAMES = frozenset(
@@ -122,21 +122,21 @@ def mask_value(field_name: object, value: object) -> str:
     A field named like an identifier (`mobile`, `email`, ...) is masked by that identifier's
     rule; any other field is shown as it is.
     """
-    name = _text(field_name).strip().lower()
+    name = plain_text(field_name).strip().lower()
     if name in IDENTIFIER_NAMES:
         return mask_identifier(name, value)
     sensitive = {str(field).strip().lower() for field in settings.SENSITIVE_FIELDS}
     if name in sensitive:
         if is_masked_by_capillary(value):
             return str(value)
-        return STAR * 8 if _text(value).strip() else ""
-    return _text(value) if value is not None else ""
+        return STAR * 8 if plain_text(value).strip() else ""
+    return plain_text(value) if value is not None else ""
 
 
 def normalise_identifier(value: object) -> str:
     """The form of an identifier that is hashed: the same mobile or email typed differently
     (spaces, `+`, capitals) gives the same hash."""
-    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    text = unicodedata.normalize("NFKC", plain_text(value)).strip()
     digits = PHONE_PUNCTUATION.sub("", text)
     if digits.isdigit():
         return digits
@@ -158,7 +158,8 @@ def identifier_hash(value: object) -> str:
 EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"'&?=/]+(?:@|%40)[^\s@,;:<>()\[\]\"'&?=/]+")
 # Nine or more digits, optionally with spaces or dashes between them: a phone number or a card.
 # Not a run inside a longer word: hex request ids (`ad810289559c4...`) must stay traceable.
-DIGITS_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\+?\d(?:[\s-]?\d){8,}(?![0-9A-Za-z])")
+# Nor a path segment: `/customers/123456789/` is a customer id, which logs must keep.
+DIGITS_IN_TEXT = re.compile(r"(?<![0-9A-Za-z/])\+?\d(?:[\s-]?\d){8,}(?![0-9A-Za-z])")
 
 
 def redact_text(value: object) -> str:
@@ -167,7 +168,10 @@ def redact_text(value: object) -> str:
     Staff type reasons like "member called about 919999000001"; the audit trail and the logs
     must not keep the number.
     """
-    text = _text(value)
+    return _redact(plain_text(value))
+
+
+def _redact(text: str) -> str:
     text = EMAIL_IN_TEXT.sub(lambda match: mask_email(match[0].replace("%40", "@")), text)
     return DIGITS_IN_TEXT.sub(lambda match: mask_mobile(match[0]), text)
 
@@ -185,4 +189,9 @@ class RedactingLogFilter(logging.Filter):
         redacted = redact_text(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
+        if record.exc_info:
+            # A traceback can quote an identifier too (an exception's message, a local URL).
+            # Formatted here once, redacted line by line, and handed to the formatter as text.
+            record.exc_text = _redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True

@@ -58,7 +58,8 @@ class CustomerHistory:
 
 def _clip(value: object, field: str, model: type[models.Model] | None = None) -> str:
     """The value as text that fits the column: an audit write never fails on a long value."""
-    text = "" if value is None else str(value)
+    # Without control characters: PostgreSQL refuses a NUL, and an audit write must not fail.
+    text = masking.plain_text(value)
     return text[: (model or AuditEntry)._meta.get_field(field).max_length]
 
 

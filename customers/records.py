@@ -1068,7 +1068,8 @@ class Customer:
         if not isinstance(data, dict):
             raise ShapeError(f"Expected a JSON object, got {type(data).__name__}.")
         customer_id = _int(data.get("id"))
-        if customer_id is None:
+        # Customer pages are addressed by a positive id: anything else is not a customer.
+        if customer_id is None or customer_id <= 0:
             raise ShapeError("The customer document has no customer id.")
         alternate = [
             currency

@@ -133,6 +133,14 @@ def test_it_clips_long_values_instead_of_failing(agent):
     assert entry.identifiers_display.endswith("xxxx")
 
 
+def test_it_strips_control_characters_a_database_would_refuse(agent):
+    """A NUL pasted into source or accountId (PostgreSQL refuses NUL in text) still gives an
+    entry, without the control characters."""
+    entry = log_lookup(agent, source="INST\x00ORE", account_id="acc\x00\x1f1")
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.source, entry.account_id) == ("INSTORE", "acc1")
+
+
 def test_it_skips_empty_identifiers(agent):
     """Blank identifier rows of the form are not recorded."""
     entry = log_lookup(agent, identifiers=[("mobile", MOBILE), ("email", "  "), ("email", None)])

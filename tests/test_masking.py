@@ -186,3 +186,30 @@ def test_the_log_filter_masks_identifiers_in_every_line():
     assert "91******0001" in line
     assert "j***" in line
     assert line.endswith('HTTP/1.1" 302')
+
+
+def test_the_log_filter_keeps_customer_ids_in_paths():
+    """`/customers/123456789/` is a customer id, not a phone number: it stays traceable."""
+    assert redact_text("page=/customers/123456789012/ mobile 919999000001") == (
+        "page=/customers/123456789012/ mobile 91******0001"
+    )
+
+
+def test_the_log_filter_masks_identifiers_in_tracebacks_too():
+    """An exception's message can quote an email; the formatted traceback is masked as well."""
+    import logging
+    import sys
+
+    from customers.masking import RedactingLogFilter
+
+    try:
+        raise ValueError("no customer for john@example.com")
+    except ValueError:
+        record = logging.LogRecord(
+            "customers", logging.ERROR, __file__, 1, "lookup failed", (), sys.exc_info()
+        )
+    assert RedactingLogFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "john@example.com" not in text
+    assert "j***@e***.com" in text
+    assert "Traceback" in text

@@ -41,7 +41,10 @@ def test_it_refuses_anything_but_an_object(data):
     assert issubclass(ShapeError, ValueError)
 
 
-@pytest.mark.parametrize("document", [{}, {"id": None}, {"id": "abc"}, {"id": {}}, {"id": True}])
+@pytest.mark.parametrize(
+    "document",
+    [{}, {"id": None}, {"id": "abc"}, {"id": {}}, {"id": True}, {"id": 0}, {"id": -5}],
+)
 def test_it_refuses_a_document_without_a_customer_id(document):
     """An object without a usable customer id raises ShapeError."""
     with pytest.raises(ShapeError):
