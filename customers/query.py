@@ -64,6 +64,10 @@ _EMBED_BY_FOLDED = {name.casefold(): name for name in EMBEDS}
 _TRUE = {"true", "1", "on", "yes"}
 _FALSE = {"false", "0", "off", "no", ""}
 _MOBILE_PUNCTUATION = re.compile(r"[\s\-().\u00a0/]")
+# str.isdigit() also accepts "²" or Devanagari digits, which int() refuses or the API cannot match.
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+# NUL and other control characters: a database cannot store some of them, and none is typed.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, repr=False)
@@ -100,7 +104,9 @@ class LookupQuery:
             errors.setdefault(name, []).append(message)
 
         source = _last(params, "source").strip().upper()
-        if not source:
+        if _CONTROL.search(source):
+            error("source", "The source contains a control character: type it again.")
+        elif not source:
             error("source", "Choose a source, for example INSTORE.")
         elif source not in SOURCES:
             error("source", f"Unknown source. Use one of: {', '.join(SOURCES)}.")
@@ -117,6 +123,8 @@ class LookupQuery:
             )
         elif "," in account_id:
             error("accountId", "The accountId cannot contain a comma.")
+        elif _CONTROL.search(account_id):
+            error("accountId", "The accountId contains a control character: type it again.")
 
         identifiers = _identifiers(params, error)
         embed = _embed(params, error)
@@ -187,6 +195,11 @@ class LookupQuery:
         return f"lookup:{digest}"
 
 
+def is_ascii_number(text: str) -> bool:
+    """Whether `text` is a whole number written in ASCII digits only."""
+    return _ASCII_DIGITS.fullmatch(text) is not None
+
+
 def normalise_identifier(name: str, value: str) -> str:
     """What a person typed, in the form the API matches on."""
     value = value.strip()
@@ -205,7 +218,7 @@ def normalise_identifier(name: str, value: str) -> str:
 def _identifier_problem(name: str, value: str) -> str:
     """Why a normalised value cannot be a valid identifier of that type ("" if it can)."""
     if name == MOBILE:
-        if not value.isdigit():
+        if not is_ascii_number(value):
             return "A mobile number can only contain digits, spaces, dashes and a leading +."
         if value.startswith("0"):
             return "Write the mobile number with its country code, e.g. 919999000001, not 0...."
@@ -313,7 +326,7 @@ def _int(params: Mapping[str, list[str]], param: str, error, *, minimum: int) ->
     value = _last(params, param).strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) < minimum:
+    if not is_ascii_number(value) or int(value) < minimum:
         kind = "a whole number of 0 or more" if minimum == 0 else "a positive whole number"
         error(param, f"{param} must be {kind}.")
         return None

@@ -34,7 +34,7 @@ from customers.exceptions import (
 )
 from customers.forms import SearchForm
 from customers.models import Action, AuditEntry, Outcome
-from customers.query import LookupQuery
+from customers.query import LookupQuery, is_ascii_number
 from customers.ratelimit import check_lookup_rate
 from customers.roles import (
     GROUPS,
@@ -587,7 +587,7 @@ def _audit_refused_lookup(
 def _days(typed: str) -> int | None:
     """A number of days ahead for the gaps (up to ten years); None when absent or not one."""
     typed = typed.strip()
-    return int(typed) if typed.isdigit() and int(typed) <= MAX_DAYS else None
+    return int(typed) if is_ascii_number(typed) and int(typed) <= MAX_DAYS else None
 
 
 def _back(request: HttpRequest, customer_id: int) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from customers.query import EMBEDS, IDENTIFIER_NAMES, SOURCES
@@ -24,6 +24,7 @@ VALUES = st.one_of(
 NAMES = st.one_of(st.sampled_from([*IDENTIFIER_NAMES, "Email", "cardNumber", ""]), TEXT)
 EMBED = st.one_of(st.sampled_from([*EMBEDS, "gapDetails", "MLP"]), TEXT)
 LISTS = st.integers(min_value=0, max_value=6)
+MEMBER = {"source": ["INSTORE"], "identifierName": ["mobile"], "identifierValue": ["919999000001"]}
 
 
 @st.composite
@@ -93,6 +94,14 @@ def agent_client(client, settings):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(params=st.one_of(lookup_params(), plausible_params()))
+@example(params={**MEMBER, "embed": ["mlp"], "gapToUpgrade": ["\u00b2"]})
+@example(params={**MEMBER, "embed": ["mlp"], "gapToRenew": ["\u0967\u0966"]})
+@example(params={**MEMBER, "userGroup2Id": ["\u00b9"]})
+@example(params={**MEMBER, "identifierValue": ["91999900000\u00b9"]})
+@example(params={**MEMBER, "identifierValue": ["\u0669\u0661" + "9" * 10]})
+@example(params={**MEMBER, "source": ["INSTORE\x00"]})
+@example(params={**MEMBER, "source": ["WECHAT"], "accountId": ["wechat\x00cn-01"]})
+@example(params={**MEMBER, "source": ["ALL"], "accountId": ["\x00"]})
 def test_random_input_never_breaks_the_lookup(agent_client, params):
     """Any mix of identifiers, embeds and options gives a redirect or a page with a message."""
     response = agent_client.get("/lookup/", params)

@@ -1,5 +1,7 @@
 """The lookup query: both parameter styles, normalisation, and refusals an agent understands."""
 
+from urllib.parse import quote
+
 import pytest
 from django.http import QueryDict
 from hypothesis import given
@@ -275,6 +277,55 @@ def test_it_refuses_what_cannot_be_sent_with_a_message_under_the_parameter(
 
     assert param in errors
     assert any(words.lower() in message.lower() for message in errors[param])
+
+
+MEMBER = "source=INSTORE&identifierName=mobile&identifierValue=919999000001"
+
+
+@pytest.mark.parametrize(
+    ("extra", "param"),
+    [
+        ("&embed=mlp&gapToUpgrade=%C2%B2", "gapToUpgrade"),
+        ("&embed=mlp&gapToRenew=%E0%A5%A9", "gapToRenew"),
+        ("&userGroup2Id=%C2%B9", "userGroup2Id"),
+        ("&userGroup2Id=%EF%BC%94%EF%BC%92", "userGroup2Id"),
+    ],
+)
+def test_numbers_in_other_scripts_are_refused_not_a_crash(extra, param):
+    """ "²", "¹", Devanagari or full-width digits pass str.isdigit() but are no number to send."""
+    errors = refusal(MEMBER + extra)
+
+    assert param in errors
+    assert any("whole number" in message for message in errors[param])
+
+
+@pytest.mark.parametrize(
+    "typed", ["91999900000\u00b9", "\u0669\u0661" + "9" * 10, "\uff19\uff11" + "\uff19" * 10]
+)
+def test_a_mobile_in_non_ascii_digits_is_refused_not_sent(typed):
+    """Only ASCII digits are a mobile number the API can match."""
+    errors = refusal(f"source=INSTORE&identifierName=mobile&identifierValue={quote(typed)}")
+
+    assert any("only contain digits" in message for message in errors["identifierValue"])
+
+
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({"source": ["INSTORE\x00"]}, "source"),
+        ({"source": ["WE\x07CHAT"], "accountId": ["wechat-cn-01"]}, "source"),
+        ({"source": ["WECHAT"], "accountId": ["wechat\x00cn-01"]}, "accountId"),
+        ({"source": ["ALL"], "accountId": ["\x1b[31m"]}, "accountId"),
+        ({"source": ["MARTJACK"], "accountId": ["sh\x85op"]}, "accountId"),
+    ],
+)
+def test_control_characters_in_source_or_account_are_refused(params, param):
+    """A NUL or other control character is refused with a message, never sent or stored."""
+    member = {"identifierName": ["mobile"], "identifierValue": ["919999000001"]}
+    with pytest.raises(InvalidQuery) as refused:
+        LookupQuery.from_params({**member, **params})
+
+    assert any("control character" in message for message in refused.value.errors[param])
 
 
 def test_all_problems_are_reported_at_once():

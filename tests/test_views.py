@@ -426,6 +426,17 @@ def test_the_tiers_page_fetches_the_gaps_for_the_chosen_days(
     assert '"gapToUpgrade":"30"' in backend_calls()[-1].getMessage()
 
 
+@pytest.mark.parametrize("days", ["\u00b2", "\u0967\u0966", "\uff13\uff10", "-1", "x", "9999"])
+def test_days_that_are_not_ascii_digits_are_ignored_not_a_500(client, sandbox, agent, days):
+    """ "²" or Devanagari digits pass str.isdigit(); the page ignores them like any non-number."""
+    client.get(lookup_url(embed="mlp"))
+
+    response = client.get(f"/customers/{AARAV}/tiers/", {"days": days})
+
+    assert response.status_code == 200
+    assert response.context["days"] == 0
+
+
 def test_the_tiers_page_asks_for_todays_gaps_when_the_lookup_did_not(
     client, sandbox, agent, backend_calls
 ):
