@@ -144,7 +144,7 @@ def _int(value: object) -> int | None:
         # Short strings only: "1e999999" must not become a million-digit int.
         if len(text) > 30:
             return None
-        if text.lstrip("+-").isdigit():
+        if text.lstrip("+-").isascii() and text.lstrip("+-").isdigit():
             return int(text)
         number = _decimal(text)
         if number is not None and number == number.to_integral_value() and number.adjusted() < 30:

@@ -43,7 +43,16 @@ def test_it_refuses_anything_but_an_object(data):
 
 @pytest.mark.parametrize(
     "document",
-    [{}, {"id": None}, {"id": "abc"}, {"id": {}}, {"id": True}, {"id": 0}, {"id": -5}],
+    [
+        {},
+        {"id": None},
+        {"id": "abc"},
+        {"id": {}},
+        {"id": True},
+        {"id": 0},
+        {"id": -5},
+        {"id": "²"},
+    ],
 )
 def test_it_refuses_a_document_without_a_customer_id(document):
     """An object without a usable customer id raises ShapeError."""

@@ -496,6 +496,14 @@ def test_gaps_need_embed_mlp(sandbox):
     assert "loyaltyProgramDetails" not in document
 
 
+def test_gap_days_that_are_not_plain_digits_are_ignored(sandbox):
+    """gapToUpgrade=² (a digit to Python, not a number to int) is ignored, not a 500."""
+    document = lookup(sandbox, "919999000001", embed="mlp", gapToUpgrade="²", gapToRenew="-1")
+    programs = document["loyaltyProgramDetails"]
+    assert programs
+    assert all("upgradeStrategies" not in program for program in programs)
+
+
 # Points
 
 

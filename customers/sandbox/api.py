@@ -118,7 +118,7 @@ def _options(query: Mapping[str, str], source: str, account: str) -> Options:
 
     def number(name: str) -> int | None:
         value = query.get(name, "").strip()
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() else None
 
     return Options(
         source=source,
