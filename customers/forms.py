@@ -12,9 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from customers.query import EMBEDS, IDENTIFIER_NAMES, INSTORE, MOBILE, SOURCES
+from customers.query import (
+    DEFAULT_EMBEDS,
+    EMBED_BY_FOLDED,
+    IDENTIFIER_BY_FOLDED,
+    IDENTIFIER_NAMES,
+    INSTORE,
+    MOBILE,
+    SOURCES,
+    TRUTHY,
+    last_value,
+    split_identifiers,
+    split_list,
+)
 from customers.roles import allowed_sources
-from customers.services import DEFAULT_EMBEDS
 
 # Without JavaScript the page shows this many identifier rows; empty ones are ignored.
 ROWS_WITHOUT_JS = 3
@@ -76,9 +87,6 @@ FLAGS: tuple[tuple[str, str], ...] = (
     ("includedAllUserGroup2", "Include all of the customer's user groups"),
 )
 
-_EMBED_BY_FOLDED = {name.casefold(): name for name in EMBEDS}
-_IDENTIFIER_BY_FOLDED = {name.casefold(): name for name in IDENTIFIER_NAMES}
-
 
 @dataclass(frozen=True)
 class IdentifierRow:
@@ -121,8 +129,7 @@ class SearchForm:
         )
 
     def _last(self, name: str) -> str:
-        values = self.params.get(name) or [""]
-        return values[-1] or ""
+        return last_value(self.params, name)
 
     @property
     def source(self) -> str:
@@ -145,20 +152,14 @@ class SearchForm:
 
     @property
     def rows(self) -> list[IdentifierRow]:
-        """The identifier rows, comma-joined API lists split back into one row each."""
-        raw_names = list(self.params.get("identifierName", []))
-        raw_values = list(self.params.get("identifierValue", []))
-        names = [part.strip() for entry in raw_names for part in entry.split(",")]
-        if len(raw_values) != len(names):
-            values = [part for entry in raw_values for part in entry.split(",")]
-        else:
-            values = raw_values
+        """The identifier rows as the query split them, comma-joined lists one row each."""
+        names, values = split_identifiers(self.params)
         pairs = [
             (name, value)
             for name, value in itertools.zip_longest(names, values, fillvalue="")
             if name or value.strip()
         ]
-        pairs = [(_IDENTIFIER_BY_FOLDED.get(n.casefold(), n), v) for n, v in pairs]
+        pairs = [(IDENTIFIER_BY_FOLDED.get(n.casefold(), n), v) for n, v in pairs]
         if not pairs:
             pairs = [(MOBILE, "")]
         pairs += [("", "")] * (ROWS_WITHOUT_JS - len(pairs))
@@ -171,10 +172,8 @@ class SearchForm:
     def embeds(self) -> set[str]:
         if not self.bound:
             return set(DEFAULT_EMBEDS)
-        typed = (
-            part.strip() for entry in self.params.get("embed", []) for part in entry.split(",")
-        )
-        return {_EMBED_BY_FOLDED[p.casefold()] for p in typed if p.casefold() in _EMBED_BY_FOLDED}
+        typed = split_list(self.params.get("embed", []))
+        return {EMBED_BY_FOLDED[p.casefold()] for p in typed if p.casefold() in EMBED_BY_FOLDED}
 
     @property
     def embed_groups(self) -> list[tuple[str, list[Checkbox]]]:
@@ -187,7 +186,7 @@ class SearchForm:
     @property
     def flags(self) -> list[Checkbox]:
         return [
-            Checkbox(name, label, self._last(name).strip().lower() in {"true", "1", "on", "yes"})
+            Checkbox(name, label, self._last(name).strip().lower() in TRUTHY)
             for name, label in FLAGS
         ]
 

@@ -16,6 +16,7 @@ Public names:
     tier_ladder(program) -> tuple[Rung, ...]
     points_headline(customer) -> str     "3,450 points available in Sandbox Rewards (150 pending)"
     copy_summary(customer, ...) -> str   the plain-text summary for a ticket
+    SECTIONS                             a customer's pages (URL name -> tab title), in tab order
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from customers import masking
 from customers.records import MASKED, Customer, Moment, Program, Progress, never_expires
 
 __all__ = [
+    "SECTIONS",
     "PointsLine",
     "Rung",
     "Shown",
@@ -49,6 +51,17 @@ __all__ = [
     "tier_ladder",
     "upgrade_sentence",
 ]
+
+# A customer's pages, in the order of their tabs: URL name -> title.
+SECTIONS: dict[str, str] = {
+    "overview": "Overview",
+    "programs": "Programs",
+    "cards": "Cards",
+    "currencies": "Currencies",
+    "tiers": "Tiers",
+    "profile": "Profile",
+    "raw": "Raw response",
+}
 
 _CENT = Decimal("0.01")
 

@@ -7,14 +7,9 @@ GET /v2/customers/lookup/customerDetails.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-from django.conf import settings
 
 from customers.exceptions import InvalidQuery
 
@@ -58,10 +53,21 @@ EMBEDS: tuple[str, ...] = (
     "alternateCurrencies",
 )
 
+# What a search asks for unless the agent changes it, and what a page fetched by id asks for when
+# no lookup said otherwise: tiers and points, currencies, subscriptions, segments, status.
+DEFAULT_EMBEDS: tuple[str, ...] = (
+    MLP,
+    "points",
+    "alternateCurrencies",
+    "subscriptions",
+    "segments",
+    "customerStatus",
+)
+
 # People type names in any case ("Email", "cardNumber", "EXTERNALID"); the API wants one spelling.
-_IDENTIFIER_BY_FOLDED = {name.casefold(): name for name in IDENTIFIER_NAMES}
-_EMBED_BY_FOLDED = {name.casefold(): name for name in EMBEDS}
-_TRUE = {"true", "1", "on", "yes"}
+IDENTIFIER_BY_FOLDED = {name.casefold(): name for name in IDENTIFIER_NAMES}
+EMBED_BY_FOLDED = {name.casefold(): name for name in EMBEDS}
+TRUTHY = {"true", "1", "on", "yes"}
 _FALSE = {"false", "0", "off", "no", ""}
 _MOBILE_PUNCTUATION = re.compile(r"[\s\-().\u00a0/]")
 # str.isdigit() also accepts "²" or Devanagari digits, which int() refuses or the API cannot match.
@@ -103,7 +109,7 @@ class LookupQuery:
         def error(name: str, message: str) -> None:
             errors.setdefault(name, []).append(message)
 
-        source = _last(params, "source").strip().upper()
+        source = last_value(params, "source").strip().upper()
         if _CONTROL.search(source):
             error("source", "The source contains a control character: type it again.")
         elif not source:
@@ -111,7 +117,7 @@ class LookupQuery:
         elif source not in SOURCES:
             error("source", f"Unknown source. Use one of: {', '.join(SOURCES)}.")
 
-        account_id = _last(params, "accountId").strip()
+        account_id = last_value(params, "accountId").strip()
         # accountId does not apply to INSTORE: a pasted one is dropped rather than refused.
         if source == INSTORE:
             account_id = ""
@@ -186,14 +192,6 @@ class LookupQuery:
                 params[param] = str(number)
         return params
 
-    def cache_key(self) -> str:
-        """A stable key for this query that reveals no identifier (a keyed hash of the params)."""
-        canonical = json.dumps(sorted(self.to_params().items()), separators=(",", ":"))
-        digest = hmac.new(
-            settings.SECRET_KEY.encode(), canonical.encode(), hashlib.sha256
-        ).hexdigest()
-        return f"lookup:{digest}"
-
 
 def is_ascii_number(text: str) -> bool:
     """Whether `text` is a whole number written in ASCII digits only."""
@@ -231,7 +229,12 @@ def _identifier_problem(name: str, value: str) -> str:
     return ""
 
 
-def _identifiers(params: Mapping[str, list[str]], error) -> tuple[tuple[str, str], ...]:
+def split_identifiers(params: Mapping[str, list[str]]) -> tuple[list[str], list[str]]:
+    """The typed identifier names and values, one per identifier, not yet checked.
+
+    Comma-joined API lists are split; the form's repeated rows are taken as they are, without
+    the rows left entirely empty. The two lists differ in length when the counts do not match.
+    """
     raw_names = list(params.get("identifierName", []))
     raw_values = list(params.get("identifierValue", []))
     if len(raw_names) == len(raw_values) > 1:
@@ -249,7 +252,11 @@ def _identifiers(params: Mapping[str, list[str]], error) -> tuple[tuple[str, str
         values = raw_values
     else:
         values = [part for entry in raw_values for part in entry.split(",")]
+    return names, values
 
+
+def _identifiers(params: Mapping[str, list[str]], error) -> tuple[tuple[str, str], ...]:
+    names, values = split_identifiers(params)
     if not any(names) and not any(v.strip() for v in values):
         error("identifierName", "Give at least one identifier, for example a mobile number.")
         return ()
@@ -263,7 +270,7 @@ def _identifiers(params: Mapping[str, list[str]], error) -> tuple[tuple[str, str
     identifiers: list[tuple[str, str]] = []
     seen: set[str] = set()
     for position, (typed_name, typed_value) in enumerate(zip(names, values, strict=True), 1):
-        name = _IDENTIFIER_BY_FOLDED.get(typed_name.casefold(), "")
+        name = IDENTIFIER_BY_FOLDED.get(typed_name.casefold(), "")
         if not typed_name:
             error("identifierName", f"Identifier {position} has no type.")
             continue
@@ -299,8 +306,8 @@ def _identifiers(params: Mapping[str, list[str]], error) -> tuple[tuple[str, str
 
 def _embed(params: Mapping[str, list[str]], error) -> tuple[str, ...]:
     embed: list[str] = []
-    for part in _split(params.get("embed", [])):
-        name = _EMBED_BY_FOLDED.get(part.casefold())
+    for part in split_list(params.get("embed", [])):
+        name = EMBED_BY_FOLDED.get(part.casefold())
         if name is None:
             hint = (
                 " gapDetails is deprecated: use mlp with gapToUpgrade / gapToRenew."
@@ -314,8 +321,8 @@ def _embed(params: Mapping[str, list[str]], error) -> tuple[str, ...]:
 
 
 def _bool(params: Mapping[str, list[str]], param: str, error) -> bool:
-    value = _last(params, param).strip().lower()
-    if value in _TRUE:
+    value = last_value(params, param).strip().lower()
+    if value in TRUTHY:
         return True
     if value not in _FALSE:
         error(param, f"{param} must be true or false.")
@@ -323,7 +330,7 @@ def _bool(params: Mapping[str, list[str]], param: str, error) -> bool:
 
 
 def _int(params: Mapping[str, list[str]], param: str, error, *, minimum: int) -> int | None:
-    value = _last(params, param).strip()
+    value = last_value(params, param).strip()
     if not value:
         return None
     if not is_ascii_number(value) or int(value) < minimum:
@@ -333,11 +340,12 @@ def _int(params: Mapping[str, list[str]], param: str, error, *, minimum: int) ->
     return int(value)
 
 
-def _last(params: Mapping[str, list[str]], param: str) -> str:
+def last_value(params: Mapping[str, list[str]], param: str) -> str:
     """A single-valued parameter: the last one given wins, as in Django's QueryDict."""
     values = params.get(param) or [""]
     return values[-1] or ""
 
 
-def _split(entries: Iterable[str]) -> list[str]:
+def split_list(entries: Iterable[str]) -> list[str]:
+    """A list parameter's items, whether comma-joined or repeated, without empty ones."""
     return [part.strip() for entry in entries for part in entry.split(",") if part.strip()]

@@ -20,19 +20,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from customers.client import LookupResponse, get_client
-from customers.query import INSTORE, MLP, LookupQuery
+from customers.query import DEFAULT_EMBEDS, INSTORE, MLP, LookupQuery
 from customers.records import Customer
-
-# What a search asks for unless the agent changes it, and what a page fetched by id (after the
-# cached answer expired) shows: tiers and points, currencies, subscriptions, segments, status.
-DEFAULT_EMBEDS: tuple[str, ...] = (
-    MLP,
-    "points",
-    "alternateCurrencies",
-    "subscriptions",
-    "segments",
-    "customerStatus",
-)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from customers.exceptions import InvalidQuery
-from customers.query import EMBEDS, IDENTIFIER_NAMES, SOURCES, LookupQuery
+from customers.query import EMBEDS, IDENTIFIER_NAMES, SOURCES, LookupQuery, split_identifiers
 
 
 def parse(query_string: str) -> LookupQuery:
@@ -345,19 +345,6 @@ def test_messages_and_repr_never_echo_identifier_values():
     assert "919812340001" not in repr(query)
 
 
-def test_the_cache_key_is_stable_and_reveals_no_identifier(settings):
-    """Equal queries share a key, different ones do not, and the key holds no plaintext."""
-    first = parse("source=INSTORE&identifierName=mobile&identifierValue=%2B91%2099990%2000001")
-    same = parse("source=INSTORE&identifierName=mobile&identifierValue=919999000001")
-    other = parse("source=INSTORE&identifierName=mobile&identifierValue=919999000002")
-
-    assert first.cache_key() == same.cache_key() != other.cache_key()
-    assert "919999000001" not in first.cache_key()
-    before = first.cache_key()
-    settings.SECRET_KEY = "another-secret-key"
-    assert first.cache_key() != before
-
-
 @given(
     names=st.permutations(IDENTIFIER_NAMES).map(lambda names: names[:3]),
     mobile=st.integers(min_value=10**9, max_value=10**10 - 1),
@@ -375,3 +362,29 @@ def test_both_styles_agree_for_any_valid_values(names, mobile, text):
     form = {"source": ["INSTORE"], "identifierName": list(names), "identifierValue": values}
 
     assert LookupQuery.from_params(pasted) == LookupQuery.from_params(form)
+
+
+@pytest.mark.parametrize(
+    ("params", "names", "values"),
+    [
+        (
+            {"identifierName": ["mobile,email"], "identifierValue": ["919999000001,a@b.c"]},
+            ["mobile", "email"],
+            ["919999000001", "a@b.c"],
+        ),
+        (
+            {"identifierName": ["mobile", "", "email"], "identifierValue": ["9", "", "a,b"]},
+            ["mobile", "email"],
+            ["9", "a,b"],
+        ),
+        ({"identifierName": ["mobile, email"]}, ["mobile", "email"], ["", ""]),
+        (
+            {"identifierName": ["mobile,email"], "identifierValue": ["9"]},
+            ["mobile", "email"],
+            ["9"],
+        ),
+    ],
+)
+def test_split_identifiers_gives_the_rows_the_query_checks(params, names, values):
+    """Comma-joined lists are split, the form's empty rows dropped, a value's comma kept."""
+    assert split_identifiers(params) == (names, values)

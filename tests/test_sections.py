@@ -96,7 +96,6 @@ def render(section: str, customer: Customer, **context: Any) -> str:
         "revealed": set(),
         "can_reveal": True,
         "can_see_raw": True,
-        "can_see_history": True,
         "history_summary": None,
         "days": 0,
         "title": f"{section}: customer {customer.id}",

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from customers.exceptions import CustomerMerged, CustomerNotFound
-from customers.query import LookupQuery
-from customers.services import DEFAULT_EMBEDS, customer_fetch, customer_lookup
+from customers.query import DEFAULT_EMBEDS, LookupQuery
+from customers.services import customer_fetch, customer_lookup
 
 pytestmark = pytest.mark.django_db
 

@@ -224,6 +224,22 @@ def test_invalid_input_shows_the_search_again_filled_in_with_errors_next_to_fiel
     assert (entry.action, entry.outcome) == (Action.LOOKUP, Outcome.INVALID)
 
 
+def test_a_refused_paste_shows_the_rows_the_query_checked(client, sandbox, agent):
+    """A pasted comma-joined list comes back as one form row per identifier, as validated."""
+    response = client.get(
+        "/lookup/",
+        {
+            "source": "INSTORE",
+            "identifierName": "MOBILE,Email",
+            "identifierValue": "919999000001,nobody",
+        },
+    )
+
+    assert response.status_code == 400
+    rows = [(row.name, row.value) for row in response.context["form"].rows if row.name]
+    assert rows == [("mobile", "919999000001"), ("email", "nobody")]
+
+
 def test_a_comma_inside_a_form_value_is_refused_in_words(client, sandbox, agent):
     """The API cannot carry a comma inside a value: the form says so instead of guessing."""
     response = client.get(
@@ -391,7 +407,7 @@ def test_each_section_renders_its_template_with_the_agreed_context(
     assert context["request_id"] and context["latency_ms"] is not None
     assert context["pii_unmasked"] is False
     assert context["revealed"] == set()
-    assert context["can_reveal"] and context["can_see_raw"] and context["can_see_history"]
+    assert context["can_reveal"] and context["can_see_raw"]
     assert context["history_summary"] is None
     assert context["days"] == 0
     assert str(AARAV) in context["title"]
@@ -605,6 +621,20 @@ def test_history_shows_an_auditor_everyone_and_the_staff_count(client, sandbox, 
     assert response.context["history_summary"].staff_count == 1
     assert "Viewed by 1 staff member in the last 30 days" in response.content.decode()
     assert "agent" in response.content.decode()
+
+
+def test_the_staff_count_is_computed_for_the_overview_only(client, sandbox):
+    """The count of staff who viewed the member is an audit-log query: only the overview shows
+    it, so the other tabs do not run it."""
+    client.force_login(User.objects.create_superuser("root"))
+    client.get(lookup_url())
+
+    overview = client.get(f"/customers/{AARAV}/")
+    cards = client.get(f"/customers/{AARAV}/cards/")
+
+    assert overview.context["history_summary"].staff_count == 1
+    assert cards.context["history_summary"] is None
+    assert f'href="/customers/{AARAV}/history/"' in cards.content.decode()
 
 
 def test_every_response_carries_a_fresh_request_id(client, sandbox, agent):

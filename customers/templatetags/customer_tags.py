@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from customers import presentation
+from customers.presentation import SECTIONS
 from customers.records import Card, Customer, Identifier, Moment, Program, Progress
-from customers.views import SECTIONS
 
 register = template.Library()
 
