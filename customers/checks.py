@@ -1,7 +1,7 @@
 """System checks for the settings this app reads: a typo fails `manage.py check`, not a lookup."""
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from .ratelimit import parse_rate
@@ -18,15 +18,18 @@ def check_rates(app_configs: object = None, **kwargs: object) -> list[CheckMessa
     return errors
 
 
-@register()
-def check_audit_hash_key(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
-    if not str(getattr(settings, "AUDIT_HASH_KEY", "") or "").strip():
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """Several gunicorn workers with a per-process cache do not share lookup results, rate
+    limits, the login throttle or the OAuth token: each worker counts on its own."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
         return [
-            Error(
-                "AUDIT_HASH_KEY is empty: identifier hashes in the audit trail would be "
-                "reversible by hashing every phone number.",
-                hint="Set AUDIT_HASH_KEY (or SECRET_KEY, its default) to a long random value.",
-                id="customers.E002",
+            Warning(
+                "The cache is per process: gunicorn's workers share no lookup results, rate "
+                "limits, login throttle or OAuth token.",
+                hint="Set REDIS_URL (or CACHE_URL) to a cache every worker and instance shares.",
+                id="customers.W001",
             )
         ]
     return []

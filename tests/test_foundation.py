@@ -66,6 +66,13 @@ def test_it_logs_a_user_in_and_shows_the_search(client, django_user_model):
     assert response.status_code == 200
 
 
+@pytest.mark.django_db
+def test_it_offers_no_self_service_password_reset(client):
+    """Accounts are managed in the admin; there is no reset page that would try to send mail."""
+    assert client.get("/accounts/password_reset/").status_code == 404
+    assert client.get(reverse("password_change")).status_code == 302
+
+
 def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     """With DEBUG off a missing SECRET_KEY fails loudly instead of defaulting."""
     result = run_python("import django; django.setup()", DEBUG="false")
@@ -116,6 +123,19 @@ def test_it_defaults_to_sqlite_local_memory_and_the_sandbox():
     ]
 
 
+def test_the_deployment_checks_warn_about_a_per_process_cache():
+    """Without a shared cache gunicorn's workers would each count rate limits on their own."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "SECRET_KEY": "k" * 50},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "customers.W001" in result.stdout + result.stderr
+
+
 def test_it_passes_the_deployment_checks_with_production_values():
     """`manage.py check --deploy` is clean with the production values of .env.example."""
     result = subprocess.run(
@@ -128,6 +148,7 @@ def test_it_passes_the_deployment_checks_with_production_values():
             "SECURE_SSL_REDIRECT": "true",
             "SECURE_HSTS_SECONDS": "31536000",
             "SECURE_COOKIES": "true",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
             "LOOKUP_API_BASE_URL": "https://eu.api.capillarytech.com",
             "LOOKUP_API_USERNAME": "till.eu.1",
             "LOOKUP_API_PASSWORD": "secret",
