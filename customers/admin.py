@@ -133,12 +133,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "role",
         "action",
         "outcome",
-        "source",
         "identifiers_display",
         "customer_id",
         "backend_code",
-        "latency_ms",
-        "request_id",
     ]
     list_filter = [
         "action",

@@ -4,11 +4,14 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 
 logger = logging.getLogger("customers.request")
 
 HEADER = "X-Request-ID"
+# Exceptions Django turns into a 4xx page of their own: not errors of the app.
+ANSWERED = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 
 
 class RequestIdMiddleware:
@@ -28,6 +31,8 @@ class RequestIdMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, ANSWERED):
+            return
         # Django logs the traceback itself; this line ties it to the id the error page shows.
         logger.error(
             "unhandled %s on %s %s request_id=%s",
