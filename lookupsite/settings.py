@@ -179,11 +179,12 @@ SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not LOOKUP_API_BASE_URL)
 SANDBOX_USERNAME = env("SANDBOX_USERNAME", default="sandbox.till")
 SANDBOX_PASSWORD = env("SANDBOX_PASSWORD", default="sandbox-password")
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
+SANDBOX_TOKEN_TTL = env.int("SANDBOX_TOKEN_TTL", default=300)
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 # "plain" for people, "json" (one object per line) for a log collector; gunicorn's access log
 # follows the same setting.
-LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOG_FORMAT = env("LOG_FORMAT", default="plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

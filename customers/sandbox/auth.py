@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.cache import cache
 
-DEFAULT_TOKEN_TTL = 300
 TOKEN_HEADER = "X-CAP-API-OAUTH-TOKEN"  # noqa: S105 (a header name, not a secret)
 
 
@@ -37,7 +36,7 @@ def _credentials_match(username: str, password: str) -> bool:
 
 
 def token_ttl() -> int:
-    return int(getattr(settings, "SANDBOX_TOKEN_TTL", DEFAULT_TOKEN_TTL))
+    return int(settings.SANDBOX_TOKEN_TTL)
 
 
 def _cache_key(token: str) -> str:
