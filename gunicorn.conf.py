@@ -44,10 +44,13 @@ preload_app = True
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
+# gunicorn's control socket defaults to one path per user, which several instances on one host
+# would fight over; nothing here uses it.
+control_socket_disable = True
 
 
 class AccessLogger(glogging.Logger):
-    """One access line per request: method, path, status, duration, size and request id.
+    """One access line per request: method, path, status, duration and request id.
 
     Only the path is logged, never the query string: /lookup/?identifierValue=... carries a
     member's mobile or email. LOG_FORMAT=json writes one JSON object per line (for a log
@@ -66,7 +69,6 @@ class AccessLogger(glogging.Logger):
             "path": environ.get("PATH_INFO", ""),
             "status": int(status) if status.isdigit() else status,
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
-            "bytes": getattr(resp, "sent", None),
             "request_id": request_id or None,
             "pid": os.getpid(),
         }

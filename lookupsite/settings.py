@@ -92,10 +92,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# Sessions live in the database, which every instance shares; with Redis they are also cached
-# there, so most requests skip the session query.
+# With Redis, sessions live there, shared by every instance and expired by Redis itself: every
+# request renews its session (SESSION_SAVE_EVERY_REQUEST), and a database commit per request
+# cost more than rendering the page (the README's benchmarks). Without Redis, in the database.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
+    "django.contrib.sessions.backends.cache"
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
