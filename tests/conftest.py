@@ -31,3 +31,52 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def sandbox(settings):
+    """The embedded sandbox, reached in-process and seeded with its showcase members.
+
+    Answers are kept for two minutes, the lookup rate limit is out of the way, PII is masked by
+    default and store managers search INSTORE: tests change what they are about.
+    """
+    from customers.sandbox.seeding import seed
+
+    settings.LOOKUP_API_BASE_URL = ""
+    settings.SANDBOX_ENABLED = True
+    settings.SANDBOX_LATENCY_MS = 0
+    settings.LOOKUP_CACHE_SECONDS = 120
+    settings.LOOKUP_RATE_LIMIT = "1000/h"
+    settings.PII_UNMASKED_BY_DEFAULT = False
+    settings.STORE_MANAGER_SOURCES = ["INSTORE"]
+    seed()
+    return settings
+
+
+@pytest.fixture
+def agent(client):
+    """A support agent (the roles migration's group), signed in on the test client."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("agent")
+    user.groups.add(Group.objects.get(name="Support agents"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def backend_calls(caplog):
+    """The client's log lines, one per backend call (the customers logger does not propagate)."""
+    import logging
+
+    logger = logging.getLogger("customers.client")
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO, logger="customers.client")
+
+    def calls() -> list[logging.LogRecord]:
+        # A record can reach caplog twice (its own handler and the root's): count each once.
+        records = {id(r): r for r in caplog.records if r.name == "customers.client"}
+        return [r for r in records.values() if r.getMessage().startswith("GET ")]
+
+    yield calls
+    logger.removeHandler(caplog.handler)

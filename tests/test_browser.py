@@ -52,19 +52,6 @@ def browser():
 
 
 @pytest.fixture
-def sandbox(settings):
-    from customers.sandbox.seeding import seed
-
-    settings.LOOKUP_API_BASE_URL = ""
-    settings.SANDBOX_ENABLED = True
-    settings.SANDBOX_LATENCY_MS = 0
-    settings.LOOKUP_RATE_LIMIT = "1000/h"
-    settings.LOOKUP_CACHE_SECONDS = 120
-    seed()
-    return settings
-
-
-@pytest.fixture
 def page(browser, live_server, sandbox):
     """A fresh browser context signed in as a support agent; CSP violations are collected."""
     user = User.objects.create_user("agent", password=PASSWORD)

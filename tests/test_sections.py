@@ -313,17 +313,6 @@ def test_absent_blocks_have_empty_states():
 # Through the views
 
 
-@pytest.fixture
-def sandbox(settings):
-    """The embedded sandbox, reached in-process and seeded with its showcase members."""
-    settings.LOOKUP_API_BASE_URL = ""
-    settings.SANDBOX_ENABLED = True
-    settings.SANDBOX_LATENCY_MS = 0
-    settings.PII_UNMASKED_BY_DEFAULT = False
-    seed()
-    return settings
-
-
 def login(client, group: str) -> User:
     user = User.objects.create_user(f"user-{group.split()[0].lower()}")
     user.groups.add(Group.objects.get(name=group))
