@@ -5,7 +5,12 @@ customer page by id). An answer is kept in Django's cache for settings.LOOKUP_CA
 the redirect after a lookup and every move between a customer's tabs reuse it instead of calling
 the backend again. Entries are keyed by user and customer id, never by an identifier value, and
 hold the document as received plus the query's non-identifying parts (source, accountId, embeds,
-flags), so a refresh asks for the same blocks again.
+flags). Those parts are also remembered on their own for a day, so a page fetched by id after the
+answer expired asks the same source and account for the same blocks.
+
+Every backend call made for a user counts against settings.LOOKUP_RATE_LIMIT, and asks only in
+the user's allowed sources: services raise `LookupRateLimited` or `SourceNotAllowed` before
+calling, and the views turn them into the 429 and 403 pages.
 """
 
 from __future__ import annotations
@@ -21,7 +26,34 @@ from django.utils import timezone
 
 from customers.client import LookupResponse, get_client
 from customers.query import DEFAULT_EMBEDS, INSTORE, MLP, LookupQuery
+from customers.ratelimit import RateDecision, check_lookup_rate
 from customers.records import Customer
+from customers.roles import allowed_sources
+
+# How long a lookup's query (no identifiers) is remembered for the customer's pages: a working
+# day and then some, far longer than the answer itself is kept.
+QUERY_MEMORY_SECONDS = 24 * 3600
+
+
+class Refused(Exception):
+    """The app itself refuses to call the backend for this user (no call was made)."""
+
+
+class LookupRateLimited(Refused):
+    """The user spent settings.LOOKUP_RATE_LIMIT; `decision` says when to try again."""
+
+    def __init__(self, decision: RateDecision) -> None:
+        super().__init__(f"lookup rate limit of {decision.limit} reached")
+        self.decision = decision
+
+
+class SourceNotAllowed(Refused):
+    """The query's source is not one of the user's (store managers' STORE_MANAGER_SOURCES)."""
+
+    def __init__(self, source: str, allowed: list[str]) -> None:
+        super().__init__(f"source {source} not allowed")
+        self.source = source
+        self.allowed = allowed
 
 
 @dataclass(frozen=True)
@@ -36,18 +68,30 @@ class CustomerData:
     from_cache: bool
 
 
-def default_query() -> LookupQuery:
-    """The query a customer page uses when no earlier lookup says which blocks to ask for."""
-    return LookupQuery(source=INSTORE, embed=DEFAULT_EMBEDS)
+def default_query(user: Any) -> LookupQuery:
+    """The query for a customer this user never looked up: their first allowed source."""
+    allowed = allowed_sources(user)
+    return LookupQuery(source=allowed[0] if allowed else INSTORE, embed=DEFAULT_EMBEDS)
+
+
+def page_query(customer_id: int | str, *, user: Any) -> LookupQuery:
+    """The query the customer's pages ask by id with: the user's lookup's, else the default."""
+    remembered = cache.get(_query_key(user, customer_id))
+    return LookupQuery(**remembered) if remembered else default_query(user)
 
 
 def customer_lookup(query: LookupQuery, *, user: Any) -> LookupResponse:
     """Look a customer up by identifiers and keep the answer for the customer's pages.
 
-    Raises the client's BackendError subclasses (and InvalidQuery without identifiers).
+    Raises SourceNotAllowed or LookupRateLimited before calling, and the client's BackendError
+    subclasses (and InvalidQuery without identifiers).
     """
+    _check_source(user, query)
+    _spend(user)
     response = get_client().lookup(query)
-    _store(user, response.customer.id, None, _entry(response, query))
+    entry = _entry(response, query)
+    cache.set(_query_key(user, response.customer.id), entry["query"], QUERY_MEMORY_SECONDS)
+    _store(user, response.customer.id, None, entry)
     return response
 
 
@@ -61,37 +105,63 @@ def customer_fetch(
 ) -> CustomerData:
     """The customer's document for a page: from the cache when fresh, else fetched by id.
 
-    `query` says which blocks to ask for when the backend is called; without it the cached
-    lookup's query is reused, or `default_query()` once that has expired. `days` asks for the
-    gaps to upgrade and renew N days ahead (the tiers page), kept apart from the main answer.
-    `refresh` skips the cache and stores the new answer.
+    `query` says which blocks to ask for when the backend is called; without it the user's
+    lookup's query is reused (`page_query`). `days` asks for the gaps to upgrade and renew N
+    days ahead (the tiers page), kept apart from the main answer. `refresh` skips the cache and
+    stores the new answer. Raises SourceNotAllowed, LookupRateLimited (only when the backend
+    would be called) and the client's BackendError subclasses.
     """
-    main = cache.get(_key(user, customer_id, None))
     if query is None:
-        query = _query_of(main) if main else default_query()
+        query = page_query(customer_id, user=user)
+    _check_source(user, query)
     if days is not None:
-        query = dataclasses.replace(
+        with_days = dataclasses.replace(
             query,
             embed=query.embed if MLP in query.embed else (*query.embed, MLP),
             gap_to_upgrade=days,
             gap_to_renew=days,
         )
-        if main and _query_of(main) == query:
+        if with_days == query:
             # The lookup already asked for these gaps: the main answer is the tiers answer.
             days = None
+        query = with_days
     entry = None if refresh else cache.get(_key(user, customer_id, days))
     if entry:
         return _data(entry, from_cache=True)
+    _spend(user)
     response = get_client().get_customer(str(customer_id), query)
     entry = _entry(response, query)
     _store(user, customer_id, days, entry)
     return _data(entry, from_cache=False)
 
 
-def gap_days(customer_id: int | str, *, user: Any) -> int:
-    """The days ahead the tiers page shows unless asked: the lookup's own, else today (0)."""
-    main = cache.get(_key(user, customer_id, None))
-    return (_query_of(main).gap_to_upgrade if main else None) or 0
+def tiers_days(customer_id: int | str, *, user: Any) -> int | None:
+    """The days the tiers page (and its refresh) asks gaps for when no ?days= is given.
+
+    None when the lookup's query already asked for gaps (either one) with mlp: the main answer
+    shows them as asked. Else 0, today's gaps, because the page is about them.
+    """
+    query = page_query(customer_id, user=user)
+    asked = query.gap_to_upgrade is not None or query.gap_to_renew is not None
+    return None if asked and MLP in query.embed else 0
+
+
+def _check_source(user: Any, query: LookupQuery) -> None:
+    allowed = allowed_sources(user)
+    if allowed is not None and query.source not in allowed:
+        raise SourceNotAllowed(query.source, allowed)
+
+
+def _spend(user: Any) -> None:
+    """Count one backend call against the user's lookup rate limit, or refuse it."""
+    decision = check_lookup_rate(user)
+    if not decision.allowed:
+        raise LookupRateLimited(decision)
+
+
+def _query_key(user: Any, customer_id: int | str) -> str:
+    user_part = getattr(user, "pk", None) or "anonymous"
+    return f"customers:query:{user_part}:{customer_id}"
 
 
 def _key(user: Any, customer_id: int | str, days: int | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -36,14 +37,12 @@ from customers.forms import SearchForm
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
 from customers.query import LookupQuery, is_ascii_number
-from customers.ratelimit import check_lookup_rate
 from customers.roles import (
     GROUPS,
     LOOKUP,
     VIEW_ALL_AUDIT,
     VIEW_RAW_RESPONSE,
     VIEW_UNMASKED_PII,
-    allowed_sources,
 )
 
 logger = logging.getLogger("customers.views")
@@ -197,20 +196,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "embeds": query.embed,
         "reason": reason,
     }
-    allowed = allowed_sources(user)
-    if allowed is not None and query.source not in allowed:
-        AuditEntry.objects.log_request(
-            request, outcome=Outcome.FORBIDDEN, detail="source not allowed", **audit
-        )
-        return forbidden(request, LOOKUP, source=query.source, allowed=allowed)
-    decision = check_lookup_rate(user)
-    if not decision.allowed:
-        AuditEntry.objects.log_request(
-            request, outcome=Outcome.RATE_LIMITED, detail="app rate limit", **audit
-        )
-        return _rate_limited(request, decision.retry_after, decision.limit)
     try:
         response = services.customer_lookup(query, user=user)
+    except services.Refused as refusal:
+        return _refused(request, refusal, detail="", **audit)
     except BackendError as error:
         failure = failure_of(error)
         AuditEntry.objects.log_request(
@@ -260,10 +249,7 @@ def currencies(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @require_GET
 def tiers(request: HttpRequest, customer_id: int) -> HttpResponse:
-    days = _days(request.GET.get("days", ""))
-    if days is None:
-        # The page is about gaps: without them in the cached answer, it asks for today's.
-        days = services.gap_days(customer_id, user=request.user)
+    days = _tiers_days(request.GET.get("days", ""), customer_id, request.user)
     return _section(request, customer_id, "tiers", days=days)
 
 
@@ -295,6 +281,10 @@ def _section(
             return forbidden(request, permission)
     try:
         data = services.customer_fetch(customer_id, user=user, days=days)
+    except services.Refused as refusal:
+        return _refused(
+            request, refusal, action=action, customer_id=str(customer_id), detail=f"{section}: "
+        )
     except BackendError as error:
         AuditEntry.objects.log_request(
             request,
@@ -335,7 +325,7 @@ def _section(
             if section == "overview" and user.has_perm(VIEW_ALL_AUDIT)
             else None
         ),
-        "days": days if days is not None else (data.query.gap_to_upgrade or 0),
+        "days": days if days is not None else _shown_days(data.query),
         "title": f"{SECTIONS[section]}: customer {customer_id}",
     }
     return render(request, f"customers/customer/{section}.html", context)
@@ -355,21 +345,22 @@ def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
         )
         return forbidden(request, LOOKUP)
     back = _back(request, customer_id)
-    # A refresh calls the backend like a lookup does, so it counts against the same limit.
-    decision = check_lookup_rate(user)
-    if not decision.allowed:
-        AuditEntry.objects.log_request(
-            request,
-            action=Action.VIEW_SECTION,
-            outcome=Outcome.RATE_LIMITED,
-            customer_id=str(customer_id),
-            detail="refresh: app rate limit",
-        )
-        return _rate_limited(request, decision.retry_after, decision.limit)
+    days = None
+    target = urlsplit(back)
+    if target.path == reverse("customers:tiers", args=[customer_id]):
+        # Refresh what the tiers page shows: the answer it chose by the same rule.
+        typed = (parse_qs(target.query).get("days") or [""])[-1]
+        days = _tiers_days(typed, customer_id, user)
     try:
-        # The tiers page with ?days=N shows its own answer: refresh that one.
-        days = _days((parse_qs(urlsplit(back).query).get("days") or [""])[-1])
         data = services.customer_fetch(customer_id, user=user, refresh=True, days=days)
+    except services.Refused as refusal:
+        return _refused(
+            request,
+            refusal,
+            action=Action.VIEW_SECTION,
+            customer_id=str(customer_id),
+            detail="refresh: ",
+        )
     except BackendError as error:
         AuditEntry.objects.log_request(
             request,
@@ -539,6 +530,26 @@ def _failure_page(
     return response
 
 
+def _refused(
+    request: HttpRequest, refusal: services.Refused, *, detail: str, **audit: Any
+) -> HttpResponse:
+    """The page for a backend call services refused to make, audited as such.
+
+    `detail` prefixes the audit entry's detail ("cards: ", "refresh: ").
+    """
+    if isinstance(refusal, services.SourceNotAllowed):
+        audit.setdefault("source", refusal.source)
+        AuditEntry.objects.log_request(
+            request, outcome=Outcome.FORBIDDEN, detail=f"{detail}source not allowed", **audit
+        )
+        return forbidden(request, LOOKUP, source=refusal.source, allowed=refusal.allowed)
+    decision = refusal.decision
+    AuditEntry.objects.log_request(
+        request, outcome=Outcome.RATE_LIMITED, detail=f"{detail}app rate limit", **audit
+    )
+    return _rate_limited(request, decision.retry_after, decision.limit)
+
+
 def _rate_limited(request: HttpRequest, retry_after: int, limit: int) -> HttpResponse:
     minutes, seconds = divmod(max(1, retry_after), 60)
     wait = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
@@ -578,6 +589,19 @@ def _days(typed: str) -> int | None:
     """A number of days ahead for the gaps (up to ten years); None when absent or not one."""
     typed = typed.strip()
     return int(typed) if is_ascii_number(typed) and int(typed) <= MAX_DAYS else None
+
+
+def _shown_days(query: LookupQuery) -> int:
+    """The days the main answer's gaps are as of: the lookup's upgrade days, else its renew."""
+    if query.gap_to_upgrade is not None:
+        return query.gap_to_upgrade
+    return query.gap_to_renew or 0
+
+
+def _tiers_days(typed: str, customer_id: int, user: Any) -> int | None:
+    """The tiers page's days: the ones asked for, else what services say the page shows."""
+    days = _days(typed)
+    return days if days is not None else services.tiers_days(customer_id, user=user)
 
 
 def _back(request: HttpRequest, customer_id: int) -> str:

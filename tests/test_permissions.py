@@ -51,19 +51,6 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
 ]
 
 
-@pytest.fixture
-def sandbox(settings):
-    from customers.sandbox.seeding import seed
-
-    settings.LOOKUP_API_BASE_URL = ""
-    settings.SANDBOX_ENABLED = True
-    settings.SANDBOX_LATENCY_MS = 0
-    settings.LOOKUP_RATE_LIMIT = "1000/h"
-    settings.STORE_MANAGER_SOURCES = ["INSTORE"]
-    seed()
-    return settings
-
-
 def make_user(role: str) -> User:
     """A user of one role, set up like the demo_users command does."""
     if role == "superuser":
@@ -187,3 +174,29 @@ def test_refresh_and_reveal_refuse_get(sandbox):
 
     assert client.get(CUSTOMER + "refresh/").status_code == 405
     assert client.get(CUSTOMER + "reveal/").status_code == 405
+
+
+def test_a_store_manager_cannot_open_pages_of_a_source_they_may_not_use(sandbox):
+    """With STORE_MANAGER_SOURCES=MARTJACK a deep link asks MARTJACK (never INSTORE), and a
+    page or refresh whose query is INSTORE (looked up before the setting changed) is the 403
+    page naming the sources, audited as forbidden, like an INSTORE lookup."""
+    sandbox.STORE_MANAGER_SOURCES = ["INSTORE"]
+    client = signed_in("manager")
+    assert client.get(INSTORE_LOOKUP).status_code == 302
+    sandbox.LOOKUP_CACHE_SECONDS = 0
+    sandbox.STORE_MANAGER_SOURCES = ["MARTJACK"]
+
+    lookup = client.get(INSTORE_LOOKUP)
+    page = client.get(CUSTOMER)
+    tiers = client.get(CUSTOMER + "tiers/?days=30")
+    refresh = client.post(CUSTOMER + "refresh/")
+    never_looked_up = client.get("/customers/5000002/")
+
+    assert lookup.status_code == page.status_code == tiers.status_code == 403
+    assert refresh.status_code == 403
+    assert "MARTJACK" in page.content.decode()
+    refused = AuditEntry.objects.filter(outcome=Outcome.FORBIDDEN, source="INSTORE")
+    assert refused.count() == 4
+    assert refused.filter(action=Action.VIEW_SECTION, customer_id=str(AARAV)).count() == 3
+    assert never_looked_up.status_code == 404
+    assert AuditEntry.objects.filter(customer_id="5000002", outcome=Outcome.NOT_FOUND).exists()

@@ -1,54 +1,25 @@
 """The lookup services: what is fetched, what is kept, and for whom."""
 
-import logging
-
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import timezone
 
 from customers.exceptions import CustomerMerged, CustomerNotFound
 from customers.query import DEFAULT_EMBEDS, LookupQuery
-from customers.services import customer_fetch, customer_lookup
+from customers.services import (
+    LookupRateLimited,
+    SourceNotAllowed,
+    customer_fetch,
+    customer_lookup,
+    tiers_days,
+)
 
 pytestmark = pytest.mark.django_db
 
 MOBILE = "919999000001"
 AARAV = 5000001
-
-
-@pytest.fixture
-def sandbox(settings):
-    """The embedded sandbox, reached in-process and seeded with its showcase members."""
-    from customers.sandbox.seeding import seed
-
-    settings.LOOKUP_API_BASE_URL = ""
-    settings.SANDBOX_ENABLED = True
-    settings.SANDBOX_LATENCY_MS = 0
-    settings.LOOKUP_CACHE_SECONDS = 120
-    seed()
-    return settings
-
-
-@pytest.fixture
-def backend_calls(caplog):
-    """The client's log lines, one per backend call (the customers logger does not propagate)."""
-    logger = logging.getLogger("customers.client")
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="customers.client")
-
-    def calls() -> list[logging.LogRecord]:
-        # A record can reach caplog twice (its own handler and the root's): count each once.
-        records = {id(r): r for r in caplog.records if r.name == "customers.client"}
-        return [r for r in records.values() if r.getMessage().startswith("GET ")]
-
-    yield calls
-    logger.removeHandler(caplog.handler)
-
-
-@pytest.fixture
-def agent():
-    return User.objects.create_user("agent")
+WECHAT_ONLY = 919999000011
 
 
 def query(**params: str) -> LookupQuery:
@@ -71,18 +42,22 @@ def test_a_lookup_is_kept_so_the_customer_page_makes_no_second_call(sandbox, age
 
 
 def test_the_cache_is_keyed_by_user_and_customer_id_never_by_an_identifier(sandbox, agent):
-    """No cache key holds the mobile number that was searched for."""
+    """The answer and the remembered query are under the user's and the customer's ids, and
+    neither holds the mobile number that was searched for."""
     customer_lookup(query(), user=agent)
 
-    keys = list(cache._cache.keys())  # the local-memory cache the tests run with
-    assert any(f":{agent.pk}:{AARAV}" in key for key in keys)
-    assert not any(MOBILE in key for key in keys)
+    answer = cache.get(f"customers:result:{agent.pk}:{AARAV}")
+    remembered = cache.get(f"customers:query:{agent.pk}:{AARAV}")
+    assert answer["document"]["id"] == AARAV
+    assert remembered["source"] == "INSTORE" and "identifiers" not in remembered
+    assert MOBILE not in repr(remembered)
 
 
 def test_another_user_does_not_get_a_cached_answer(sandbox, agent, backend_calls):
     """Answers are kept per user: a colleague's page calls the backend itself."""
     customer_lookup(query(), user=agent)
     other = User.objects.create_user("colleague")
+    other.groups.add(Group.objects.get(name="Support agents"))
 
     data = customer_fetch(AARAV, user=other)
 
@@ -105,19 +80,119 @@ def test_refresh_calls_again_with_the_lookups_embeds(sandbox, agent, backend_cal
     assert customer_fetch(AARAV, user=agent).request_id == data.request_id
 
 
-def test_once_the_answer_expired_a_page_fetches_by_id_with_default_embeds(
+def test_once_the_answer_expired_a_page_fetches_by_id_with_the_lookups_query(
     sandbox, agent, backend_calls
 ):
-    """Without a kept answer the page asks by id for the default blocks."""
+    """Without a kept answer the page asks by id with the lookup's source, account and blocks,
+    remembered far longer than the answer."""
     sandbox.LOOKUP_CACHE_SECONDS = 0
     customer_lookup(query(embed="points"), user=agent)
 
     data = customer_fetch(AARAV, user=agent)
 
     assert not data.from_cache
-    assert data.query.embed == DEFAULT_EMBEDS
-    assert data.customer.programs
+    assert data.query.embed == ("points",)
+    assert data.customer.points_summary is not None
     assert len(backend_calls()) == 2
+
+
+def test_a_wechat_only_member_is_fetched_by_id_in_wechat_once_the_answer_expired(
+    sandbox, agent, backend_calls
+):
+    """A member only in WECHAT is asked for in WECHAT with the lookup's account, not INSTORE."""
+    sandbox.LOOKUP_CACHE_SECONDS = 0
+    looked_up = customer_lookup(
+        query(source="WECHAT", accountId="wechat-cn-01", identifierValue=str(WECHAT_ONLY)),
+        user=agent,
+    )
+
+    data = customer_fetch(looked_up.customer.id, user=agent)
+
+    assert data.customer.id == looked_up.customer.id
+    assert (data.query.source, data.query.account_id) == ("WECHAT", "wechat-cn-01")
+    assert len(backend_calls()) == 2
+
+
+def test_a_customer_never_looked_up_is_fetched_with_the_default_blocks(sandbox, agent):
+    """A deep link to a customer the user never looked up asks INSTORE for the default blocks."""
+    data = customer_fetch(AARAV, user=agent)
+
+    assert (data.query.source, data.query.embed) == ("INSTORE", DEFAULT_EMBEDS)
+    assert data.customer.programs
+
+
+def test_a_store_manager_never_looked_up_is_asked_in_their_first_source(sandbox, backend_calls):
+    """The default source is the user's first allowed one (STORE_MANAGER_SOURCES)."""
+    sandbox.STORE_MANAGER_SOURCES = ["MARTJACK", "INSTORE"]
+    manager = User.objects.create_user("manager")
+    manager.groups.add(Group.objects.get(name="Store managers"))
+
+    with pytest.raises(CustomerNotFound):
+        # The sandbox has no MARTJACK profile for this member: the point is where it asked.
+        customer_fetch(AARAV, user=manager)
+    assert '"source":"MARTJACK"' in backend_calls()[-1].getMessage()
+    sandbox.STORE_MANAGER_SOURCES = ["INSTORE"]
+    assert customer_fetch(AARAV, user=manager).query.source == "INSTORE"
+
+
+def test_a_source_the_user_may_not_use_is_refused_before_any_call(sandbox, agent, backend_calls):
+    """A store manager restricted to MARTJACK gets no INSTORE page, cached or not."""
+    customer_lookup(query(), user=agent)
+    sandbox.STORE_MANAGER_SOURCES = ["MARTJACK"]
+    manager = User.objects.create_user("manager")
+    manager.groups.add(Group.objects.get(name="Store managers"))
+
+    with pytest.raises(SourceNotAllowed) as refused:
+        customer_fetch(AARAV, user=manager, query=customer_fetch(AARAV, user=agent).query)
+    with pytest.raises(SourceNotAllowed):
+        customer_lookup(query(), user=manager)
+
+    assert (refused.value.source, refused.value.allowed) == ("INSTORE", ["MARTJACK"])
+    assert len(backend_calls()) == 1
+
+
+def test_every_backend_call_spends_from_the_lookup_rate_limit(sandbox, agent, backend_calls):
+    """Lookup, by-id fetch, days fetch and refresh share one limit; cached pages spend nothing."""
+    sandbox.LOOKUP_RATE_LIMIT = "3/h"
+    customer_lookup(query(embed="points"), user=agent)
+    for _ in range(5):
+        customer_fetch(AARAV, user=agent)
+    customer_fetch(5000002, user=agent)
+    customer_fetch(AARAV, user=agent, days=30)
+
+    for call in (
+        lambda: customer_fetch(AARAV, user=agent, refresh=True),
+        lambda: customer_fetch(AARAV, user=agent, days=60),
+        lambda: customer_fetch(5000003, user=agent),
+        lambda: customer_lookup(query(), user=agent),
+    ):
+        with pytest.raises(LookupRateLimited) as limited:
+            call()
+        assert limited.value.decision.limit == 3 and limited.value.decision.retry_after > 0
+    assert customer_fetch(AARAV, user=agent).from_cache
+    assert len(backend_calls()) == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "days"),
+    [
+        ({"embed": "points"}, 0),
+        ({"embed": "mlp"}, 0),
+        ({"embed": "mlp", "gapToUpgrade": "30", "gapToRenew": "90"}, None),
+        ({"embed": "mlp", "gapToRenew": "90"}, None),
+        ({"embed": "mlp", "gapToUpgrade": "0"}, None),
+    ],
+)
+def test_the_tiers_page_uses_the_lookups_gaps_or_asks_for_todays(sandbox, agent, params, days):
+    """With gap days (either one) and mlp the main answer serves the tiers page; else today's."""
+    customer_lookup(query(**params), user=agent)
+
+    assert tiers_days(AARAV, user=agent) == days
+
+
+def test_the_tiers_page_of_a_customer_never_looked_up_asks_for_todays_gaps(sandbox, agent):
+    """No lookup, no gaps asked: the tiers page asks for days=0."""
+    assert tiers_days(AARAV, user=agent) == 0
 
 
 def test_gap_days_are_fetched_with_mlp_and_kept_per_number_of_days(sandbox, agent, backend_calls):
@@ -167,7 +242,10 @@ def test_fetch_errors_are_the_clients_errors(sandbox, agent):
 
 
 def test_a_failed_lookup_keeps_nothing(sandbox, agent):
-    """Not found leaves the cache empty."""
+    """Not found (here: a member's mobile in a source they have no profile in) keeps neither
+    an answer nor a query for the customer's pages."""
     with pytest.raises(CustomerNotFound):
-        customer_lookup(query(identifierValue="919999999999"), user=agent)
-    assert not [key for key in cache._cache.keys() if "customers:result" in key]
+        customer_lookup(query(source="WECHAT", accountId="wechat-cn-01"), user=agent)
+
+    assert cache.get(f"customers:result:{agent.pk}:{AARAV}") is None
+    assert cache.get(f"customers:query:{agent.pk}:{AARAV}") is None
