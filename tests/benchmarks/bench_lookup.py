@@ -161,6 +161,7 @@ def throughput(app: instances.Gunicorn, backend: instances.Gunicorn, args) -> No
     cookie = f"sessionid={agent.cookies['sessionid']}"
     groups = _process_groups(app, backend)
     before = {name: _cpu(pids) for name, pids in groups.items()}
+    machine_before = _machine_busy()
     started = time.monotonic()
     # The load generator's own CPU is in the children's times of this process.
     children_before = _children_cpu()
@@ -188,6 +189,8 @@ def throughput(app: instances.Gunicorn, backend: instances.Gunicorn, args) -> No
     elapsed = time.monotonic() - started
     cpu = {name: _cpu(pids) - before[name] for name, pids in groups.items()}
     cpu["load generator (wrk)"] = _children_cpu() - children_before
+    # Whatever else ran on the machine meanwhile takes cores the app did not get.
+    cpu["other processes"] = max(0.0, _machine_busy() - machine_before - sum(cpu.values()))
     report = _parse_wrk(result.stdout)
     ideal = args.connections / (args.latency_ms / 1000)
     requests_done = max(1, report["requests"])
@@ -211,7 +214,7 @@ def throughput(app: instances.Gunicorn, backend: instances.Gunicorn, args) -> No
     )
     print(
         table(
-            "   CPU during the load (2 cores = 2.0 busy cores at most)",
+            f"   CPU during the load ({os.cpu_count()} cores: at most {os.cpu_count()}.0 busy)",
             ["process group", "busy cores", "CPU ms per request"],
             [
                 [name, seconds / elapsed, seconds * 1000 / requests_done]
@@ -262,6 +265,13 @@ def _cpu(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             continue
     return total
+
+
+def _machine_busy() -> float:
+    """CPU seconds all cores have spent busy since boot (not idle, not waiting for I/O)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def _children_cpu() -> float:
