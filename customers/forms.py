@@ -14,7 +14,9 @@ from typing import Any
 
 from customers.query import (
     DEFAULT_EMBEDS,
+    DEFAULT_FLAGS,
     EMBED_BY_FOLDED,
+    FRAUD_DETAILS,
     IDENTIFIER_BY_FOLDED,
     IDENTIFIER_NAMES,
     INSTORE,
@@ -82,7 +84,7 @@ EMBED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 FLAGS: tuple[tuple[str, str], ...] = (
-    ("includedFraudDetails", "Include fraud details"),
+    (FRAUD_DETAILS, "Include fraud details"),
     ("includedUserGroup2LoyaltyDetails", "Include user group loyalty details"),
     ("includedAllUserGroup2", "Include all of the customer's user groups"),
 )
@@ -185,6 +187,8 @@ class SearchForm:
 
     @property
     def flags(self) -> list[Checkbox]:
+        if not self.bound:
+            return [Checkbox(name, label, name in DEFAULT_FLAGS) for name, label in FLAGS]
         return [
             Checkbox(name, label, self._last(name).strip().lower() in TRUTHY)
             for name, label in FLAGS
@@ -204,9 +208,14 @@ class SearchForm:
 
     @property
     def advanced_open(self) -> bool:
-        """Unfold the advanced options when they are in use or have an error."""
-        names = (*(name for name, _ in FLAGS), "userGroup2Id", "gapToUpgrade", "gapToRenew")
-        return any(self._last(name).strip() or self.errors.get(name) for name in names)
+        """Unfold the advanced options when they differ from the defaults or have an error."""
+        numbers = ("userGroup2Id", "gapToUpgrade", "gapToRenew")
+        changed = any(box.checked != (box.name in DEFAULT_FLAGS) for box in self.flags)
+        return (
+            changed
+            or any(self._last(name).strip() for name in numbers)
+            or any(self.errors.get(name) for name in (*(name for name, _ in FLAGS), *numbers))
+        )
 
     @property
     def identifier_errors(self) -> list[str]:

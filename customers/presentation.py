@@ -390,7 +390,7 @@ def copy_summary(
         if status:
             lines.append(f"Status: {status}")
     if customer.fraud_details is not None and customer.fraud_details.is_flagged:
-        lines.append(f"Fraud: {customer.fraud_details.status}")
+        lines.append(f"Fraud status: {customer.fraud_details.status}")
     profile = customer.primary_profile
     if profile is not None and profile.attribution.registered_on is not None:
         registered = format_moment(profile.attribution.registered_on)

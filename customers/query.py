@@ -64,6 +64,11 @@ DEFAULT_EMBEDS: tuple[str, ...] = (
     "customerStatus",
 )
 
+FRAUD_DETAILS = "includedFraudDetails"
+# Flags a search ticks unless the agent unticks them, and a page fetched by id asks with when no
+# lookup said otherwise: a fraud mark is the one thing an agent must not miss.
+DEFAULT_FLAGS: tuple[str, ...] = (FRAUD_DETAILS,)
+
 # People type names in any case ("Email", "cardNumber", "EXTERNALID"); the API wants one spelling.
 IDENTIFIER_BY_FOLDED = {name.casefold(): name for name in IDENTIFIER_NAMES}
 EMBED_BY_FOLDED = {name.casefold(): name for name in EMBEDS}

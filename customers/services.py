@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from customers.client import LookupResponse, get_client
-from customers.query import DEFAULT_EMBEDS, INSTORE, MLP, LookupQuery
+from customers.query import DEFAULT_EMBEDS, DEFAULT_FLAGS, FRAUD_DETAILS, INSTORE, MLP, LookupQuery
 from customers.ratelimit import RateDecision, check_lookup_rate
 from customers.records import Customer
 from customers.roles import allowed_sources
@@ -69,9 +69,14 @@ class CustomerData:
 
 
 def default_query(user: Any) -> LookupQuery:
-    """The query for a customer this user never looked up: their first allowed source."""
+    """The query for a customer this user never looked up: their first allowed source, with the
+    search form's default blocks and flags."""
     allowed = allowed_sources(user)
-    return LookupQuery(source=allowed[0] if allowed else INSTORE, embed=DEFAULT_EMBEDS)
+    return LookupQuery(
+        source=allowed[0] if allowed else INSTORE,
+        embed=DEFAULT_EMBEDS,
+        included_fraud_details=FRAUD_DETAILS in DEFAULT_FLAGS,
+    )
 
 
 def page_query(customer_id: int | str, *, user: Any) -> LookupQuery:

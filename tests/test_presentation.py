@@ -371,7 +371,7 @@ def test_the_copy_summary_is_masked_like_the_page():
         "Rewards: Silver (tier expiry: 31 Dec 2026), 3,750 points available, 150 pending" in text
     )
     assert "  Needs 1,250 more points by 31 Dec 2026 to reach Gold." in text
-    assert "Fraud: MARKED" in text
+    assert "Fraud status: MARKED" in text
     assert "Warning 8050: Same Customer found in other sources" in text
     assert "Registered: 10 Jan 2023" in text
     assert "Data as of 25 Nov 2026" in text

@@ -121,6 +121,18 @@ def test_a_customer_never_looked_up_is_fetched_with_the_default_blocks(sandbox, 
     assert data.customer.programs
 
 
+def test_a_page_fetched_by_id_asks_for_the_fraud_status_by_default(sandbox, agent):
+    """Without a remembered lookup the default query sets includedFraudDetails, so a fraud
+    mark shows on the confirmed-fraud member's pages."""
+    fraud = customer_lookup(query(identifierValue="919999000006"), user=agent).customer.id
+    cache.clear()
+
+    data = customer_fetch(fraud, user=agent)
+
+    assert data.query.included_fraud_details
+    assert data.customer.fraud_details.status == "CONFIRMED"
+
+
 def test_a_store_manager_never_looked_up_is_asked_in_their_first_source(sandbox, backend_calls):
     """The default source is the user's first allowed one (STORE_MANAGER_SOURCES)."""
     sandbox.STORE_MANAGER_SOURCES = ["MARTJACK", "INSTORE"]

@@ -88,6 +88,35 @@ def test_the_search_page_offers_every_field_with_sensible_defaults(client, sandb
     assert response["X-Request-ID"]
 
 
+def test_the_search_form_asks_for_fraud_details_by_default_and_can_be_unticked(
+    client, sandbox, agent
+):
+    """The fresh form ticks includedFraudDetails (advanced options stay folded); a search
+    sent without it keeps it unticked when the form comes back."""
+    html = client.get("/").content.decode()
+    assert re.search(r'name="includedFraudDetails" value="true" checked', html)
+    assert '<details class="module advanced">' in html
+
+    refused = client.get(lookup_url(identifierValue="0999")).content.decode()
+    assert 'name="includedFraudDetails" value="true">' in refused
+    assert '<details class="module advanced" open>' in refused
+
+
+def test_a_search_with_the_forms_defaults_shows_a_fraud_mark(client, sandbox, agent):
+    """The confirmed-fraud member searched as the form sends it by default gets the badge next
+    to the name and the status in the copy summary."""
+    defaults = [("source", "INSTORE"), ("identifierName", "mobile")]
+    defaults += [("identifierValue", "919999000006"), ("includedFraudDetails", "true")]
+    defaults += [("embed", name) for name in ("mlp", "points", "customerStatus")]
+
+    response = client.get("/lookup/?" + urlencode(defaults), follow=True)
+    html = response.content.decode()
+
+    assert re.search(r"<h1>.*fraud-badge.*Fraud: CONFIRMED.*</h1>", html, re.S)
+    assert "Fraud status: CONFIRMED" in html
+    assert "not in this answer (includedFraudDetails)" not in html
+
+
 def test_recent_lookups_show_masked_identifiers_and_link_by_customer_id(client, sandbox, agent):
     """The search page lists the user's own lookups, masked, linking to /customers/<id>/."""
     client.get(lookup_url())
