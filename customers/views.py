@@ -167,7 +167,11 @@ def failure_of(error: BackendError) -> Failure:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(LOOKUP):
+    user = request.user
+    if not user.has_perm(LOOKUP):
+        # An auditor signing in lands here: their work is the audit list, not a refusal.
+        if user.is_staff and user.has_perm(VIEW_ALL_AUDIT):
+            return redirect("admin:customers_auditentry_changelist")
         return forbidden(request, LOOKUP)
     return _search_page(request, SearchForm.for_user(request.user))
 

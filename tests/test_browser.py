@@ -89,14 +89,14 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def log_in(page, username: str = "agent") -> None:
+def log_in(page, username: str = "agent", landing: str = "/") -> None:
     page.goto(page.base + "/")
     assert "/accounts/login/" in page.url
     shoot(page, "login")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(page.base + "/")
+    page.wait_for_url(page.base + landing)
 
 
 def test_log_in_and_search_one_identifier(page):
@@ -270,12 +270,20 @@ def test_the_search_fits_a_tablet(page):
     shoot(page, "invalid-dark-tablet")
 
 
-def test_an_auditor_is_told_why_they_cannot_search(page):
-    """An auditor signing in gets the 403 page naming the permission, with the admin link."""
+def test_an_auditor_signing_in_lands_on_the_audit_list(page):
+    """An auditor (staff, no lookup permission) signing in is taken to the audit entries."""
     auditor = User.objects.create_user("auditor", password=PASSWORD, is_staff=True)
     auditor.groups.add(role_group("Auditors"))
-    log_in(page, "auditor")
+    log_in(page, "auditor", landing="/admin/customers/auditentry/")
+
+    assert "Not allowed" not in page.content()
+    shoot(page, "auditor-landing")
+
+
+def test_a_user_without_a_role_is_told_why_they_cannot_search(page):
+    """A user with neither permission signing in gets the 403 page naming the permission."""
+    User.objects.create_user("nobody", password=PASSWORD)
+    log_in(page, "nobody")
 
     assert page.get_by_text("permission to look up customers").is_visible()
-    assert page.get_by_role("link", name="Go to the admin").is_visible()
     shoot(page, "forbidden")

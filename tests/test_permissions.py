@@ -32,7 +32,7 @@ CUSTOMER = f"/customers/{AARAV}/"
 # (method, path): the status each role gets, in ROLES order. 302 after a lookup or a POST is
 # "allowed" (it goes on to the page); 403 is the refusal page.
 MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
-    ("get", "/", (200, 200, 403, 200, 403)),
+    ("get", "/", (200, 200, 302, 200, 403)),
     ("get", INSTORE_LOOKUP, (302, 302, 403, 302, 403)),
     ("get", WECHAT_LOOKUP, (302, 403, 403, 302, 403)),
     ("get", CUSTOMER, (200, 200, 403, 200, 403)),
@@ -97,6 +97,22 @@ def test_signed_out_visitors_are_sent_to_the_login_page(sandbox, method, path, _
     assert response["Location"].startswith("/accounts/login/") or response["Location"].startswith(
         "/admin/login/"
     )
+
+
+def test_an_auditor_opening_the_search_is_sent_to_the_audit_list(sandbox):
+    """`/` redirects a staff auditor to the audit entries; an auditor who is not staff (no admin
+    to go to) still gets the 403 page."""
+    auditor = signed_in("auditor")
+    response = auditor.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/customers/auditentry/"
+    assert auditor.get(response["Location"]).status_code == 200
+
+    outsider = User.objects.create_user("outsider")
+    outsider.groups.add(Group.objects.get(name="Auditors"))
+    client = Client()
+    client.force_login(outsider)
+    assert client.get("/").status_code == 403
 
 
 def test_the_403_page_names_the_missing_permission_and_who_grants_it(sandbox):
