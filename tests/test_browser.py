@@ -186,6 +186,26 @@ def test_walk_every_tab(page):
     shoot(page, "history")
 
 
+def test_copy_summary_says_it_copied(page):
+    """The button reads "Copied" for a moment and the live region announces it; the clipboard
+    holds the summary, and the button's label comes back."""
+    from playwright.sync_api import expect
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page.base)
+    log_in(page)
+    page.goto(page.base + f"/customers/{AARAV}/")
+    button = page.locator(".copy-button")
+
+    button.click()
+
+    expect(button).to_have_text("Copied")
+    expect(page.locator(".copy-status[aria-live=polite]")).to_have_text(re.compile("copied"))
+    assert page.evaluate("navigator.clipboard.readText()").startswith(f"Customer {AARAV}")
+    shoot(page, "copied")
+    expect(button).to_have_text("Copy summary", timeout=10_000)
+    expect(page.locator(".copy-status")).to_have_text("")
+
+
 def test_not_found(page):
     """An unknown mobile: the 8015 explanation, and the search filled in again."""
     log_in(page)

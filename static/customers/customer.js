@@ -1,6 +1,10 @@
 // Comfort on the customer pages; everything works without it.
-// "Copy summary": shows the button (hidden without JavaScript) and copies the summary's text.
+// "Copy summary": shows the button (hidden without JavaScript), copies the summary's text and
+// says so: the button reads "Copied" for a moment, and the live region next to it tells screen
+// readers.
 "use strict";
+
+const COPIED_FOR_MS = 2000;
 
 document.addEventListener("DOMContentLoaded", () => {
     for (const button of document.querySelectorAll("[data-copy-target]")) {
@@ -9,21 +13,30 @@ document.addEventListener("DOMContentLoaded", () => {
         if (!source) {
             continue;
         }
+        const label = button.textContent;
+        let restore = null;
+        const say = (message) => {
+            if (status) {
+                status.textContent = message;
+            }
+        };
         button.hidden = false;
         button.addEventListener("click", async () => {
+            clearTimeout(restore);
             try {
                 await navigator.clipboard.writeText(source.value);
-                if (status) {
-                    status.textContent = "Copied.";
-                }
+                button.textContent = "Copied";
+                say("Summary copied to the clipboard.");
+                restore = setTimeout(() => {
+                    button.textContent = label;
+                    say("");
+                }, COPIED_FOR_MS);
             } catch {
                 // Clipboard access can be refused (insecure origin, permissions): select the
                 // text so Ctrl+C does the rest.
                 source.focus();
                 source.select();
-                if (status) {
-                    status.textContent = "Press Ctrl+C to copy.";
-                }
+                say("Press Ctrl+C to copy.");
             }
         });
     }
