@@ -16,6 +16,7 @@ Public names:
     tier_ladder(program) -> tuple[Rung, ...]
     points_headline(customer) -> str     "3,450 points available in Sandbox Rewards (150 pending)"
     copy_summary(customer, ...) -> str   the plain-text summary for a ticket
+    warning_explanation(warning) -> str  a known backend warning in plain language
     SECTIONS                             a customer's pages (URL name -> tab title), in tab order
 """
 
@@ -31,7 +32,15 @@ from typing import Any
 from django.utils import formats, timezone, translation
 
 from customers import masking
-from customers.records import MASKED, Customer, Moment, Program, Progress, never_expires
+from customers.records import (
+    MASKED,
+    BackendWarning,
+    Customer,
+    Moment,
+    Program,
+    Progress,
+    never_expires,
+)
 
 __all__ = [
     "SECTIONS",
@@ -50,6 +59,7 @@ __all__ = [
     "shown",
     "tier_ladder",
     "upgrade_sentence",
+    "warning_explanation",
 ]
 
 # A customer's pages, in the order of their tabs: URL name -> title.
@@ -64,6 +74,14 @@ SECTIONS: dict[str, str] = {
 }
 
 _CENT = Decimal("0.01")
+
+# What the backend's known warnings mean for the agent, by code; the page shows the backend's own
+# code and text next to it.
+WARNING_EXPLANATIONS: Mapping[int, str] = {
+    8050: "Profiles from several sources were combined into this answer.",
+    91001: "Point details could not be loaded: points figures may be missing.",
+    91009: "This account was merged; you are seeing the surviving account.",
+}
 
 # What a strategy counts, as (singular, plural) nouns after "more"; amounts of money read
 # "12,000 more in purchases" because the currency is the org's and not in the document.
@@ -83,6 +101,11 @@ _UNITS: Mapping[str, tuple[str, str]] = {
 # card numbers are not: staff read them back to confirm a card, and Capillary never masks them.
 _CONTACT_KINDS = frozenset({"mobile", "email", "wechat"})
 _OPEN_KINDS = frozenset({"externalid", "cardnumber", "cardexternalid"})
+
+
+def warning_explanation(warning: BackendWarning) -> str:
+    """A known warning in plain language, "" for one the app has no words for."""
+    return WARNING_EXPLANATIONS.get(warning.code, "") if warning.code is not None else ""
 
 
 # Numbers and dates
@@ -422,6 +445,9 @@ def copy_summary(
         lines.append(
             f"Warning {warning.code if warning.code is not None else ''}: {warning.message}"
         )
+        explanation = warning_explanation(warning)
+        if explanation:
+            lines.append(f"  {explanation}")
     if fetched_at is not None:
         lines.append(f"Data as of {format_moment(fetched_at, 'DATETIME_FORMAT')}")
     return "\n".join(lines)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from customers import presentation
-from customers.records import Customer, Program
+from customers.records import BackendWarning, Customer, Program
 from customers.templatetags.customer_tags import figure
 
 MOBILE = "919800000011"
@@ -375,6 +375,33 @@ def test_the_copy_summary_is_masked_like_the_page():
     assert "Warning 8050: Same Customer found in other sources" in text
     assert "Registered: 10 Jan 2023" in text
     assert "Data as of 25 Nov 2026" in text
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (8050, "Profiles from several sources were combined into this answer."),
+        (91001, "Point details could not be loaded: points figures may be missing."),
+        (91009, "This account was merged; you are seeing the surviving account."),
+        (12345, ""),
+        (None, ""),
+    ],
+)
+def test_known_backend_warnings_get_a_plain_language_line(code, words):
+    """8050, 91001 and 91009 are explained; unknown or code-less warnings are not."""
+    warning = BackendWarning(code=code, message="Same Customer found in other sources")
+
+    assert presentation.warning_explanation(warning) == words
+
+
+def test_the_copy_summary_explains_a_known_warning_under_the_backends_text():
+    """The backend's code and text stay, with the plain-language line under them."""
+    text = presentation.copy_summary(customer())
+
+    assert (
+        "Warning 8050: Same Customer found in other sources\n"
+        "  Profiles from several sources were combined into this answer."
+    ) in text
 
 
 def test_the_copy_summary_shows_what_the_user_may_see():

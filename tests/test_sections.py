@@ -234,6 +234,28 @@ def test_the_fraud_flag_and_the_status_are_on_the_overview(documents):
     assert '<span class="badge status-bad">CONFIRMED</span>' in page
 
 
+def test_known_warnings_are_explained_in_plain_language_next_to_the_backends_text():
+    """The warning list keeps the backend's code and text and adds the app's words for it."""
+    customer = Customer.from_json(
+        {
+            "id": 7,
+            "warnings": [
+                {"code": 8050, "message": "Same Customer found in other sources, Combining"},
+                {"code": 4242, "message": "Something new"},
+            ],
+        }
+    )
+
+    page = render("overview", customer)
+
+    assert '<strong class="warning-code">8050</strong> Same Customer found' in page
+    assert (
+        '<span class="warning-explanation">'
+        "Profiles from several sources were combined into this answer.</span>"
+    ) in page
+    assert page.count('class="warning-explanation"') == 1
+
+
 def test_card_statuses_are_coloured_labels(documents):
     """Active, suspended, expired, not issued and deleted each get their own colour class."""
     page = render("cards", Customer.from_json(documents["919999000002"]))

@@ -16,7 +16,15 @@ from django.utils.safestring import SafeString
 
 from customers import presentation
 from customers.presentation import SECTIONS
-from customers.records import Card, Customer, Identifier, Moment, Program, Progress
+from customers.records import (
+    BackendWarning,
+    Card,
+    Customer,
+    Identifier,
+    Moment,
+    Program,
+    Progress,
+)
 
 register = template.Library()
 
@@ -83,6 +91,11 @@ def tier_ladder(program: Program) -> tuple[presentation.Rung, ...]:
 @register.simple_tag
 def points_headline(customer: Customer) -> str:
     return presentation.points_headline(customer)
+
+
+@register.filter
+def warning_explanation(warning: BackendWarning) -> str:
+    return presentation.warning_explanation(warning)
 
 
 @register.simple_tag(takes_context=True)
