@@ -2,7 +2,6 @@
 
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -62,10 +61,6 @@ def p(samples: Sequence[float], percent: int) -> float:
     """The percent-th percentile (nearest rank)."""
     ordered = sorted(samples)
     return ordered[max(0, min(len(ordered) - 1, round(percent / 100 * len(ordered)) - 1))]
-
-
-def median(samples: Sequence[float]) -> float:
-    return statistics.median(samples)
 
 
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
