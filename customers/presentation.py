@@ -12,6 +12,8 @@ Public names:
     upgrade_sentence(program, step)      "Needs 1,250 more points by 31 Dec 2026 to reach Gold."
     renew_sentence(program, step)        "Needs 2 more visits by 31 Dec 2026 to keep Gold."
     progress_caption(step) -> str        "8,000 of 10,000 points (80%)"
+    strategy_kind(based_on) -> str       "tracked spend" for TRACKER_VALUE_BASED
+    tier_note(tier) -> str               a tier's description without its name repeated
     points_by_state(program) -> tuple[PointsLine, ...]
     tier_ladder(program) -> tuple[Rung, ...]
     points_headline(customer) -> str     "3,450 points available in Sandbox Rewards (150 pending)"
@@ -23,6 +25,7 @@ Public names:
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +42,7 @@ from customers.records import (
     Moment,
     Program,
     Progress,
+    Tier,
     never_expires,
 )
 
@@ -57,7 +61,9 @@ __all__ = [
     "quantity",
     "renew_sentence",
     "shown",
+    "strategy_kind",
     "tier_ladder",
+    "tier_note",
     "upgrade_sentence",
     "warning_explanation",
 ]
@@ -96,6 +102,22 @@ _UNITS: Mapping[str, tuple[str, str]] = {
     "CUMULATIVE_PURCHASES": ("in purchases", "in purchases"),
     "LIFETIME_PURCHASES": ("in lifetime purchases", "in lifetime purchases"),
 }
+
+# What a strategy is based on, as words after "based on"; other kinds are their code in words.
+_STRATEGY_KINDS: Mapping[str, str] = {
+    "CUMULATIVE_PURCHASES": "purchases",
+    "CURRENT_POINTS": "points",
+    "TRACKER_VALUE_BASED": "tracked spend",
+    "VISITS": "visits",
+    "PURCHASE": "purchases",
+    "POINTS": "points",
+    "TRACKER": "tracked value",
+}
+
+# Words a tier description adds to the tier's name without saying more ("Silver tier").
+_TIER_WORDS = re.compile(
+    r"^[\s\-:,.;\u00b7\u2013\u2014]*(?:(?:tier|slab|level)\b)?[\s\-:,.;\u00b7\u2013\u2014]*", re.I
+)
 
 # Identifier types that are contact details, masked like a mobile or an email. External ids and
 # card numbers are not: staff read them back to confirm a card, and Capillary never masks them.
@@ -252,6 +274,28 @@ def renew_sentence(program: Program, step: Progress) -> str:
         return f"Meets the {_goal(step)} goal to keep {tier}{suffix}."
     by = f" by {until}" if until else ""
     return f"Needs {quantity(step, step.gap)}{by} to keep {tier}."
+
+
+def strategy_kind(based_on: str) -> str:
+    """What a strategy counts, for "based on ...": TRACKER_VALUE_BASED -> "tracked spend"."""
+    code = str(based_on).strip()
+    return _STRATEGY_KINDS.get(code.upper(), code.replace("_", " ").lower())
+
+
+def tier_note(tier: Tier | None) -> str:
+    """A tier's description to print after its name, without repeating the name.
+
+    "Silver tier" says nothing more than "Silver" and gives ""; "Silver tier: 5% off" gives
+    "5% off"; a description that does not start with the name is kept whole.
+    """
+    if tier is None or not tier.description.strip():
+        return ""
+    description = tier.description.strip()
+    name = tier.name.strip()
+    rest = description[len(name) :]
+    if not name or not description.casefold().startswith(name.casefold()) or rest[:1].isalnum():
+        return description
+    return _TIER_WORDS.sub("", rest, count=1).strip()
 
 
 def progress_caption(step: Progress) -> str:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from customers import presentation
-from customers.records import BackendWarning, Customer, Program
+from customers.records import BackendWarning, Customer, Program, Tier
 from customers.templatetags.customer_tags import figure
 
 MOBILE = "919800000011"
@@ -375,6 +375,44 @@ def test_the_copy_summary_is_masked_like_the_page():
     assert "Warning 8050: Same Customer found in other sources" in text
     assert "Registered: 10 Jan 2023" in text
     assert "Data as of 25 Nov 2026" in text
+
+
+@pytest.mark.parametrize(
+    ("based_on", "words"),
+    [
+        ("CUMULATIVE_PURCHASES", "purchases"),
+        ("CURRENT_POINTS", "points"),
+        ("TRACKER_VALUE_BASED", "tracked spend"),
+        ("VISITS", "visits"),
+        ("PURCHASE", "purchases"),
+        ("POINTS", "points"),
+        ("TRACKER", "tracked value"),
+        ("LIFETIME_POINTS", "lifetime points"),
+        ("current_points", "points"),
+    ],
+)
+def test_strategy_kinds_read_as_words(based_on, words):
+    """Known kinds get plain words ("tracked spend"); others their code lower-cased."""
+    assert presentation.strategy_kind(based_on) == words
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "note"),
+    [
+        ("Silver", "Silver tier", ""),
+        ("Silver", "silver", ""),
+        ("Silver", "Silver tier: 5% off every bill", "5% off every bill"),
+        ("Silver", "Silver - free delivery", "free delivery"),
+        ("Silver", "Silverado members", "Silverado members"),
+        ("Silver", "For members with 5 visits", "For members with 5 visits"),
+        ("Silver", "", ""),
+    ],
+)
+def test_a_tier_description_does_not_repeat_the_tier_name(name, description, note):
+    """A description that only restates the name adds nothing; one that goes on keeps the rest."""
+    tier = Tier(name=name, description=description, serial_number=2)
+
+    assert presentation.tier_note(tier) == note
 
 
 @pytest.mark.parametrize(

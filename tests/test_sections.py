@@ -256,6 +256,43 @@ def test_known_warnings_are_explained_in_plain_language_next_to_the_backends_tex
     assert page.count('class="warning-explanation"') == 1
 
 
+def test_tier_wording_names_the_tier_once_and_the_strategy_in_words():
+    """ "Silver" with the description "Silver tier" reads "Silver" once, and a tracker strategy
+    is "based on tracked spend", not "based on tracker value based"."""
+    customer = Customer.from_json(
+        {
+            "id": 7,
+            "loyaltyProgramDetails": [
+                {
+                    "programTitle": "Rewards",
+                    "currentSlab": "Silver",
+                    "currentSlabDescription": "Silver tier",
+                    "slabSNo": 2,
+                    "nextSlab": "Gold",
+                    "upgradeStrategies": [
+                        {
+                            "upgradeBasedOn": "TRACKER_VALUE_BASED",
+                            "upgradeThreshold": 1000,
+                            "customerUpgradeEntityValues": {
+                                "currentValue": 800,
+                                "gapToUpgrade": 200,
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+
+    programs = render("programs", customer)
+    tiers = render("tiers", customer)
+
+    assert "Silver tier" not in programs
+    assert "<strong>Silver</strong></dd>" in programs
+    assert "based on tracked spend" in tiers
+    assert "tracker value based" not in tiers
+
+
 def test_card_statuses_are_coloured_labels(documents):
     """Active, suspended, expired, not issued and deleted each get their own colour class."""
     page = render("cards", Customer.from_json(documents["919999000002"]))

@@ -24,6 +24,7 @@ from customers.records import (
     Moment,
     Program,
     Progress,
+    Tier,
 )
 
 register = template.Library()
@@ -183,9 +184,15 @@ def days_presets() -> tuple[tuple[str, str], ...]:
 
 
 @register.filter
-def words(code: str) -> str:
-    """An API code as words: CUMULATIVE_PURCHASES -> cumulative purchases."""
-    return str(code).replace("_", " ").lower()
+def strategy_kind(based_on: str) -> str:
+    """What a strategy counts, as words: TRACKER_VALUE_BASED -> tracked spend."""
+    return presentation.strategy_kind(based_on)
+
+
+@register.filter
+def tier_note(tier: Tier | None) -> str:
+    """A tier's description without its name repeated ("" when it adds nothing)."""
+    return presentation.tier_note(tier)
 
 
 @register.filter
