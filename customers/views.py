@@ -6,6 +6,7 @@ failure of the backend becomes a page that says what happened with both request 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from customers.exceptions import (
 from customers.forms import SearchForm
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
-from customers.query import LookupQuery, is_ascii_number
+from customers.query import INSTORE, LookupQuery, is_ascii_number
 from customers.roles import (
     GROUPS,
     LOOKUP,
@@ -161,6 +162,12 @@ FAILURES: tuple[tuple[type[BackendError], Failure], ...] = (
 )
 
 
+BY_ID_NOT_FOUND_ADVICE = (
+    "Check the customer id, or search for the member by mobile, email or external id: the "
+    "search asks the right source."
+)
+
+
 def failure_of(error: BackendError) -> Failure:
     return next(failure for kind, failure in FAILURES if isinstance(error, kind))
 
@@ -219,6 +226,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             error,
             retry_url=request.get_full_path(),
             form=SearchForm.for_user(user, params),
+            source=query.source,
         )
     AuditEntry.objects.log_request(
         request,
@@ -299,7 +307,13 @@ def _section(
             request_id=error.request_id,
             detail=f"{section}: {type(error).__name__}",
         )
-        return _failure_page(request, error, retry_url=request.get_full_path())
+        return _failure_page(
+            request,
+            error,
+            retry_url=request.get_full_path(),
+            customer_id=customer_id,
+            source=services.page_query(customer_id, user=user).source,
+        )
     AuditEntry.objects.log_request(
         request,
         action=action,
@@ -375,7 +389,13 @@ def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
             request_id=error.request_id,
             detail=f"refresh: {type(error).__name__}",
         )
-        return _failure_page(request, error, retry_url=back)
+        return _failure_page(
+            request,
+            error,
+            retry_url=back,
+            customer_id=customer_id,
+            source=services.page_query(customer_id, user=user).source,
+        )
     AuditEntry.objects.log_request(
         request,
         action=Action.VIEW_SECTION,
@@ -496,14 +516,38 @@ def _search_page(request: HttpRequest, form: SearchForm, status: int = 200) -> H
     )
 
 
+def not_found_reasons(error: CustomerNotFound, source: str) -> tuple[str, ...]:
+    """The documented reasons for "not found" that can apply to a search in `source`.
+
+    The accountId reason is about sources other than INSTORE, where no account applies.
+    """
+    if error.reasons != CustomerNotFound.REASONS_8015:
+        return error.reasons
+    wrong_identifier, primary_missing, no_account = CustomerNotFound.REASONS_8015
+    if source == INSTORE:
+        return (wrong_identifier, primary_missing)
+    return (wrong_identifier, primary_missing, no_account)
+
+
 def _failure_page(
     request: HttpRequest,
     error: BackendError,
     *,
     retry_url: str,
     form: SearchForm | None = None,
+    source: str = "",
+    customer_id: int | None = None,
 ) -> HttpResponse:
+    """The page for a failed backend call: a search (`form`) or a page by `customer_id`."""
     failure = failure_of(error)
+    message = error.message
+    reasons: tuple[str, ...] = ()
+    if isinstance(error, CustomerNotFound) and customer_id is not None:
+        # Fetched by id: no identifiers were typed, so their reasons cannot apply.
+        message = f"No customer with id {customer_id} in {source}."
+        failure = dataclasses.replace(failure, advice=BY_ID_NOT_FOUND_ADVICE)
+    elif isinstance(error, CustomerNotFound):
+        reasons = not_found_reasons(error, source)
     # The client logged the call; this line ties it to the page the agent saw.
     logger.warning(
         "lookup failed page=%s status=%s error=%s code=%s backend_request_id=%s request_id=%s",
@@ -521,7 +565,8 @@ def _failure_page(
             "title": failure.heading,
             "failure": failure,
             "error": error,
-            "reasons": error.reasons if isinstance(error, CustomerNotFound) else (),
+            "message": message,
+            "reasons": reasons,
             "retry_url": retry_url,
             "form": form if isinstance(error, CustomerNotFound | InvalidRequest) else None,
             "retry_after": getattr(error, "retry_after", None),

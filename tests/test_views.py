@@ -257,12 +257,9 @@ def test_not_found_explains_8015_and_keeps_the_search_filled_in(client, sandbox,
 
     assert response.status_code == 404
     assert "8015" in html
-    for reason in (
-        "An identifier is wrong",
-        "primary identifier",
-        "No accountId was given",
-    ):
+    for reason in ("An identifier is wrong", "primary identifier"):
         assert reason in html
+    assert "No accountId was given" not in html
     assert "add the org&#x27;s primary identifier" in html or "primary identifier (mobile" in html
     assert 'value="gupta.family@sandbox.example"' in html
     assert response["X-Request-ID"] in html
@@ -583,12 +580,29 @@ def test_a_deep_link_to_a_merged_customer_explains_the_merge(client, sandbox, ag
     assert entry.backend_code == "8069" and entry.request_id in html
 
 
-def test_a_deep_link_to_an_unknown_customer_is_not_found(client, sandbox, agent):
-    """An id with no member: 404, no search form (nothing was typed), no 500."""
-    response = client.get("/customers/4999999/")
+def test_not_found_in_a_source_with_accounts_also_names_the_account_reason(client, sandbox, agent):
+    """Outside INSTORE the accountId reason can apply, so it is listed with the other two."""
+    response = client.get(
+        lookup_url(source="WECHAT", accountId="wechat-cn-01", identifierValue="919999999999")
+    )
+    html = response.content.decode()
 
     assert response.status_code == 404
-    assert 'id="search-form"' not in response.content.decode()
+    for reason in ("An identifier is wrong", "primary identifier", "No accountId was given"):
+        assert reason in html
+
+
+def test_a_deep_link_to_an_unknown_customer_is_not_found(client, sandbox, agent):
+    """An id with no member: 404 naming the id and the source asked, no identifier reasons, no
+    search form (nothing was typed), no 500."""
+    response = client.get("/customers/4999999/")
+    html = response.content.decode()
+
+    assert response.status_code == 404
+    assert "No customer with id 4999999 in INSTORE." in html
+    assert "for the given identifiers" not in html
+    assert "An identifier is wrong" not in html
+    assert 'id="search-form"' not in html
 
 
 def test_no_customer_page_links_to_a_url_with_an_identifier(client, sandbox, agent):
