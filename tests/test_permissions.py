@@ -116,8 +116,9 @@ def test_an_auditor_opening_the_search_is_sent_to_the_audit_list(sandbox):
 
 
 def test_the_403_page_names_the_missing_permission_and_who_grants_it(sandbox):
-    """An auditor at the search is told they cannot look up customers and which group can."""
-    html = signed_in("auditor").get("/").content.decode()
+    """An auditor on a customer page is told they cannot look up customers and which group
+    can, with a link to the admin."""
+    html = signed_in("auditor").get(CUSTOMER).content.decode()
 
     assert "permission to look up customers" in html
     assert "Support agents or Store managers" in html
