@@ -110,7 +110,6 @@ def main() -> None:
             "revealed": set(),
             "can_reveal": True,
             "can_see_raw": True,
-            "can_see_history": True,
             "history_summary": None,
             "days": 0,
             "title": section,
