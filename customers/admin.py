@@ -118,7 +118,8 @@ class HeavyUserFilter(admin.SimpleListFilter):
             )
             .exclude(user=None)
             .values("user")
-            .annotate(lookups=Count("id"))
+            # COUNT(*), not COUNT(id): the id is not in the index this is answered from.
+            .annotate(lookups=Count("*"))
             .filter(lookups__gt=threshold)
             .values_list("user", flat=True)
         )

@@ -238,7 +238,16 @@ class AuditEntry(models.Model):
             models.Index(fields=["user", "-created_at"], name="audit_user_created_idx"),
             models.Index(fields=["username", "-created_at"], name="audit_username_created_idx"),
             models.Index(fields=["customer_id", "-created_at"], name="audit_customer_created_idx"),
-            models.Index(fields=["action", "outcome"], name="audit_action_outcome_idx"),
+            # The list filtered by action and outcome, newest first, without a sort: at 10M rows
+            # a rare pair took 390 ms walking the date index, 1 ms on this one.
+            models.Index(
+                fields=["action", "outcome", "-created_at"], name="audit_action_outcome_time_idx"
+            ),
+            # The lookup volume filter counts lookups per user in the last 24 hours from the
+            # index alone (an index-only scan): 620 ms at 10M rows without it, 20 ms with it.
+            models.Index(
+                fields=["action", "-created_at", "user"], name="audit_action_time_user_idx"
+            ),
             models.Index(fields=["request_id"], name="audit_request_idx"),
             models.Index(fields=["app_request_id"], name="audit_app_request_idx"),
         ]
