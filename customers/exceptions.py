@@ -57,7 +57,8 @@ class CustomerNotFound(BackendError):
         "An identifier is wrong or belongs to no member.",
         "The org uses dual eligibility and its primary identifier (mobile, email or external id) "
         "was not among the identifiers given.",
-        "No accountId was given for a source other than INSTORE.",
+        "The accountId is missing or is not the member's account in that source (every "
+        "source but INSTORE needs the right one).",
     )
 
     @property

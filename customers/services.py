@@ -3,10 +3,11 @@
 Views call `customer_lookup` (identifiers typed or pasted by a person) and `customer_fetch` (a
 customer page by id). An answer is kept in Django's cache for settings.LOOKUP_CACHE_SECONDS so
 the redirect after a lookup and every move between a customer's tabs reuse it instead of calling
-the backend again. Entries are keyed by user and customer id, never by an identifier value, and
-hold the document as received plus the query's non-identifying parts (source, accountId, embeds,
-flags). Those parts are also remembered on their own for a day, so a page fetched by id after the
-answer expired asks the same source and account for the same blocks.
+the backend again. Entries are keyed by user, customer id and the query's non-identifying parts
+(source, accountId, embeds, flags, gap days), never by an identifier value, and hold the
+document as received plus those parts. Those parts are also remembered on their own for a day,
+so a page fetched by id after the answer expired asks the same source and account for the same
+blocks.
 
 Every backend call made for a user counts against settings.LOOKUP_RATE_LIMIT, and asks only in
 the user's allowed sources: services raise `LookupRateLimited` or `SourceNotAllowed` before
@@ -16,6 +17,8 @@ calling, and the views turn them into the 429 and 403 pages.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +28,15 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from customers.client import LookupResponse, get_client
-from customers.query import DEFAULT_EMBEDS, DEFAULT_FLAGS, FRAUD_DETAILS, INSTORE, MLP, LookupQuery
+from customers.query import (
+    ALL,
+    DEFAULT_EMBEDS,
+    DEFAULT_FLAGS,
+    FRAUD_DETAILS,
+    INSTORE,
+    MLP,
+    LookupQuery,
+)
 from customers.ratelimit import RateDecision, check_lookup_rate
 from customers.records import Customer
 from customers.roles import allowed_sources
@@ -33,6 +44,8 @@ from customers.roles import allowed_sources
 # How long a lookup's query (no identifiers) is remembered for the customer's pages: a working
 # day and then some, far longer than the answer itself is kept.
 QUERY_MEMORY_SECONDS = 24 * 3600
+# How long a lookup's answer is kept at least: long enough for the redirect to its page.
+REDIRECT_SECONDS = 10
 
 
 class Refused(Exception):
@@ -69,20 +82,26 @@ class CustomerData:
 
 
 def default_query(user: Any) -> LookupQuery:
-    """The query for a customer this user never looked up: their first allowed source, with the
-    search form's default blocks and flags."""
+    """The query for a customer this user never looked up: INSTORE, else ALL, where allowed,
+    with the search form's default blocks and flags.
+
+    Every other source needs an accountId that only a lookup tells, so a user limited to such
+    sources is asked to search first (SourceNotAllowed).
+    """
     allowed = allowed_sources(user)
-    return LookupQuery(
-        source=allowed[0] if allowed else INSTORE,
-        embed=DEFAULT_EMBEDS,
-        included_fraud_details=FRAUD_DETAILS in DEFAULT_FLAGS,
-    )
+    for source in (INSTORE, ALL):
+        if allowed is None or source in allowed:
+            return LookupQuery(
+                source=source,
+                embed=DEFAULT_EMBEDS,
+                included_fraud_details=FRAUD_DETAILS in DEFAULT_FLAGS,
+            )
+    raise SourceNotAllowed(INSTORE, allowed)
 
 
 def page_query(customer_id: int | str, *, user: Any) -> LookupQuery:
     """The query the customer's pages ask by id with: the user's lookup's, else the default."""
-    remembered = cache.get(_query_key(user, customer_id))
-    return LookupQuery(**remembered) if remembered else default_query(user)
+    return _query_from(cache.get(_query_key(user, customer_id))) or default_query(user)
 
 
 def customer_lookup(query: LookupQuery, *, user: Any) -> LookupResponse:
@@ -96,7 +115,10 @@ def customer_lookup(query: LookupQuery, *, user: Any) -> LookupResponse:
     response = get_client().lookup(query)
     entry = _entry(response, query)
     cache.set(_query_key(user, response.customer.id), entry["query"], QUERY_MEMORY_SECONDS)
-    _store(user, response.customer.id, None, entry)
+    # Kept at least for the redirect to the customer's page, even with caching off: that page
+    # must not call the backend (and spend from the rate limit) a second time.
+    seconds = max(int(settings.LOOKUP_CACHE_SECONDS), REDIRECT_SECONDS)
+    cache.set(_key(user, response.customer.id, entry["query"]), entry, seconds)
     return response
 
 
@@ -107,48 +129,52 @@ def customer_fetch(
     query: LookupQuery | None = None,
     refresh: bool = False,
     days: int | None = None,
+    tiers: bool = False,
 ) -> CustomerData:
     """The customer's document for a page: from the cache when fresh, else fetched by id.
 
     `query` says which blocks to ask for when the backend is called; without it the user's
     lookup's query is reused (`page_query`). `days` asks for the gaps to upgrade and renew N
     days ahead (the tiers page), kept apart from the main answer. `refresh` skips the cache and
-    stores the new answer. Raises SourceNotAllowed, LookupRateLimited (only when the backend
-    would be called) and the client's BackendError subclasses.
+    stores the new answer. `tiers` (the tiers page) without `days` takes them from the query by
+    `tiers_days`. Raises SourceNotAllowed, LookupRateLimited (only when the backend would be
+    called) and the client's BackendError subclasses.
     """
     if query is None:
         query = page_query(customer_id, user=user)
-    _check_source(user, query)
+    if tiers and days is None:
+        days = tiers_days(query)
     if days is not None:
-        with_days = dataclasses.replace(
+        query = dataclasses.replace(
             query,
             embed=query.embed if MLP in query.embed else (*query.embed, MLP),
             gap_to_upgrade=days,
             gap_to_renew=days,
         )
-        if with_days == query:
-            # The lookup already asked for these gaps: the main answer is the tiers answer.
-            days = None
-        query = with_days
-    entry = None if refresh else cache.get(_key(user, customer_id, days))
-    if entry:
-        return _data(entry, from_cache=True)
+    _check_source(user, query)
+    key = _key(user, customer_id, _entry_query(query))
+    cached = None if refresh else cache.get(key)
+    if cached:
+        return _data(cached, from_cache=True)
     _spend(user)
     response = get_client().get_customer(str(customer_id), query)
-    entry = _entry(response, query)
-    _store(user, customer_id, days, entry)
-    return _data(entry, from_cache=False)
+    fetched = _entry(response, query)
+    seconds = int(settings.LOOKUP_CACHE_SECONDS)
+    if seconds > 0:
+        cache.set(key, fetched, seconds)
+    return _data(fetched, from_cache=False)
 
 
-def tiers_days(customer_id: int | str, *, user: Any) -> int | None:
+def tiers_days(query: LookupQuery) -> int | None:
     """The days the tiers page (and its refresh) asks gaps for when no ?days= is given.
 
-    None when the lookup's query already asked for gaps (either one) with mlp: the main answer
-    shows them as asked. Else 0, today's gaps, because the page is about them.
+    None when the lookup asked for both gaps (each as of its own day, as the agent asked): the
+    main answer shows them. Else both as of the one day that was asked for, or today (0): the
+    page is about gaps.
     """
-    query = page_query(customer_id, user=user)
-    asked = query.gap_to_upgrade is not None or query.gap_to_renew is not None
-    return None if asked and MLP in query.embed else 0
+    if query.gap_to_upgrade is not None and query.gap_to_renew is not None:
+        return None
+    return next((d for d in (query.gap_to_upgrade, query.gap_to_renew) if d is not None), 0)
 
 
 def _check_source(user: Any, query: LookupQuery) -> None:
@@ -164,15 +190,28 @@ def _spend(user: Any) -> None:
         raise LookupRateLimited(decision)
 
 
+def _user_part(user: Any) -> str:
+    return str(getattr(user, "pk", None) or "anonymous")
+
+
 def _query_key(user: Any, customer_id: int | str) -> str:
-    user_part = getattr(user, "pk", None) or "anonymous"
-    return f"customers:query:{user_part}:{customer_id}"
+    return f"customers:query:{_user_part(user)}:{customer_id}"
 
 
-def _key(user: Any, customer_id: int | str, days: int | None) -> str:
-    user_part = getattr(user, "pk", None) or "anonymous"
-    suffix = "" if days is None else f":days:{days}"
-    return f"customers:result:{user_part}:{customer_id}{suffix}"
+def _key(user: Any, customer_id: int | str, query: dict[str, Any]) -> str:
+    """An answer is kept per user, customer and the query it answered (without identifiers):
+    another lookup of the same customer with other blocks or days is another answer."""
+    digest = hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
+    return f"customers:result:{_user_part(user)}:{customer_id}:{digest}"
+
+
+def _entry_query(query: LookupQuery) -> dict[str, Any]:
+    """Everything but the identifiers: enough to ask for the same blocks by id."""
+    return {
+        field.name: getattr(query, field.name)
+        for field in dataclasses.fields(query)
+        if field.name != "identifiers"
+    }
 
 
 def _entry(response: LookupResponse, query: LookupQuery) -> dict[str, Any]:
@@ -181,23 +220,19 @@ def _entry(response: LookupResponse, query: LookupQuery) -> dict[str, Any]:
         "request_id": response.request_id,
         "latency_ms": response.latency_ms,
         "fetched_at": timezone.now(),
-        # Everything but the identifiers: enough to ask for the same blocks by id.
-        "query": {
-            field.name: getattr(query, field.name)
-            for field in dataclasses.fields(query)
-            if field.name != "identifiers"
-        },
+        "query": _entry_query(query),
     }
 
 
-def _query_of(entry: dict[str, Any]) -> LookupQuery:
-    return LookupQuery(**entry["query"])
-
-
-def _store(user: Any, customer_id: int | str, days: int | None, entry: dict[str, Any]) -> None:
-    seconds = int(settings.LOOKUP_CACHE_SECONDS)
-    if seconds > 0:
-        cache.set(_key(user, customer_id, days), entry, seconds)
+def _query_from(fields: object) -> LookupQuery | None:
+    """A remembered query, or None when there is none or it no longer fits LookupQuery (an
+    entry written by an older release outlives a deploy in Redis)."""
+    if not isinstance(fields, dict):
+        return None
+    try:
+        return LookupQuery(**fields)
+    except TypeError:
+        return None
 
 
 def _data(entry: dict[str, Any], *, from_cache: bool) -> CustomerData:
@@ -206,6 +241,6 @@ def _data(entry: dict[str, Any], *, from_cache: bool) -> CustomerData:
         request_id=entry["request_id"],
         latency_ms=entry["latency_ms"],
         fetched_at=entry["fetched_at"],
-        query=_query_of(entry),
+        query=LookupQuery(**entry["query"]),
         from_cache=from_cache,
     )

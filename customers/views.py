@@ -37,7 +37,7 @@ from customers.exceptions import (
 from customers.forms import SearchForm
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
-from customers.query import INSTORE, LookupQuery, is_ascii_number
+from customers.query import ALL, INSTORE, LookupQuery, is_ascii_number, last_value
 from customers.roles import (
     GROUPS,
     LOOKUP,
@@ -261,8 +261,7 @@ def currencies(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @require_GET
 def tiers(request: HttpRequest, customer_id: int) -> HttpResponse:
-    days = _tiers_days(request.GET.get("days", ""), customer_id, request.user)
-    return _section(request, customer_id, "tiers", days=days)
+    return _section(request, customer_id, "tiers", days=_days(request.GET.get("days", "")))
 
 
 @require_GET
@@ -292,7 +291,7 @@ def _section(
             )
             return forbidden(request, permission)
     try:
-        data = services.customer_fetch(customer_id, user=user, days=days)
+        data = services.customer_fetch(customer_id, user=user, days=days, tiers=section == "tiers")
     except services.Refused as refusal:
         return _refused(
             request, refusal, action=action, customer_id=str(customer_id), detail=f"{section}: "
@@ -343,7 +342,13 @@ def _section(
             if section == "overview" and user.has_perm(VIEW_ALL_AUDIT)
             else None
         ),
-        "days": days if days is not None else _shown_days(data.query),
+        "days": _shown_days(data.query),
+        # The search asked for the gaps to renew as of another day than those to upgrade.
+        "renew_days": (
+            data.query.gap_to_renew
+            if data.query.gap_to_renew not in (None, _shown_days(data.query))
+            else None
+        ),
         "title": f"{SECTIONS[section]}: customer {customer_id}",
     }
     return render(request, f"customers/customer/{section}.html", context)
@@ -363,14 +368,14 @@ def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
         )
         return forbidden(request, LOOKUP)
     back = _back(request, customer_id)
-    days = None
     target = urlsplit(back)
-    if target.path == reverse("customers:tiers", args=[customer_id]):
-        # Refresh what the tiers page shows: the answer it chose by the same rule.
-        typed = (parse_qs(target.query).get("days") or [""])[-1]
-        days = _tiers_days(typed, customer_id, user)
+    # Refresh what the tiers page shows: the answer it chose, by the same rule.
+    tiers = target.path == reverse("customers:tiers", args=[customer_id])
+    days = _days(last_value(parse_qs(target.query), "days")) if tiers else None
     try:
-        data = services.customer_fetch(customer_id, user=user, refresh=True, days=days)
+        data = services.customer_fetch(
+            customer_id, user=user, refresh=True, days=days, tiers=tiers
+        )
     except services.Refused as refusal:
         return _refused(
             request,
@@ -519,12 +524,12 @@ def _search_page(request: HttpRequest, form: SearchForm, status: int = 200) -> H
 def not_found_reasons(error: CustomerNotFound, source: str) -> tuple[str, ...]:
     """The documented reasons for "not found" that can apply to a search in `source`.
 
-    The accountId reason is about sources other than INSTORE, where no account applies.
+    The account reason is about sources that take an accountId: not INSTORE, nor ALL.
     """
     if error.reasons != CustomerNotFound.REASONS_8015:
         return error.reasons
     wrong_identifier, primary_missing, no_account = CustomerNotFound.REASONS_8015
-    if source == INSTORE:
+    if source in (INSTORE, ALL):
         return (wrong_identifier, primary_missing)
     return (wrong_identifier, primary_missing, no_account)
 
@@ -645,12 +650,6 @@ def _shown_days(query: LookupQuery) -> int:
     if query.gap_to_upgrade is not None:
         return query.gap_to_upgrade
     return query.gap_to_renew or 0
-
-
-def _tiers_days(typed: str, customer_id: int, user: Any) -> int | None:
-    """The tiers page's days: the ones asked for, else what services say the page shows."""
-    days = _days(typed)
-    return days if days is not None else services.tiers_days(customer_id, user=user)
 
 
 def _back(request: HttpRequest, customer_id: int) -> str:

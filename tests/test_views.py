@@ -259,7 +259,7 @@ def test_not_found_explains_8015_and_keeps_the_search_filled_in(client, sandbox,
     assert "8015" in html
     for reason in ("An identifier is wrong", "primary identifier"):
         assert reason in html
-    assert "No accountId was given" not in html
+    assert "The accountId is missing" not in html
     assert "add the org&#x27;s primary identifier" in html or "primary identifier (mobile" in html
     assert 'value="gupta.family@sandbox.example"' in html
     assert response["X-Request-ID"] in html
@@ -463,6 +463,20 @@ def test_days_that_are_not_ascii_digits_are_ignored_not_a_500(client, sandbox, a
     assert response.context["days"] == 0
 
 
+def test_the_tiers_page_keeps_a_pasted_query_s_own_upgrade_and_renew_days(
+    client, sandbox, agent, backend_calls
+):
+    """gapToUpgrade=30&gapToRenew=90 from a pasted query: the tiers page shows that answer as
+    asked (no second call), and says the renewal gaps are as of 90 days."""
+    client.get(lookup_url(embed="mlp", gapToUpgrade="30", gapToRenew="90"))
+
+    response = client.get(f"/customers/{AARAV}/tiers/")
+
+    assert response.context["days"] == 30 and response.context["renew_days"] == 90
+    assert "gaps to renew are as of 90 days" in response.content.decode()
+    assert len(backend_calls()) == 1
+
+
 def test_the_tiers_page_asks_for_todays_gaps_when_the_lookup_did_not(
     client, sandbox, agent, backend_calls
 ):
@@ -588,8 +602,16 @@ def test_not_found_in_a_source_with_accounts_also_names_the_account_reason(clien
     html = response.content.decode()
 
     assert response.status_code == 404
-    for reason in ("An identifier is wrong", "primary identifier", "No accountId was given"):
+    for reason in ("An identifier is wrong", "primary identifier", "The accountId is missing"):
         assert reason in html
+
+
+def test_not_found_in_all_sources_leaves_out_the_account_reason(client, sandbox, agent):
+    """ALL takes no accountId, so the account reason cannot apply to it."""
+    response = client.get(lookup_url(source="ALL", identifierValue="919999999999"))
+
+    assert response.status_code == 404
+    assert "The accountId is missing" not in response.content.decode()
 
 
 def test_a_deep_link_to_an_unknown_customer_is_not_found(client, sandbox, agent):
