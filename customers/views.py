@@ -188,7 +188,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Run a lookup from the form's fields or a pasted API query string; redirect to the page."""
     user = request.user
     params = dict(request.GET.lists())
-    reason = (params.get("reason") or [""])[-1].strip()[:MAX_REASON]
+    reason = last_value(params, "reason").strip()[:MAX_REASON]
     if not user.has_perm(LOOKUP):
         _audit_refused_lookup(request, params, reason, Outcome.FORBIDDEN, "no lookup permission")
         return forbidden(request, LOOKUP)
@@ -460,11 +460,8 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Who accessed this customer: everyone's entries for auditors, one's own for the rest."""
     entries = AuditEntry.objects.visible_to(request.user).filter(customer_id=str(customer_id))
     page = Paginator(entries, MY_LOOKUPS_PER_PAGE).get_page(request.GET.get("page"))
-    summary = (
-        AuditEntry.objects.customer_history(str(customer_id))
-        if request.user.has_perm(VIEW_ALL_AUDIT)
-        else None
-    )
+    sees_everyone = request.user.has_perm(VIEW_ALL_AUDIT)
+    summary = AuditEntry.objects.customer_history(str(customer_id)) if sees_everyone else None
     return render(
         request,
         "customers/history.html",
@@ -473,7 +470,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
             "customer_id": customer_id,
             "page": page,
             "history_summary": summary,
-            "sees_everyone": request.user.has_perm(VIEW_ALL_AUDIT),
+            "sees_everyone": sees_everyone,
             "can_lookup": request.user.has_perm(LOOKUP),
         },
     )
@@ -601,10 +598,10 @@ def _refused(
     AuditEntry.objects.log_request(
         request, outcome=Outcome.RATE_LIMITED, detail=f"{detail}app rate limit", **audit
     )
-    return _rate_limited(request, decision.retry_after, decision.limit)
+    return _rate_limited(request, decision.retry_after)
 
 
-def _rate_limited(request: HttpRequest, retry_after: int, limit: int) -> HttpResponse:
+def _rate_limited(request: HttpRequest, retry_after: int) -> HttpResponse:
     minutes, seconds = divmod(max(1, retry_after), 60)
     wait = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
     response = render(
@@ -613,7 +610,6 @@ def _rate_limited(request: HttpRequest, retry_after: int, limit: int) -> HttpRes
         {
             "title": "Too many lookups",
             "wait": wait,
-            "limit": limit,
             "rate": settings.LOOKUP_RATE_LIMIT,
         },
         status=429,
@@ -631,7 +627,7 @@ def _audit_refused_lookup(
         request,
         action=Action.LOOKUP,
         outcome=outcome,
-        source=(params.get("source") or [""])[-1].strip().upper(),
+        source=last_value(params, "source").strip().upper(),
         identifiers=form.identifier_pairs,
         embeds=sorted(form.embeds),
         reason=reason,
