@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 # Tests need a secret key (DEBUG is off there); it is only ever used by the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: help install run serve test lint format check bench clean
+.PHONY: help install run serve test lint format check bench coverage clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -62,6 +62,10 @@ bench: install ## Benchmarks on PostgreSQL + Redis at 127.0.0.1 (minutes): print
 	$(BIN)/python -m tests.benchmarks.bench_lookup
 	@if [ -f tests/benchmarks/bench_render.py ]; then $(TEST_ENV) $(BIN)/python -m tests.benchmarks.bench_render; fi
 	$(BIN)/python -m tests.benchmarks.bench_audit --rows $(BENCH_ROWS)
+
+coverage: install ## Run the suite under coverage and print what each module's tests reach
+	$(TEST_ENV) $(BIN)/coverage run -m pytest -q
+	$(BIN)/coverage report --skip-covered --sort=cover
 
 clean: ## Remove the virtualenv, collected static files and caches
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
