@@ -14,7 +14,6 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import django
@@ -85,36 +84,20 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lookupsite.settings")
     django.setup()
 
-    from django.contrib.auth.models import User
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory, override_settings
+    from django.test import override_settings
 
     from customers.records import Customer
+
+    # The section views' context, as the section tests render it: one place for that contract.
+    from tests.test_sections import render as render_section
 
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    user = User(username="bench")
 
     def render(customer: Customer, section: str) -> str:
-        request = RequestFactory().get(f"/customers/{customer.id}/{section}/")
-        request.user = user
-        context = {
-            "customer": customer,
-            "section": section,
-            "fetched_at": datetime.now(UTC),
-            "request_id": "bench",
-            "latency_ms": 1,
-            "pii_unmasked": False,
-            "revealed": set(),
-            "can_reveal": True,
-            "can_see_raw": True,
-            "history_summary": None,
-            "days": 0,
-            "title": section,
-        }
-        return render_to_string(f"customers/customer/{section}.html", context, request=request)
+        return render_section(section, customer)
 
     header = ["programs", "cards", "JSON KB", "parse", *SECTIONS, "all"]
     rows = []
