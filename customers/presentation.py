@@ -119,11 +119,6 @@ _TIER_WORDS = re.compile(
     r"^[\s\-:,.;\u00b7\u2013\u2014]*(?:(?:tier|slab|level)\b)?[\s\-:,.;\u00b7\u2013\u2014]*", re.I
 )
 
-# Identifier types that are contact details, masked like a mobile or an email. External ids and
-# card numbers are not: staff read them back to confirm a card, and Capillary never masks them.
-_CONTACT_KINDS = frozenset({"mobile", "email", "wechat"})
-_OPEN_KINDS = frozenset({"externalid", "cardnumber", "cardexternalid"})
-
 
 def warning_explanation(warning: BackendWarning) -> str:
     """A known warning in plain language, "" for one the app has no words for."""
@@ -183,17 +178,6 @@ class Shown:
         return self.state == "masked"
 
 
-def _mask(value: object, kind: str) -> str:
-    key = kind.strip().lower()
-    if key == "name":
-        return masking.mask_name(value)
-    if key in _CONTACT_KINDS:
-        return masking.mask_identifier(key, value)
-    if key in _OPEN_KINDS:
-        return "" if value is None else str(value)
-    return masking.mask_value(kind, value)
-
-
 def shown(
     value: object, kind: str, *, unmasked: bool = False, revealed: Collection[str] = ()
 ) -> Shown:
@@ -208,7 +192,7 @@ def shown(
     lowered = kind.strip().lower()
     if unmasked or any(lowered == str(item).strip().lower() for item in revealed):
         return Shown(text, "shown")
-    masked = _mask(text, kind)
+    masked = masking.mask_for_page(kind, text)
     return Shown(masked, "shown" if masked == text else "masked")
 
 

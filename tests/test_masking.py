@@ -238,3 +238,18 @@ def test_the_log_filter_masks_identifiers_in_tracebacks_too():
     assert "john@example.com" not in text
     assert "j***@e***.com" in text
     assert "Traceback" in text
+
+
+def test_pages_mask_contact_details_and_show_cards_and_external_ids():
+    """On a page, names, mobiles, emails and WeChat ids are masked; card numbers and external
+    ids are shown (staff read them back; Capillary never masks them); other fields follow
+    SENSITIVE_FIELDS."""
+    from customers.masking import mask_for_page
+
+    assert mask_for_page("name", "John Smith") == "J*** S****"
+    assert mask_for_page("Mobile", "919999000001") == "91******0001"
+    assert mask_for_page("wechat", "wx-lee-2024") == "*******2024"
+    assert mask_for_page("cardnumber", "CARD-0001") == "CARD-0001"
+    assert mask_for_page("externalId", "SBX-0001") == "SBX-0001"
+    assert mask_for_page("dob", "1990-01-01") == "********"
+    assert mask_for_page("favourite_store", "Bandra") == "Bandra"
