@@ -60,6 +60,8 @@ REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
 MAX_REASON = 500
 MY_LOOKUPS_PER_PAGE = 50
 MAX_DAYS = 3660
+# Session key: the customer a successful lookup is redirecting to.
+LANDING = "landing"
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
         latency_ms=response.latency_ms,
         **audit,
     )
+    # The overview this redirect lands on shows this answer: the lookup's entry covers it.
+    request.session[LANDING] = response.customer.id
     return redirect("customers:overview", customer_id=response.customer.id)
 
 
@@ -278,6 +282,8 @@ def _section(
     request: HttpRequest, customer_id: int, section: str, *, days: int | None = None
 ) -> HttpResponse:
     user = request.user
+    # Any section request ends the landing: only the very next page can be the lookup's own.
+    landing = request.session.pop(LANDING, None) == customer_id and section == "overview"
     action = Action.RAW_VIEW if section == "raw" else Action.VIEW_SECTION
     needed = VIEW_RAW_RESPONSE if section == "raw" else LOOKUP
     for permission in dict.fromkeys((LOOKUP, needed)):
@@ -313,18 +319,21 @@ def _section(
             customer_id=customer_id,
             source=services.page_query(customer_id, user=user).source,
         )
-    AuditEntry.objects.log_request(
-        request,
-        action=action,
-        outcome=Outcome.OK,
-        source=data.query.source,
-        account_id=data.query.account_id,
-        embeds=data.query.embed,
-        customer_id=str(customer_id),
-        request_id=data.request_id,
-        latency_ms=None if data.from_cache else data.latency_ms,
-        detail=section if not data.from_cache else f"{section} (cached)",
-    )
+    # Landing on the lookup's own answer is part of the lookup, audited once: a second entry
+    # would only repeat it (and cost a commit on the way to every member's page).
+    if not (landing and data.from_cache):
+        AuditEntry.objects.log_request(
+            request,
+            action=action,
+            outcome=Outcome.OK,
+            source=data.query.source,
+            account_id=data.query.account_id,
+            embeds=data.query.embed,
+            customer_id=str(customer_id),
+            request_id=data.request_id,
+            latency_ms=None if data.from_cache else data.latency_ms,
+            detail=section if not data.from_cache else f"{section} (cached)",
+        )
     can_reveal = user.has_perm(VIEW_UNMASKED_PII)
     context = {
         "customer": data.customer,

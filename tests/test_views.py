@@ -10,8 +10,10 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.utils import timezone
 
+from customers import services
 from customers.models import Action, AuditEntry, Outcome
 from customers.records import Customer
 from customers.sandbox.examples import showcase
@@ -190,6 +192,37 @@ def test_a_lookup_writes_one_audit_entry_with_masked_identifiers(client, sandbox
     assert entry.embeds == "mlp,points"
     assert entry.identifiers == [{"name": "mobile", "value": "91******0001"}]
     assert MOBILE not in str(entry.identifiers)
+
+
+def test_the_page_a_lookup_lands_on_is_audited_once_with_the_lookup(client, sandbox, agent):
+    """Lookup then its redirect: one entry. Every later page view has its own entry."""
+    client.get(lookup_url(), follow=True)
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == [Action.LOOKUP]
+
+    client.get(f"/customers/{AARAV}/")
+    client.get(lookup_url(), follow=False)
+    client.get(f"/customers/{AARAV}/cards/")  # not the landing: the next overview is a view
+    client.get(f"/customers/{AARAV}/")
+
+    views = AuditEntry.objects.filter(action=Action.VIEW_SECTION).order_by("pk")
+    assert [entry.detail for entry in views] == [
+        "overview (cached)",
+        "cards (cached)",
+        "overview (cached)",
+    ]
+
+
+def test_a_landing_that_had_to_call_the_backend_again_is_audited(client, sandbox, agent):
+    """The lookup's answer gone before the redirect arrived: that backend call has its entry."""
+    response = client.get(lookup_url())
+    query = services.page_query(AARAV, user=agent)
+    cache.delete(services._key(agent, AARAV, services._entry_query(query)))
+
+    client.get(response["Location"])
+
+    entry = AuditEntry.objects.get(action=Action.VIEW_SECTION)
+    assert (entry.outcome, entry.detail) == (Outcome.OK, "overview")
+    assert entry.latency_ms is not None
 
 
 def test_invalid_input_shows_the_search_again_filled_in_with_errors_next_to_fields(
@@ -403,7 +436,7 @@ def test_each_section_renders_its_template_with_the_agreed_context(
     client, sandbox, agent, section
 ):
     """The context every section template relies on, and one view_section/raw_view entry."""
-    client.get(lookup_url())
+    client.get(lookup_url(), follow=True)  # the landing page is the lookup's: see below
     path = f"/customers/{AARAV}/" + ("" if section == "overview" else f"{section}/")
 
     response = client.get(path)
