@@ -137,6 +137,8 @@ STORAGES = {
 # Security. Production values are in .env.example; the defaults keep plain-HTTP development and
 # the loopback test servers working.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer checks each instance over plain HTTP, behind the TLS it terminates.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 )

@@ -129,6 +129,44 @@ def test_the_access_log_has_the_path_and_request_id_but_never_the_query_string(p
     assert MOBILE not in pair.b.log()
 
 
+def test_a_load_balancer_sees_both_instances_healthy(pair: Pair):
+    for server in (pair.a, pair.b):
+        response = requests.get(server.url + "/healthz", timeout=TIMEOUT)
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_an_instance_that_lost_postgresql_and_redis_reports_both(tmp_path: Path):
+    """Started on a database that does not exist and a Redis port nobody listens on: it still
+    starts, answers 503 naming both, and the passwords in their URLs reach neither the answer
+    nor the log."""
+    reason = instances.services_unavailable()
+    if reason:
+        pytest.skip(reason)
+    env = instances.instance_env(
+        DATABASE_URL=f"postgres://postgres:db-password-7@127.0.0.1:5432/missing_{os.getpid()}",
+        REDIS_URL=f"redis://:cache-password-7@127.0.0.1:{instances.free_port()}/0",
+        STATIC_ROOT=str(tmp_path / "static"),
+        SANDBOX_ENABLED="false",
+        LOOKUP_API_BASE_URL="http://127.0.0.1:9/",
+    )
+    instances.manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    with instances.gunicorn(env, tmp_path, name="broken", workers=1, threads=2) as server:
+        response = requests.get(server.url + "/healthz", timeout=TIMEOUT)
+        log = server.log()
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "cache": "unavailable",
+    }
+    assert f"the database is unavailable request_id={response.headers['X-Request-ID']}" in log
+    for secret in ("db-password-7", "cache-password-7"):
+        assert secret not in response.text
+        assert secret not in log
+
+
 def _access_line(server: instances.Gunicorn, request_id: str) -> dict:
     # gunicorn writes the line just after the response: allow it a moment.
     deadline = time.monotonic() + 10
