@@ -29,7 +29,7 @@ from django.utils.http import urlencode
 
 from .masking import identifier_hash
 from .models import Action, AuditEntry, AuditIdentifier, Outcome
-from .query import SOURCES
+from .query import MOBILE, SOURCES, normalise_identifier
 from .roles import EXPORT_AUDIT, VIEW_ALL_AUDIT
 
 admin.site.site_header = "Customer Lookup"
@@ -211,7 +211,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
             return queryset, False
         # The entries of an identifier are fetched first, as a list of ids (capped), so the
         # final query is an OR of plain indexed equalities the database can combine.
-        by_hash = AuditIdentifier.objects.filter(value_hash=identifier_hash(term))
+        # Lookups store a mobile as sent to the API (no leading + or 00): the auditor may have
+        # typed either form.
+        hashes = {identifier_hash(term), identifier_hash(normalise_identifier(MOBILE, term))}
+        by_hash = AuditIdentifier.objects.filter(value_hash__in=hashes)
         entry_ids = list(by_hash.values_list("entry_id", flat=True)[:SEARCH_HASH_CAP])
         return queryset.filter(
             Q(username=term)

@@ -141,6 +141,7 @@ def test_search_by_full_mobile_finds_the_entry_through_its_hash(auditor, agent):
     client = client_for(auditor)
     assert changelist_ids(client, f"?q={MOBILE}") == [wanted.pk]
     assert changelist_ids(client, "?q=%2B91+99990+00001") == [wanted.pk]
+    assert changelist_ids(client, "?q=0091+99990+00001") == [wanted.pk]
 
 
 def test_search_by_email_customer_id_request_ids_and_username(auditor, agent):
