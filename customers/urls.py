@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 app_name = "customers"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("healthz", health.healthz, name="healthz"),
     path("lookup/", views.lookup, name="lookup"),
     path("my-lookups/", views.my_lookups, name="my_lookups"),
     path("customers/<int:customer_id>/", views.overview, name="overview"),

@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from lookupsite.health import healthz
-
 # Only the account pages the product has: no self-service password reset (staff accounts are
 # managed in the admin, and the site sends no mail).
 accounts = [
@@ -20,7 +18,6 @@ accounts = [
 urlpatterns = [
     path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
     # The sandbox answers 404 itself when SANDBOX_ENABLED is off, so settings are read per request.
     path("sandbox/", include("customers.sandbox.urls")),
     path("", include("customers.urls")),
