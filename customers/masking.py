@@ -121,23 +121,23 @@ def mask_identifier(name: object, value: object) -> str:
     return _keep_last(plain_text(value).strip(), 4)
 
 
-# Identifier types that are contact details, masked on pages like a mobile or an email.
-# External ids and card numbers are not: staff read them back to confirm a card, and Capillary
-# never masks them.
-CONTACT_KINDS = frozenset({"mobile", "email", "wechat"})
+# Identifier and channel types pages show in full: not ways to reach the member. Staff read them
+# back to confirm a card, and Capillary never masks them. Every other identifier or channel type
+# (mobile, email, WeChat, LINE, WhatsApp, push tokens, types Capillary adds later) is masked.
 OPEN_KINDS = frozenset({"externalid", "cardnumber", "cardexternalid"})
 
 
-def mask_for_page(kind: object, value: object) -> str:
-    """How a page shows a value of `kind` ("name", an identifier type, or a custom/extended
-    field's name) to someone who does not see it unmasked."""
+def mask_for_page(kind: object, value: object, *, identifier: bool = False) -> str:
+    """How a page shows a value of `kind` ("name", an identifier or channel type, or a
+    custom/extended field's name) to someone who does not see it unmasked. `identifier` says
+    `kind` is an identifier's or a channel's type, whatever its name, not a field's name."""
     key = plain_text(kind).strip().lower()
     if key == "name":
         return mask_name(value)
-    if key in CONTACT_KINDS:
-        return mask_identifier(key, value)
     if key in OPEN_KINDS:
         return "" if value is None else str(value)
+    if identifier:
+        return mask_identifier(key, value)
     return mask_value(kind, value)
 
 

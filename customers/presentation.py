@@ -179,10 +179,16 @@ class Shown:
 
 
 def shown(
-    value: object, kind: str, *, unmasked: bool = False, revealed: Collection[str] = ()
+    value: object,
+    kind: str,
+    *,
+    unmasked: bool = False,
+    revealed: Collection[str] = (),
+    identifier: bool = False,
 ) -> Shown:
     """How a value of this kind (name, mobile, email, an identifier type or a field name) is
     shown to a user: in full when their role sees PII or they revealed this kind, else masked.
+    `identifier` marks `kind` as an identifier's or channel's type (see masking.mask_for_page).
     """
     text = "" if value is None else str(value)
     if not text.strip():
@@ -192,7 +198,7 @@ def shown(
     lowered = kind.strip().lower()
     if unmasked or any(lowered == str(item).strip().lower() for item in revealed):
         return Shown(text, "shown")
-    masked = masking.mask_for_page(kind, text)
+    masked = masking.mask_for_page(kind, text, identifier=identifier)
     return Shown(masked, "shown" if masked == text else "masked")
 
 

@@ -253,3 +253,17 @@ def test_pages_mask_contact_details_and_show_cards_and_external_ids():
     assert mask_for_page("externalId", "SBX-0001") == "SBX-0001"
     assert mask_for_page("dob", "1990-01-01") == "********"
     assert mask_for_page("favourite_store", "Bandra") == "Bandra"
+
+
+def test_pages_mask_every_identifier_or_channel_type_but_cards_and_external_ids():
+    """LINE ids, WhatsApp numbers, push tokens and types Capillary may add later are ways to
+    reach the member: masked as identifiers, whatever their name."""
+    from customers.masking import mask_for_page
+
+    assert mask_for_page("line", "lineAS6-private-id", identifier=True) == "************e-id"
+    assert mask_for_page("whatsapp", "919999000077", identifier=True) == "********0077"
+    assert mask_for_page("mobilePush", "token-abcdef", identifier=True) == "********cdef"
+    assert mask_for_page("cardnumber", "CARD-0001", identifier=True) == "CARD-0001"
+    assert mask_for_page("externalId", "SBX-0001", identifier=True) == "SBX-0001"
+    # The same words as custom fields' names follow SENSITIVE_FIELDS, as before.
+    assert mask_for_page("line", "Prime", identifier=False) == "Prime"

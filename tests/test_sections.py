@@ -215,6 +215,31 @@ def test_reveal_buttons_appear_only_for_users_who_may_reveal(documents):
     assert "/reveal/" not in page
 
 
+def test_a_line_id_and_a_whatsapp_number_are_masked_for_a_store_manager():
+    """Capillary's own sample has a LINE identifier; a WhatsApp channel holds a phone number.
+    Neither reaches a page in full for someone who may not see PII."""
+    document = {
+        "id": 4242,
+        "profiles": [
+            {
+                "firstName": "Tom",
+                "source": "INSTORE",
+                "identifiers": [{"type": "line", "value": "lineAS6-private-id"}],
+                "commChannels": [{"type": "whatsapp", "value": "919999000077", "primary": True}],
+            }
+        ],
+    }
+    customer = Customer.from_json(document)
+
+    pages = render("overview", customer, can_reveal=False) + render(
+        "profile", customer, can_reveal=False
+    )
+
+    assert "lineAS6-private-id" not in pages
+    assert "919999000077" not in pages
+    assert "********0077" in pages
+
+
 def test_values_masked_by_capillary_are_named_so_with_a_notice(documents):
     """The masked showcase member: a notice, and "masked by Capillary" instead of *****."""
     customer = Customer.from_json(documents["919999000010"])

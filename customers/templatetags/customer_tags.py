@@ -114,15 +114,22 @@ def _revealed(context: Context) -> Collection[str]:
 
 
 @register.simple_tag(takes_context=True)
-def pii(context: Context, value: Any, kind: str, reveal: bool = True) -> SafeString:
+def pii(
+    context: Context, value: Any, kind: str, reveal: bool = True, identifier: bool = False
+) -> SafeString:
     """A value of this kind as the user may see it, with a Reveal button when it is masked.
 
     `{% pii value "mobile" %}`; kind is name, mobile, email, an identifier type or a custom or
-    extended field's name. `reveal=False` leaves the button out (e.g. in long tables that offer
-    one button above them).
+    extended field's name. `identifier=True` says kind is an identifier's or channel's type, so
+    any type but an external id or card number is masked. `reveal=False` leaves the button out
+    (e.g. in long tables that offer one button above them).
     """
     result = presentation.shown(
-        value, kind, unmasked=bool(context.get("pii_unmasked")), revealed=_revealed(context)
+        value,
+        kind,
+        unmasked=bool(context.get("pii_unmasked")),
+        revealed=_revealed(context),
+        identifier=identifier,
     )
     if result.state == "empty":
         return format_html('<span class="pii-empty">{}</span>', "\N{EM DASH}")
