@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from .ratelimit import client_ip, login_retry_after, record_failed_login
+from .ratelimit import client_ip, release_login_attempt, reserve_login_attempt
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -25,11 +25,13 @@ class ThrottledModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: object,
     ):
+        if password is None:
+            return None  # not a sign-in with a password, as the model backend would answer
         name = username if username is not None else kwargs.get("username", "")
         ip = client_ip(request) if request is not None else None
-        wait = login_retry_after(str(name), ip)
-        if wait:
-            minutes = max(1, math.ceil(wait / 60))
+        attempt = reserve_login_attempt(str(name), ip)
+        if attempt.retry_after:
+            minutes = max(1, math.ceil(attempt.retry_after / 60))
             raise ValidationError(
                 ngettext(
                     "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
@@ -40,6 +42,6 @@ class ThrottledModelBackend(ModelBackend):
                 params={"minutes": minutes},
             )
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None and password is not None:
-            record_failed_login(str(name), ip)
+        if user is not None:
+            release_login_attempt(attempt)
         return user

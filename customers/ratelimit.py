@@ -5,6 +5,7 @@ which are atomic in Redis (and in the local-memory cache within one process), so
 REDIS_URL set every server process counts against the same number.
 """
 
+import contextlib
 import ipaddress
 import math
 import re
@@ -51,10 +52,15 @@ def parse_rate(text: str) -> Rate | None:
     return Rate(limit=int(count), seconds=int(multiple or 1) * UNITS[unit.lower()])
 
 
+def _counter(key: str, rate: Rate, now: float) -> str:
+    """The cache key counting `key`'s events in the window of `rate` that holds `now`."""
+    return f"{key}:{rate.seconds}:{int(now // rate.seconds)}"
+
+
 def _hit(key: str, rate: Rate, now: float) -> RateDecision:
     """Counts one event in the current window of `rate` and says whether it is within it."""
     window = int(now // rate.seconds)
-    cache_key = f"{key}:{rate.seconds}:{window}"
+    cache_key = _counter(key, rate, now)
     # A little longer than the window, so the key outlives it even with clock skew.
     timeout = rate.seconds + 60
     cache.add(cache_key, 0, timeout)
@@ -107,21 +113,34 @@ def _login_key(username: str, ip: str | None) -> str:
     return f"login-failures:{identifier_hash(username)}:{ip or 'unknown'}"
 
 
-def login_retry_after(username: str, ip: str | None) -> int:
-    """Seconds until this username may try again from this address; 0 when it may now."""
+@dataclass(frozen=True)
+class LoginAttempt:
+    """A sign-in attempt, counted before its password is checked."""
+
+    counter: str  # the cache key it is counted under; "" when failures are not limited
+    retry_after: int  # seconds until this username may try again from this address; 0: now
+
+
+def reserve_login_attempt(username: str, ip: str | None) -> LoginAttempt:
+    """Counts a sign-in attempt for this username from this address against
+    settings.LOGIN_FAILURE_LIMIT, before its password is checked.
+
+    Counting first is what makes the limit hold: a password check takes a while, and attempts
+    sent in parallel would all pass a check that only read the count. A failed attempt stays
+    counted; a successful one is taken back with `release_login_attempt`.
+    """
     rate = parse_rate(settings.LOGIN_FAILURE_LIMIT)
     if rate is None:
-        return 0
+        return LoginAttempt(counter="", retry_after=0)
     now = time.time()
-    window = int(now // rate.seconds)
-    used = cache.get(f"{_login_key(username, ip)}:{rate.seconds}:{window}", 0)
-    if used < rate.limit:
-        return 0
-    return math.ceil((window + 1) * rate.seconds - now)
+    key = _login_key(username, ip)
+    decision = _hit(key, rate, now)
+    return LoginAttempt(counter=_counter(key, rate, now), retry_after=decision.retry_after)
 
 
-def record_failed_login(username: str, ip: str | None) -> None:
-    """Counts one failed sign-in for this username from this address."""
-    rate = parse_rate(settings.LOGIN_FAILURE_LIMIT)
-    if rate is not None:
-        _hit(_login_key(username, ip), rate, time.time())
+def release_login_attempt(attempt: LoginAttempt) -> None:
+    """Takes back the count of an attempt that signed in: only failures are limited."""
+    if attempt.counter:
+        # ValueError: its window has ended, and the counter with it.
+        with contextlib.suppress(ValueError):
+            cache.decr(attempt.counter)

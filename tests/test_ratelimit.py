@@ -5,14 +5,18 @@ import random
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
-from django.test import Client, override_settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import connections
+from django.test import Client, RequestFactory, override_settings
 
 from customers.ratelimit import Rate, check_lookup_rate, parse_rate
 
@@ -119,14 +123,6 @@ def test_it_allows_everything_when_off():
     assert all(check_lookup_rate(user, now=START).allowed for _ in range(500))
 
 
-def wait_clear_of_window_edge(seconds: int, margin: float = 10) -> None:
-    """Sleeps past a window boundary that is under `margin` seconds away, so a test's counts
-    all fall in one window."""
-    left = seconds - time.time() % seconds
-    if left < margin:
-        time.sleep(left + 0.1)
-
-
 @needs_redis
 def test_it_holds_within_one_process_on_redis():
     """With Redis as the cache, the counter behaves as with the local one."""
@@ -165,7 +161,7 @@ print(sum(check_lookup_rate(user).allowed for _ in range(int(sys.argv[2]))))
 
 
 @needs_redis
-def test_it_holds_across_two_processes_sharing_redis():
+def test_it_holds_across_two_processes_sharing_redis(one_rate_window):
     """Two server processes with REDIS_URL set share one count: 40 attempts from each against a
     limit of 50 a day allow exactly 50 in all."""
     user_pk = random.randrange(10**12, 10**13)
@@ -176,7 +172,7 @@ def test_it_holds_across_two_processes_sharing_redis():
         "REDIS_URL": REDIS_URL,
         "LOOKUP_RATE_LIMIT": "50/d",
     }
-    wait_clear_of_window_edge(86400)
+    one_rate_window("50/d")
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", COUNT_LOOKUPS, str(user_pk), "40"],
@@ -203,9 +199,10 @@ def test_it_holds_across_two_processes_sharing_redis():
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT="3/15m")
 @override_settings(PASSWORD_HASHERS=FAST_HASHER)
-def test_it_refuses_sign_in_after_repeated_failures_with_a_clear_message():
+def test_it_refuses_sign_in_after_repeated_failures_with_a_clear_message(one_rate_window):
     """After three wrong passwords, even the right one is refused for a while, and the page
     says why instead of "wrong password"."""
+    one_rate_window("3/15m")
     User.objects.create_user("agent", password="right-password-1")
     client = Client(REMOTE_ADDR="198.51.100.20")
     for _ in range(3):
@@ -227,9 +224,10 @@ def test_it_refuses_sign_in_after_repeated_failures_with_a_clear_message():
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT="3/15m")
 @override_settings(PASSWORD_HASHERS=FAST_HASHER)
-def test_the_throttle_is_per_address_and_username():
+def test_the_throttle_is_per_address_and_username(one_rate_window):
     """Failures for one username from one address do not lock out another address or another
     username."""
+    one_rate_window("3/15m")
     User.objects.create_user("agent", password="right-password-1")
     User.objects.create_user("manager", password="right-password-2")
     attacker = Client(REMOTE_ADDR="198.51.100.20")
@@ -247,11 +245,71 @@ def test_the_throttle_is_per_address_and_username():
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT="3/15m")
 @override_settings(PASSWORD_HASHERS=FAST_HASHER)
-def test_the_admin_login_is_throttled_too():
+def test_the_admin_login_is_throttled_too(one_rate_window):
     """The admin's own login form goes through the same backend."""
+    one_rate_window("3/15m")
     User.objects.create_superuser("root", password="right-password-3")
     client = Client(REMOTE_ADDR="198.51.100.30")
     for _ in range(3):
         client.post("/admin/login/", {"username": "root", "password": "nope"})
     response = client.post("/admin/login/", {"username": "root", "password": "right-password-3"})
     assert b"Too many failed sign-in attempts" in response.content
+
+
+class SlowHasher(MD5PasswordHasher):
+    """Takes as long as a production password hash (PBKDF2, about 0.3 s), without its CPU."""
+
+    def encode(self, password: str, salt: str) -> str:
+        time.sleep(0.3)
+        return super().encode(password, salt)
+
+    def verify(self, password: str, encoded: str) -> bool:
+        time.sleep(0.3)
+        return super().verify(password, encoded)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(LOGIN_FAILURE_LIMIT="5/15m")
+@override_settings(PASSWORD_HASHERS=["tests.test_ratelimit.SlowHasher"])
+def test_the_sign_in_throttle_holds_against_parallel_attempts(one_rate_window):
+    """16 wrong passwords sent at once for one username from one address: 5 are checked, the
+    other 11 refused, as if they had come one after the other."""
+    User.objects.create_user("agent", password="right-password-1")
+    one_rate_window("5/15m")
+    outcomes: list[str] = []
+
+    def attempt(number: int) -> None:
+        request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="198.51.100.40")
+        try:
+            user = authenticate(request, username="agent", password=f"guess-{number}")
+            outcomes.append("signed in" if user else "wrong password")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused"] * 11 + ["wrong password"] * 5
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT="3/15m")
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+def test_signing_in_does_not_count_as_a_failure(one_rate_window):
+    """Two failures, then the right password twice: under a limit of three, the second sign-in
+    still works, because a successful one is not counted."""
+    User.objects.create_user("agent", password="right-password-1")
+    one_rate_window("3/15m")
+    client = Client(REMOTE_ADDR="198.51.100.50")
+    wrong = {"username": "agent", "password": "wrong-password"}
+    right = {"username": "agent", "password": "right-password-1"}
+    for _ in range(2):
+        client.post("/accounts/login/", wrong)
+    assert client.post("/accounts/login/", right).status_code == 302
+    client.logout()
+    assert client.post("/accounts/login/", right).status_code == 302
