@@ -1,4 +1,5 @@
 import os
+import time
 
 import pytest
 
@@ -80,3 +81,18 @@ def backend_calls(caplog):
 
     yield calls
     logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def one_rate_window():
+    """Rate limits count in fixed windows. Called with a rate (`"1/h"`) before a test's
+    counts, it sleeps past a window edge under ten seconds away, so they all fall in one."""
+    from customers.ratelimit import parse_rate
+
+    def wait(rate: str) -> None:
+        seconds = parse_rate(rate).seconds
+        left = seconds - time.time() % seconds
+        if left < 10:
+            time.sleep(left + 0.1)
+
+    return wait

@@ -57,7 +57,6 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
             STATIC_ROOT=str(workdir / "static"),
             LOOKUP_API_BASE_URL="",
             SANDBOX_ENABLED="true",
-            # Per day, so the window cannot roll over between the lookups of one test.
             LOOKUP_RATE_LIMIT="3/d",
         )
         instances.prepare(env, members=5)
@@ -103,8 +102,9 @@ def test_a_session_made_on_one_instance_works_on_the_other(pair: Pair):
     assert anonymous.headers["Location"].startswith("/accounts/login/")
 
 
-def test_the_lookup_rate_limit_is_counted_across_instances(pair: Pair):
+def test_the_lookup_rate_limit_is_counted_across_instances(pair: Pair, one_rate_window):
     """With a limit of 3 lookups, three on A leave none for the same user on B."""
+    one_rate_window("3/d")
     on_a = instances.login(pair.a.url, "admin")
     on_b = instances.login(pair.b.url, "admin")
     for _ in range(3):

@@ -167,9 +167,12 @@ def test_a_source_the_user_may_not_use_is_refused_before_any_call(sandbox, agent
     assert len(backend_calls()) == 1
 
 
-def test_every_backend_call_spends_from_the_lookup_rate_limit(sandbox, agent, backend_calls):
+def test_every_backend_call_spends_from_the_lookup_rate_limit(
+    sandbox, agent, backend_calls, one_rate_window
+):
     """Lookup, by-id fetch, days fetch and refresh share one limit; cached pages spend nothing."""
     sandbox.LOOKUP_RATE_LIMIT = "3/h"
+    one_rate_window("3/h")
     customer_lookup(query(embed="points"), user=agent)
     for _ in range(5):
         customer_fetch(AARAV, user=agent)
@@ -271,11 +274,14 @@ def test_a_failed_lookup_keeps_nothing(sandbox, agent):
     assert cache.get(f"customers:query:{agent.pk}:{AARAV}") is None
 
 
-def test_with_caching_off_the_redirect_still_reuses_the_lookup(sandbox, agent, backend_calls):
+def test_with_caching_off_the_redirect_still_reuses_the_lookup(
+    sandbox, agent, backend_calls, one_rate_window
+):
     """LOOKUP_CACHE_SECONDS=0 still serves the page the lookup redirects to from its answer:
     one backend call, one unit of the rate limit."""
     sandbox.LOOKUP_CACHE_SECONDS = 0
     sandbox.LOOKUP_RATE_LIMIT = "1/h"
+    one_rate_window("1/h")
     customer_lookup(query(), user=agent)
 
     assert customer_fetch(AARAV, user=agent).from_cache

@@ -376,9 +376,10 @@ def test_a_backend_without_credentials_is_a_configuration_page(client, sandbox, 
     assert "not configured" in response.content.decode()
 
 
-def test_the_apps_own_rate_limit_answers_a_friendly_429(client, sandbox, agent):
+def test_the_apps_own_rate_limit_answers_a_friendly_429(client, sandbox, agent, one_rate_window):
     """Over LOOKUP_RATE_LIMIT: 429 with when to retry, audited as rate limited."""
     sandbox.LOOKUP_RATE_LIMIT = "1/h"
+    one_rate_window("1/h")
     client.get(lookup_url())
 
     response = client.get(lookup_url())
@@ -390,11 +391,12 @@ def test_the_apps_own_rate_limit_answers_a_friendly_429(client, sandbox, agent):
 
 
 def test_customer_pages_spend_from_the_same_rate_limit_as_lookups(
-    client, sandbox, agent, backend_calls
+    client, sandbox, agent, backend_calls, one_rate_window
 ):
     """With 1/h, the lookup spends the one call: its cached page is free, every deep link to
     another customer, the tiers days and a refresh get the 429 page, audited rate limited."""
     sandbox.LOOKUP_RATE_LIMIT = "1/h"
+    one_rate_window("1/h")
     client.get(lookup_url())
 
     assert client.get(f"/customers/{AARAV}/").status_code == 200
