@@ -21,4 +21,7 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             fields["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            # The redacting filter formats (and redacts) the traceback into exc_text.
+            fields["exception"] = record.exc_text
         return json.dumps(fields, separators=(",", ":"))

@@ -240,6 +240,27 @@ def test_the_log_filter_masks_identifiers_in_tracebacks_too():
     assert "Traceback" in text
 
 
+def test_json_log_lines_keep_the_masked_traceback():
+    """LOG_FORMAT=json: the line after the filter still carries the traceback, masked."""
+    import json
+    import logging
+    import sys
+
+    from customers.masking import RedactingLogFilter
+    from lookupsite.log import JsonFormatter
+
+    try:
+        raise ValueError("no customer for john@example.com")
+    except ValueError:
+        record = logging.LogRecord(
+            "customers", logging.ERROR, __file__, 1, "lookup failed", (), sys.exc_info()
+        )
+    assert RedactingLogFilter().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "lookup failed"
+    assert "ValueError: no customer for j***@e***.com" in line["exception"]
+
+
 def test_pages_mask_contact_details_and_show_cards_and_external_ids():
     """On a page, names, mobiles, emails and WeChat ids are masked; card numbers and external
     ids are shown (staff read them back; Capillary never masks them); other fields follow

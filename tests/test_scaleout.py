@@ -161,7 +161,13 @@ def test_an_instance_that_lost_postgresql_and_redis_reports_both(tmp_path: Path)
         "database": "unavailable",
         "cache": "unavailable",
     }
-    assert f"the database is unavailable request_id={response.headers['X-Request-ID']}" in log
+    request_id = response.headers["X-Request-ID"]
+    [line] = [
+        json.loads(text)
+        for text in log.splitlines()
+        if f"the database is unavailable request_id={request_id}" in text
+    ]
+    assert "OperationalError" in line["exception"]  # the cause, in the JSON line
     for secret in ("db-password-7", "cache-password-7"):
         assert secret not in response.text
         assert secret not in log
