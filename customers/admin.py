@@ -212,9 +212,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
         # The entries of an identifier are fetched first, as a list of ids (capped), so the
         # final query is an OR of plain indexed equalities the database can combine.
         # Lookups store a mobile as sent to the API (no leading + or 00): the auditor may have
-        # typed either form.
-        hashes = {identifier_hash(term), identifier_hash(normalise_identifier(MOBILE, term))}
-        by_hash = AuditIdentifier.objects.filter(value_hash__in=hashes)
+        # typed either form. Only mobiles: `00AB1234` and `AB1234` are two external ids.
+        as_mobile = identifier_hash(normalise_identifier(MOBILE, term))
+        by_hash = AuditIdentifier.objects.filter(
+            Q(value_hash=identifier_hash(term)) | Q(name=MOBILE, value_hash=as_mobile)
+        )
         entry_ids = list(by_hash.values_list("entry_id", flat=True)[:SEARCH_HASH_CAP])
         return queryset.filter(
             Q(username=term)

@@ -144,6 +144,15 @@ def test_search_by_full_mobile_finds_the_entry_through_its_hash(auditor, agent):
     assert changelist_ids(client, "?q=0091+99990+00001") == [wanted.pk]
 
 
+def test_search_reads_a_leading_00_as_a_country_code_only_for_mobiles(auditor, agent):
+    """`00AB1234` and `AB1234` are two different external ids: each finds only its own."""
+    other = log(agent, identifiers=[("externalId", "AB1234")])
+    wanted = log(agent, identifiers=[("externalId", "00AB1234")])
+    client = client_for(auditor)
+    assert changelist_ids(client, "?q=00AB1234") == [wanted.pk]
+    assert changelist_ids(client, "?q=AB1234") == [other.pk]
+
+
 def test_search_by_email_customer_id_request_ids_and_username(auditor, agent):
     """Search also matches an email, a customer id, either request id and a username,
     exactly."""
