@@ -28,6 +28,34 @@ class AuditEntryImmutableError(Exception):
     """Raised on any attempt to change or delete an audit entry outside prune_audit."""
 
 
+APPEND_ONLY = "Audit entries are append-only; `manage.py prune_audit` removes old ones."
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed in bulk (prune_audit deletes past this)."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditEntryImmutableError(APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditEntryImmutableError(APPEND_ONLY)
+
+
+class AppendOnlyModel(models.Model):
+    """A row that is saved once and never changed or deleted one by one."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditEntryImmutableError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditEntryImmutableError(APPEND_ONLY)
+
+
 class Action(models.TextChoices):
     LOOKUP = "lookup", "lookup"
     VIEW_SECTION = "view_section", "view section"
@@ -63,7 +91,7 @@ def _clip(value: object, field: str, model: type[models.Model] | None = None) ->
     return text[: (model or AuditEntry)._meta.get_field(field).max_length]
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user) -> "AuditEntryQuerySet":
         """Every entry for auditors and superusers; only their own for everyone else."""
         if user is None or not user.is_authenticated or not user.is_active:
@@ -79,14 +107,6 @@ class AuditEntryQuerySet(models.QuerySet):
         entries = self.filter(customer_id=str(customer_id), created_at__gte=since)
         staff = entries.exclude(username="").values("username").distinct().count()
         return CustomerHistory(entries=entries, staff_count=staff, days=days)
-
-    def update(self, **kwargs: object) -> int:
-        raise AuditEntryImmutableError("Audit entries are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditEntryImmutableError(
-            "Audit entries are append-only; `manage.py prune_audit` removes old ones."
-        )
 
     def prune(self, before: datetime) -> int:
         """Deletes the entries created before `before`, in batches; returns how many.
@@ -187,7 +207,7 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         return self.log_action(**kwargs)
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     created_at = models.DateTimeField("when", default=timezone.now, editable=False)
     # SET_NULL keeps the trail when an account is deleted; `username` keeps who it was. The
     # (user, created_at) index below serves user lookups, so the column needs no index of its own.
@@ -256,16 +276,6 @@ class AuditEntry(models.Model):
         who = self.username or "-"
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {who} {self.action} {self.outcome}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise AuditEntryImmutableError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AuditEntryImmutableError(
-            "Audit entries are append-only; `manage.py prune_audit` removes old ones."
-        )
-
     @property
     def identifier_types(self) -> str:
         return ", ".join(str(item.get("name", "")) for item in self._identifier_items())
@@ -283,20 +293,18 @@ class AuditEntry(models.Model):
         return [item for item in items if isinstance(item, dict)]
 
 
-class AuditIdentifier(models.Model):
-    """The keyed hash of one identifier value of an entry, indexed for the auditor's search."""
+class AuditIdentifier(AppendOnlyModel):
+    """The keyed hash of one identifier value of an entry, indexed for the auditor's search:
+    append-only like its entry, which it leaves only with it (prune_audit's cascade)."""
 
     entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="hashes")
     name = models.CharField(max_length=32)
     value_hash = models.CharField(max_length=64, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         default_permissions = ()
 
     def __str__(self) -> str:
         return f"{self.name} {self.value_hash[:12]}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise AuditEntryImmutableError("Audit entries are append-only.")
-        super().save(*args, **kwargs)

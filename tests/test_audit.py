@@ -202,6 +202,23 @@ def test_an_entry_cannot_be_deleted(agent):
     assert AuditEntry.objects.count() == 1
 
 
+def test_the_identifier_hashes_an_auditor_searches_by_cannot_be_changed_or_deleted(agent):
+    """Without its hashes an entry could no longer be found by mobile or email: they refuse
+    changes and deletion like the entry, one by one and in bulk."""
+    entry = log_lookup(agent)
+    hashed = entry.hashes.get(name="mobile")
+    hashed.value_hash = "0" * 64
+    for attempt in (
+        hashed.save,
+        hashed.delete,
+        lambda: AuditIdentifier.objects.filter(entry=entry).update(value_hash="0" * 64),
+        lambda: AuditIdentifier.objects.filter(entry=entry).delete(),
+    ):
+        with pytest.raises(AuditEntryImmutableError):
+            attempt()
+    assert entry.hashes.get(name="mobile").value_hash == identifier_hash(MOBILE)
+
+
 def test_deleting_a_user_keeps_their_entries(agent):
     """The trail outlives the account: the entry keeps the username."""
     entry = log_lookup(agent)
