@@ -61,6 +61,8 @@ MAX_RETRY_AFTER_SECONDS = 5.0
 # A 3-second connect timeout outlasts one lost SYN (TCP retransmits after 3 s).
 MAX_CONNECT_TIMEOUT_SECONDS = 3.05
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Reference: lookup-api "Errors": 429 and 503 are retried with backoff, honouring Retry-After.
+RETRY_AFTER_STATUSES = frozenset({429, 503})
 REQUEST_ID_HEADERS = ("X-Cap-Requestid", "X-Cap-Request-Id")
 
 NOT_FOUND_CODES = frozenset({8015, 8065, 816})
@@ -312,7 +314,9 @@ class LookupClient:
                 self._oauth.discard(token)
                 renewed = True
                 continue
-            retry_after = _retry_after(response) if response.status_code == 429 else None
+            retry_after = (
+                _retry_after(response) if response.status_code in RETRY_AFTER_STATUSES else None
+            )
             if response.status_code in RETRY_STATUSES:
                 wait = self._next_wait(call, deadline, retry_after)
                 if wait is not None:

@@ -300,6 +300,35 @@ def test_a_429_with_a_long_retry_after_is_rate_limited_at_once(server, basic):
     assert elapsed < 1
 
 
+def test_a_503_with_retry_after_is_waited_for_then_succeeds(server, basic):
+    """The contract asks to honour Retry-After on 503 too: the retry waits the second asked."""
+    server.on(
+        LOOKUP_PATH,
+        errors(503, 4001, "Authorization status unavailable", headers={"Retry-After": "1"}),
+        reply(200, CUSTOMER, request_id="req-200"),
+    )
+
+    started = time.monotonic()
+    response = get_client().lookup(query())
+
+    assert (response.attempts, response.request_id) == (2, "req-200")
+    assert time.monotonic() - started >= 0.9
+
+
+def test_a_503_asking_for_a_long_wait_is_unavailable_without_retrying(server, basic):
+    """A Retry-After beyond the client's patience ends the call: no retries into it."""
+    server.on(
+        LOOKUP_PATH,
+        errors(503, 4001, "Authorization status unavailable", headers={"Retry-After": "120"}),
+    )
+
+    error, _ = timed(lambda: get_client().lookup(query()))
+
+    assert isinstance(error, BackendUnavailable)
+    assert (error.status, error.attempts) == (503, 1)
+    assert len(server.requests_to(LOOKUP_PATH)) == 1
+
+
 def test_malformed_json_is_a_bad_response(server, basic):
     """A 200 whose body is not JSON is a bad response, not a crash."""
     server.on(LOOKUP_PATH, reply(200, b"<html>maintenance</html>", request_id="req-html"))
