@@ -512,10 +512,13 @@ def test_a_401_after_renewal_is_not_allowed(server, oauth):
 
 
 def test_a_token_is_renewed_before_it_expires_during_use(server, oauth):
-    """A token near the end of its ttl is replaced before use, so no call meets a 401."""
-    TokenIssuer(server, ttl=1)
+    """A token near the end of its ttl is replaced before use, so no call meets a 401.
+
+    With a ttl of 2 s the client renews after 1.6 s (a fifth early); at 1.75 s the issuer would
+    still take the old token, so a second token request shows the renewal came early."""
+    TokenIssuer(server, ttl=2)
     get_client().lookup(query())
-    time.sleep(1.1)
+    time.sleep(1.75)
 
     response = get_client().lookup(query())
 
