@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -62,6 +63,11 @@ MY_LOOKUPS_PER_PAGE = 50
 MAX_DAYS = 3660
 # Session key: the customer a successful lookup is redirecting to.
 LANDING = "landing"
+# Sec-Fetch-Site values of a request a page on another site started.
+OTHER_SITES = frozenset({"cross-site", "same-site"})
+FROM_ANOTHER_SITE = (
+    "This search was opened from a link on another site. Check it, then press Search to run it."
+)
 
 
 @dataclass(frozen=True)
@@ -194,6 +200,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if not user.has_perm(LOOKUP):
         _audit_refused_lookup(request, params, reason, Outcome.FORBIDDEN, "no lookup permission")
         return forbidden(request, LOOKUP)
+    if request.headers.get("Sec-Fetch-Site") in OTHER_SITES:
+        # A link on another site (a ticket, an email, a page made to look like one) must not
+        # run a lookup in the agent's name with a reason of its choosing: it opens the search
+        # filled in, and the agent runs it. Typed, pasted and bookmarked URLs and the form
+        # itself come from no site or this one.
+        messages.info(request, FROM_ANOTHER_SITE)
+        return _search_page(request, SearchForm.for_user(user, params))
     try:
         query = LookupQuery.from_params(params)
     except InvalidQuery as error:

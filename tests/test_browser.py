@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
+from customers.models import AuditEntry
 from customers.roles import GROUPS
 from tests.faultserver import refused_url
 
@@ -165,6 +166,27 @@ def test_paste_an_api_query_into_the_address_bar(page):
     )
     page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
     shoot(page, "pasted-query")
+
+
+def test_a_lookup_link_on_another_site_asks_before_it_runs(page):
+    """A lookup URL followed from another site (here the same server by its other name, a
+    different site to the browser) opens the search filled in; the agent's click runs it."""
+    log_in(page)
+    other_site = page.base.replace("localhost", "127.0.0.1")
+    assert other_site != page.base
+    page.goto(other_site + "/healthz")
+    link = page.base + f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={MOBILE}"
+    page.evaluate("url => { window.location.href = url }", link + "&reason=ticket%20666")
+    page.wait_for_selector("text=opened from a link on another site")
+    shoot(page, "lookup-from-another-site")
+    assert page.input_value("#id_identifierValue_1") == MOBILE
+    assert page.input_value("#id_reason") == "ticket 666"
+    assert not AuditEntry.objects.exists()
+
+    page.click("input[type=submit]")
+
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+    assert AuditEntry.objects.get().reason == "ticket 666"
 
 
 def test_walk_every_tab(page):

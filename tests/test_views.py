@@ -225,6 +225,35 @@ def test_a_landing_that_had_to_call_the_backend_again_is_audited(client, sandbox
     assert entry.latency_ms is not None
 
 
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_a_lookup_link_from_another_site_opens_the_search_filled_in(
+    client, sandbox, agent, backend_calls, site
+):
+    """Another site's link cannot run a lookup (and audit a reason) in the agent's name: the
+    search opens with its values and a note, nothing is called, spent or written."""
+    response = client.get(lookup_url(reason="ticket 666"), HTTP_SEC_FETCH_SITE=site)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "opened from a link on another site" in html
+    assert f'value="{MOBILE}"' in html
+    assert 'value="ticket 666"' in html
+    assert backend_calls() == []
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("site", [None, "none", "same-origin"])
+def test_a_lookup_typed_pasted_or_submitted_here_runs(client, sandbox, agent, site):
+    """The address bar ("none"), the search form ("same-origin") and clients that send no
+    Sec-Fetch-Site header run the lookup straight away."""
+    headers = {} if site is None else {"HTTP_SEC_FETCH_SITE": site}
+
+    response = client.get(lookup_url(), **headers)
+
+    assert response.status_code == 302
+    assert AuditEntry.objects.get().action == Action.LOOKUP
+
+
 def test_invalid_input_shows_the_search_again_filled_in_with_errors_next_to_fields(
     client, sandbox, agent
 ):
