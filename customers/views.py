@@ -61,6 +61,8 @@ REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
 MAX_REASON = 500
 MY_LOOKUPS_PER_PAGE = 50
 MAX_DAYS = 3660
+# The raw document is not masked: a role that may see it must also see PII unmasked.
+RAW_PERMISSIONS = (LOOKUP, VIEW_RAW_RESPONSE, VIEW_UNMASKED_PII)
 # Session key: the customer a successful lookup is redirecting to.
 LANDING = "landing"
 # Sec-Fetch-Site values of a request a page on another site started.
@@ -298,8 +300,7 @@ def _section(
     # Any section request ends the landing: only the very next page can be the lookup's own.
     landing = request.session.pop(LANDING, None) == customer_id and section == "overview"
     action = Action.RAW_VIEW if section == "raw" else Action.VIEW_SECTION
-    needed = VIEW_RAW_RESPONSE if section == "raw" else LOOKUP
-    for permission in dict.fromkeys((LOOKUP, needed)):
+    for permission in RAW_PERMISSIONS if section == "raw" else (LOOKUP,):
         if not user.has_perm(permission):
             AuditEntry.objects.log_request(
                 request,
@@ -357,7 +358,7 @@ def _section(
         "pii_unmasked": can_reveal and bool(settings.PII_UNMASKED_BY_DEFAULT),
         "revealed": revealed_fields(request, customer_id),
         "can_reveal": can_reveal,
-        "can_see_raw": user.has_perm(VIEW_RAW_RESPONSE),
+        "can_see_raw": user.has_perms(RAW_PERMISSIONS),
         # A COUNT DISTINCT over the audit log: only the overview shows it.
         "history_summary": (
             AuditEntry.objects.customer_history(str(customer_id))

@@ -7,7 +7,7 @@ Auditors); the superuser holds none, and the plain user is signed in with no per
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from customers.models import Action, AuditEntry, Outcome
@@ -15,6 +15,7 @@ from customers.models import Action, AuditEntry, Outcome
 pytestmark = pytest.mark.django_db
 
 AARAV = 5000001
+MOBILE = "919999000001"
 ROLES = ("agent", "manager", "auditor", "superuser", "plain")
 INSTORE_LOOKUP = "/lookup/?" + urlencode(
     {"source": "INSTORE", "identifierName": "mobile", "identifierValue": "919999000001"}
@@ -123,6 +124,28 @@ def test_the_403_page_names_the_missing_permission_and_who_grants_it(sandbox):
     assert "permission to look up customers" in html
     assert "Support agents or Store managers" in html
     assert 'href="/admin/"' in html
+
+
+def test_the_raw_document_needs_the_unmasked_pii_permission_too(sandbox):
+    """The raw answer is not masked: a group composed with the raw permission but without
+    unmasked PII gets no Raw tab and a 403 naming the missing permission."""
+    group = Group.objects.create(name="Raw readers")
+    group.permissions.set(
+        Permission.objects.filter(codename__in=["lookup_customer", "view_raw_response"])
+    )
+    user = User.objects.create_user("raw-reader")
+    user.groups.add(group)
+    client = Client()
+    client.force_login(user)
+    client.get(f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={MOBILE}")
+
+    overview = client.get(CUSTOMER).content.decode()
+    raw = client.get(CUSTOMER + "raw/")
+
+    assert CUSTOMER + "raw/" not in overview
+    assert raw.status_code == 403
+    assert "see unmasked names, mobiles and emails" in raw.content.decode()
+    assert MOBILE not in raw.content.decode()
 
 
 def test_a_store_manager_is_told_which_sources_they_may_use(sandbox):
