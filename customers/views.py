@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from customers import services
 from customers.exceptions import (
@@ -180,6 +182,20 @@ BY_ID_NOT_FOUND_ADVICE = (
 
 def failure_of(error: BackendError) -> Failure:
     return next(failure for kind, failure in FAILURES if isinstance(error, kind))
+
+
+def post_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A customer page's POST action. A GET of it changes nothing and goes to the customer's
+    page: signing in again after the session timed out on a Refresh or Reveal click comes back
+    as a GET of the action's URL, which would otherwise be a blank 405."""
+
+    @wraps(view)
+    def action(request: HttpRequest, customer_id: int) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            return redirect("customers:overview", customer_id=customer_id)
+        return view(request, customer_id)
+
+    return require_http_methods(["GET", "HEAD", "POST"])(action)
 
 
 @require_GET
@@ -377,7 +393,7 @@ def _section(
     return render(request, f"customers/customer/{section}.html", context)
 
 
-@require_POST
+@post_action
 def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Fetch the customer again, skipping the cached answer, and go back to the page."""
     user = request.user
@@ -439,7 +455,7 @@ def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
     return redirect(back)
 
 
-@require_POST
+@post_action
 def reveal(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Show one masked field of this customer unmasked for the rest of the session."""
     field = request.POST.get("field", "").strip()

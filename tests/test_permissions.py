@@ -208,12 +208,36 @@ def test_posts_need_a_csrf_token(sandbox):
     assert not AuditEntry.objects.filter(action=Action.REVEAL).exists()
 
 
-def test_refresh_and_reveal_refuse_get(sandbox):
-    """State-changing actions are POST only."""
+def test_a_get_of_refresh_or_reveal_changes_nothing_and_shows_the_customer(sandbox):
+    """Actions act on POST only. Signing in again after a timeout on a Refresh or Reveal click
+    brings a GET of the action: it goes to the customer's page (no blank 405), with nothing
+    fetched, revealed or audited."""
     client = signed_in("agent")
 
-    assert client.get(CUSTOMER + "refresh/").status_code == 405
-    assert client.get(CUSTOMER + "reveal/").status_code == 405
+    for action in ("refresh/", "reveal/?field=mobile"):
+        response = client.get(CUSTOMER + action)
+        assert (response.status_code, response["Location"]) == (302, CUSTOMER)
+    assert "revealed" not in client.session
+    assert not AuditEntry.objects.exists()
+    assert client.put(CUSTOMER + "refresh/").status_code == 405
+
+
+def test_signing_in_again_after_a_timeout_on_refresh_lands_on_the_customer(sandbox):
+    """The login page's `next` is the refresh URL: after signing in, the customer's page."""
+    User.objects.create_user("agent-again", password="pw-agent-again-1").groups.add(
+        Group.objects.get(name="Support agents")
+    )
+    client = Client()
+    to_login = client.post(CUSTOMER + "refresh/")
+    assert to_login["Location"].startswith("/accounts/login/?next=")
+
+    response = client.post(
+        to_login["Location"],
+        {"username": "agent-again", "password": "pw-agent-again-1"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1] == (CUSTOMER, 302)
 
 
 def test_a_store_manager_cannot_open_pages_of_a_source_they_may_not_use(sandbox):
