@@ -18,8 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
@@ -545,6 +546,15 @@ def forbidden(
         },
         status=403,
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (settings handler500), with the request id the error was logged under.
+
+    Rendered without a request context: the session, the user or the database may be what
+    failed, and the error page must not fail too."""
+    html = render_to_string("500.html", {"request_id": getattr(request, "request_id", "")})
+    return HttpResponseServerError(html)
 
 
 def _search_page(request: HttpRequest, form: SearchForm, status: int = 200) -> HttpResponse:

@@ -22,3 +22,6 @@ urlpatterns = [
     path("sandbox/", include("customers.sandbox.urls")),
     path("", include("customers.urls")),
 ]
+
+# The 500 page names the request id the error was logged under (404 and 403 pages are templates).
+handler500 = "customers.views.server_error"
