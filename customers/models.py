@@ -102,10 +102,12 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
 
     def customer_history(self, customer_id: str, days: int = 30) -> CustomerHistory:
         """The entries about one member in the last `days` days, newest first, and the number
-        of distinct staff behind them ("viewed by 3 staff in the last 30 days")."""
+        of distinct staff who saw the member ("viewed by 3 staff in the last 30 days"): refused
+        attempts are in the entries but did not view anything."""
         since = timezone.now() - timedelta(days=days)
         entries = self.filter(customer_id=str(customer_id), created_at__gte=since)
-        staff = entries.exclude(username="").values("username").distinct().count()
+        viewed = entries.filter(outcome__in=(Outcome.FOUND, Outcome.OK)).exclude(username="")
+        staff = viewed.values("username").distinct().count()
         return CustomerHistory(entries=entries, staff_count=staff, days=days)
 
     def prune(self, before: datetime) -> int:

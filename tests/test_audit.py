@@ -250,9 +250,12 @@ def test_customer_history_counts_distinct_staff_in_the_window(agent):
     log_lookup(agent, customer_id="42", action="view_section", detail="cards")
     log_lookup(other, customer_id="42")
     log_lookup(other, customer_id="43")
+    # Tried and refused: in the history, but they did not view the member.
+    refused = User.objects.create_user("auditor")
+    log_lookup(refused, customer_id="42", action="view_section", outcome=Outcome.FORBIDDEN)
     history = AuditEntry.objects.customer_history("42")
     assert history.staff_count == 2
-    assert history.entries.count() == 3
+    assert history.entries.count() == 4
     assert history.days == 30
     assert AuditEntry.objects.customer_history("42", days=0).entries.count() == 0
 
