@@ -197,6 +197,11 @@ DIGITS_IN_TEXT = re.compile(r"(?<![0-9A-Za-z/])\+?\d(?:[\s-]?\d){8,}(?![0-9A-Za-
 QUERY_IN_URL = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
 
 
+def _redact_line(text: str) -> str:
+    """A log line without URL query strings, its identifiers masked."""
+    return redact_text(QUERY_IN_URL.sub(r"\1?…", text))
+
+
 def redact_text(value: object) -> str:
     """Free text (a reason, a log message) with any email address or long number masked.
 
@@ -217,11 +222,17 @@ class RedactingLogFilter(logging.Filter):
     the guard for the development server's request lines, which carry /lookup/ query strings."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.server" and isinstance(record.args, tuple) and record.args:
+            # runserver's line is '"<request line>" <status> <size>': only the request line can
+            # hold an identifier, and "200 285314" read as one number would hide the status.
+            line, *numbers = record.args
+            record.args = (_redact_line(str(line)), *numbers)
+            return True
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
             return True
-        redacted = redact_text(QUERY_IN_URL.sub(r"\1?…", message))
+        redacted = _redact_line(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
         if record.exc_info:

@@ -213,6 +213,26 @@ def test_the_log_filter_drops_query_strings_however_they_are_encoded(query):
     assert record.getMessage() == '"GET /lookup/?… HTTP/1.1" 400'
 
 
+def test_the_log_filter_keeps_the_status_and_size_of_a_development_server_line():
+    """runserver logs '"<request line>" <status> <size>': "200 285314" is not a phone number,
+    and a 500 must stay visible as a 500."""
+    import logging
+
+    from customers.masking import RedactingLogFilter
+
+    for args, expected in (
+        (("GET /static/admin/js/jquery.js HTTP/1.1", "200", "285314"), "200 285314"),
+        (("POST /accounts/login/ HTTP/1.1", "500", "145562"), "500 145562"),
+        (("GET /lookup/?identifierValue=919999000001 HTTP/1.1", "302", "0"), "302 0"),
+    ):
+        record = logging.LogRecord(
+            "django.server", logging.INFO, __file__, 1, '"%s" %s %s', args, None
+        )
+        assert RedactingLogFilter().filter(record)
+        assert record.getMessage().endswith(f'HTTP/1.1" {expected}')
+        assert "919999000001" not in record.getMessage()
+
+
 def test_the_log_filter_keeps_customer_ids_in_paths():
     """`/customers/123456789/` is a customer id, not a phone number: it stays traceable."""
     assert redact_text("page=/customers/123456789012/ mobile 919999000001") == (
