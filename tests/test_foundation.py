@@ -47,7 +47,7 @@ def test_it_serves_the_login_page_in_the_admin_style(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Customer Lookup" in html
+    assert "<title>Log in | Customer Lookup</title>" in html
     assert 'name="username"' in html
     assert "admin/css/base.css" in html
 

@@ -61,5 +61,7 @@ def test_it_answers_over_plain_http_when_the_site_redirects_to_https(client, set
     assert client.get("/accounts/login/").status_code == 301
 
 
-def test_it_only_answers_get(client):
+def test_it_answers_get_and_head_only(client):
+    """Some load balancers check with HEAD."""
+    assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
