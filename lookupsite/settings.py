@@ -175,7 +175,10 @@ LOOKUP_CACHE_SECONDS = env.int("LOOKUP_CACHE_SECONDS", default=120)
 LOOKUP_RATE_LIMIT = env("LOOKUP_RATE_LIMIT", default="120/h")
 STORE_MANAGER_SOURCES = env.list("STORE_MANAGER_SOURCES", default=["INSTORE"])
 PII_UNMASKED_BY_DEFAULT = env.bool("PII_UNMASKED_BY_DEFAULT", default=False)
-SENSITIVE_FIELDS = env.list("SENSITIVE_FIELDS", default=["dob", "date_of_birth", "address"])
+# Custom and extended fields that are personal data: masked for those who may not see PII.
+SENSITIVE_FIELDS = env.list(
+    "SENSITIVE_FIELDS", default=["dob", "date_of_birth", "anniversary", "address", "nickname"]
+)
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="") or SECRET_KEY
 
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not LOOKUP_API_BASE_URL)

@@ -215,6 +215,17 @@ def test_reveal_buttons_appear_only_for_users_who_may_reveal(documents):
     assert "/reveal/" not in page
 
 
+def test_a_nickname_does_not_give_a_masked_name_away(documents):
+    """Zoë's extended field `nickname` holds her first name: masked by the default
+    SENSITIVE_FIELDS wherever the name is, the city (not personal) stays."""
+    customer = Customer.from_json(documents["919999000012"])
+
+    page = render("profile", customer, can_reveal=False)
+
+    assert "Zoë" not in page
+    assert "Malmö" in page
+
+
 def test_a_line_id_and_a_whatsapp_number_are_masked_for_a_store_manager():
     """Capillary's own sample has a LINE identifier; a WhatsApp channel holds a phone number.
     Neither reaches a page in full for someone who may not see PII."""
