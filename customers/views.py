@@ -297,7 +297,15 @@ def currencies(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @require_GET
 def tiers(request: HttpRequest, customer_id: int) -> HttpResponse:
-    return _section(request, customer_id, "tiers", days=_days(request.GET.get("days", "")))
+    typed = request.GET.get("days", "").strip()
+    days = _days(typed)
+    if typed and days is None:
+        messages.warning(
+            request,
+            f"“{typed[:20]}” is not a number of days from 0 to {MAX_DAYS}: "
+            "these are the gaps the lookup asked for.",
+        )
+    return _section(request, customer_id, "tiers", days=days)
 
 
 @require_GET

@@ -517,14 +517,16 @@ def test_the_tiers_page_fetches_the_gaps_for_the_chosen_days(
 
 
 @pytest.mark.parametrize("days", ["\u00b2", "\u0967\u0966", "\uff13\uff10", "-1", "x", "9999"])
-def test_days_that_are_not_ascii_digits_are_ignored_not_a_500(client, sandbox, agent, days):
-    """ "²" or Devanagari digits pass str.isdigit(); the page ignores them like any non-number."""
+def test_days_that_are_not_a_number_of_days_are_ignored_with_a_note(client, sandbox, agent, days):
+    """ "²" or Devanagari digits pass str.isdigit(); the page ignores them like any non-number,
+    and says so instead of silently showing other days."""
     client.get(lookup_url(embed="mlp"))
 
     response = client.get(f"/customers/{AARAV}/tiers/", {"days": days})
 
     assert response.status_code == 200
     assert response.context["days"] == 0
+    assert "is not a number of days from 0 to 3660" in response.content.decode()
 
 
 def test_the_tiers_page_keeps_a_pasted_query_s_own_upgrade_and_renew_days(
