@@ -240,8 +240,8 @@ def test_the_log_filter_keeps_customer_ids_in_paths():
     )
 
 
-def test_the_log_filter_masks_identifiers_in_tracebacks_too():
-    """An exception's message can quote an email; the formatted traceback is masked as well."""
+def filtered_error_record():
+    """An error record whose exception quotes an email, after the console's redacting filter."""
     import logging
     import sys
 
@@ -254,7 +254,14 @@ def test_the_log_filter_masks_identifiers_in_tracebacks_too():
             "customers", logging.ERROR, __file__, 1, "lookup failed", (), sys.exc_info()
         )
     assert RedactingLogFilter().filter(record)
-    text = logging.Formatter().format(record)
+    return record
+
+
+def test_the_log_filter_masks_identifiers_in_tracebacks_too():
+    """An exception's message can quote an email; the formatted traceback is masked as well."""
+    import logging
+
+    text = logging.Formatter().format(filtered_error_record())
     assert "john@example.com" not in text
     assert "j***@e***.com" in text
     assert "Traceback" in text
@@ -263,19 +270,10 @@ def test_the_log_filter_masks_identifiers_in_tracebacks_too():
 def test_json_log_lines_keep_the_masked_traceback():
     """LOG_FORMAT=json: the line after the filter still carries the traceback, masked."""
     import json
-    import logging
-    import sys
 
-    from customers.masking import RedactingLogFilter
     from lookupsite.log import JsonFormatter
 
-    try:
-        raise ValueError("no customer for john@example.com")
-    except ValueError:
-        record = logging.LogRecord(
-            "customers", logging.ERROR, __file__, 1, "lookup failed", (), sys.exc_info()
-        )
-    assert RedactingLogFilter().filter(record)
+    record = filtered_error_record()
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "lookup failed"
     assert "ValueError: no customer for j***@e***.com" in line["exception"]
