@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -70,8 +71,11 @@ RAW_PERMISSIONS = (LOOKUP, VIEW_RAW_RESPONSE, VIEW_UNMASKED_PII)
 LANDING = "landing"
 # Sec-Fetch-Site values of a request a page on another site started.
 OTHER_SITES = frozenset({"cross-site", "same-site"})
-FROM_ANOTHER_SITE = (
-    "This search was opened from a link on another site. Check it, then press Search to run it."
+# A lookup URL's parameter asking for the filled-in search instead of running it.
+CONFIRM = "confirm"
+CHECK_FIRST = (
+    "This search came from a link, or back through signing in, not from this app's search. "
+    "Check it, then press Search to run it."
 )
 
 
@@ -199,6 +203,21 @@ def post_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return require_http_methods(["GET", "HEAD", "POST"])(action)
 
 
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, titled; a lookup it returns to opens the search filled in instead of
+    running, since the link that led to the sign-in may have come from another site."""
+
+    extra_context = {"title": "Log in"}
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        parts = urlsplit(url)
+        if parts.path != reverse("customers:lookup"):
+            return url
+        query = f"{parts.query}&{CONFIRM}=1" if parts.query else f"{CONFIRM}=1"
+        return f"{parts.path}?{query}"
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -215,17 +234,21 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Run a lookup from the form's fields or a pasted API query string; redirect to the page."""
     user = request.user
     params = dict(request.GET.lists())
+    confirm = params.pop(CONFIRM, None) is not None
+    if confirm or request.headers.get("Sec-Fetch-Site") in OTHER_SITES:
+        # A link on another site (a ticket, an email, a page made to look like one) must not
+        # run a lookup in the agent's name with a reason of its choosing, directly or after
+        # signing in (LoginView adds CONFIRM): it opens the search filled in, and the agent
+        # runs it. Typed, pasted and bookmarked URLs and the form itself come from no site or
+        # this one. Nothing was attempted by the user, so nothing is audited.
+        if not user.has_perm(LOOKUP):
+            return forbidden(request, LOOKUP)
+        messages.info(request, CHECK_FIRST)
+        return _search_page(request, SearchForm.for_user(user, params))
     reason = last_value(params, "reason").strip()[:MAX_REASON]
     if not user.has_perm(LOOKUP):
         _audit_refused_lookup(request, params, reason, Outcome.FORBIDDEN, "no lookup permission")
         return forbidden(request, LOOKUP)
-    if request.headers.get("Sec-Fetch-Site") in OTHER_SITES:
-        # A link on another site (a ticket, an email, a page made to look like one) must not
-        # run a lookup in the agent's name with a reason of its choosing: it opens the search
-        # filled in, and the agent runs it. Typed, pasted and bookmarked URLs and the form
-        # itself come from no site or this one.
-        messages.info(request, FROM_ANOTHER_SITE)
-        return _search_page(request, SearchForm.for_user(user, params))
     try:
         query = LookupQuery.from_params(params)
     except InvalidQuery as error:

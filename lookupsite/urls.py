@@ -1,14 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
+
+from customers import views
 
 # Only the account pages the product has: no self-service password reset (staff accounts are
 # managed in the admin, and the site sends no mail).
 accounts = [
-    path(
-        "login/", auth_views.LoginView.as_view(extra_context={"title": _("Log in")}), name="login"
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

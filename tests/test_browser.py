@@ -177,7 +177,7 @@ def test_a_lookup_link_on_another_site_asks_before_it_runs(page):
     page.goto(other_site + "/healthz")
     link = page.base + f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={MOBILE}"
     page.evaluate("url => { window.location.href = url }", link + "&reason=ticket%20666")
-    page.wait_for_selector("text=opened from a link on another site")
+    page.wait_for_selector("text=This search came from a link")
     shoot(page, "lookup-from-another-site")
     assert page.input_value("#id_identifierValue_1") == MOBILE
     assert page.input_value("#id_reason") == "ticket 666"
@@ -187,6 +187,22 @@ def test_a_lookup_link_on_another_site_asks_before_it_runs(page):
 
     page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
     assert AuditEntry.objects.get().reason == "ticket 666"
+
+
+def test_a_lookup_link_on_another_site_asks_after_signing_in_too(page):
+    """Signed out, the same link goes through the sign-in page and then asks, as above."""
+    other_site = page.base.replace("localhost", "127.0.0.1")
+    page.goto(other_site + "/healthz")
+    link = page.base + f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={MOBILE}"
+    page.evaluate("url => { window.location.href = url }", link + "&reason=ticket%20666")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.fill("#id_username", "agent")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+    page.wait_for_selector("text=This search came from a link")
+    assert page.input_value("#id_identifierValue_1") == MOBILE
+    assert not AuditEntry.objects.exists()
 
 
 def test_walk_every_tab(page):

@@ -235,11 +235,50 @@ def test_a_lookup_link_from_another_site_opens_the_search_filled_in(
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert "opened from a link on another site" in html
+    assert "This search came from a link" in html
     assert f'value="{MOBILE}"' in html
     assert 'value="ticket 666"' in html
     assert backend_calls() == []
     assert not AuditEntry.objects.exists()
+
+
+def test_a_cross_site_link_writes_nothing_for_someone_who_may_not_look_up(client, sandbox):
+    """An auditor sent a lookup link by another site gets the 403 page; the other site's
+    identifiers and reason are not written to the audit trail in the auditor's name."""
+    auditor = User.objects.create_user("auditor", is_staff=True)
+    auditor.groups.add(Group.objects.get(name="Auditors"))
+    client.force_login(auditor)
+
+    response = client.get(lookup_url(reason="ticket 666"), HTTP_SEC_FETCH_SITE="cross-site")
+
+    assert response.status_code == 403
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_lookup_link_followed_through_signing_in_opens_the_search_filled_in(
+    client, sandbox, backend_calls
+):
+    """Signed out, the link leads to the sign-in page; signing in returns to the lookup with
+    `confirm`, which opens the search filled in: the link may have come from another site."""
+    user = User.objects.create_user("agent", password="agent-password-1")
+    user.groups.add(Group.objects.get(name="Support agents"))
+    to_login = client.get(lookup_url(reason="ticket 666"))
+    assert to_login["Location"].startswith("/accounts/login/?next=")
+
+    signed_in = client.post(
+        to_login["Location"], {"username": "agent", "password": "agent-password-1"}
+    )
+    assert "confirm=1" in signed_in["Location"]
+    response = client.get(signed_in["Location"])
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "This search came from a link" in html
+    assert f'value="{MOBILE}"' in html and 'value="ticket 666"' in html
+    assert backend_calls() == []
+    assert not AuditEntry.objects.exists()
+    # Pressing Search sends the form without `confirm`: the lookup runs.
+    assert client.get(lookup_url(reason="ticket 666")).status_code == 302
 
 
 @pytest.mark.parametrize("site", [None, "none", "same-origin"])
