@@ -197,6 +197,10 @@ DIGITS_IN_TEXT = re.compile(r"(?<![0-9A-Za-z/])\+?\d(?:[\s-]?\d){8,}(?![0-9A-Za-
 QUERY_IN_URL = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
 
 
+# The development server's request line: '"<request line>" <status> <size>'.
+RUNSERVER_LINE = '"%s" %s %s'
+
+
 def _redact_line(text: str) -> str:
     """A log line without URL query strings, its identifiers masked."""
     return redact_text(QUERY_IN_URL.sub(r"\1?…", text))
@@ -222,9 +226,9 @@ class RedactingLogFilter(logging.Filter):
     the guard for the development server's request lines, which carry /lookup/ query strings."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "django.server" and isinstance(record.args, tuple) and record.args:
-            # runserver's line is '"<request line>" <status> <size>': only the request line can
-            # hold an identifier, and "200 285314" read as one number would hide the status.
+        if record.msg == RUNSERVER_LINE and isinstance(record.args, tuple) and record.args:
+            # Only the request line can hold an identifier; "200 285314" read as one number
+            # would hide the status.
             line, *numbers = record.args
             record.args = (_redact_line(str(line)), *numbers)
             return True

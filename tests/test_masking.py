@@ -231,6 +231,18 @@ def test_the_log_filter_keeps_the_status_and_size_of_a_development_server_line()
         assert RedactingLogFilter().filter(record)
         assert record.getMessage().endswith(f'HTTP/1.1" {expected}')
         assert "919999000001" not in record.getMessage()
+    # The server's other lines (a malformed request) keep their own format, and are masked.
+    record = logging.LogRecord(
+        "django.server",
+        logging.WARNING,
+        __file__,
+        1,
+        "code %d, message %s",
+        (400, "Bad request syntax ('GET /lookup/?identifierValue=919999000001&reason=a b')"),
+        None,
+    )
+    assert RedactingLogFilter().filter(record)
+    assert record.getMessage() == "code 400, message Bad request syntax ('GET /lookup/?… b')"
 
 
 def test_the_log_filter_keeps_customer_ids_in_paths():
