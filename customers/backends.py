@@ -41,7 +41,12 @@ class ThrottledModelBackend(ModelBackend):
                 code="throttled",
                 params={"minutes": minutes},
             )
-        user = super().authenticate(request, username=username, password=password, **kwargs)
+        try:
+            user = super().authenticate(request, username=username, password=password, **kwargs)
+        except BaseException:
+            # The check itself failed (the database was down): not a wrong password.
+            release_login_attempt(attempt)
+            raise
         if user is not None:
             release_login_attempt(attempt)
         return user

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import connections
+from django.db import OperationalError, connections
 from django.test import Client, RequestFactory, override_settings
 
 from customers.ratelimit import Rate, check_lookup_rate, parse_rate
@@ -312,4 +312,30 @@ def test_signing_in_does_not_count_as_a_failure(one_rate_window):
         client.post("/accounts/login/", wrong)
     assert client.post("/accounts/login/", right).status_code == 302
     client.logout()
+    assert client.post("/accounts/login/", right).status_code == 302
+
+
+class FailingHasher(MD5PasswordHasher):
+    """A password check that fails with an error, as one does when the database drops."""
+
+    def verify(self, password: str, encoded: str) -> bool:
+        raise OperationalError("server closed the connection unexpectedly")
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT="3/15m")
+def test_errors_while_checking_a_password_are_not_failed_sign_ins(settings, one_rate_window):
+    """Three sign-ins that fail with an error (a 500) leave the limit untouched: once the
+    check works again, the right password signs in."""
+    one_rate_window("3/15m")
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    User.objects.create_user("agent", password="right-password-1")
+    client = Client(REMOTE_ADDR="198.51.100.60", raise_request_exception=False)
+    right = {"username": "agent", "password": "right-password-1"}
+    settings.PASSWORD_HASHERS = ["tests.test_ratelimit.FailingHasher"]
+    for _ in range(3):
+        assert client.post("/accounts/login/", right).status_code == 500
+
+    settings.PASSWORD_HASHERS = FAST_HASHER
+
     assert client.post("/accounts/login/", right).status_code == 302
