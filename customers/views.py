@@ -384,18 +384,7 @@ def _section(
     # Landing on the lookup's own answer is part of the lookup, audited once: a second entry
     # would only repeat it (and cost a commit on the way to every member's page).
     if not (landing and data.from_cache):
-        AuditEntry.objects.log_request(
-            request,
-            action=action,
-            outcome=Outcome.OK,
-            source=data.query.source,
-            account_id=data.query.account_id,
-            embeds=data.query.embed,
-            customer_id=str(customer_id),
-            request_id=data.request_id,
-            latency_ms=None if data.from_cache else data.latency_ms,
-            detail=section if not data.from_cache else f"{section} (cached)",
-        )
+        _audit_shown(request, data, customer_id, action=action, detail=section)
     can_reveal = user.has_perm(VIEW_UNMASKED_PII)
     context = {
         "customer": data.customer,
@@ -423,6 +412,30 @@ def _section(
         "title": f"{SECTIONS[section]}: customer {customer_id}",
     }
     return render(request, f"customers/customer/{section}.html", context)
+
+
+def _audit_shown(
+    request: HttpRequest,
+    data: services.CustomerData,
+    customer_id: int,
+    *,
+    action: str,
+    detail: str,
+) -> None:
+    """The audit entry of a customer shown from `data`: the query's source, account and embeds,
+    the backend's request id, and its latency unless the answer came from the cache."""
+    AuditEntry.objects.log_request(
+        request,
+        action=action,
+        outcome=Outcome.OK,
+        source=data.query.source,
+        account_id=data.query.account_id,
+        embeds=data.query.embed,
+        customer_id=str(customer_id),
+        request_id=data.request_id,
+        latency_ms=None if data.from_cache else data.latency_ms,
+        detail=f"{detail} (cached)" if data.from_cache else detail,
+    )
 
 
 @post_action
@@ -472,18 +485,7 @@ def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
             customer_id=customer_id,
             source=services.page_query(customer_id, user=user).source,
         )
-    AuditEntry.objects.log_request(
-        request,
-        action=Action.VIEW_SECTION,
-        outcome=Outcome.OK,
-        source=data.query.source,
-        account_id=data.query.account_id,
-        embeds=data.query.embed,
-        customer_id=str(customer_id),
-        request_id=data.request_id,
-        latency_ms=data.latency_ms,
-        detail="refresh",
-    )
+    _audit_shown(request, data, customer_id, action=Action.VIEW_SECTION, detail="refresh")
     return redirect(back)
 
 
