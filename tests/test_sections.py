@@ -38,6 +38,10 @@ FLAGS = {
     "gapToUpgrade": "0",
     "gapToRenew": "0",
 }
+# pytest-django sets up the test database only for selected tests marked django_db: every test
+# here needs it, through the module's `documents` fixture, also when run on its own.
+pytestmark = pytest.mark.django_db
+
 SANDBOX = {"SANDBOX_USERNAME": "sections.till", "SANDBOX_PASSWORD": "sections-password"}
 ROWS = examples.showcase()
 FETCHED_AT = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -422,7 +426,6 @@ def look_up(client, row: dict[str, Any]) -> str:
     return response["Location"]
 
 
-@pytest.mark.django_db
 def test_an_agent_walks_every_section_of_every_showcase_member(client, sandbox, documents):
     """Lookup, redirect, then each tab answers 200 with the member's programs and cards."""
     login(client, "Support agents")
@@ -445,7 +448,6 @@ def test_an_agent_walks_every_section_of_every_showcase_member(client, sandbox, 
                 assert f'<strong class="warning-code">{warning["code"]}</strong>' in page
 
 
-@pytest.mark.django_db
 def test_a_store_manager_sees_masked_values_and_no_raw_tab(client, sandbox):
     """No plaintext mobile, no Reveal form, no Raw tab."""
     login(client, "Store managers")
@@ -459,7 +461,6 @@ def test_a_store_manager_sees_masked_values_and_no_raw_tab(client, sandbox):
     assert f'href="{overview}raw/"' not in page
 
 
-@pytest.mark.django_db
 def test_an_agent_reveals_the_mobile_and_returns_to_the_same_section(client, sandbox):
     """The Reveal form posts back to the section it was on, which then shows the mobile."""
     login(client, "Support agents")
@@ -476,7 +477,6 @@ def test_an_agent_reveals_the_mobile_and_returns_to_the_same_section(client, san
     assert "aarav.sharma@sandbox.example" not in page
 
 
-@pytest.mark.django_db
 def test_the_pages_pass_the_strict_content_security_policy(client, sandbox):
     """No inline style attributes; the stylesheet and script carry the request's nonce."""
     login(client, "Support agents")
