@@ -159,7 +159,8 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         if user is not None and not user.is_authenticated:
             user = None
         pairs = [
-            (str(name).strip(), value)
+            # Without control characters: PostgreSQL's JSON refuses a NUL in a typed name.
+            (masking.plain_text(name).strip(), value)
             for name, value in identifiers
             if value is not None and str(value).strip()
         ]

@@ -181,6 +181,15 @@ def test_log_request_records_an_anonymous_user_without_a_user(agent):
     assert (entry.user, entry.username, entry.role, entry.client_ip) == (None, "", "none", None)
 
 
+def test_control_characters_in_a_typed_identifier_name_do_not_break_the_write(agent):
+    """A NUL typed as an identifier's type (PostgreSQL's JSON refuses it) is dropped."""
+    entry = log_lookup(agent, identifiers=[("\x00mobile", MOBILE), ("\x00", "0")])
+
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert [item["name"] for item in stored.identifiers] == ["mobile", ""]
+    assert MOBILE not in str(stored.identifiers)
+
+
 def test_an_entry_cannot_be_changed(agent):
     """save() on an existing entry and queryset update() both refuse."""
     entry = log_lookup(agent)

@@ -102,6 +102,7 @@ def agent_client(client, settings):
 @example(params={**MEMBER, "source": ["INSTORE\x00"]})
 @example(params={**MEMBER, "source": ["WECHAT"], "accountId": ["wechat\x00cn-01"]})
 @example(params={**MEMBER, "source": ["ALL"], "accountId": ["\x00"]})
+@example(params={"source": ["INSTORE"], "identifierName": ["\x00"], "identifierValue": ["0"]})
 def test_random_input_never_breaks_the_lookup(agent_client, params):
     """Any mix of identifiers, embeds and options gives a redirect or a page with a message."""
     response = agent_client.get("/lookup/", params)
