@@ -632,6 +632,7 @@ def _failure_page(
         failure = dataclasses.replace(failure, advice=BY_ID_NOT_FOUND_ADVICE)
     elif isinstance(error, CustomerNotFound):
         reasons = not_found_reasons(error, source)
+    retry_after = getattr(error, "retry_after", None)
     # The client logged the call; this line ties it to the page the agent saw.
     logger.warning(
         "lookup failed page=%s status=%s error=%s code=%s backend_request_id=%s request_id=%s",
@@ -653,11 +654,10 @@ def _failure_page(
             "reasons": reasons,
             "retry_url": retry_url,
             "form": form if isinstance(error, CustomerNotFound | InvalidRequest) else None,
-            "retry_after": getattr(error, "retry_after", None),
+            "retry_after": retry_after,
         },
         status=failure.status,
     )
-    retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
         response["Retry-After"] = str(max(1, round(retry_after)))
     return response
