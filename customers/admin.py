@@ -27,9 +27,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from .capillary.query import MOBILE, SOURCES, normalise_identifier
 from .masking import identifier_hash
 from .models import Action, AuditEntry, AuditIdentifier, Outcome
-from .query import MOBILE, SOURCES, normalise_identifier
 from .roles import EXPORT_AUDIT, VIEW_ALL_AUDIT
 
 admin.site.site_header = "Customer Lookup"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from customers.query import (
+from customers.capillary.query import (
     DEFAULT_EMBEDS,
     DEFAULT_FLAGS,
     EMBED_BY_FOLDED,

@@ -35,7 +35,7 @@ from typing import Any
 from django.utils import formats, timezone, translation
 
 from customers import masking
-from customers.records import (
+from customers.capillary.records import (
     MASKED,
     BackendWarning,
     Customer,

@@ -27,8 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from customers.client import LookupResponse, get_client
-from customers.query import (
+from customers.capillary.client import LookupResponse, get_client
+from customers.capillary.query import (
     ALL,
     DEFAULT_EMBEDS,
     DEFAULT_FLAGS,
@@ -37,8 +37,8 @@ from customers.query import (
     MLP,
     LookupQuery,
 )
+from customers.capillary.records import Customer
 from customers.ratelimit import RateDecision, check_lookup_rate
-from customers.records import Customer
 from customers.roles import allowed_sources
 
 # How long a lookup's query (no identifiers) is remembered for the customer's pages: a working

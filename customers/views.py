@@ -27,7 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customers import services
-from customers.exceptions import (
+from customers.capillary.exceptions import (
     BackendError,
     BackendUnavailable,
     BadResponse,
@@ -39,10 +39,10 @@ from customers.exceptions import (
     NotAllowed,
     RateLimited,
 )
+from customers.capillary.query import ALL, INSTORE, LookupQuery, is_ascii_number, last_value
 from customers.forms import SearchForm
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
-from customers.query import ALL, INSTORE, LookupQuery, is_ascii_number, last_value
 from customers.roles import (
     GROUPS,
     LOOKUP,

@@ -70,13 +70,13 @@ def backend_calls(caplog):
     """The client's log lines, one per backend call (the customers logger does not propagate)."""
     import logging
 
-    logger = logging.getLogger("customers.client")
+    logger = logging.getLogger("customers.capillary")
     logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="customers.client")
+    caplog.set_level(logging.INFO, logger="customers.capillary")
 
     def calls() -> list[logging.LogRecord]:
         # A record can reach caplog twice (its own handler and the root's): count each once.
-        records = {id(r): r for r in caplog.records if r.name == "customers.client"}
+        records = {id(r): r for r in caplog.records if r.name == "customers.capillary"}
         return [r for r in records.values() if r.getMessage().startswith("GET ")]
 
     yield calls

@@ -7,14 +7,14 @@ import time
 
 import pytest
 
-from customers.client import (
+from customers.capillary.client import (
     LOOKUP_PATH,
     MAX_BODY_BYTES,
     OAUTH_PATH,
     basic_authorization,
     get_client,
 )
-from customers.exceptions import (
+from customers.capillary.exceptions import (
     BackendUnavailable,
     BadResponse,
     ConfigurationError,
@@ -25,7 +25,7 @@ from customers.exceptions import (
     NotAllowed,
     RateLimited,
 )
-from customers.query import LookupQuery
+from customers.capillary.query import LookupQuery
 from tests.faultserver import FaultServer, errors, refused_url, reply, reset, streamed
 
 MOBILE = "919812340001"
@@ -582,9 +582,9 @@ def test_get_client_is_one_instance_until_its_settings_change(server, basic):
 @pytest.fixture
 def client_log(caplog):
     """Capture the client's logger directly (the customers logger does not propagate)."""
-    logger = logging.getLogger("customers.client")
+    logger = logging.getLogger("customers.capillary")
     logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="customers.client")
+    caplog.set_level(logging.INFO, logger="customers.capillary")
     yield caplog
     logger.removeHandler(caplog.handler)
 

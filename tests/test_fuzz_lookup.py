@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from customers.query import EMBEDS, IDENTIFIER_NAMES, SOURCES
+from customers.capillary.query import EMBEDS, IDENTIFIER_NAMES, SOURCES
 
 pytestmark = pytest.mark.django_db
 

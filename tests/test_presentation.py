@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from customers import presentation
-from customers.records import BackendWarning, Customer, Program, Tier
+from customers.capillary.records import BackendWarning, Customer, Program, Tier
 from customers.templatetags.customer_tags import figure
 
 MOBILE = "919800000011"

@@ -7,8 +7,14 @@ from django.http import QueryDict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from customers.exceptions import InvalidQuery
-from customers.query import EMBEDS, IDENTIFIER_NAMES, SOURCES, LookupQuery, split_identifiers
+from customers.capillary.exceptions import InvalidQuery
+from customers.capillary.query import (
+    EMBEDS,
+    IDENTIFIER_NAMES,
+    SOURCES,
+    LookupQuery,
+    split_identifiers,
+)
 
 
 def parse(query_string: str) -> LookupQuery:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customers.records import (
+from customers.capillary.records import (
     MASKED,
     Customer,
     Program,

@@ -11,12 +11,14 @@ from django.core import checks
 from django.core.management import call_command
 from django.db import connection
 
+from customers.capillary.transport import LocalAdapter
 from customers.sandbox import org
+from customers.sandbox.api import IN_PROCESS_BASE_URL as SANDBOX_BASE_URL
+from customers.sandbox.api import latency_seconds, respond_in_process
 from customers.sandbox.auth import basic_header, basic_header_for_digest
 from customers.sandbox.examples import members, showcase
 from customers.sandbox.models import Identifier, Member
 from customers.sandbox.seeding import seed
-from customers.sandbox.transport import SANDBOX_BASE_URL, SandboxAdapter
 
 TIMEOUT = 10
 USERNAME = "sandbox.test.till"
@@ -716,7 +718,9 @@ def test_lookups_use_the_identifier_index():
 def test_the_transport_adapter_answers_exactly_as_http(sandbox, settings):
     """Mounted on SANDBOX_BASE_URL it gives the HTTP answer: status, headers and body."""
     session = requests.Session()
-    session.mount(SANDBOX_BASE_URL, SandboxAdapter())
+    session.mount(
+        SANDBOX_BASE_URL, LocalAdapter(SANDBOX_BASE_URL, respond_in_process, latency_seconds)
+    )
     cases = [
         (
             "GET",
@@ -775,7 +779,9 @@ def test_the_transport_adapter_honours_the_timeout_for_latency(sandbox, settings
     """With SANDBOX_LATENCY_MS above the timeout the call fails with a read timeout."""
     settings.SANDBOX_LATENCY_MS = 2000
     session = requests.Session()
-    session.mount(SANDBOX_BASE_URL, SandboxAdapter())
+    session.mount(
+        SANDBOX_BASE_URL, LocalAdapter(SANDBOX_BASE_URL, respond_in_process, latency_seconds)
+    )
     started = time.monotonic()
     with pytest.raises(requests.ReadTimeout):
         session.get(SANDBOX_BASE_URL + LOOKUP, headers=auth_headers(), timeout=(1, 0.2))
@@ -786,14 +792,18 @@ def test_the_transport_adapter_answers_404_when_the_sandbox_is_off(sandbox, sett
     """Switched off, the in-process sandbox is as absent as the HTTP one."""
     settings.SANDBOX_ENABLED = False
     session = requests.Session()
-    session.mount(SANDBOX_BASE_URL, SandboxAdapter())
+    session.mount(
+        SANDBOX_BASE_URL, LocalAdapter(SANDBOX_BASE_URL, respond_in_process, latency_seconds)
+    )
     assert session.get(SANDBOX_BASE_URL + LOOKUP, timeout=TIMEOUT).status_code == 404
 
 
 def test_the_adapter_keeps_the_callers_database_connection(sandbox):
     """The adapter runs on the caller's thread and leaves its database connection open."""
     session = requests.Session()
-    session.mount(SANDBOX_BASE_URL, SandboxAdapter())
+    session.mount(
+        SANDBOX_BASE_URL, LocalAdapter(SANDBOX_BASE_URL, respond_in_process, latency_seconds)
+    )
     Member.objects.count()
     before = connection.connection
     session.get(
@@ -812,7 +822,7 @@ def test_the_adapter_keeps_the_callers_database_connection(sandbox):
 
 def test_the_transport_adapter_serves_concurrent_callers(sandbox):
     """Several threads share one adapter; each gets its own member back."""
-    adapter = SandboxAdapter()
+    adapter = LocalAdapter(SANDBOX_BASE_URL, respond_in_process, latency_seconds)
     mobiles = [f"9199990000{n:02d}" for n in (1, 2, 3, 6, 7, 12, 13, 14)] * 3
 
     def one(mobile: str) -> int:

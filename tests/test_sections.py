@@ -21,7 +21,7 @@ from django.test import RequestFactory, override_settings
 from django.utils.html import escape
 
 from customers import masking
-from customers.records import Customer
+from customers.capillary.records import Customer
 from customers.sandbox import api, examples
 from customers.sandbox.auth import basic_header
 from customers.sandbox.seeding import seed

@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from customers import services
-from customers.exceptions import CustomerMerged, CustomerNotFound
-from customers.query import DEFAULT_EMBEDS, LookupQuery
+from customers.capillary.exceptions import CustomerMerged, CustomerNotFound
+from customers.capillary.query import DEFAULT_EMBEDS, LookupQuery
 from customers.services import (
     LookupRateLimited,
     SourceNotAllowed,

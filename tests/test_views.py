@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from customers import services
+from customers.capillary.records import Customer
 from customers.models import Action, AuditEntry, Outcome
-from customers.records import Customer
 from customers.sandbox.examples import showcase
 from tests.faultserver import FaultServer, errors, refused_url, reply
 

@@ -23,6 +23,9 @@ CUSTOMER_BY_ID = re.compile(r"^/v2/customers/(\d+)/?$")
 LOOKUP = "/v2/customers/lookup/customerDetails"
 OAUTH_PATH = "/v3/oauth/token/generate"
 
+# Where the client reaches the sandbox in-process (capillary.transport.LocalAdapter): no socket.
+IN_PROCESS_BASE_URL = "http://sandbox.invalid/sandbox"
+
 NOT_FOUND = (8015, "Customer not found for the given identifiers")
 
 
@@ -55,6 +58,16 @@ def respond(
         "X-Cap-Requestid": uuid.uuid4().hex,
     }
     return status, response_headers, json.dumps(document, ensure_ascii=False).encode()
+
+
+def respond_in_process(
+    method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
+) -> Response:
+    """`respond` for the in-process transport: a plain 404 while SANDBOX_ENABLED is off, as
+    the HTTP views answer."""
+    if not enabled():
+        return 404, {"Content-Type": "text/plain"}, b"Not Found"
+    return respond(method, path, query, headers, body)
 
 
 def _route(

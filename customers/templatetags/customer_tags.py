@@ -15,8 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from customers import presentation
-from customers.presentation import SECTIONS
-from customers.records import (
+from customers.capillary.records import (
     BackendWarning,
     Card,
     Customer,
@@ -26,6 +25,7 @@ from customers.records import (
     Progress,
     Tier,
 )
+from customers.presentation import SECTIONS
 
 register = template.Library()
 

@@ -95,8 +95,8 @@ def lookup_path() -> str:
 
 
 def overhead(app: instances.Gunicorn, backend: instances.Gunicorn, args) -> None:
-    from customers.client import basic_authorization
-    from customers.query import LookupQuery
+    from customers.capillary.client import basic_authorization
+    from customers.capillary.query import LookupQuery
 
     # Exactly the query the app sends for this lookup.
     query = LookupQuery.from_params(

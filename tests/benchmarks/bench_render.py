@@ -86,7 +86,7 @@ def main() -> None:
 
     from django.test import override_settings
 
-    from customers.records import Customer
+    from customers.capillary.records import Customer
 
     # The section views' context, as the section tests render it: one place for that contract.
     from tests.test_sections import render as render_section

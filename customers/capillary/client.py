@@ -1,8 +1,8 @@
 """The one place the app talks HTTP to the lookup backend (Capillary's customer API).
 
 `get_client()` returns the process's `LookupClient`: one `requests.Session` with pooled keep-alive
-connections, auth from settings, a timeout on every call, bounded retries for GETs, errors mapped
-onto `customers.exceptions`, and one structured log line per call with identifiers masked.
+connections, auth from settings (`auth`), a timeout on every call, bounded retries for GETs,
+errors mapped onto `exceptions`, and one structured log line per call with identifiers masked.
 
 Reference: Capillary API docs, "Get Customer Details" (lookup and v2 by id), "Basic
 Authentication", "OAuth", "Errors and Warnings".
@@ -10,15 +10,13 @@ Authentication", "OAuth", "Errors and Warnings".
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import itertools
 import json
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -26,26 +24,26 @@ from urllib.parse import quote
 
 import requests
 from django.conf import settings
-from django.core.cache import cache
 from requests.adapters import HTTPAdapter
 
-from customers.exceptions import (
+from customers.capillary.auth import OAuthToken, basic_authorization
+from customers.capillary.exceptions import (
+    KNOWN_CODES,
     BackendError,
     BackendUnavailable,
     BadResponse,
     ConfigurationError,
-    CustomerMerged,
-    CustomerNotFound,
     InvalidQuery,
-    InvalidRequest,
     NotAllowed,
     RateLimited,
+    error_class,
 )
+from customers.capillary.query import LookupQuery
+from customers.capillary.records import Customer, ShapeError
+from customers.capillary.transport import LocalAdapter
 from customers.masking import mask_identifier
-from customers.query import LookupQuery
-from customers.records import Customer, ShapeError
 
-logger = logging.getLogger("customers.client")
+logger = logging.getLogger("customers.capillary")
 
 LOOKUP_PATH = "/v2/customers/lookup/customerDetails"
 CUSTOMER_PATH = "/v2/customers/{customer_id}"
@@ -64,14 +62,6 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Reference: lookup-api "Errors": 429 and 503 are retried with backoff, honouring Retry-After.
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 REQUEST_ID_HEADERS = ("X-Cap-Requestid", "X-Cap-Request-Id")
-
-NOT_FOUND_CODES = frozenset({8015, 8065, 816})
-MERGED_CODES = frozenset({8069})
-INVALID_CODES = frozenset({8013, 8011, 8012, 8003, 11013, 8045})
-NOT_ALLOWED_CODES = frozenset({618, 1044, 4000})
-UNAVAILABLE_CODES = frozenset({4001})
-UNAVAILABLE_STATUSES = frozenset({461, 521})
-DELETED_MESSAGE = "deleted after pii delete request"
 
 
 @dataclass(frozen=True)
@@ -100,15 +90,6 @@ class _Call:
         return round((time.monotonic() - self.started) * 1000, 1)
 
 
-def basic_authorization(username: str, password: str) -> str:
-    """Capillary's Basic scheme: the password is sent as its MD5 hex digest.
-
-    Reference: Capillary API docs, "Basic Authentication".
-    """
-    digest = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
-    return "Basic " + base64.b64encode(f"{username}:{digest}".encode()).decode()
-
-
 # A base URL requests cannot even send to: a configuration problem, not a backend one.
 URL_ERRORS = (
     requests.exceptions.InvalidURL,
@@ -131,56 +112,6 @@ def masked_params(params: Mapping[str, str]) -> dict[str, str]:
     return shown
 
 
-class _OAuthToken:
-    """One OAuth token per (base URL, client key), shared by threads through a lock and by
-    processes and client instances through Django's cache.
-
-    Reference: Capillary API docs, "OAuth" (POST /v3/oauth/token/generate, ttlSeconds).
-    """
-
-    def __init__(self, base_url: str, key: str, secret: str) -> None:
-        self._key = key
-        self._secret = secret
-        self._lock = threading.Lock()
-        self._token = ""
-        self._expires_at = 0.0  # wall-clock seconds, comparable across processes
-        # The cache key names the backend and client id, never the secret.
-        self.cache_key = (
-            "customers:oauth:" + hashlib.sha256(f"{base_url}\n{key}".encode()).hexdigest()
-        )
-
-    def get(self, fetch: Callable[[str, str], tuple[str, float]]) -> str:
-        with self._lock:
-            if self._fresh():
-                return self._token
-            cached = cache.get(self.cache_key)
-            if cached and cached.get("expires_at", 0) > time.time():
-                self._token, self._expires_at = cached["token"], cached["expires_at"]
-                if self._fresh():
-                    return self._token
-            token, ttl = fetch(self._key, self._secret)
-            # Renew early, so a token never expires between being read here and arriving there.
-            self._token, self._expires_at = token, time.time() + ttl - min(60.0, ttl * 0.2)
-            cache.set(
-                self.cache_key,
-                {"token": token, "expires_at": self._expires_at},
-                timeout=max(1, int(self._expires_at - time.time())),
-            )
-            return token
-
-    def discard(self, token: str) -> None:
-        """Forget a token the backend refused, unless another thread already replaced it."""
-        with self._lock:
-            if self._token == token:
-                self._token, self._expires_at = "", 0.0
-            cached = cache.get(self.cache_key)
-            if cached and cached.get("token") == token:
-                cache.delete(self.cache_key)
-
-    def _fresh(self) -> bool:
-        return bool(self._token) and self._expires_at > time.time()
-
-
 class LookupClient:
     def __init__(
         self,
@@ -196,7 +127,7 @@ class LookupClient:
         # The whole call, retries and waits included, so an agent never waits minutes.
         self.budget = 2 * timeout
         self._authorization = basic_authorization(*basic) if basic else ""
-        self._oauth = _OAuthToken(self.base_url, *oauth) if oauth else None
+        self._oauth = OAuthToken(self.base_url, *oauth) if oauth else None
         if session is None:
             session = requests.Session()
             session.mount(self.base_url + "/", HTTPAdapter(pool_connections=4, pool_maxsize=16))
@@ -508,9 +439,8 @@ def _first_error(document: Any) -> dict[str, Any]:
     if not isinstance(errors, list):
         return {}
     items = [e for e in errors if isinstance(e, dict)]
-    known = NOT_FOUND_CODES | MERGED_CODES | INVALID_CODES | NOT_ALLOWED_CODES | UNAVAILABLE_CODES
     for item in items:
-        if _code(item) in known:
+        if _code(item) in KNOWN_CODES:
             return item
     return items[0] if items else {}
 
@@ -529,35 +459,15 @@ def _code(item: Mapping[str, Any]) -> int | None:
 def _error_for(
     status: int, document: Any, call: _Call, *, retry_after: float | None = None
 ) -> BackendError:
-    """Map a backend failure onto the exception tree: the backend code first, then the status."""
+    """Map a backend failure onto the exception tree (`error_class`)."""
     item = _first_error(document)
     code = _code(item)
     message = item.get("message") if isinstance(item.get("message"), str) else ""
-    if code in NOT_FOUND_CODES or DELETED_MESSAGE in message.lower():
-        kind: type[BackendError] = CustomerNotFound
-    elif code in MERGED_CODES:
-        kind = CustomerMerged
-    elif code in INVALID_CODES:
-        kind = InvalidRequest
-    elif code in NOT_ALLOWED_CODES or status in (401, 403):
-        kind = NotAllowed
-    elif code in UNAVAILABLE_CODES or status in UNAVAILABLE_STATUSES or status >= 500:
-        kind = BackendUnavailable
-    elif status == 429:
-        kind = RateLimited
-    elif status == 404 and document is not None:
-        kind = CustomerNotFound
-    elif status in (400, 405, 415):
-        kind = InvalidRequest
-    elif 300 <= status < 400 or status == 404:
-        # A redirect or a page that is not the API: the base URL points somewhere else.
-        kind = BadResponse
+    kind = error_class(status, code, message, has_body=document is not None)
+    if kind is BadResponse and not message:
         message = (
-            message
-            or "The lookup service address did not answer as the API (check LOOKUP_API_BASE_URL)."
+            "The lookup service address did not answer as the API (check LOOKUP_API_BASE_URL)."
         )
-    else:
-        kind = BackendError
     if kind is RateLimited:
         return _error(kind, call, message[:500], code=code, retry_after=retry_after)
     return _error(kind, call, message[:500], code=code)
@@ -631,12 +541,15 @@ def _build_client() -> LookupClient:
     timeout = float(settings.LOOKUP_API_TIMEOUT)
     if not settings.LOOKUP_API_BASE_URL:
         # The embedded sandbox, answered in-process by a transport adapter: no socket, no server.
-        from customers.sandbox.transport import SANDBOX_BASE_URL, SandboxAdapter
+        from customers.sandbox.api import IN_PROCESS_BASE_URL, latency_seconds, respond_in_process
 
         session = requests.Session()
-        session.mount(SANDBOX_BASE_URL, SandboxAdapter())
+        session.mount(
+            IN_PROCESS_BASE_URL,
+            LocalAdapter(IN_PROCESS_BASE_URL, respond_in_process, latency_seconds),
+        )
         return LookupClient(
-            SANDBOX_BASE_URL,
+            IN_PROCESS_BASE_URL,
             timeout=timeout,
             basic=(settings.SANDBOX_USERNAME, settings.SANDBOX_PASSWORD),
             session=session,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from customers.exceptions import InvalidQuery
+from customers.capillary.exceptions import InvalidQuery
 
 INSTORE = "INSTORE"
 ALL = "ALL"

@@ -1,0 +1,64 @@
+"""The Capillary boundary: everything the app knows of Capillary's customer API.
+
+`client` (the only HTTP to the backend, through `requests`), `auth` (Basic and the OAuth token
+cache), `exceptions` (the error tree and the backend's error-code tables), `query` (every lookup
+parameter, validated) and `records` (the customer document as typed records). The app's own
+modules beside this package import these names from here.
+"""
+
+from customers.capillary.client import LookupClient, LookupResponse, get_client
+from customers.capillary.exceptions import (
+    BackendError,
+    BackendUnavailable,
+    BadResponse,
+    ConfigurationError,
+    CustomerMerged,
+    CustomerNotFound,
+    InvalidQuery,
+    InvalidRequest,
+    NotAllowed,
+    RateLimited,
+)
+from customers.capillary.query import (
+    ALL,
+    DEFAULT_EMBEDS,
+    DEFAULT_FLAGS,
+    EMBEDS,
+    FRAUD_DETAILS,
+    IDENTIFIER_NAMES,
+    INSTORE,
+    MLP,
+    MOBILE,
+    SOURCES,
+    LookupQuery,
+)
+from customers.capillary.records import Customer, ShapeError
+
+__all__ = [
+    "ALL",
+    "DEFAULT_EMBEDS",
+    "DEFAULT_FLAGS",
+    "EMBEDS",
+    "FRAUD_DETAILS",
+    "IDENTIFIER_NAMES",
+    "INSTORE",
+    "MLP",
+    "MOBILE",
+    "SOURCES",
+    "BackendError",
+    "BackendUnavailable",
+    "BadResponse",
+    "ConfigurationError",
+    "Customer",
+    "CustomerMerged",
+    "CustomerNotFound",
+    "InvalidQuery",
+    "InvalidRequest",
+    "LookupClient",
+    "LookupQuery",
+    "LookupResponse",
+    "NotAllowed",
+    "RateLimited",
+    "ShapeError",
+    "get_client",
+]
