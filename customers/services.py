@@ -38,7 +38,8 @@ from customers.capillary.query import (
     LookupQuery,
 )
 from customers.capillary.records import Customer
-from customers.ratelimit import RateDecision, check_lookup_rate
+from customers.exceptions import LookupRateLimited, SourceNotAllowed
+from customers.ratelimit import check_lookup_rate
 from customers.roles import allowed_sources
 
 # How long a lookup's query (no identifiers) is remembered for the customer's pages: a working
@@ -46,27 +47,6 @@ from customers.roles import allowed_sources
 QUERY_MEMORY_SECONDS = 24 * 3600
 # How long a lookup's answer is kept at least: long enough for the redirect to its page.
 REDIRECT_SECONDS = 10
-
-
-class Refused(Exception):
-    """The app itself refuses to call the backend for this user (no call was made)."""
-
-
-class LookupRateLimited(Refused):
-    """The user spent settings.LOOKUP_RATE_LIMIT; `decision` says when to try again."""
-
-    def __init__(self, decision: RateDecision) -> None:
-        super().__init__(f"lookup rate limit of {decision.limit} reached")
-        self.decision = decision
-
-
-class SourceNotAllowed(Refused):
-    """The query's source is not one of the user's (store managers' STORE_MANAGER_SOURCES)."""
-
-    def __init__(self, source: str, allowed: list[str]) -> None:
-        super().__init__(f"source {source} not allowed")
-        self.source = source
-        self.allowed = allowed
 
 
 @dataclass(frozen=True)
@@ -187,7 +167,7 @@ def _spend(user: Any) -> None:
     """Count one backend call against the user's lookup rate limit, or refuse it."""
     decision = check_lookup_rate(user)
     if not decision.allowed:
-        raise LookupRateLimited(decision)
+        raise LookupRateLimited(decision.retry_after, decision.limit)
 
 
 def _user_part(user: Any) -> str:

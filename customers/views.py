@@ -40,6 +40,7 @@ from customers.capillary.exceptions import (
     RateLimited,
 )
 from customers.capillary.query import ALL, INSTORE, LookupQuery, is_ascii_number, last_value
+from customers.exceptions import Refused, SourceNotAllowed
 from customers.forms import SearchForm
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
@@ -266,7 +267,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     }
     try:
         response = services.customer_lookup(query, user=user)
-    except services.Refused as refusal:
+    except Refused as refusal:
         return _refused(request, refusal, detail="", **audit)
     except BackendError as error:
         failure = failure_of(error)
@@ -360,7 +361,7 @@ def _section(
             return forbidden(request, permission)
     try:
         data = services.customer_fetch(customer_id, user=user, days=days, tiers=section == "tiers")
-    except services.Refused as refusal:
+    except Refused as refusal:
         return _refused(
             request, refusal, action=action, customer_id=str(customer_id), detail=f"{section}: "
         )
@@ -460,7 +461,7 @@ def refresh(request: HttpRequest, customer_id: int) -> HttpResponse:
         data = services.customer_fetch(
             customer_id, user=user, refresh=True, days=days, tiers=tiers
         )
-    except services.Refused as refusal:
+    except Refused as refusal:
         return _refused(
             request,
             refusal,
@@ -663,24 +664,21 @@ def _failure_page(
     return response
 
 
-def _refused(
-    request: HttpRequest, refusal: services.Refused, *, detail: str, **audit: Any
-) -> HttpResponse:
+def _refused(request: HttpRequest, refusal: Refused, *, detail: str, **audit: Any) -> HttpResponse:
     """The page for a backend call services refused to make, audited as such.
 
     `detail` prefixes the audit entry's detail ("cards: ", "refresh: ").
     """
-    if isinstance(refusal, services.SourceNotAllowed):
+    if isinstance(refusal, SourceNotAllowed):
         audit.setdefault("source", refusal.source)
         AuditEntry.objects.log_request(
             request, outcome=Outcome.FORBIDDEN, detail=f"{detail}source not allowed", **audit
         )
         return forbidden(request, LOOKUP, source=refusal.source, allowed=refusal.allowed)
-    decision = refusal.decision
     AuditEntry.objects.log_request(
         request, outcome=Outcome.RATE_LIMITED, detail=f"{detail}app rate limit", **audit
     )
-    return _rate_limited(request, decision.retry_after)
+    return _rate_limited(request, refusal.retry_after)
 
 
 def _rate_limited(request: HttpRequest, retry_after: int) -> HttpResponse:

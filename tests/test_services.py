@@ -8,9 +8,8 @@ from django.utils import timezone
 from customers import services
 from customers.capillary.exceptions import CustomerMerged, CustomerNotFound
 from customers.capillary.query import DEFAULT_EMBEDS, LookupQuery
+from customers.exceptions import LookupRateLimited, SourceNotAllowed
 from customers.services import (
-    LookupRateLimited,
-    SourceNotAllowed,
     customer_fetch,
     customer_lookup,
     tiers_days,
@@ -187,7 +186,7 @@ def test_every_backend_call_spends_from_the_lookup_rate_limit(
     ):
         with pytest.raises(LookupRateLimited) as limited:
             call()
-        assert limited.value.decision.limit == 3 and limited.value.decision.retry_after > 0
+        assert limited.value.limit == 3 and limited.value.retry_after > 0
     assert customer_fetch(AARAV, user=agent).from_cache
     assert len(backend_calls()) == 3
 

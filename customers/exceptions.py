@@ -1,0 +1,57 @@
+"""The app's own refusals: requests the app answers without calling Capillary.
+
+Each class owns its page, like the backend errors in `customers.capillary.exceptions`: the HTTP
+status (`status_code`), the audit outcome (`outcome`), the page's `heading` and `advice`, and the
+template that shows it (`template_name`). The audited request layer (`customers.audit`) catches
+both trees and answers with the page.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class Refused(Exception):
+    """The app refuses this request for this user; nothing was asked of the backend."""
+
+    status_code: ClassVar[int] = 403
+    outcome: ClassVar[str] = "forbidden"
+    heading: ClassVar[str] = "Not allowed"
+    advice: ClassVar[str] = ""
+    template_name: ClassVar[str] = "403.html"
+    # What the audit entry's detail says, after the view's own prefix.
+    detail: str = ""
+
+
+class PermissionRefused(Refused):
+    """The user lacks `permission` (an "app_label.codename")."""
+
+    def __init__(self, permission: str) -> None:
+        super().__init__(f"missing permission {permission}")
+        self.permission = permission
+        self.detail = f"no {permission.split('.', 1)[-1]} permission"
+
+
+class SourceNotAllowed(Refused):
+    """The query's source is not one of the user's (store managers' STORE_MANAGER_SOURCES)."""
+
+    def __init__(self, source: str, allowed: list[str]) -> None:
+        super().__init__(f"source {source} not allowed")
+        self.source = source
+        self.allowed = allowed
+        self.detail = "source not allowed"
+
+
+class LookupRateLimited(Refused):
+    """The user spent settings.LOOKUP_RATE_LIMIT; try again in `retry_after` seconds."""
+
+    status_code = 429
+    outcome = "rate_limited"
+    heading = "Too many lookups"
+    template_name = "customers/rate_limited.html"
+
+    def __init__(self, retry_after: int, limit: int) -> None:
+        super().__init__(f"lookup rate limit of {limit} reached")
+        self.retry_after = max(1, retry_after)
+        self.limit = limit
+        self.detail = "app rate limit"
