@@ -311,3 +311,73 @@ class AuditIdentifier(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.value_hash[:12]}"
+
+
+class AuditDay(models.Model):
+    """A local day (TIME_ZONE) of the trail counted into the roll-ups below (customers/rollup.py).
+
+    Derived data, not the trail: rows are replaced when the day is counted again, after a
+    change of what the counts depend on (`basis`) or a prune that reached into the day.
+    """
+
+    day = models.DateField(primary_key=True)
+    # The time zone, business hours and thresholds the counts were made with.
+    basis = models.CharField(max_length=500)
+    rolled_up_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.basis})"
+
+
+class AuditDayCount(models.Model):
+    """How many entries one user wrote on one day, per role, action and outcome."""
+
+    # The unique constraint's index starts with the day: the column needs none of its own.
+    day = models.ForeignKey(
+        AuditDay, on_delete=models.CASCADE, related_name="counts", db_index=False
+    )
+    username = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
+    role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    entries = models.PositiveIntegerField()
+    without_reason = models.PositiveIntegerField()
+    after_hours = models.PositiveIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "username", "role", "action", "outcome"],
+                name="audit_day_count_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["username", "day"], name="audit_day_count_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day_id} {self.username} {self.action} {self.outcome}: {self.entries}"
+
+
+class AuditDayMember(models.Model):
+    """A member seen by many different staff on one day, and who they were."""
+
+    day = models.ForeignKey(AuditDay, on_delete=models.CASCADE, related_name="members")
+    customer_id = models.CharField(max_length=64)
+    usernames = models.JSONField(default=list)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.day_id} customer {self.customer_id}: {len(self.usernames)} staff"
