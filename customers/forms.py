@@ -2,7 +2,8 @@
 
 Validation is `LookupQuery.from_params`'s job (one place for the rules); this form only turns
 parameters, in either the form's or the API's own style, back into fields, rows and ticked
-boxes, with the query's error messages next to the fields they are about.
+boxes, with the query's error messages next to the fields they are about. The org's own rule
+on top, a reason with every lookup when LOOKUP_REASON_REQUIRED is on, is `search_query`'s.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
+from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.query import (
     DEFAULT_EMBEDS,
     DEFAULT_FLAGS,
@@ -23,6 +27,7 @@ from customers.capillary.query import (
     MOBILE,
     SOURCES,
     TRUTHY,
+    LookupQuery,
     last_value,
     split_identifiers,
     split_list,
@@ -81,6 +86,11 @@ EMBED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "fleetParentDetails",
         ),
     ),
+)
+
+REASON_REQUIRED = (
+    "Give a reason or ticket number: this organisation keeps one with every lookup "
+    "(LOOKUP_REASON_REQUIRED)."
 )
 
 FLAGS: tuple[tuple[str, str], ...] = (
@@ -147,6 +157,10 @@ class SearchForm:
     @property
     def reason(self) -> str:
         return self._last("reason")
+
+    @property
+    def reason_required(self) -> bool:
+        return settings.LOOKUP_REASON_REQUIRED
 
     @property
     def identifier_choices(self) -> list[tuple[str, str]]:
@@ -227,6 +241,7 @@ class SearchForm:
         shown = {
             "source",
             "accountId",
+            "reason",
             "identifierName",
             "identifierValue",
             "embed",
@@ -245,3 +260,20 @@ class SearchForm:
     def identifier_pairs(self) -> list[tuple[str, str]]:
         """The non-empty rows, for the audit entry of a refused search (masked there)."""
         return [(row.name, row.value) for row in self.rows if row.value.strip()]
+
+
+def search_query(params: Mapping[str, list[str]]) -> LookupQuery:
+    """The lookup a search asks for: `LookupQuery.from_params`, plus the org's rule that every
+    lookup carries a reason (LOOKUP_REASON_REQUIRED). InvalidQuery names every field to correct,
+    the reason among them, so one round of corrections is enough."""
+    missing_reason = settings.LOOKUP_REASON_REQUIRED and not last_value(params, "reason").strip()
+    reason_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
+    try:
+        query = LookupQuery.from_params(params)
+    except InvalidQuery as error:
+        if reason_errors:
+            raise InvalidQuery({**error.errors, **reason_errors}) from error
+        raise
+    if reason_errors:
+        raise InvalidQuery(reason_errors)
+    return query

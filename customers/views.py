@@ -41,7 +41,7 @@ from customers.capillary.exceptions import (
 )
 from customers.capillary.query import ALL, INSTORE, LookupQuery, is_ascii_number, last_value
 from customers.exceptions import Refused, SourceNotAllowed
-from customers.forms import SearchForm
+from customers.forms import SearchForm, search_query
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
 from customers.roles import (
@@ -251,7 +251,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         _audit_refused_lookup(request, params, reason, Outcome.FORBIDDEN, "no lookup permission")
         return forbidden(request, LOOKUP)
     try:
-        query = LookupQuery.from_params(params)
+        query = search_query(params)
     except InvalidQuery as error:
         _audit_refused_lookup(request, params, reason, Outcome.INVALID, error.message)
         form = SearchForm.for_user(user, params, error.errors)

@@ -1,0 +1,73 @@
+"""The search form's own rule, LOOKUP_REASON_REQUIRED, through the lookup endpoint: a lookup
+without a reason never reaches the backend, says why next to the field, and is audited as
+invalid."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from customers.forms import REASON_REQUIRED
+from customers.models import AuditEntry, Outcome
+
+pytestmark = pytest.mark.django_db
+
+MOBILE = "919999000001"
+AARAV = 5000001
+
+
+def lookup_url(**params: str) -> str:
+    defaults = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
+    return "/lookup/?" + urlencode(defaults | params)
+
+
+@pytest.fixture
+def reasons_required(sandbox):
+    sandbox.LOOKUP_REASON_REQUIRED = True
+    return sandbox
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_a_lookup_without_a_reason_is_refused_when_the_org_requires_one(
+    client, reasons_required, agent, backend_calls, reason
+):
+    """No reason (or only spaces): the search comes back with the message at the reason field,
+    the backend is not called, and the attempt is audited as invalid."""
+    params = {} if reason is None else {"reason": reason}
+    response = client.get(lookup_url(**params))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_reason_error"' in html and REASON_REQUIRED in html
+    assert 'aria-invalid="true"' in html.split('id="id_reason"')[1].split(">")[0]
+    assert backend_calls() == []
+    entry = AuditEntry.objects.get()
+    assert (entry.outcome, entry.detail) == (Outcome.INVALID, REASON_REQUIRED)
+
+
+def test_a_lookup_with_a_reason_runs(client, reasons_required, agent):
+    response = client.get(lookup_url(reason="ticket 4711"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/customers/{AARAV}/"
+    assert AuditEntry.objects.get().reason == "ticket 4711"
+
+
+def test_the_reason_is_optional_by_default(client, sandbox, agent):
+    assert client.get(lookup_url()).status_code == 302
+
+
+def test_a_missing_reason_and_a_bad_identifier_are_reported_together(
+    client, reasons_required, agent
+):
+    """One round of corrections: both fields' messages come back at once."""
+    response = client.get(lookup_url(identifierValue="0999"))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["reason"] == [REASON_REQUIRED]
+    assert "identifierValue" in errors
+
+
+def test_the_search_page_marks_the_reason_required(client, reasons_required, agent):
+    html = client.get("/").content.decode()
+    field = html.split('id="id_reason"')[1].split(">")[0]
+    assert " required" in field
+    assert "Required by your organisation" in html
