@@ -73,16 +73,12 @@ def _page(request: HttpRequest, template: str, title: str, window: Window, **con
 @auditor_only
 def overview(request: HttpRequest) -> HttpResponse:
     window = _window(request, insights.OVERVIEW_DAYS)
-    figures = Insights(window)
     return _page(
         request,
         "admin/customers/auditentry/overview.html",
         "Audit overview",
         window,
-        charts=figures.charts(),
-        top_users=figures.top_users(),
-        refusals=figures.refusals(),
-        signals=figures.signals(),
+        **Insights(window).overview(),
     )
 
 

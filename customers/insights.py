@@ -248,6 +248,10 @@ class Finding:
     def usernames(self) -> set[str]:
         return {member.username for member in self.staff}
 
+    @property
+    def who(self) -> str:
+        return ", ".join(str(member) for member in self.staff)
+
 
 @dataclass(frozen=True)
 class Signal:
@@ -430,6 +434,15 @@ class Insights:
         ]
         refusals.sort(key=lambda refusal: (-refusal.count, refusal.staff.username))
         return refusals[:limit]
+
+    def overview(self) -> dict[str, object]:
+        """What the overview page and the mailed report show."""
+        return {
+            "charts": self.charts(),
+            "top_users": self.top_users(),
+            "refusals": self.refusals(),
+            "signals": self.signals(),
+        }
 
     # --- Signals ----------------------------------------------------------------------------
 
