@@ -1,8 +1,9 @@
-"""Bar charts as server-rendered SVG: the geometry of a breakdown's stacked bars per day.
+"""Bar charts as server-rendered SVG: a breakdown's stacked bars per day, and its table.
 
-No charting library and no script: the page draws with SVG the template writes from these
-numbers, every bar segment a link with a title, and the same figures as a table beside it. The
-numbers are rounded here; the template writes them with localisation off, so a comma never
+No charting library and no script: each bar segment is an SVG link with a title, and the same
+figures are a table beside it. The many bars and cells are written here with format_html (a
+template loop over some two thousand of them cost most of the page's time); the figure around
+them is the chart template's. Numbers are written by Python, never localised, so a comma never
 becomes the decimal separator of an SVG attribute.
 """
 
@@ -11,6 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from .insights import Breakdown
 
@@ -60,12 +64,15 @@ class BarChart:
 
 
 def nice_ceiling(value: int) -> int:
-    """The axis top: `value` rounded up to 1, 2 or 5 times a power of ten, in TICKS steps."""
+    """The axis top: `value` rounded up to TICKS steps of 1, 2, 2.5 or 5 times a power of
+    ten."""
     if value <= TICKS:
         return TICKS
     step = value / TICKS
     power = 10 ** math.floor(math.log10(step))
-    nice = next(m * power for m in (1, 2, 5, 10) if m * power >= step)
+    # 2.5 only from 25 up, so every tick stays a whole number.
+    multiples = (1, 2, 2.5, 5, 10) if power >= 10 else (1, 2, 5, 10)
+    nice = next(m * power for m in multiples if m * power >= step)
     return int(nice * TICKS)
 
 
@@ -134,4 +141,39 @@ def bar_chart(breakdown: Breakdown) -> BarChart:
         bars=tuple(bars),
         ticks=ticks,
         labels=labels,
+    )
+
+
+def bars_markup(chart: BarChart, base_url: str = "", linked: bool = True) -> SafeString:
+    """The chart's bar segments as SVG, each a link to its entries unless `linked` is off.
+    Written with f-strings: the numbers are ours, and every text (class, title, address) is
+    escaped."""
+    rects = [
+        f'<rect class="{escape(bar.css)}" x="{bar.x}" y="{bar.y}" width="{bar.width}" '
+        f'height="{bar.height}"><title>{escape(bar.title)}</title></rect>'
+        for bar in chart.bars
+    ]
+    if linked:
+        rects = [
+            f'<a href="{escape(base_url + bar.url)}">{rect}</a>'
+            for bar, rect in zip(chart.bars, rects, strict=True)
+        ]
+    return mark_safe("\n".join(rects))  # noqa: S308  (every text in it is escaped above)
+
+
+def table_markup(breakdown: Breakdown, base_url: str = "", linked: bool = True) -> SafeString:
+    """The table's rows, a day each, newest first; a count links to its entries."""
+
+    def cell(value: int, url: str) -> SafeString:
+        if value and linked:
+            return format_html('<td><a href="{}">{}</a></td>', base_url + url, value)
+        return format_html("<td>{}</td>", value)
+
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row">{}</th>{}<td>{}</td></tr>',
+        (
+            (day_title(day), SafeString("".join(cell(c.value, c.url) for c in cells)), total)
+            for day, cells, total in breakdown.rows
+        ),
     )

@@ -2,7 +2,7 @@
 
 from django import template
 
-from customers.charts import bar_chart
+from customers.charts import bar_chart, bars_markup, table_markup
 from customers.insights import Breakdown
 
 register = template.Library()
@@ -13,10 +13,14 @@ def audit_chart(context: template.Context, breakdown: Breakdown) -> dict:
     """The chart of `breakdown` with its legend and table; links are relative to the site
     unless the context has a `base_url` (the mailed report), and left out with `linked`
     false."""
+    base_url, linked = context.get("base_url", ""), context.get("linked", True)
+    chart = bar_chart(breakdown)
     return {
         "breakdown": breakdown,
-        "chart": bar_chart(breakdown),
+        "chart": chart,
         "chart_id": f"chart-{breakdown.slug}",
-        "base_url": context.get("base_url", ""),
-        "linked": context.get("linked", True),
+        "bars": bars_markup(chart, base_url, linked),
+        "table_rows": table_markup(breakdown, base_url, linked),
+        "base_url": base_url,
+        "linked": linked,
     }
