@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -474,18 +474,17 @@ class Insights:
         if not username:
             return signals
         return [
-            Signal(
-                signal.slug,
-                signal.title,
-                signal.explanation,
-                tuple(found for found in signal.findings if username in found.usernames),
-                signal.url,
-                signal.off,
+            replace(
+                signal,
+                findings=tuple(found for found in signal.findings if username in found.usernames),
             )
             for signal in signals
         ]
 
     def signal(self, slug: str) -> Signal:
+        """One signal by its slug (one of SIGNAL_TITLES)."""
+        if slug not in SIGNAL_TITLES:
+            raise KeyError(slug)
         return getattr(self, slug)()
 
     def _signal(
@@ -500,8 +499,11 @@ class Insights:
             off=off,
         )
 
-    def _per_user(self, slug: str, column: str, **where: tuple[str, ...]) -> list[Finding]:
-        """One finding per user with a non-zero `column` among their entries of the period."""
+    def _per_user(
+        self, slug: str, column: str, noun: str, **where: tuple[str, ...]
+    ) -> list[Finding]:
+        """One finding per user with a non-zero `column` among their entries of the period
+        (`where` narrows them; `noun` names them)."""
         rows = self.activity.counts(("username",), within=self.window, **where)
         findings = []
         for row in sorted(rows, key=lambda row: (-row[column], row["username"])):
@@ -511,11 +513,19 @@ class Insights:
                     Finding(
                         staff=(staff,),
                         count=row[column],
-                        summary=f"{row[column]} of their {row['entries']} lookups",
+                        summary=f"{row[column]} of their {row['entries']} {noun}",
                         url=audit_list_url(signal=slug, staff=staff, window=self.window),
                     )
                 )
         return findings
+
+    def _day_of_lookups(
+        self, username: str, day: date, count: int, summary: str, outcome: str = ""
+    ) -> Finding:
+        """A finding about one user's lookups (of one outcome) on one day."""
+        staff = self.staff(username)
+        url = audit_list_url(staff=staff, day=day, action=Action.LOOKUP, outcome=outcome)
+        return Finding(staff=(staff,), count=count, summary=summary, url=url, day=day)
 
     def after_hours(self) -> Signal:
         hours = business_hours.configured()
@@ -527,7 +537,7 @@ class Insights:
         if hours is None:
             off = "Set AUDIT_BUSINESS_HOURS (e.g. Mon-Fri 08:00-18:00) to look for these."
             return self._signal("after_hours", explanation, [], off)
-        findings = self._per_user("after_hours", "after_hours", action=(Action.LOOKUP,))
+        findings = self._per_user("after_hours", "after_hours", "lookups", action=(Action.LOOKUP,))
         return self._signal("after_hours", explanation, findings)
 
     def no_reason(self) -> Signal:
@@ -539,7 +549,11 @@ class Insights:
             off = "Reasons are optional (LOOKUP_REASON_REQUIRED is off)."
             return self._signal("no_reason", explanation, [], off)
         findings = self._per_user(
-            "no_reason", "without_reason", action=(Action.LOOKUP,), outcome=ANSWERED
+            "no_reason",
+            "without_reason",
+            "answered lookups",
+            action=(Action.LOOKUP,),
+            outcome=ANSWERED,
         )
         return self._signal("no_reason", explanation, findings)
 
@@ -576,20 +590,9 @@ class Insights:
         for (username, day), outcomes in per_day.items():
             not_found, total = outcomes.get(Outcome.NOT_FOUND, 0), sum(outcomes.values())
             if not_found >= FISHING_NOT_FOUND and not_found >= FISHING_SHARE * total:
-                staff = self.staff(username)
+                summary = f"{not_found} not-found lookups of {total} on {_day(day)}"
                 findings.append(
-                    Finding(
-                        staff=(staff,),
-                        count=not_found,
-                        summary=(f"{not_found} not-found lookups of {total} on {_day(day)}"),
-                        url=audit_list_url(
-                            staff=staff,
-                            day=day,
-                            action=Action.LOOKUP,
-                            outcome=Outcome.NOT_FOUND,
-                        ),
-                        day=day,
-                    )
+                    self._day_of_lookups(username, day, not_found, summary, Outcome.NOT_FOUND)
                 )
         findings.sort(key=lambda found: (-found.count, found.day))
         return self._signal("fishing", explanation, findings)
@@ -607,19 +610,11 @@ class Insights:
                 continue
             for day, count in days.items():
                 if day in self.window and count >= max(SPIKE_FACTOR * usual, SPIKE_MIN):
-                    staff = self.staff(username)
-                    findings.append(
-                        Finding(
-                            staff=(staff,),
-                            count=count,
-                            summary=(
-                                f"{count} lookups on {_day(day)}, "
-                                f"{count / usual:.1f} times their usual {usual:g}"
-                            ),
-                            url=audit_list_url(staff=staff, day=day, action=Action.LOOKUP),
-                            day=day,
-                        )
+                    summary = (
+                        f"{count} lookups on {_day(day)}, "
+                        f"{count / usual:.1f} times their usual {usual:g}"
                     )
+                    findings.append(self._day_of_lookups(username, day, count, summary))
         findings.sort(key=lambda found: (-found.count, found.day))
         return self._signal("spike", explanation, findings)
 
