@@ -281,7 +281,7 @@ def test_backend_down(page, settings):
 
     page.wait_for_load_state()
     assert page.get_by_text("unavailable or slow").first.is_visible()
-    assert page.get_by_role("link", name="Try again").is_visible()
+    assert page.get_by_role("button", name="Try again").is_visible()
     assert page.locator(".request-ids").is_visible()
     shoot(page, "backend-down")
 
