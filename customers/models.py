@@ -93,6 +93,11 @@ def _clip(value: object, field: str, model: type[models.Model] | None = None) ->
     return text[: (model or AuditEntry)._meta.get_field(field).max_length]
 
 
+def _about(subject: str, detail: str) -> str:
+    """An entry's detail: what it was about, and what went wrong if anything did."""
+    return f"{subject}: {detail}" if detail else subject
+
+
 class AuditEntryQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user) -> "AuditEntryQuerySet":
         """Every entry for auditors and superusers; only their own for everyone else."""
@@ -251,15 +256,11 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
     ) -> "AuditEntry":
         """A customer page (a section, or refresh) opened, from the cache or not; the raw
         document is a raw view. `detail` says why it failed."""
-        if cached:
-            detail = f"{section} (cached)"
-        else:
-            detail = f"{section}: {detail}" if detail else section
         return self.log_request(
             request,
             action=Action.RAW_VIEW if section == "raw" else Action.VIEW_SECTION,
             outcome=outcome,
-            detail=detail,
+            detail=f"{section} (cached)" if cached else _about(section, detail),
             **result,
         )
 
@@ -278,7 +279,7 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
             request,
             action=Action.REVEAL,
             outcome=outcome,
-            detail=f"{field}: {detail}" if detail else field,
+            detail=_about(field, detail),
             reason=reason,
             **result,
         )
