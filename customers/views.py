@@ -112,6 +112,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return _lookup(request, params)
 
 
+# Every lookup the user makes goes through the audited _lookup (below).
+lookup.audited_action = Action.LOOKUP  # type: ignore[attr-defined]
+
+
 def _typed(request: HttpRequest, params: dict[str, list[str]]) -> dict[str, Any]:
     return SearchForm(params=params, bound=True).typed
 
