@@ -19,11 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import insights
+from .audit import error_page
+from .exceptions import PermissionRefused
 from .insights import Insights, Staff, audit_list_url
 from .models import AuditEntry
 from .roles import VIEW_ALL_AUDIT
 from .rollup import Window
-from .views import forbidden
 
 # The staff page lists this many of the member of staff's latest entries.
 STAFF_LATEST = 50
@@ -36,7 +37,7 @@ def auditor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         user = request.user
         if not user.has_perm(VIEW_ALL_AUDIT):
-            return forbidden(request, VIEW_ALL_AUDIT)
+            return error_page(request, PermissionRefused(VIEW_ALL_AUDIT))
         if not user.is_staff:
             # The figures link into the admin's audit list, which needs staff status.
             raise PermissionDenied("Auditors need staff status.")

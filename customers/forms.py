@@ -3,11 +3,12 @@
 Validation is `LookupQuery.from_params`'s job (one place for the rules); this form only turns
 parameters, in either the form's or the API's own style, back into fields, rows and ticked
 boxes, with the query's error messages next to the fields they are about. The org's own rule
-on top, a reason with every lookup when LOOKUP_REASON_REQUIRED is on, is `search_query`'s.
+on top, a reason with every lookup when LOOKUP_REASON_REQUIRED is on, is `SearchForm.query`'s.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from customers.capillary.query import (
 )
 from customers.roles import allowed_sources
 
+# The longest reason or ticket kept with a lookup or a reveal.
+MAX_REASON = 500
 # Without JavaScript the page shows this many identifier rows; empty ones are ignored.
 ROWS_WITHOUT_JS = 3
 
@@ -140,6 +143,42 @@ class SearchForm:
             bound=params is not None,
         )
 
+    def with_errors(self, errors: Mapping[str, list[str]]) -> SearchForm:
+        return dataclasses.replace(self, errors=errors)
+
+    def query(self) -> LookupQuery:
+        """The query to send; raises InvalidQuery with the problems per parameter, the org's
+        own rule among them: a reason with every lookup when LOOKUP_REASON_REQUIRED is on. All
+        come back at once, so one round of corrections is enough."""
+        missing_reason = settings.LOOKUP_REASON_REQUIRED and not self.reason.strip()
+        reason_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
+        try:
+            query = LookupQuery.from_params(self.params)
+        except InvalidQuery as error:
+            if reason_errors:
+                raise InvalidQuery(error.errors | reason_errors) from error
+            raise
+        if reason_errors:
+            raise InvalidQuery(reason_errors)
+        return query
+
+    @property
+    def typed(self) -> dict[str, Any]:
+        """What the search asked for, as typed: the audit entry of a search that was not sent
+        (masked there like any other)."""
+        return {
+            "source": self._last("source").strip().upper(),
+            "account_id": self.account_id.strip(),
+            "identifiers": self.identifier_pairs,
+            "embeds": sorted(self.embeds),
+            "reason": self.reason,
+        }
+
+    @property
+    def hidden_fields(self) -> list[tuple[str, str]]:
+        """Every field as sent, for a form that sends the same search again."""
+        return [(name, value) for name, values in self.params.items() for value in values]
+
     def _last(self, name: str) -> str:
         return last_value(self.params, name)
 
@@ -156,7 +195,7 @@ class SearchForm:
 
     @property
     def reason(self) -> str:
-        return self._last("reason")
+        return self._last("reason").strip()[:MAX_REASON]
 
     @property
     def reason_required(self) -> bool:
@@ -261,19 +300,3 @@ class SearchForm:
         """The non-empty rows, for the audit entry of a refused search (masked there)."""
         return [(row.name, row.value) for row in self.rows if row.value.strip()]
 
-
-def search_query(params: Mapping[str, list[str]]) -> LookupQuery:
-    """The lookup a search asks for: `LookupQuery.from_params`, plus the org's rule that every
-    lookup carries a reason (LOOKUP_REASON_REQUIRED). InvalidQuery names every field to correct,
-    the reason among them, so one round of corrections is enough."""
-    missing_reason = settings.LOOKUP_REASON_REQUIRED and not last_value(params, "reason").strip()
-    reason_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
-    try:
-        query = LookupQuery.from_params(params)
-    except InvalidQuery as error:
-        if reason_errors:
-            raise InvalidQuery({**error.errors, **reason_errors}) from error
-        raise
-    if reason_errors:
-        raise InvalidQuery(reason_errors)
-    return query

@@ -23,6 +23,15 @@ EXPORT_AUDIT = "customers.export_audit"
 # What role_of says, most powerful first: the audit trail's role column holds these.
 ROLES = ("superuser", "auditor", "agent", "store manager", "none")
 
+# What each permission lets a person do, as the 403 page says it.
+PERMISSION_NAMES: dict[str, str] = {
+    LOOKUP: "look up customers",
+    VIEW_UNMASKED_PII: "see unmasked names, mobiles and emails",
+    VIEW_RAW_RESPONSE: "see the raw API response",
+    VIEW_ALL_AUDIT: "view every audit entry",
+    EXPORT_AUDIT: "export audit entries",
+}
+
 # Group name -> permission codenames; the migration creates exactly these.
 GROUPS: dict[str, tuple[str, ...]] = {
     "Support agents": ("lookup_customer", "view_unmasked_pii", "view_raw_response"),

@@ -18,7 +18,8 @@ def breakdown(days: int, counts: dict, keys: tuple[str, ...] = ("found", "not_fo
 
 
 @pytest.mark.parametrize(
-    ("highest", "top"), [(0, 4), (3, 4), (7, 8), (9, 20), (41, 80), (100, 100), (101, 200), (2345, 4000)]
+    ("highest", "top"),
+    [(0, 4), (3, 4), (7, 8), (9, 20), (41, 80), (100, 100), (101, 200), (2345, 4000)],
 )
 def test_the_axis_tops_out_at_a_round_number(highest, top):
     assert nice_ceiling(highest) == top

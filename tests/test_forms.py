@@ -1,6 +1,6 @@
-"""The search form's own rule, LOOKUP_REASON_REQUIRED, through the lookup endpoint: a lookup
-without a reason never reaches the backend, says why next to the field, and is audited as
-invalid."""
+"""The search form's own rule, LOOKUP_REASON_REQUIRED, through the lookup endpoint (the form's
+POST and a pasted query string): a lookup without a reason never reaches the backend, says why
+next to the field, and is audited as invalid."""
 
 from urllib.parse import urlencode
 
@@ -15,9 +15,12 @@ MOBILE = "919999000001"
 AARAV = 5000001
 
 
-def lookup_url(**params: str) -> str:
-    defaults = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
-    return "/lookup/?" + urlencode(defaults | params)
+SEARCH = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
+
+
+def search(client, **params: str):
+    """The search form sent, as the browser sends it."""
+    return client.post("/lookup/", SEARCH | params)
 
 
 @pytest.fixture
@@ -33,7 +36,7 @@ def test_a_lookup_without_a_reason_is_refused_when_the_org_requires_one(
     """No reason (or only spaces): the search comes back with the message at the reason field,
     the backend is not called, and the attempt is audited as invalid."""
     params = {} if reason is None else {"reason": reason}
-    response = client.get(lookup_url(**params))
+    response = search(client, **params)
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -45,21 +48,27 @@ def test_a_lookup_without_a_reason_is_refused_when_the_org_requires_one(
 
 
 def test_a_lookup_with_a_reason_runs(client, reasons_required, agent):
-    response = client.get(lookup_url(reason="ticket 4711"))
-    assert response.status_code == 302
+    response = search(client, reason="ticket 4711")
+    assert response.status_code == 303
     assert response["Location"] == f"/customers/{AARAV}/"
     assert AuditEntry.objects.get().reason == "ticket 4711"
 
 
+def test_a_pasted_query_string_needs_a_reason_too(client, reasons_required, agent):
+    """The API's own query string in the address bar obeys the same rule."""
+    assert client.get("/lookup/?" + urlencode(SEARCH)).status_code == 400
+    assert client.get("/lookup/?" + urlencode(SEARCH | {"reason": "t1"})).status_code == 303
+
+
 def test_the_reason_is_optional_by_default(client, sandbox, agent):
-    assert client.get(lookup_url()).status_code == 302
+    assert search(client).status_code == 303
 
 
 def test_a_missing_reason_and_a_bad_identifier_are_reported_together(
     client, reasons_required, agent
 ):
     """One round of corrections: both fields' messages come back at once."""
-    response = client.get(lookup_url(identifierValue="0999"))
+    response = search(client, identifierValue="0999")
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["reason"] == [REASON_REQUIRED]
