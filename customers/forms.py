@@ -299,4 +299,3 @@ class SearchForm:
     def identifier_pairs(self) -> list[tuple[str, str]]:
         """The non-empty rows, for the audit entry of a refused search (masked there)."""
         return [(row.name, row.value) for row in self.rows if row.value.strip()]
-

@@ -667,7 +667,7 @@ def signal_entries(slug: str, window: Window, entries: QuerySet) -> QuerySet:
     if slug == "after_hours":
         hours = business_hours.configured()
         lookups = entries.filter(action=Action.LOOKUP)
-        return hours.outside(lookups) if hours else entries.none()
+        return hours.outside(lookups, window.start, window.end) if hours else entries.none()
     if slug == "no_reason":
         if not settings.LOOKUP_REASON_REQUIRED:
             return entries.none()

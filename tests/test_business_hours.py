@@ -91,7 +91,25 @@ def test_the_database_and_python_agree_on_what_is_outside(zone):
         entry = AuditEntry.objects.log_action(user=user, action="lookup", outcome="found")
         QuerySet.update(AuditEntry.objects.filter(pk=entry.pk), created_at=moment)
         ids.append((entry.pk, moment))
-    outside = set(hours.outside(AuditEntry.objects.all()).values_list("pk", flat=True))
+    since, until = moments[0], moments[-1] + timedelta(seconds=1)
+    outside = set(
+        hours.outside(AuditEntry.objects.all(), since, until).values_list("pk", flat=True)
+    )
     expected = {pk for pk, moment in ids if not hours.contains(moment)}
     assert outside == expected
     assert 0 < len(expected) < len(ids)
+
+
+@pytest.mark.django_db
+def test_a_weekend_without_open_hours_is_all_after_hours():
+    """Between two moments with no open hour at all, every entry is outside."""
+    hours = business_hours.parse("Mon-Fri 08:00-18:00", "UTC")
+    saturday = datetime(2026, 11, 28, tzinfo=UTC)
+    user = User.objects.create_user("agent")
+    entry = AuditEntry.objects.log_action(user=user, action="lookup", outcome="found")
+    QuerySet.update(AuditEntry.objects.filter(pk=entry.pk), created_at=saturday.replace(hour=12))
+    assert hours.intervals(saturday, saturday + timedelta(days=2)) == []
+    assert (
+        hours.outside(AuditEntry.objects.all(), saturday, saturday + timedelta(days=2)).count()
+        == 1
+    )
