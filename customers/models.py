@@ -411,6 +411,8 @@ class AuditDay(models.Model):
     day = models.DateField(primary_key=True)
     # The time zone, business hours and thresholds the counts were made with.
     basis = models.CharField(max_length=500)
+    # The entries before this moment are counted: the day's end once it is over.
+    through = models.DateTimeField()
     rolled_up_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -458,14 +460,22 @@ class AuditDayCount(models.Model):
 
 
 class AuditDayMember(models.Model):
-    """A member seen by many different staff on one day, and who they were."""
+    """A member seen on one day and the staff who saw them: every member while the day is in
+    progress, then only those many staff saw."""
 
-    day = models.ForeignKey(AuditDay, on_delete=models.CASCADE, related_name="members")
+    # The unique constraint's index starts with the day: the column needs none of its own.
+    day = models.ForeignKey(
+        AuditDay, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     customer_id = models.CharField(max_length=64)
     usernames = models.JSONField(default=list)
+    staff = models.PositiveIntegerField()
 
     class Meta:
         default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["day", "customer_id"], name="audit_day_member_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.day_id} customer {self.customer_id}: {len(self.usernames)} staff"
+        return f"{self.day_id} customer {self.customer_id}: {self.staff} staff"

@@ -1,16 +1,19 @@
-"""Daily roll-ups of the audit trail, so the auditor's pages never read millions of entries.
+"""Roll-ups of the audit trail, so the auditor's pages never read millions of entries.
 
-Nothing is added to the write path: an audited request still writes its one entry. A closed
-local day (settings.TIME_ZONE) is counted once into `AuditDayCount` (entries per user, role,
-action and outcome, with how many had no reason and how many fell outside business hours) and
-`AuditDayMember` (members seen by MANY_STAFF or more staff that day), under its `AuditDay` row.
-The open part of the trail, today and a day that closed less than GRACE ago (its last entries
-may still be committing), is counted live from the created_at index on every read.
+Nothing is added to the write path: an audited request still writes its one entry. The trail is
+counted per local day (settings.TIME_ZONE) into `AuditDayCount` (entries per user, role, action
+and outcome, with how many had no reason and how many fell outside business hours) and
+`AuditDayMember` (the staff who saw each member), under the day's `AuditDay`, which says up to
+which moment the day is counted (`through`). A day that is over is counted in one pass and keeps
+only the members MANY_STAFF or more staff saw; the day in progress is topped up hour by hour
+(and keeps every member, for the staff of later hours to join), so a page reads live only the
+entries since the last full hour. An hour is counted once it ended GRACE ago: its last entries
+may still be committing, or come from an instance whose clock is a little behind.
 
-`manage.py rollup_audit` counts the closed days ahead of time (run it from cron after
-midnight); a read that finds a closed day of its window missing counts it itself, once. A day is
-counted again when what its counts depend on changes (its `basis`: the time zone, the business
-hours, MANY_STAFF), and forgotten when prune_audit deletes entries of it.
+`manage.py rollup_audit` counts ahead of the pages (from cron, hourly); a page counts what it
+finds missing itself. A day is counted again when what its counts depend on changes (its
+`basis`: the time zone, the business hours, MANY_STAFF), and forgotten when prune_audit deletes
+entries of it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from django.utils import timezone
 from . import business_hours
 from .models import AuditDay, AuditDayCount, AuditDayMember, AuditEntry, Outcome
 
-# A day is counted for good this long after it ended: entries written at 23:59:59 may commit a
+# An hour is counted for good this long after it ended: entries stamped 10:59:59 may commit a
 # moment later, or come from an instance whose clock is a little behind.
 GRACE = timedelta(minutes=10)
 # Different staff who saw one member on one day, from which the day keeps the member.
@@ -40,6 +43,8 @@ DIMENSIONS = ("username", "role", "action", "outcome")
 COUNTS = ("entries", "without_reason", "after_hours")
 # Outcomes of an entry that showed the member's data (refused attempts showed nothing).
 SEEN = (Outcome.FOUND, Outcome.OK)
+# Rows written or asked for per statement when a day is topped up.
+BATCH = 500
 
 
 def day_start(day: date) -> datetime:
@@ -91,56 +96,136 @@ def basis() -> str:
     return f"time zone {settings.TIME_ZONE}; business hours {hours}; many staff {MANY_STAFF}"
 
 
-def first_open_day(now: datetime | None = None) -> date:
-    """The first day still counted live: days before it are closed for good."""
-    return local_date((now or timezone.now()) - GRACE)
-
-
-def closed_days(window: Window) -> list[date]:
-    return [day for day in window.days if day < first_open_day()]
+def settled(now: datetime | None = None) -> datetime:
+    """The moment up to which the trail is counted for good: the start of the hour in which
+    GRACE ago fell."""
+    return ((now or timezone.now()) - GRACE).replace(minute=0, second=0, microsecond=0)
 
 
 def ensure(window: Window) -> int:
-    """Counts the closed days of `window` that are not counted yet (or were counted on another
-    basis); returns how many it counted."""
-    days = closed_days(window)
+    """Counts what is settled of `window` and not counted yet (or counted on another basis);
+    returns how many days it counted."""
+    until = settled()
+    days = [day for day in window.days if day_start(day) < until]
     if not days:
         return 0
-    done = set(
+    through = dict(
         AuditDay.objects.filter(day__gte=days[0], day__lte=days[-1], basis=basis()).values_list(
-            "day", flat=True
+            "day", "through"
         )
     )
-    missing = [day for day in days if day not in done]
-    for day in missing:
-        roll_up(day)
-    return len(missing)
+    due = [day for day in days if day not in through or through[day] < _until(day, until)]
+    for day in due:
+        count_day(day, _until(day, until))
+    return len(due)
 
 
-def roll_up(day: date) -> None:
-    """Counts one closed day, replacing what was counted for it before."""
+def _until(day: date, settled_until: datetime) -> datetime:
+    return min(day_start(day + timedelta(days=1)), settled_until)
+
+
+def count_day(day: date, until: datetime) -> None:
+    """Counts `day` up to `until`: in one pass when none of it is counted yet and it is over,
+    else from where its counting stopped. The day's row is locked meanwhile, so two processes
+    never add the same hour twice."""
     start, end = day_start(day), day_start(day + timedelta(days=1))
-    counts = _count(start, end, DIMENSIONS)
-    members = _members(AuditEntry.objects.filter(created_at__gte=start, created_at__lt=end))
     try:
         with transaction.atomic():
-            AuditDay.objects.filter(day=day).delete()
-            marker = AuditDay.objects.create(day=day, basis=basis())
-            AuditDayCount.objects.bulk_create(
-                AuditDayCount(
-                    day=marker,
-                    user_id=row["user_pk"],
-                    **{name: row[name] for name in (*DIMENSIONS, *COUNTS)},
-                )
-                for row in counts
-            )
-            AuditDayMember.objects.bulk_create(
-                AuditDayMember(day=marker, customer_id=customer_id, usernames=names)
-                for (_, customer_id), names in members.items()
-            )
+            marker = AuditDay.objects.select_for_update().filter(day=day).first()
+            if marker is not None and marker.basis != basis():
+                marker.delete()
+                marker = None
+            if marker is None:
+                marker = AuditDay.objects.create(day=day, basis=basis(), through=start)
+            if marker.through >= until:
+                return
+            if marker.through == start and until == end:
+                _count_whole_day(marker, start, end)
+            else:
+                _top_up(marker, marker.through, until)
+                if until == end:
+                    # The day is over: only the members many staff saw are kept.
+                    marker.members.filter(staff__lt=MANY_STAFF).delete()
+            marker.through = until
+            marker.rolled_up_at = timezone.now()
+            marker.save(update_fields=["through", "rolled_up_at"])
     except IntegrityError:
-        # Another process counted the same day at the same moment: its counts stand.
+        # Another process began counting the same day at the same moment: its counts stand.
         pass
+
+
+def _count_whole_day(marker: AuditDay, start: datetime, end: datetime) -> None:
+    AuditDayCount.objects.bulk_create(
+        _new_count(marker, row) for row in _count(start, end, DIMENSIONS)
+    )
+    entries = AuditEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+    AuditDayMember.objects.bulk_create(
+        AuditDayMember(day=marker, customer_id=customer_id, usernames=names, staff=len(names))
+        for (_, customer_id), names in _members(entries).items()
+    )
+
+
+def _top_up(marker: AuditDay, since: datetime, until: datetime) -> None:
+    """Adds the entries from `since` to `until` to the day's counts and its members' staff."""
+    counted = {
+        tuple(getattr(row, name) for name in DIMENSIONS): row for row in marker.counts.all()
+    }
+    added, changed = [], []
+    for row in _count(since, until, DIMENSIONS):
+        known = counted.get(tuple(row[name] for name in DIMENSIONS))
+        if known is None:
+            added.append(_new_count(marker, row))
+            continue
+        for name in COUNTS:
+            setattr(known, name, getattr(known, name) + row[name])
+        known.user_id = row["user_pk"] or known.user_id
+        changed.append(known)
+    AuditDayCount.objects.bulk_update(changed, [*COUNTS, "user"], batch_size=BATCH)
+    AuditDayCount.objects.bulk_create(added, batch_size=BATCH)
+
+    seen = _seen_by(since, until)
+    stored = {}
+    customers = sorted(seen)
+    for start in range(0, len(customers), BATCH):
+        chunk = customers[start : start + BATCH]
+        stored.update((m.customer_id, m) for m in marker.members.filter(customer_id__in=chunk))
+    joined, new = [], []
+    for customer_id, names in seen.items():
+        member = stored.get(customer_id)
+        if member is None:
+            new.append(
+                AuditDayMember(
+                    day=marker, customer_id=customer_id, usernames=sorted(names), staff=len(names)
+                )
+            )
+        elif not names <= set(member.usernames):
+            member.usernames = sorted(names | set(member.usernames))
+            member.staff = len(member.usernames)
+            joined.append(member)
+    AuditDayMember.objects.bulk_update(joined, ["usernames", "staff"], batch_size=BATCH)
+    AuditDayMember.objects.bulk_create(new, batch_size=BATCH)
+
+
+def _new_count(marker: AuditDay, row: dict) -> AuditDayCount:
+    return AuditDayCount(
+        day=marker, user_id=row["user_pk"], **{name: row[name] for name in (*DIMENSIONS, *COUNTS)}
+    )
+
+
+def _seen_by(since: datetime, until: datetime) -> dict[str, set[str]]:
+    """{customer id: usernames} of the staff who saw a member between two moments."""
+    pairs = (
+        AuditEntry.objects.filter(created_at__gte=since, created_at__lt=until, outcome__in=SEEN)
+        .exclude(customer_id="")
+        .exclude(username="")
+        .values_list("customer_id", "username")
+        .distinct()
+        .order_by()
+    )
+    seen: dict[str, set[str]] = defaultdict(set)
+    for customer_id, username in pairs:
+        seen[customer_id].add(username)
+    return seen
 
 
 def forget(last: date, first: date | None = None) -> int:
@@ -153,8 +238,8 @@ def forget(last: date, first: date | None = None) -> int:
 
 
 class Activity:
-    """Entries of a window counted by day, user, role, action and outcome: closed days from the
-    roll-up (counted first where missing), the open rest live from the entries, once.
+    """Entries of a window counted by day, user, role, action and outcome: what is settled from
+    the roll-up (counted first where missing), the entries since the last full hour live, once.
 
     Each `counts` call is one query on the roll-up table; the live part is read on the first
     call and grouped in Python after, so a page asks the entries table once however many
@@ -164,11 +249,11 @@ class Activity:
     def __init__(self, window: Window) -> None:
         self.window = window
         ensure(window)
-        self.open_from = first_open_day()
+        self.until = settled()
 
     @cached_property
     def _live(self) -> list[dict]:
-        live_start = max(self.window.start, day_start(self.open_from))
+        live_start = max(self.window.start, self.until)
         if live_start >= self.window.end:
             return []
         return _count(live_start, self.window.end, ("day", *DIMENSIONS))
@@ -183,21 +268,20 @@ class Activity:
         within = within or self.window
         first, last = max(within.first, self.window.first), min(within.last, self.window.last)
         rows: dict[tuple, dict] = {}
-        if first < self.open_from:
-            rolled = AuditDayCount.objects.filter(
+        rolled = (
+            AuditDayCount.objects.filter(
                 day__gte=first,
-                day__lte=min(last, self.open_from - timedelta(days=1)),
+                day__lte=last,
                 **{f"{name}__in": list(values) for name, values in where.items()},
             )
-            rolled = (
-                rolled.values(*by)
-                .annotate(
-                    **{name: Sum(name) for name in COUNTS},
-                    **({"user_pk": Max("user")} if "username" in by else {}),
-                )
-                .order_by()
+            .values(*by)
+            .annotate(
+                **{name: Sum(name) for name in COUNTS},
+                **({"user_pk": Max("user")} if "username" in by else {}),
             )
-            _merge(rows, rolled, by)
+            .order_by()
+        )
+        _merge(rows, rolled, by)
         live = (
             row
             for row in self._live
@@ -212,17 +296,16 @@ def members(window: Window, username: str = "") -> list[tuple[date, str, list[st
     """(day, customer id, staff usernames) of the members MANY_STAFF or more staff saw on one
     day of `window`, optionally only those `username` was among; most staff first."""
     ensure(window)
-    open_from = first_open_day()
-    found: dict[tuple[date, str], list[str]] = {}
-    if window.first < open_from:
-        rolled = AuditDayMember.objects.filter(
-            day__gte=window.first, day__lt=open_from, day__lte=window.last
+    until = settled()
+    found: dict[tuple[date, str], list[str]] = {
+        (day, customer_id): names
+        for day, customer_id, names in AuditDayMember.objects.filter(
+            day__gte=window.first, day__lte=window.last, staff__gte=MANY_STAFF
         ).values_list("day", "customer_id", "usernames")
-        found.update(((day, customer_id), names) for day, customer_id, names in rolled)
-    live_start = max(window.start, day_start(open_from))
+    }
+    live_start = max(window.start, until)
     if live_start < window.end:
-        entries = AuditEntry.objects.filter(created_at__gte=live_start, created_at__lt=window.end)
-        found.update(_members(entries, by_day=True))
+        found.update(_joined_live(live_start, window.end))
     return sorted(
         (
             (day, customer_id, names)
@@ -231,6 +314,32 @@ def members(window: Window, username: str = "") -> list[tuple[date, str, list[st
         ),
         key=lambda item: (-len(item[2]), item[0], item[1]),
     )
+
+
+def _joined_live(since: datetime, until: datetime) -> dict[tuple[date, str], list[str]]:
+    """Members whose staff since the last full hour, joined to those counted earlier the same
+    day, reach MANY_STAFF."""
+    live: dict[tuple[date, str], set[str]] = defaultdict(set)
+    pairs = (
+        AuditEntry.objects.filter(created_at__gte=since, created_at__lt=until, outcome__in=SEEN)
+        .exclude(customer_id="")
+        .exclude(username="")
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("day", "customer_id", "username")
+        .distinct()
+        .order_by()
+    )
+    for day, customer_id, username in pairs:
+        live[day, customer_id].add(username)
+    if not live:
+        return {}
+    earlier = AuditDayMember.objects.filter(
+        day__in={day for day, _ in live}, customer_id__in={customer for _, customer in live}
+    ).values_list("day", "customer_id", "usernames")
+    for day, customer_id, names in earlier:
+        if (day, customer_id) in live:
+            live[day, customer_id] |= set(names)
+    return {key: sorted(names) for key, names in live.items() if len(names) >= MANY_STAFF}
 
 
 def _count(since: datetime, until: datetime, by: Sequence[str]) -> list[dict]:

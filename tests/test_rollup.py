@@ -1,5 +1,6 @@
-"""The daily roll-ups: closed days counted once and equal to their entries, today live, and
-counted again when what the counts depend on changes or entries leave."""
+"""The roll-ups: days counted once and equal to their entries, the day in progress topped up
+hour by hour and the last hour live, and counted again when what the counts depend on changes
+or entries leave."""
 
 from collections import Counter
 from datetime import timedelta
@@ -11,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from customers import rollup
-from customers.models import AuditDay, AuditDayCount, AuditEntry
+from customers.models import AuditDay, AuditDayCount, AuditDayMember, AuditEntry
 from customers.rollup import Activity, Window
 from tests.trail import days_ago, entry, local, person, write
 
@@ -60,18 +61,19 @@ def week_of_entries():
     return alice, bob, manager
 
 
-def test_closed_days_are_counted_once_and_equal_their_entries(week_of_entries):
-    """The roll-up of every closed day, plus today live, gives exactly what the entries say,
-    by any grouping."""
+def test_the_counts_equal_the_entries_and_are_made_once(week_of_entries):
+    """The roll-up of every settled hour, plus the last hour live, gives exactly what the
+    entries say, by any grouping; counting again finds nothing to do."""
     for by in [("day", "username", "action", "outcome"), ("role",), ("day", "outcome")]:
         assert counted(WEEK, *by) == actual(*by)
-    assert set(AuditDay.objects.values_list("day", flat=True)) == set(rollup.closed_days(WEEK))
+    settled_days = [day for day in WEEK.days if rollup.day_start(day) < rollup.settled()]
+    assert set(AuditDay.objects.values_list("day", flat=True)) == set(settled_days)
     assert rollup.ensure(WEEK) == 0
 
 
 def test_a_counted_day_is_read_from_the_roll_up_not_the_entries(week_of_entries):
-    """Once counted, a closed day's figures come from its counts: an entry slipped in
-    afterwards (as only a bulk insert could) is not read until the day is counted again."""
+    """Once counted, a day's figures come from its counts: an entry slipped in afterwards (as
+    only a bulk insert could) is not read until the day is counted again."""
     yesterday = days_ago(1)
     rollup.ensure(WEEK)
     alice = week_of_entries[0]
@@ -81,20 +83,60 @@ def test_a_counted_day_is_read_from_the_roll_up_not_the_entries(week_of_entries)
     assert counted(Window(yesterday, yesterday), "username")[("alice",)] == 4
 
 
-def test_today_is_counted_live():
-    """An entry written a moment ago is in today's figures at once; today is never stored."""
+def test_the_last_hour_is_counted_live():
+    """An entry written a moment ago is in the figures at once, and not yet in the counts."""
     alice = person("alice")
     AuditEntry.objects.log_action(user=alice, action="lookup", outcome="found")
     assert counted(WEEK, "day", "username") == {(timezone.localdate(), "alice"): 1}
-    assert not AuditDay.objects.filter(day=timezone.localdate()).exists()
+    assert not AuditDayCount.objects.exists()
 
 
-def test_a_day_closes_for_good_only_after_the_grace_period():
-    """Entries stamped just before midnight may commit just after: the day stays live for
-    GRACE after it ends."""
-    midnight = local(days_ago(0), 0)
-    assert rollup.first_open_day(midnight + rollup.GRACE - timedelta(seconds=1)) == days_ago(1)
-    assert rollup.first_open_day(midnight + rollup.GRACE) == days_ago(0)
+def test_an_hour_is_settled_once_it_ended_the_grace_period_ago():
+    """Entries stamped just before the hour may commit just after: the hour is counted for
+    good GRACE after it ends."""
+    ten = local(days_ago(0), 10)
+    assert rollup.settled(ten + rollup.GRACE - timedelta(seconds=1)) == ten - timedelta(hours=1)
+    assert rollup.settled(ten + rollup.GRACE) == ten
+
+
+def test_a_day_in_progress_is_topped_up_hour_by_hour():
+    """Each hour is added once, however often it is asked for; the members' staff grow with
+    the hours, and when the day is over only the members many staff saw are kept."""
+    staff = [person(f"agent{n}") for n in range(5)]
+    day = days_ago(1)
+    write(
+        [entry(user, local(day, 9, 10 + n), customer_id="100") for n, user in enumerate(staff[:4])]
+        + [entry(staff[0], local(day, 9, 20), customer_id="200")]
+        + [entry(staff[4], local(day, 10, 30), customer_id="100")]
+        + [entry(staff[1], local(day, 11, 30), customer_id="200")]
+    )
+
+    def state() -> tuple[int, dict[str, int]]:
+        total = sum(AuditDayCount.objects.values_list("entries", flat=True))
+        return total, dict(AuditDayMember.objects.values_list("customer_id", "staff"))
+
+    rollup.count_day(day, local(day, 10))
+    assert state() == (5, {"100": 4, "200": 1})
+    rollup.count_day(day, local(day, 11))
+    rollup.count_day(day, local(day, 11))
+    assert state() == (6, {"100": 5, "200": 1})
+    rollup.count_day(day, rollup.day_start(day + timedelta(days=1)))
+    assert state() == (7, {"100": 5})
+    assert AuditDay.objects.get().through == rollup.day_start(day + timedelta(days=1))
+
+
+def test_a_member_reaches_many_staff_with_the_live_hour(monkeypatch):
+    """Four staff in the counted hours and a fifth in the live one make five."""
+    staff = [person(f"agent{n}") for n in range(5)]
+    day = days_ago(1)
+    write(
+        [entry(user, local(day, 9, n), customer_id="100") for n, user in enumerate(staff[:4])]
+        + [entry(staff[4], local(day, 12, 30), customer_id="100")]
+    )
+    monkeypatch.setattr(rollup, "settled", lambda now=None: local(day, 12))
+    names = [user.username for user in staff]
+    assert rollup.members(WEEK) == [(day, "100", names)]
+    assert AuditDayMember.objects.get().staff == 4
 
 
 @override_settings(TIME_ZONE="Asia/Kolkata")
@@ -182,16 +224,17 @@ def test_generate_audit_has_its_days_counted_again():
     assert sum(counted(WEEK, "day").values()) == 40
 
 
-def test_rollup_audit_counts_the_missing_days_and_rebuilds_on_request(capsys):
+def test_rollup_audit_counts_what_is_missing_and_rebuilds_on_request(capsys):
     """The command counts what is missing, nothing when run again, everything with
     --rebuild."""
     alice = person("alice")
     write([entry(alice, local(days_ago(2), 10))])
+    days = sum(1 for day in WEEK.days if rollup.day_start(day) < rollup.settled())
     call_command("rollup_audit", "--days", "7")
-    assert "Counted 6 of the 6 closed days" in capsys.readouterr().out
+    assert f"Counted {days} of the last 7 days, up to " in capsys.readouterr().out
     call_command("rollup_audit", "--days", "7")
-    assert "Counted 0 of the 6" in capsys.readouterr().out
+    assert "Counted 0 of the last 7 days" in capsys.readouterr().out
     QuerySet.update(AuditEntry.objects.all(), created_at=local(days_ago(3), 10))
     call_command("rollup_audit", "--days", "7", "--rebuild")
-    assert "Counted 6 of the 6" in capsys.readouterr().out
+    assert f"Counted {days} of the last 7 days" in capsys.readouterr().out
     assert list(AuditDayCount.objects.values_list("day", "entries")) == [(days_ago(3), 1)]

@@ -1,6 +1,7 @@
 """Counts closed days of the audit trail into the daily roll-ups the auditor's pages read."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from customers import rollup
 from customers.insights import BASELINE_DAYS
@@ -8,10 +9,10 @@ from customers.insights import BASELINE_DAYS
 
 class Command(BaseCommand):
     help = (
-        "Count the closed days of the last --days days into the audit roll-ups, those not "
-        "counted yet or counted with other settings (--rebuild: all of them again). Pages do "
-        "this themselves for a day they find missing; running it from cron after midnight "
-        "(e.g. 00:15) keeps that work off the first page of the day."
+        "Count the last --days days of the audit trail into the roll-ups, up to the last full "
+        "hour: what is not counted yet or was counted with other settings (--rebuild: all of "
+        "it again). Pages do this themselves for what they find missing; running it from cron "
+        "every hour (e.g. at 15 past) keeps that work off the pages."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,12 +28,12 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("--days must be at least 1.")
         window = rollup.Window.last_days(days)
-        closed = rollup.closed_days(window)
-        if rebuild and closed:
-            rollup.forget(closed[-1], first=closed[0])
+        if rebuild:
+            rollup.forget(window.last, first=window.first)
         counted = rollup.ensure(window)
+        until = timezone.localtime(rollup.settled())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Counted {counted} of the {len(closed)} closed days of the last {days} days."
+                f"Counted {counted} of the last {days} days, up to {until:%Y-%m-%d %H:%M}."
             )
         )
