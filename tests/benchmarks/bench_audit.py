@@ -13,7 +13,7 @@ nearly a whole day of entries: the worst case. The tables show p50 and p95 of se
 per page.
 
     python -m tests.benchmarks.bench_audit [--rows 1000000] [--samples 9] [--keep]
-        [--database NAME]
+        [--database NAME] [--redis URL]
 
 --rows 10000000 is the 10-million-row run: generating the rows takes about ten times as long
 as for a million (the database needs some 10 GB). --keep leaves the database in place, and a
@@ -62,6 +62,11 @@ def main() -> None:
     parser.add_argument(
         "--database", help="the PostgreSQL database's name (default lookup_bench_audit_<rows>)"
     )
+    parser.add_argument(
+        "--redis",
+        help="a Redis database of your own (redis://127.0.0.1:6379/N), for runs beside others: "
+        "by default the first empty one is taken, which another run may take too",
+    )
     args = parser.parse_args()
     require_services()
     print(f"Machine: {machine()}")
@@ -71,7 +76,7 @@ def main() -> None:
         database = f"{instances.POSTGRES}/{name}" if reuse else instances.create_database(name)
         if not args.keep:
             stack.callback(instances.drop_database, name)
-        cache = stack.enter_context(instances.redis_database())
+        cache = args.redis or stack.enter_context(instances.redis_database())
         env = instances.instance_env(
             DATABASE_URL=database,
             DATABASE_CONN_MAX_AGE="60",
