@@ -20,6 +20,7 @@ Public names:
     copy_summary(customer, ...) -> str   the plain-text summary for a ticket
     warning_explanation(warning) -> str  a known backend warning in plain language
     SECTIONS                             a customer's pages (URL name -> tab title), in tab order
+    tabs(customer, section, can_see_raw=) -> tuple[Tab, ...]   the tab bar of a customer page
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ __all__ = [
     "PointsLine",
     "Rung",
     "Shown",
+    "Tab",
     "copy_summary",
     "display_name",
     "format_moment",
@@ -62,6 +64,7 @@ __all__ = [
     "renew_sentence",
     "shown",
     "strategy_kind",
+    "tabs",
     "tier_ladder",
     "tier_note",
     "upgrade_sentence",
@@ -123,6 +126,43 @@ _TIER_WORDS = re.compile(
 def warning_explanation(warning: BackendWarning) -> str:
     """A known warning in plain language, "" for one the app has no words for."""
     return WARNING_EXPLANATIONS.get(warning.code, "") if warning.code is not None else ""
+
+
+# The tab bar
+
+
+@dataclass(frozen=True, slots=True)
+class Tab:
+    """One tab of a customer's pages. name is its URL name in the customers namespace; count,
+    when set, is shown beside the title."""
+
+    name: str
+    title: str
+    current: bool = False
+    count: int | None = None
+
+    @property
+    def url_name(self) -> str:
+        return f"customers:{self.name}"
+
+
+def tabs(customer: Customer, section: str, *, can_see_raw: bool) -> tuple[Tab, ...]:
+    """The tab bar of a customer page: the sections in SECTIONS' order, the raw response only
+    for users who may see it, the cards tab with the number of cards; then the history."""
+    sections = tuple(
+        Tab(
+            name,
+            title,
+            current=name == section,
+            count=len(customer.cards) if name == "cards" else None,
+        )
+        for name, title in SECTIONS.items()
+        if name != "raw" or can_see_raw
+    )
+    # Who looked the customer up closes the bar. It is no section: a page of the audit trail,
+    # not of the backend's answer (no lookup, no entry of its own, outside the customer frame),
+    # so it is never the current tab.
+    return (*sections, Tab("history", "History"))
 
 
 # Numbers and dates

@@ -457,3 +457,39 @@ def test_the_display_name_falls_back_to_the_id_and_is_masked():
     nameless = customer(profiles=[{"firstName": "*****", "lastName": "*****"}])
     assert presentation.display_name(nameless, unmasked=True) == "Customer 4242"
     assert "Name: masked by Capillary" in presentation.copy_summary(nameless, unmasked=True)
+
+
+def test_the_tab_bar_lists_the_sections_in_order_then_the_history():
+    """One tab per section, in SECTIONS' order with its title, the current one marked; the
+    access history closes the bar and is never current (it is not a section)."""
+    bar = presentation.tabs(customer(), "cards", can_see_raw=True)
+
+    assert [(tab.name, tab.title) for tab in bar] == [
+        *presentation.SECTIONS.items(),
+        ("history", "History"),
+    ]
+    assert [tab.name for tab in bar if tab.current] == ["cards"]
+    assert bar[-1].url_name == "customers:history"
+
+
+def test_the_raw_tab_is_only_for_users_who_may_see_it():
+    """Without the raw permissions the bar has every other section and the history."""
+    names = [tab.name for tab in presentation.tabs(customer(), "overview", can_see_raw=False)]
+
+    assert "raw" not in names
+    assert names == [*(name for name in presentation.SECTIONS if name != "raw"), "history"]
+
+
+def test_the_cards_tab_counts_the_cards_and_no_other_tab_counts():
+    """The number of cards beside the Cards title, also when there is none."""
+    cards = [{"cardNumber": f"C{n}", "statusInfo": {"status": "ACTIVE"}} for n in range(3)]
+
+    def counts(member: Customer) -> dict[str, int | None]:
+        return {
+            tab.name: tab.count for tab in presentation.tabs(member, "cards", can_see_raw=True)
+        }
+
+    with_cards = counts(customer(cardDetails=cards))
+    assert with_cards.pop("cards") == 3
+    assert set(with_cards.values()) == {None}
+    assert counts(customer())["cards"] == 0

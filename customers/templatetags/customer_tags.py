@@ -50,6 +50,16 @@ def recent_lookups(context: Context) -> dict[str, Any]:
     return {"recent": recent}
 
 
+@register.inclusion_tag("customers/includes/customer_tabs.html", takes_context=True)
+def customer_tabs(context: Context) -> dict[str, Any]:
+    """The tab bar of a customer page, from presentation.SECTIONS (see presentation.tabs)."""
+    customer = context["customer"]
+    tabs = presentation.tabs(
+        customer, context["section"], can_see_raw=bool(context.get("can_see_raw"))
+    )
+    return {"customer": customer, "tabs": tabs}
+
+
 @register.filter
 def figure(value: Decimal | int | None) -> str:
     """A number grouped in the active locale, or an em dash when the backend sent none."""
