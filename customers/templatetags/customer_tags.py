@@ -1,7 +1,9 @@
 """Template tags of the customer pages: masking, figures, dates and sentences.
 
-Load with `{% load customer_tags %}`. The logic lives in customers.presentation; these tags only
-hand records to it and mark the few HTML fragments they build as safe.
+Load with `{% load customer_tags %}`. The logic lives in customers.presentation: its functions
+are registered here as they are, as filters and tags; the tags defined here add what presentation
+cannot know (the request's context: masking, reveal buttons, the tab bar) or build the few HTML
+fragments they mark as safe.
 """
 
 from collections.abc import Collection
@@ -15,20 +17,24 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from customers import presentation
-from customers.capillary.records import (
-    BackendWarning,
-    Card,
-    Customer,
-    Identifier,
-    Moment,
-    Program,
-    Progress,
-    Tier,
-)
+from customers.capillary.records import Card, Customer, Identifier, Progress
 from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
 
 register = template.Library()
+
+# Sentences and figures the pages print as presentation words them (plain text, escaped).
+# `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
+register.filter("when", presentation.format_moment)
+register.filter("warning_explanation", presentation.warning_explanation)
+register.filter("strategy_kind", presentation.strategy_kind)
+register.filter("tier_note", presentation.tier_note)
+register.simple_tag(presentation.upgrade_sentence)
+register.simple_tag(presentation.renew_sentence)
+register.simple_tag(presentation.progress_caption)
+register.simple_tag(presentation.points_headline)
+register.simple_tag(presentation.points_by_state)
+register.simple_tag(presentation.tier_ladder)
 
 RECENT_LOOKUPS = 10
 
@@ -68,12 +74,6 @@ def figure(value: Decimal | int | None) -> str:
 
 
 @register.filter
-def when(value: Moment | None, fmt: str = "DATE_FORMAT") -> str:
-    """A date (or `|when:"DATETIME_FORMAT"`) in the active locale and time zone."""
-    return presentation.format_moment(value, fmt)
-
-
-@register.filter
 def card_status_class(card: Card) -> str:
     status = (card.status.status if card.status else "").upper()
     return "status-" + _CARD_STATUS_CLASSES.get(status, "neutral")
@@ -83,41 +83,6 @@ def card_status_class(card: Card) -> str:
 def percent_value(step: Progress) -> str:
     """The percent as a plain number for a <progress value>, "" when unknown."""
     return "" if step.percent is None else str(step.percent)
-
-
-@register.simple_tag
-def upgrade_sentence(program: Program, step: Progress) -> str:
-    return presentation.upgrade_sentence(program, step)
-
-
-@register.simple_tag
-def renew_sentence(program: Program, step: Progress) -> str:
-    return presentation.renew_sentence(program, step)
-
-
-@register.simple_tag
-def progress_caption(step: Progress) -> str:
-    return presentation.progress_caption(step)
-
-
-@register.simple_tag
-def points_by_state(program: Program) -> tuple[presentation.PointsLine, ...]:
-    return presentation.points_by_state(program)
-
-
-@register.simple_tag
-def tier_ladder(program: Program) -> tuple[presentation.Rung, ...]:
-    return presentation.tier_ladder(program)
-
-
-@register.simple_tag
-def points_headline(customer: Customer) -> str:
-    return presentation.points_headline(customer)
-
-
-@register.filter
-def warning_explanation(warning: BackendWarning) -> str:
-    return presentation.warning_explanation(warning)
 
 
 @register.simple_tag(takes_context=True)
@@ -209,18 +174,6 @@ def section_label(section: str) -> str:
 def days_presets() -> tuple[tuple[str, str], ...]:
     """The days-ahead choices of the tiers page, as (value, label)."""
     return (("0", "Today"), ("7", "In 7 days"), ("30", "In 30 days"), ("90", "In 90 days"))
-
-
-@register.filter
-def strategy_kind(based_on: str) -> str:
-    """What a strategy counts, as words: TRACKER_VALUE_BASED -> tracked spend."""
-    return presentation.strategy_kind(based_on)
-
-
-@register.filter
-def tier_note(tier: Tier | None) -> str:
-    """A tier's description without its name repeated ("" when it adds nothing)."""
-    return presentation.tier_note(tier)
 
 
 @register.filter
