@@ -11,6 +11,8 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	&& { echo $$p; break; }; done)
 # Tests need a secret key (DEBUG is off there); it is only ever used by the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
+# djade (the template formatter) on every template.
+DJADE := find templates -name '*.html' -print0 | xargs -0 $(BIN)/djade
 
 .PHONY: help install run serve test lint format check bench coverage clean
 
@@ -40,9 +42,10 @@ lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install ## Fix what ruff can fix and format the code
+format: install ## Fix what ruff can fix, format the code and the templates
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(DJADE)
 
 check: lint ## lint, Django's system checks, missing migrations, then the tests
 	$(TEST_ENV) $(BIN)/python manage.py check
