@@ -38,9 +38,10 @@ run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.
 test: install ## Run the whole test suite
 	$(TEST_ENV) $(BIN)/pytest
 
-lint: install ## ruff check and ruff format --check
+lint: install ## ruff check, ruff format --check, djade --check (templates)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DJADE) --check
 
 format: install ## Fix what ruff can fix, format the code and the templates
 	$(BIN)/ruff check --fix .
