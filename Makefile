@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 # Tests need a secret key (DEBUG is off there); it is only ever used by the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: help install run serve test lint format check bench coverage clean
+.PHONY: help install run serve test lint typecheck format check bench coverage clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -40,11 +40,14 @@ lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: install ## mypy with django-stubs over the app and the wiring
+	$(TEST_ENV) $(BIN)/mypy
+
 format: install ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: lint ## lint, Django's system checks, missing migrations, then the tests
+check: lint typecheck ## lint, types, Django's system checks, missing migrations, then the tests
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest

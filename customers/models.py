@@ -49,12 +49,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditEntryImmutableError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditEntryImmutableError(APPEND_ONLY)
 
 
@@ -81,7 +81,7 @@ class Outcome(models.TextChoices):
 class CustomerHistory:
     """Who accessed one member's data recently: the entries and how many staff they were."""
 
-    entries: "models.QuerySet[AuditEntry]"
+    entries: "models.QuerySet[Any]"
     staff_count: int
     days: int
 
@@ -90,7 +90,8 @@ def _clip(value: object, field: str, model: type[models.Model] | None = None) ->
     """The value as text that fits the column: an audit write never fails on a long value."""
     # Without control characters: PostgreSQL refuses a NUL, and an audit write must not fail.
     text = masking.plain_text(value)
-    return text[: (model or AuditEntry)._meta.get_field(field).max_length]
+    column = (model or AuditEntry)._meta.get_field(field)
+    return text[: getattr(column, "max_length", None)]
 
 
 def _about(subject: str, detail: str) -> str:
@@ -99,7 +100,13 @@ def _about(subject: str, detail: str) -> str:
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user) -> "AuditEntryQuerySet":
+    def by(self, user: Any) -> "AuditEntryQuerySet":
+        """The entries `user` wrote themselves (none for an anonymous visitor)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def visible_to(self, user: Any) -> "AuditEntryQuerySet":
         """Every entry for auditors and superusers; only their own for everyone else."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -132,11 +139,14 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
         return deleted
 
 
-class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
+AuditEntryManagerBase = models.Manager.from_queryset(AuditEntryQuerySet)
+
+
+class AuditEntryManager(AuditEntryManagerBase):
     def log_action(
         self,
         *,
-        user,
+        user: Any,
         action: str,
         outcome: str,
         role: str | None = None,
@@ -173,7 +183,7 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         ]
         if isinstance(embeds, str):
             embeds = embeds.split(",")
-        entry = self.model(
+        entry = AuditEntry(
             user=user,
             username=_clip(user.get_username() if user is not None else "", "username"),
             role=_clip(role if role is not None else role_of(user), "role"),

@@ -315,7 +315,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
 @require_GET
 def my_lookups(request: HttpRequest) -> HttpResponse:
     """The user's own audit entries, newest first."""
-    entries = AuditEntry.objects.filter(user=request.user)
+    entries = AuditEntry.objects.by(request.user)
     page = Paginator(entries, MY_LOOKUPS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "customers/my_lookups.html", {"title": "My lookups", "page": page})
 
