@@ -367,3 +367,29 @@ def test_the_system_checks_catch_bad_sign_in_settings(settings):
     assert "customers.E002" in str(raised.value)
     assert "'cs-agents' is not 'provider group:app group'" in str(raised.value)
     assert "customers.E004" in str(raised.value)
+
+
+def test_the_settings_come_from_the_environment_and_let_the_sign_out_reach_the_provider():
+    """OIDC_* and LOCAL_LOGIN are read from the environment; the provider's origin joins the
+    CSP's form-action, since signing out redirects the sign-out form's POST there."""
+    from tests.test_foundation import run_python
+
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.OIDC_RP_CLIENT_ID, s.LOCAL_LOGIN, s.OIDC_GROUP_ROLES, "
+        "' '.join(s.SECURE_CSP['form-action']), sep='|')"
+    )
+    result = run_python(
+        code,
+        SECRET_KEY="x",
+        OIDC_ISSUER="https://sso.example.com/realms/staff",
+        OIDC_CLIENT_ID="lookup",
+        LOCAL_LOGIN="admins-only",
+        OIDC_GROUP_ROLES="cs-agents:Support agents",
+    )
+
+    assert result.stdout.strip() == (
+        "lookup|admins-only|cs-agents:Support agents|'self' https://sso.example.com"
+    )
+    off = run_python(code, SECRET_KEY="x")
+    assert off.stdout.strip().endswith("|'self'")
