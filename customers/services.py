@@ -167,7 +167,7 @@ def _spend(user: Any) -> None:
     """Count one backend call against the user's lookup rate limit, or refuse it."""
     decision = check_lookup_rate(user)
     if not decision.allowed:
-        raise LookupRateLimited(decision.retry_after, decision.limit)
+        raise LookupRateLimited(decision.retry_after, decision.limit, settings.LOOKUP_RATE_LIMIT)
 
 
 def _user_part(user: Any) -> str:

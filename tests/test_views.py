@@ -773,11 +773,14 @@ def test_reveal_is_remembered_for_the_session_and_audited(client, sandbox, agent
 
 
 def test_reveal_refuses_a_field_name_that_is_not_one(client, sandbox, agent):
-    """Markup or an empty name is not a field: nothing is revealed or audited."""
+    """Markup or an empty name is not a field: nothing is revealed, and the attempt is audited
+    as invalid (every request on member data leaves one entry)."""
     response = client.post(f"/customers/{AARAV}/reveal/", {"field": "<script>"})
 
     assert response.status_code == 302
-    assert not AuditEntry.objects.filter(action=Action.REVEAL).exists()
+    entry = AuditEntry.objects.get(action=Action.REVEAL)
+    assert entry.outcome == Outcome.INVALID
+    assert str(AARAV) not in client.session.get("revealed", {})
 
 
 def test_customer_pages_only_take_numeric_ids(client, sandbox, agent):
@@ -921,7 +924,7 @@ def test_a_failure_is_logged_with_both_request_ids_and_no_identifier(
     finally:
         logger.removeHandler(caplog.handler)
 
-    lines = [r.getMessage() for r in caplog.records if r.name == "customers.views"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "customers.audit"]
     assert len(set(lines)) == 1
     entry = AuditEntry.objects.get()
     for request_id in (entry.request_id, response["X-Request-ID"]):
