@@ -43,10 +43,10 @@ def check_sign_in(app_configs: object = None, **kwargs: object) -> list[CheckMes
 
     errors: list[CheckMessage] = []
     if settings.LOCAL_LOGIN not in LOCAL_LOGIN_VALUES:
+        allowed = " or ".join(LOCAL_LOGIN_VALUES)
         errors.append(
             Error(
-                f"LOCAL_LOGIN is {settings.LOCAL_LOGIN!r}, not "
-                f"{' or '.join(LOCAL_LOGIN_VALUES)}.",
+                f"LOCAL_LOGIN is {settings.LOCAL_LOGIN!r}, not {allowed}.",
                 id="customers.E002",
             )
         )
