@@ -14,7 +14,7 @@ module adds what the library leaves out and what is this app's:
 - every refusal is an exception that owns its page (status, audit outcome, heading, advice) and
   is one audit entry.
 
-Off while OIDC_ISSUER is unset: the views answer 404 and the backend answers nothing.
+Off while OIDC_ISSUER is unset: the views (customers/accounts.py) answer 404, the backend nothing.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ is skipped, unless REQUIRE_BROWSER is set (as in CI), in which case it fails.
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -54,11 +56,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server, sandbox):
-    """A fresh browser context signed in as a support agent; CSP violations are collected."""
-    user = User.objects.create_user("agent", password=PASSWORD)
-    user.groups.add(role_group("Support agents"))
+@contextmanager
+def new_tab(browser, base: str) -> Iterator:
+    """A page in a fresh browser context, `base` its site; CSP violations on it fail the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(20_000)
     tab = context.new_page()
@@ -71,10 +71,19 @@ def page(browser, live_server, sandbox):
             else None
         ),
     )
-    tab.base = live_server.url
+    tab.base = base
     yield tab
     context.close()
     assert tab.csp_violations == []
+
+
+@pytest.fixture
+def page(browser, live_server, sandbox):
+    """A fresh browser context, with a support agent to sign in; CSP violations are collected."""
+    user = User.objects.create_user("agent", password=PASSWORD)
+    user.groups.add(role_group("Support agents"))
+    with new_tab(browser, live_server.url) as tab:
+        yield tab
 
 
 def role_group(name: str) -> Group:

@@ -11,7 +11,12 @@ import pytest
 
 from customers.models import Action, AuditEntry
 from tests.oidcprovider import PASSWORD, OidcProvider, configure, require_node
-from tests.test_browser import browser, role_group, shoot  # noqa: F401 (browser: a fixture)
+from tests.test_browser import (  # noqa: F401 (browser: a fixture)
+    browser,
+    new_tab,
+    role_group,
+    shoot,
+)
 
 MOBILE = "919999000001"
 AARAV = 5000001
@@ -40,22 +45,8 @@ def company(settings, provider, sandbox):
 @pytest.fixture
 def tab(browser, live_server, company):  # noqa: F811 (browser is the imported fixture)
     """A fresh browser context, no one signed in; CSP violations on the app's pages fail."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            page.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    page.base = live_server.url
-    yield page
-    context.close()
-    assert page.csp_violations == []
+    with new_tab(browser, live_server.url) as page:
+        yield page
 
 
 def sign_in_at_the_company(page, username: str, screenshot: str = "") -> None:
