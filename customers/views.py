@@ -16,7 +16,13 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,8 +44,9 @@ MY_LOOKUPS_PER_PAGE = 50
 MAX_DAYS = 3660
 # The raw document is not masked: a role that may see it must also see PII unmasked.
 RAW_PERMISSIONS = (LOOKUP, VIEW_RAW_RESPONSE, VIEW_UNMASKED_PII)
-# Session key: the customer a successful lookup is redirecting to.
+# Cookie: the customer a successful lookup is redirecting to, for the seconds the redirect takes.
 LANDING = "landing"
+LANDING_SECONDS = 10
 # Sec-Fetch-Site values of a request a page on another site started.
 OTHER_SITES = frozenset({"cross-site", "same-site"})
 # A lookup URL's parameter asking for the filled-in search instead of running it.
@@ -118,9 +125,27 @@ def _lookup(request: HttpRequest, audit: Audit, params: dict[str, list[str]]) ->
     )
     response = services.customer_lookup(query, user=request.user)
     audit.found(response)
-    # The overview this redirect lands on shows this answer: the lookup's entry covers it.
-    request.session[LANDING] = response.customer.id
-    return redirect(reverse("customers:overview", args=[response.customer.id]), status=303)
+    page = reverse("customers:overview", args=[response.customer.id])
+    # 303 See Other: the browser GETs the page, and Back or reload never sends the POST again.
+    found = HttpResponseRedirect(page)
+    found.status_code = 303
+    # The overview this redirect lands on shows this answer: the lookup's entry covers it. A
+    # short-lived signed cookie says so, for that page only, and costs no session write.
+    found.set_signed_cookie(
+        LANDING,
+        str(response.customer.id),
+        salt=_landing_salt(request),
+        max_age=LANDING_SECONDS,
+        path=page,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return found
+
+
+def _landing_salt(request: HttpRequest) -> str:
+    return f"customers.landing:{request.user.pk}"
 
 
 def _section_view(section: str, *permissions: str) -> Callable[..., HttpResponse]:
@@ -161,8 +186,9 @@ def _section(
     request: HttpRequest, audit: Audit, customer_id: int, section: str, *, days: int | None = None
 ) -> HttpResponse:
     user = request.user
-    # Any section request ends the landing: only the very next page can be the lookup's own.
-    landing = request.session.pop(LANDING, None) == customer_id and section == "overview"
+    landing = section == "overview" and request.get_signed_cookie(
+        LANDING, default=None, salt=_landing_salt(request), max_age=LANDING_SECONDS
+    ) == str(customer_id)
     query = services.page_query(customer_id, user=user)
     audit.record(source=query.source)
     data = services.customer_fetch(
@@ -197,7 +223,11 @@ def _section(
         ),
         "title": f"{SECTIONS[section]}: customer {customer_id}",
     }
-    return render(request, f"customers/customer/{section}.html", context)
+    response = render(request, f"customers/customer/{section}.html", context)
+    if LANDING in request.COOKIES:
+        # Any section request ends the landing: only the very next page can be the lookup's own.
+        response.delete_cookie(LANDING, path=reverse("customers:overview", args=[customer_id]))
+    return response
 
 
 @post_action

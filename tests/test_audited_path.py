@@ -188,6 +188,7 @@ def test_the_page_a_lookup_lands_on_is_covered_by_the_lookups_entry(sandbox, age
     """The one request that writes no entry of its own: the overview a lookup redirects to,
     which shows that lookup's answer; the next visit of the same page is audited again."""
     lookup = client.post("/lookup/", SEARCH)
+    assert (lookup.status_code, lookup["Location"]) == (303, f"/customers/{AARAV}/")
     before = AuditEntry.objects.count()
 
     landed = client.get(lookup["Location"])
@@ -230,3 +231,17 @@ def test_member_pages_are_kept_by_no_browser_or_proxy(sandbox, agent, client):
     for response in (found, not_found):
         directives = {d.strip() for d in response["Cache-Control"].split(",")}
         assert {"no-store", "private"} <= directives
+
+
+def test_another_users_landing_cookie_does_not_cover_a_page(sandbox, client):
+    """The landing cookie is signed for the user who looked up: a copied one covers nothing."""
+    first, second = Client(), Client()
+    first.force_login(make_user("agent"))
+    second.force_login(make_user("superuser"))
+    lookup = first.post("/lookup/", SEARCH)
+    second.cookies["landing"] = lookup.cookies["landing"].value
+    before = AuditEntry.objects.count()
+
+    second.get(lookup["Location"])
+
+    assert AuditEntry.objects.count() == before + 1

@@ -161,7 +161,7 @@ def test_a_form_search_redirects_to_the_customer_page(client, sandbox, agent):
     )
     response = client.get("/lookup/?" + query)
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"/customers/{AARAV}/"
 
 
@@ -173,7 +173,7 @@ def test_a_pasted_api_query_string_redirects_to_the_customer_page(client, sandbo
         "&embed=mlp,points,subscriptions&gapToUpgrade=0"
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert re.fullmatch(r"/customers/\d+/", response["Location"])
     page = client.get(response["Location"])
     assert page.context["customer"].id == int(response["Location"].split("/")[2])
@@ -279,7 +279,7 @@ def test_a_lookup_link_followed_through_signing_in_opens_the_search_filled_in(
     # Only the sign-in is in the audit trail: no lookup was attempted.
     assert list(AuditEntry.objects.values_list("action", flat=True)) == [Action.SIGN_IN]
     # Pressing Search sends the form without `confirm`: the lookup runs.
-    assert client.get(lookup_url(reason="ticket 666")).status_code == 302
+    assert client.get(lookup_url(reason="ticket 666")).status_code == 303
 
 
 @pytest.mark.parametrize("site", [None, "none", "same-origin"])
@@ -290,7 +290,7 @@ def test_a_lookup_typed_pasted_or_submitted_here_runs(client, sandbox, agent, si
 
     response = client.get(lookup_url(), **headers)
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert AuditEntry.objects.get().action == Action.LOOKUP
 
 
@@ -624,7 +624,7 @@ def test_a_wechat_only_member_keeps_their_pages_after_the_answer_expired(
     page = client.get(found["Location"])
     cards = client.get(found["Location"] + "cards/")
 
-    assert found.status_code == 302
+    assert found.status_code == 303
     assert page.status_code == cards.status_code == 200
     assert page.context["customer"].id == cards.context["customer"].id
     assert '"source":"WECHAT"' in backend_calls()[-1].getMessage()
@@ -638,7 +638,7 @@ def test_the_tiers_page_shows_the_lookups_own_gaps(client, sandbox, agent, backe
 
     response = client.get(f"/customers/{AARAV}/tiers/")
 
-    assert looked_up.status_code == 302
+    assert looked_up.status_code == 303
     assert response.status_code == 200
     assert response.context["request_id"] == lookup_id
     assert len(backend_calls()) == 1
@@ -887,7 +887,7 @@ def test_every_showcase_member_renders_on_every_section_with_its_data(
     """Every section of every showcase member renders; programs, tiers, currencies, warnings and
     card statuses the backend returned are on the pages."""
     found = client.get("/lookup/?" + urlencode(params))
-    assert found.status_code == 302, found.content.decode()[:500]
+    assert found.status_code == 303, found.content.decode()[:500]
     base = found["Location"]
     pages = {}
     for section in SECTIONS:
