@@ -24,7 +24,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test,prod]"
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the project with its test extras
+# The OpenID Connect provider the company sign-in tests run (skipped without Node and npm).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the company sign-in tests will be skipped."; fi
+
+install: $(VENV)/.installed tests/oidc/node_modules/.package-lock.json ## Create .venv and install the project with its test extras
 
 run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.0.1:$PORT
 	export DEBUG=true; \

@@ -65,6 +65,9 @@ class Action(models.TextChoices):
     RAW_VIEW = "raw_view", "raw view"
     EXPORT = "export", "export"
     REFUSED = "refused", "refused"
+    SIGN_IN = "sign_in", "sign in"
+    SIGN_OUT = "sign_out", "sign out"
+    ROLE_CHANGE = "role_change", "role change"
 
 
 class Outcome(models.TextChoices):
@@ -162,12 +165,14 @@ class AuditEntryManager(AuditEntryManagerBase):
         latency_ms: int | float | None = None,
         reason: str = "",
         detail: str = "",
+        username: str | None = None,
     ) -> "AuditEntry":
         """Records one audited action; the only way an audit entry is written.
 
         `identifiers` are (name, value) pairs as the user gave them: each is stored as its type,
         its masked value and its keyed hash, never in plain text. `reason` and `detail` are
-        free text and are stored with any email address or long number masked.
+        free text and are stored with any email address or long number masked. `username` is
+        "who" when there is no user: the name a failed sign-in tried.
         """
         if action not in Action.values:
             raise ValueError(f"Unknown audit action {action!r}.")
@@ -185,7 +190,9 @@ class AuditEntryManager(AuditEntryManagerBase):
             embeds = embeds.split(",")
         entry = AuditEntry(
             user=user,
-            username=_clip(user.get_username() if user is not None else "", "username"),
+            username=_clip(
+                user.get_username() if user is not None else username or "", "username"
+            ),
             role=_clip(role if role is not None else role_of(user), "role"),
             client_ip=client_ip or None,
             action=action,
@@ -305,6 +312,45 @@ class AuditEntryManager(AuditEntryManagerBase):
             outcome=Outcome.OK,
             identifiers=[("search", search)] if search else (),
             detail=f"{rows} entries; filters: {filters or 'none'}",
+        )
+
+    # Signing in and out. `method` says how: "password" or "company sign-in" (the provider).
+
+    def log_sign_in(self, request: HttpRequest, *, method: str) -> "AuditEntry":
+        """The request's user has just signed in."""
+        return self.log_request(
+            request, action=Action.SIGN_IN, outcome=Outcome.OK, detail=f"by {method}"
+        )
+
+    def log_sign_in_failed(
+        self, request: HttpRequest, *, method: str, username: str, outcome: str, why: str
+    ) -> "AuditEntry":
+        """A sign-in as `username` (what was typed or what the provider said; may be empty)
+        was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why` in
+        words."""
+        return self.log_request(
+            request,
+            user=None,
+            username=username,
+            action=Action.SIGN_IN,
+            outcome=outcome,
+            detail=f"by {method}: {why}",
+        )
+
+    def log_sign_out(self, request: HttpRequest, *, method: str) -> "AuditEntry":
+        """The request's user is signing out (written before the session ends)."""
+        return self.log_request(
+            request, action=Action.SIGN_OUT, outcome=Outcome.OK, detail=f"by {method}"
+        )
+
+    def log_role_change(self, request: HttpRequest, *, user: Any, change: str) -> "AuditEntry":
+        """The provider's groups changed `user`'s roles, as `change` says, at a sign-in."""
+        return self.log_request(
+            request,
+            user=user,
+            action=Action.ROLE_CHANGE,
+            outcome=Outcome.OK,
+            detail=f"from the company sign-in: {change}",
         )
 
 
