@@ -53,7 +53,9 @@ def _window(request: HttpRequest, default: int) -> Window:
     return Window.last_days(days)
 
 
-def _page(request: HttpRequest, template: str, title: str, window: Window, **context: object):
+def _page(
+    request: HttpRequest, template: str, title: str, window: Window, **context: object
+) -> HttpResponse:
     return render(
         request,
         template,

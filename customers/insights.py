@@ -163,14 +163,23 @@ class Breakdown:
         if day is not None:
             # Some two thousand of these on a page: the key's part is encoded once.
             return f"{self.url_without_dates(key)}&{_day_query(day)}"
-        filters = {"action": self.action, self.dimension: key}
-        return audit_list_url(staff=self.staff, window=self.window, **filters)
+        return self._list_url(key, window=self.window)
 
     def url_without_dates(self, key: str) -> str:
         if key not in self._prefixes:
-            filters = {"action": self.action, self.dimension: key}
-            self._prefixes[key] = audit_list_url(staff=self.staff, **filters)
+            self._prefixes[key] = self._list_url(key)
         return self._prefixes[key]
+
+    def _list_url(self, key: str, window: Window | None = None) -> str:
+        """The list of the breakdown's action (if any) and `key` of its dimension."""
+        by = {"action": self.action, "outcome": "", "role": ""} | {self.dimension: key}
+        return audit_list_url(
+            staff=self.staff,
+            window=window,
+            action=by["action"],
+            outcome=by["outcome"],
+            role=by["role"],
+        )
 
     @cached_property
     def _prefixes(self) -> dict[str, str]:

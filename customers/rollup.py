@@ -184,7 +184,7 @@ def _top_up(marker: AuditDay, since: datetime, until: datetime) -> None:
     AuditDayCount.objects.bulk_create(added, batch_size=BATCH)
 
     seen = _seen_by(since, until)
-    stored = {}
+    stored: dict[str, AuditDayMember] = {}
     customers = sorted(seen)
     for start in range(0, len(customers), BATCH):
         chunk = customers[start : start + BATCH]

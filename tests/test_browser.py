@@ -6,6 +6,8 @@ is skipped, unless REQUIRE_BROWSER is set (as in CI), in which case it fails.
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -13,7 +15,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.signals import request_started
 
-from customers.models import AuditEntry
+from customers.models import Action, AuditEntry
+from customers.presentation import SECTIONS
 from customers.roles import GROUPS
 from tests.faultserver import refused_url
 
@@ -22,7 +25,9 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screensh
 PASSWORD = "browser-test-password-7"
 MOBILE = "919999000001"
 AARAV = 5000001
-TABS = ("Programs", "Cards", "Currencies", "Tiers", "Profile", "Raw", "Overview")
+AARAV_NAME_PART = "A**** S"
+# The sections in tab order from the one after the overview, then back to the overview.
+TABS = [*list(SECTIONS.items())[1:], ("overview", SECTIONS["overview"])]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,11 +59,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server, sandbox):
-    """A fresh browser context signed in as a support agent; CSP violations are collected."""
-    user = User.objects.create_user("agent", password=PASSWORD)
-    user.groups.add(role_group("Support agents"))
+@contextmanager
+def new_tab(browser, base: str) -> Iterator:
+    """A page in a fresh browser context, `base` its site; CSP violations on it fail the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(20_000)
     tab = context.new_page()
@@ -71,10 +74,19 @@ def page(browser, live_server, sandbox):
             else None
         ),
     )
-    tab.base = live_server.url
+    tab.base = base
     yield tab
     context.close()
     assert tab.csp_violations == []
+
+
+@pytest.fixture
+def page(browser, live_server, sandbox):
+    """A fresh browser context, with a support agent to sign in; CSP violations are collected."""
+    user = User.objects.create_user("agent", password=PASSWORD)
+    user.groups.add(role_group("Support agents"))
+    with new_tab(browser, live_server.url) as tab:
+        yield tab
 
 
 def role_group(name: str) -> Group:
@@ -162,6 +174,29 @@ def test_typed_identifiers_reach_no_url_history_log_or_referer(page):
             assert not [text for text in seen if form in text], form
 
 
+def test_back_after_signing_out_shows_no_member_data(page):
+    """Member pages reach the browser with no-store, and after signing out Back asks the
+    server again, which answers with the sign-in page, not the member."""
+    log_in(page)
+    page.fill("#id_identifierValue_1", MOBILE)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+    with page.expect_response(re.compile(r"/cards/$")) as cards:
+        page.get_by_role("link", name="Cards").click()
+    assert "no-store" in cards.value.headers["cache-control"]
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/cards/$"))
+    name = page.locator("h1").first.inner_text()
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+    page.go_back()
+    page.wait_for_load_state()
+
+    assert "/accounts/login/" in page.url
+    assert name not in page.content()
+    assert AARAV_NAME_PART not in page.content()
+
+
 def test_the_account_id_appears_for_sources_that_need_it(page):
     """Choosing WECHAT shows the account id field; INSTORE hides it again."""
     log_in(page)
@@ -208,12 +243,13 @@ def test_a_lookup_link_on_another_site_asks_before_it_runs(page):
     shoot(page, "lookup-from-another-site")
     assert page.input_value("#id_identifierValue_1") == MOBILE
     assert page.input_value("#id_reason") == "ticket 666"
-    assert not AuditEntry.objects.exists()
+    # Only the sign-in is in the audit trail: no lookup was attempted.
+    assert not AuditEntry.objects.exclude(action=Action.SIGN_IN).exists()
 
     page.click("input[type=submit]")
 
     page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
-    assert AuditEntry.objects.get().reason == "ticket 666"
+    assert AuditEntry.objects.get(action=Action.LOOKUP).reason == "ticket 666"
 
 
 def test_a_lookup_link_on_another_site_asks_after_signing_in_too(page):
@@ -229,7 +265,7 @@ def test_a_lookup_link_on_another_site_asks_after_signing_in_too(page):
 
     page.wait_for_selector("text=This search came from a link")
     assert page.input_value("#id_identifierValue_1") == MOBILE
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.exclude(action=Action.SIGN_IN).exists()
 
 
 def test_walk_every_tab(page):
@@ -239,13 +275,14 @@ def test_walk_every_tab(page):
         page.base + f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={MOBILE}"
     )
     page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
-    for tab in TABS:
-        page.locator("nav.customer-tabs").get_by_role("link", name=re.compile(rf"^{tab}")).click()
+    for section, title in TABS:
+        tabs = page.locator("nav.customer-tabs")
+        tabs.get_by_role("link", name=re.compile(rf"^{title}")).click()
         page.wait_for_load_state()
-        assert page.locator("nav.customer-tabs [aria-current=page]").inner_text().startswith(tab)
-        assert re.search(rf"/customers/{AARAV}/", page.url)
-        assert MOBILE not in page.url
-        shoot(page, f"tab-{tab.lower()}")
+        assert page.locator("nav.customer-tabs [aria-current=page]").inner_text().startswith(title)
+        path = f"/customers/{AARAV}/" + ("" if section == "overview" else f"{section}/")
+        assert page.url == page.base + path
+        shoot(page, f"tab-{section}")
     page.locator("nav.customer-tabs").get_by_role("link", name="History").click()
     page.wait_for_load_state()
     shoot(page, "history")

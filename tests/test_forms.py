@@ -8,6 +8,7 @@ import pytest
 
 from customers.forms import REASON_REQUIRED
 from customers.models import AuditEntry, Outcome
+from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +40,9 @@ def test_a_lookup_without_a_reason_is_refused_when_the_org_requires_one(
     response = search(client, **params)
 
     assert response.status_code == 400
-    html = response.content.decode()
-    assert 'id="id_reason_error"' in html and REASON_REQUIRED in html
-    assert 'aria-invalid="true"' in html.split('id="id_reason"')[1].split(">")[0]
+    page = parse(response.content)
+    assert page.find("ul", id="id_reason_error").text == REASON_REQUIRED
+    assert page.find("input", id="id_reason")["aria-invalid"] == "true"
     assert backend_calls() == []
     entry = AuditEntry.objects.get()
     assert (entry.outcome, entry.detail) == (Outcome.INVALID, REASON_REQUIRED)
@@ -76,7 +77,8 @@ def test_a_missing_reason_and_a_bad_identifier_are_reported_together(
 
 
 def test_the_search_page_marks_the_reason_required(client, reasons_required, agent):
-    html = client.get("/").content.decode()
-    field = html.split('id="id_reason"')[1].split(">")[0]
-    assert " required" in field
-    assert "Required by your organisation" in html
+    page = parse(client.get("/").content)
+    assert page.find("input", id="id_reason", required=True)
+    labels = page.find_all("label", class_="required")
+    assert "id_reason" in [label["for"] for label in labels]
+    assert page.find("div", id="id_reason_help").text.startswith("Required by your organisation")

@@ -13,7 +13,7 @@ def audit_chart(context: template.Context, breakdown: Breakdown) -> dict:
     """The chart of `breakdown` with its legend and table; links are relative to the site
     unless the context has a `base_url` (the mailed report), and left out with `linked`
     false."""
-    base_url, linked = context.get("base_url", ""), context.get("linked", True)
+    base_url, linked = str(context.get("base_url") or ""), bool(context.get("linked", True))
     chart = bar_chart(breakdown)
     return {
         "breakdown": breakdown,

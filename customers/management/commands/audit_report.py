@@ -30,6 +30,14 @@ def parse_since(text: str) -> int:
     return days
 
 
+def _stylesheet() -> str:
+    """The charts' stylesheet, for the report's inline styles."""
+    found = finders.find("customers/insights.css")
+    if not isinstance(found, str):
+        raise CommandError("The static file customers/insights.css is missing.")
+    return Path(found).read_text()
+
+
 def mail_configured() -> bool:
     """Whether a mailer is set up (EMAIL_HOST, which fills MAILERS in the settings)."""
     return "default" in getattr(settings, "MAILERS", {})
@@ -80,7 +88,7 @@ class Command(BaseCommand):
             "generated_at": timezone.localtime(),
             "base_url": base_url,
             "linked": bool(base_url),
-            "stylesheet": Path(finders.find("customers/insights.css")).read_text(),
+            "stylesheet": _stylesheet(),
             "filename": output.name,
         }
         html = render_to_string("admin/customers/auditentry/report.html", context)
