@@ -377,7 +377,7 @@ def test_card_statuses_are_coloured_labels(documents):
         ("status-info", "Not Issued"),
         ("status-bad", "Deleted"),
     ):
-        assert css in statuses[label].find("span", class_="badge").classes
+        assert css in statuses[label].find_all("td")[0].find("span", class_="badge").classes
 
 
 def test_the_tiers_page_has_sentences_progress_bars_and_the_days_control(documents):
