@@ -56,6 +56,7 @@ from django.utils import formats, timezone, translation
 
 from customers import glossary, masking, renewal
 from customers.capillary.query import ALL as ALL_SOURCES
+from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, SOURCE
 from customers.capillary.records import (
     MASKED,
     AlternateCurrency,
@@ -106,6 +107,7 @@ __all__ = [
     "group_upgrade_sentence",
     "heading",
     "last_change",
+    "left_out_notice",
     "linked_partners",
     "member_facts",
     "member_profile",
@@ -1094,6 +1096,41 @@ def promotion_source(promotion: PromotionalPoint) -> Label:
     kind = promotion.source_type.replace("_", " ").strip().capitalize()
     number = promotion.source_id
     return Label(kind or DASH, note=f"#{number}" if number is not None else "")
+
+
+# What a page fetched by id lacks, for each part of its query that call does not take.
+_LEFT_OUT: Mapping[str, str] = {
+    "alternateCurrencies": "alternate currencies",
+    "customerStatus": "customer status",
+    "cardLoyaltyDetails": "card loyalty details",
+    "fleetParentDetails": "fleet parent details",
+}
+
+
+def left_out_notice(left_out: Collection[str], source: str = "") -> str:
+    """What a page fetched by id cannot show of what was asked (see LookupQuery.by_id), "" when
+    nothing that matters was left out."""
+    missing = [_LEFT_OUT[key] for key in left_out if key in _LEFT_OUT]
+    gaps = [
+        kind
+        for key, kind in ((GAP_TO_UPGRADE, "upgrade"), (GAP_TO_RENEW, "renew"))
+        if key in left_out
+    ]
+    if gaps:
+        missing.append(f"gaps to {' and '.join(gaps)}")
+    sentences = []
+    if missing:
+        listed = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
+        sentences.append(
+            "This answer came by customer id, and Capillary's call for that returns no "
+            f"{listed}: look the member up again to see them."
+        )
+    if SOURCE in left_out:
+        sentences.append(
+            f"That call does not take the source {source or 'searched'}: it asked for every "
+            "source's profiles."
+        )
+    return " ".join(sentences)
 
 
 def photo_allowed(url: str) -> bool:

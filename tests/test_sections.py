@@ -8,6 +8,7 @@ through the views with the test client.
 
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.utils.html import escape
 
-from customers import masking
+from customers import glossary, masking, presentation
 from customers.capillary.records import Customer
 from customers.presentation import SECTIONS
 from customers.sandbox import api, examples
@@ -466,6 +467,67 @@ def test_absent_blocks_have_empty_states():
     overview = render("overview", customer)
     assert "Customer 77" in overview
     assert "No identifiers in this answer." in overview
+
+
+# Words that name a state of points or currency. The glossary (customers/glossary.py) holds each
+# state's one label and meaning; no page may name a state any other way.
+STATE_WORDS = re.compile(
+    r"\b(available|pending|promised|delayed|earned|expired|redeemed|redeemable|returned"
+    r"|lifetime|adjusted|spendable|balance)\b",
+    re.IGNORECASE,
+)
+
+
+def outside_glossary(text: str) -> list[str]:
+    """The state words left in `text` once every glossary label and meaning is taken out."""
+    phrases = {term.label for term in glossary.TERMS.values()}
+    phrases |= {term.meaning for term in glossary.TERMS.values()}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
+    return STATE_WORDS.findall(text)
+
+
+def own_words(element: Element) -> str:
+    """The page's visible text in its own words: without what the document itself says (member
+    values, the backend's status labels), API field names, the raw JSON and scripts."""
+
+    def skipped(child: Element) -> bool:
+        return child.tag in ("script", "style", "code", "pre") or bool(
+            child.classes & {"pii", "badge", "api-hint"}
+        )
+
+    parts = []
+    for child in element.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif not skipped(child):
+            parts.append(own_words(child))
+    return " ".join(parts)
+
+
+@pytest.mark.parametrize("key", [row_id(row) for row in ROWS])
+def test_every_page_and_the_copy_summary_name_states_only_in_the_glossarys_words(documents, key):
+    """Every section of every showcase member, and the copy summary, unmasked and masked: no word
+    for a state of points or currency outside the glossary's labels and meanings."""
+    customer = Customer.from_json(documents[key])
+
+    for unmasked in (False, True):
+        for section in SECTIONS:
+            page = parse(render(section, customer, pii_unmasked=unmasked))
+            assert outside_glossary(own_words(page)) == [], section
+        summary = presentation.copy_summary(customer, unmasked=unmasked)
+        assert outside_glossary(summary) == [], summary
+
+
+def test_state_words_outside_the_glossary_are_found():
+    """The check above would catch the words the pages used before the glossary."""
+    assert outside_glossary("Available 120 Earned 40 Pending (delayed) Promised (pending)") == [
+        "Available",
+        "Earned",
+        "delayed",
+        "Promised",
+    ]
+    assert outside_glossary("3,450 points available to redeem (150 pending)") == []
 
 
 def fact(page: Element, title: str) -> Element:

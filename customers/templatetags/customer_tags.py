@@ -125,6 +125,15 @@ def _chosen(context: Context) -> presentation.MemberProfile:
 
 
 @register.simple_tag(takes_context=True)
+def by_id_notice(context: Context) -> str:
+    """What the answer, fetched by id, could not carry of what the page asked for."""
+    query = context.get("query")
+    return presentation.left_out_notice(
+        context.get("left_out") or (), getattr(query, "source", "")
+    )
+
+
+@register.simple_tag(takes_context=True)
 def member_profile(context: Context) -> presentation.MemberProfile:
     """`{% member_profile as chosen %}`: the member's profile and where it came from."""
     return _chosen(context)
