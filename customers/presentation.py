@@ -638,6 +638,14 @@ class MemberProfile:
     note: str = ""
     differing: frozenset[str] = frozenset()
 
+    @property
+    def identifiers_note(self) -> str:
+        """What to say over the member's identifiers: whose profile they are from, and whether
+        other profiles have other mobiles or emails."""
+        if self.profile is not None and self.differing & {"mobile", "email"}:
+            return self.note_for("mobile" if "mobile" in self.differing else "email")
+        return self.note
+
     def note_for(self, fact: str) -> str:
         """What to say after one fact: where it came from, when that is worth saying."""
         if self.profile is None:

@@ -841,6 +841,7 @@ def test_the_searched_profile_is_read_even_when_another_comes_first():
     """Profiles in any order: the WECHAT search reads the WECHAT profile; where profiles disagree
     each fact says which profile it came from."""
     document = documents.complete_document()
+    document["profiles"][1]["identifiers"].append({"type": "mobile", "value": "919800000099"})
     document["profiles"].reverse()
     answer = Customer.from_json(document)
 
@@ -848,13 +849,14 @@ def test_the_searched_profile_is_read_even_when_another_comes_first():
     wechat = presentation.member_profile(answer, "WECHAT", "wx-account-1")
 
     assert (instore.profile.source, wechat.profile.source) == ("INSTORE", "WECHAT")
-    assert instore.differing >= {"name", "registered"}
+    assert instore.differing == {"name", "registered", "mobile"}
     assert instore.note_for("name") == "from the INSTORE profile; other profiles differ"
     assert (
         wechat.note_for("name")
         == "from the WECHAT (account wx-account-1) profile; other profiles differ"
     )
     assert presentation.display_name(answer, unmasked=True, profile=wechat.profile) == "Asha V"
+    assert instore.identifiers_note == "from the INSTORE profile; other profiles differ"
     facts = dict(presentation.member_facts(answer, instore))
     assert facts["Registered"].note == "from the INSTORE profile; other profiles differ"
 
