@@ -67,6 +67,7 @@ from customers.capillary.records import (
     Customer,
     FraudDetails,
     GroupProgram,
+    Identifier,
     Moment,
     PointsExpiry,
     Profile,
@@ -663,11 +664,8 @@ def _profile_name(profile: Profile) -> str:
 
 def _facts_of(profile: Profile) -> dict[str, object]:
     def values(kind: str) -> frozenset[str]:
-        return frozenset(
-            item.value
-            for item in (*profile.identifiers, *profile.channels)
-            if item.type.lower() == kind and item.value
-        )
+        items: tuple[Identifier | CommChannel, ...] = (*profile.identifiers, *profile.channels)
+        return frozenset(item.value for item in items if item.type.lower() == kind and item.value)
 
     name = f"{profile.first_name} {profile.last_name}".strip()
     return {
@@ -1026,11 +1024,12 @@ def current_tier(program: Program) -> Label:
 
 
 def next_tier(program: Program) -> Label:
+    """The next tier by name, with what its description adds (nextSlabDescription)."""
     if program.is_top_tier:
         return Label("none: this is the top tier")
     if program.next_tier is None:
         return Label("not sent", empty=True)
-    return Label(program.next_tier.name)
+    return Label(program.next_tier.name, note=tier_note(program.next_tier))
 
 
 def card_status(card: Card) -> Label:

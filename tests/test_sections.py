@@ -30,7 +30,7 @@ from customers.sandbox import api, examples
 from customers.sandbox.auth import basic_header
 from customers.sandbox.seeding import seed
 from tests import documents as samples
-from tests.faultserver import FaultServer, reply
+from tests.faultserver import reply
 from tests.html_tree import Element, parse
 
 EMBEDS = (
@@ -633,24 +633,9 @@ IMAGE_HOST = "https://files.example.com"
 PHOTO = f"{IMAGE_HOST}/customerImage/60300/612300417/0"
 
 
-@pytest.fixture
-def backend(settings):
-    """A backend on loopback answering what each test scripts, with Basic credentials."""
-    server = FaultServer()
-    settings.LOOKUP_API_BASE_URL = server.url
-    settings.LOOKUP_API_USERNAME = "till.one"
-    settings.LOOKUP_API_PASSWORD = "till-password"
-    settings.LOOKUP_API_OAUTH_KEY = ""
-    settings.LOOKUP_API_OAUTH_SECRET = ""
-    settings.LOOKUP_RATE_LIMIT = "1000/h"
-    settings.PII_UNMASKED_BY_DEFAULT = False
-    yield server
-    server.close()
-
-
-def sample_lookup(client, backend, document: dict[str, Any], **params: str) -> str:
+def sample_lookup(client, server, document: dict[str, Any], **params: str) -> str:
     """Look up the document's member as the search form would, answered by the backend."""
-    backend.on("/v2/customers/lookup/customerDetails", reply(200, document, request_id="req-s"))
+    server.on("/v2/customers/lookup/customerDetails", reply(200, document, request_id="req-s"))
     search = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": "919800000077"}
     response = client.post("/lookup/", {**search, **params, "embed": "mlp,customerImage"})
     assert response.status_code == 303, response.content[:300]
@@ -658,13 +643,13 @@ def sample_lookup(client, backend, document: dict[str, Any], **params: str) -> s
 
 
 def test_a_wechat_search_answered_with_an_instore_profile_says_whose_profile_it_shows(
-    client, backend
+    client, server
 ):
     """Capillary's published lookup asked for WECHAT and answered an INSTORE profile: the
     overview reads it, and says so next to the identifiers, the name and the copy summary."""
     login(client, "Support agents")
     overview = sample_lookup(
-        client, backend, samples.lookup_sample_shape(), source="WECHAT", accountId="wx-9"
+        client, server, samples.lookup_sample_shape(), source="WECHAT", accountId="wx-9"
     )
 
     page = parse(client.get(overview).content)
@@ -677,7 +662,7 @@ def test_a_wechat_search_answered_with_an_instore_profile_says_whose_profile_it_
     )
 
 
-def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(client, backend, settings):
+def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(client, server, settings):
     """customerImage as documented (a list of filePath/secureFilePath): an agent reveals it
     (audited) and sees it from its https path; the Content Security Policy allows that host."""
     settings.CUSTOMER_IMAGE_HOSTS = [IMAGE_HOST]
@@ -687,7 +672,7 @@ def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(client, b
         {"filePath": PHOTO.replace("https", "http"), "secureFilePath": PHOTO}
     ]
     login(client, "Support agents")
-    profile = sample_lookup(client, backend, document) + "profile/"
+    profile = sample_lookup(client, server, document) + "profile/"
 
     before = parse(client.get(profile).content).find("section", class_="customer-photo-section")
     assert before.find_all("img") == []
@@ -701,7 +686,7 @@ def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(client, b
     assert AuditEntry.objects.filter(action=Action.REVEAL, detail__contains="image").exists()
 
 
-def test_a_photo_from_a_host_not_configured_is_not_loaded(client, backend, settings):
+def test_a_photo_from_a_host_not_configured_is_not_loaded(client, server, settings):
     """Without the host in CUSTOMER_IMAGE_HOSTS the browser would refuse it: the page says why."""
     settings.CUSTOMER_IMAGE_HOSTS = []
     settings.PII_UNMASKED_BY_DEFAULT = True
@@ -709,20 +694,20 @@ def test_a_photo_from_a_host_not_configured_is_not_loaded(client, backend, setti
     document["customerImage"] = [{"filePath": "", "secureFilePath": PHOTO}]
     login(client, "Support agents")
 
-    section = parse(client.get(sample_lookup(client, backend, document) + "profile/").content)
+    section = parse(client.get(sample_lookup(client, server, document) + "profile/").content)
     photo = section.find("section", class_="customer-photo-section")
     assert photo.find_all("img") == []
     assert "CUSTOMER_IMAGE_HOSTS" in photo.text
 
 
-def test_a_store_manager_never_sees_the_photo(client, backend, settings):
+def test_a_store_manager_never_sees_the_photo(client, server, settings):
     """Roles that may not see unmasked PII get neither the photo nor a reveal for it."""
     settings.CUSTOMER_IMAGE_HOSTS = [IMAGE_HOST]
     document = samples.lookup_sample_shape()
     document["customerImage"] = [{"secureFilePath": PHOTO}]
     login(client, "Store managers")
 
-    page = parse(client.get(sample_lookup(client, backend, document) + "profile/").content)
+    page = parse(client.get(sample_lookup(client, server, document) + "profile/").content)
 
     photo = page.find("section", class_="customer-photo-section")
     assert photo.find_all("img") == [] and reveal_fields(photo) == set()
