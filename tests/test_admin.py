@@ -344,3 +344,12 @@ def test_export_rows_come_in_the_list_order_across_chunks(agent):
 
     ids = [log(agent).pk for _ in range(5)][::-1]
     assert [entry.pk for entry in _in_order(ids, chunk_size=2)] == ids
+
+
+def test_the_export_is_kept_by_no_browser_or_proxy(auditor, agent):
+    """The CSV is a copy of the trail: Cache-Control forbids storing it anywhere."""
+    log(agent)
+    response = client_for(auditor).post(EXPORT)
+
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives

@@ -25,6 +25,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screensh
 PASSWORD = "browser-test-password-7"
 MOBILE = "919999000001"
 AARAV = 5000001
+AARAV_NAME_PART = "A**** S"
 # The sections in tab order from the one after the overview, then back to the overview.
 TABS = [*list(SECTIONS.items())[1:], ("overview", SECTIONS["overview"])]
 
@@ -171,6 +172,29 @@ def test_typed_identifiers_reach_no_url_history_log_or_referer(page):
     for value in typed:
         for form in {value, quote(value), quote_plus(value)}:
             assert not [text for text in seen if form in text], form
+
+
+def test_back_after_signing_out_shows_no_member_data(page):
+    """Member pages reach the browser with no-store, and after signing out Back asks the
+    server again, which answers with the sign-in page, not the member."""
+    log_in(page)
+    page.fill("#id_identifierValue_1", MOBILE)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+    with page.expect_response(re.compile(r"/cards/$")) as cards:
+        page.get_by_role("link", name="Cards").click()
+    assert "no-store" in cards.value.headers["cache-control"]
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/cards/$"))
+    name = page.locator("h1").first.inner_text()
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+    page.go_back()
+    page.wait_for_load_state()
+
+    assert "/accounts/login/" in page.url
+    assert name not in page.content()
+    assert AARAV_NAME_PART not in page.content()
 
 
 def test_the_account_id_appears_for_sources_that_need_it(page):

@@ -272,6 +272,34 @@ def test_a_lookup_link_followed_through_signing_in_opens_the_search_filled_in(
     assert client.get(lookup_url(reason="ticket 666")).status_code == 303
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_REFERER": "https://tickets.example.com/issue/4711"},
+        {"HTTP_ORIGIN": "https://tickets.example.com"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_without_sec_fetch_site_the_origin_or_referer_tells_another_sites_link(
+    client, sandbox, agent, backend_calls, header
+):
+    """A browser that sends no Sec-Fetch-Site still names the page the link was on: another
+    origin's link (or an opaque one) opens the search filled in, and nothing runs."""
+    response = client.get(lookup_url(), **header)
+
+    assert response.status_code == 200
+    assert "This search came from a link" in page_of(response).text
+    assert backend_calls() == []
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_link_on_this_sites_own_pages_runs_without_sec_fetch_site(client, sandbox, agent):
+    """A Referer of this site (a bookmark list, the app's own pages) is the agent's own."""
+    response = client.get(lookup_url(), HTTP_REFERER="http://testserver/my-lookups/")
+
+    assert response.status_code == 303
+
+
 @pytest.mark.parametrize("site", [None, "none", "same-origin"])
 def test_a_lookup_typed_pasted_or_submitted_here_runs(client, sandbox, agent, site):
     """The address bar ("none"), the search form ("same-origin") and clients that send no
