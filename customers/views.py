@@ -40,7 +40,7 @@ from customers.capillary.exceptions import (
     RateLimited,
 )
 from customers.capillary.query import ALL, INSTORE, LookupQuery, is_ascii_number, last_value
-from customers.exceptions import Refused, SourceNotAllowed
+from customers.exceptions import LookupRateLimited, Refused, SourceNotAllowed
 from customers.forms import SearchForm
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
@@ -676,8 +676,18 @@ def _refused(request: HttpRequest, refusal: Refused, *, detail: str, **audit: An
         )
         return forbidden(request, LOOKUP, source=refusal.source, allowed=refusal.allowed)
     AuditEntry.objects.log_request(
-        request, outcome=Outcome.RATE_LIMITED, detail=f"{detail}app rate limit", **audit
+        request, outcome=refusal.outcome, detail=f"{detail}{refusal.detail}", **audit
     )
+    if not isinstance(refusal, LookupRateLimited):
+        # Bulkheads (customers.resilience): the page the refusal's class describes.
+        response = render(
+            request,
+            refusal.template_name,
+            {"title": refusal.heading, "error": refusal},
+            status=refusal.status_code,
+        )
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     return _rate_limited(request, refusal.retry_after)
 
 

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 
+from customers import metrics
 from customers.capillary.auth import OAuthToken, basic_authorization
 from customers.capillary.deadline import Deadline, DeadlineAdapter
 from customers.capillary.deadline import active as _active
@@ -520,7 +521,15 @@ def _error(
 
 
 def _log(call: _Call, error: BackendError | None) -> None:
-    """One line per call: enough to trace it, nothing that identifies a person or authenticates."""
+    """One line per call: enough to trace it, nothing that identifies a person or authenticates;
+    and the call counted in the metrics."""
+    endpoint = {LOOKUP_PATH: "lookup", OAUTH_PATH: "oauth"}.get(call.path, "customer")
+    metrics.record_call(
+        endpoint,
+        type(error).__name__ if error else "ok",
+        error.code if error else None,
+        time.monotonic() - call.started,
+    )
     fields = {
         "method": call.method,
         "path": call.path,
