@@ -12,6 +12,7 @@ import hmac
 import logging
 import re
 import unicodedata
+from urllib.parse import unquote
 
 from django.conf import settings
 
@@ -187,9 +188,10 @@ def identifier_hash(value: object) -> str:
 # An address, also URL-encoded (`%40`) as it appears in a logged query string.
 EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"'&?=/]+(?:@|%40)[^\s@,;:<>()\[\]\"'&?=/]+")
 # A phone number however it is written: nine or more digits with up to three spaces, dots,
-# dashes, parentheses or slashes between any two, after an optional `+` or `(` (`00` is digits).
-# `+1 (555) 123-4567`, `91.9999.000001`, `0091 99990 00001`, `919999000001/919999000002`.
-PHONE = r"\+?\(?\d(?:[\s.\-()/]{0,3}\d){8,}"
+# dashes, parentheses, slashes or pluses (a URL's spaces) between any two, after an optional `+`
+# or `(` (`00` is digits). `+1 (555) 123-4567`, `91.9999.000001`, `0091 99990 00001`,
+# `919999000001/919999000002`, `0091+99990+00001`.
+PHONE = r"\+?\(?\d(?:[\s.\-()/+]{0,3}\d){8,}"
 # In stored free text, anywhere, letters around it or not: `ref919999000001`.
 PHONE_IN_TEXT = re.compile(PHONE)
 # In logs, not a run inside a longer word: hex request ids (`ad810289559c4...`) must stay
@@ -226,8 +228,13 @@ def _redact(text: str) -> str:
     )
 
 
-def _mask_emails(text: str) -> str:
-    return EMAIL_IN_TEXT.sub(lambda match: mask_email(match[0].replace("%40", "@")), text)
+def _mask_emails(text: str, pattern: re.Pattern[str] = EMAIL_IN_TEXT) -> str:
+    return pattern.sub(lambda match: mask_email(match[0].replace("%40", "@")), text)
+
+
+# Any address an RFC allows, `/`, `=`, `&` and `'` in its local part included: stored text has
+# no query strings whose parameters must stay readable.
+ANY_EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"]+@[^\s@,;:<>()\[\]\"'&?=/]+")
 
 
 def redact_for_audit(value: object) -> str:
@@ -238,7 +245,10 @@ def redact_for_audit(value: object) -> str:
     audit trail must not keep the number. Stricter than the logs: nothing here needs a request
     id traced.
     """
-    return PHONE_IN_TEXT.sub(lambda match: mask_mobile(match[0]), _mask_emails(plain_text(value)))
+    # Percent-escapes decoded first: an export's filters are a query string, and `%2B1%20555`
+    # is a number too.
+    text = _mask_emails(plain_text(unquote(plain_text(value))), ANY_EMAIL_IN_TEXT)
+    return PHONE_IN_TEXT.sub(lambda match: mask_mobile(match[0]), text)
 
 
 # What a source, an accountId, an identifier's or a block's name looks like: a short token.
