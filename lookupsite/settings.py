@@ -99,11 +99,8 @@ else:
 # With Redis, sessions live there, shared by every instance and expired by Redis itself: every
 # request renews its session (SESSION_SAVE_EVERY_REQUEST), and a database commit per request
 # cost more than rendering the page (the README's benchmarks). Without Redis, in the database.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cache"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# A Redis outage fails requests instead of signing everyone out (customers/sessions.py).
+SESSION_ENGINE = "customers.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
