@@ -29,7 +29,7 @@ from django.utils.http import urlencode
 
 from .capillary.query import MOBILE, SOURCES, normalise_identifier
 from .masking import identifier_hash
-from .models import Action, AuditEntry, AuditIdentifier, Outcome
+from .models import Action, AuditEntry, AuditIdentifier
 from .roles import EXPORT_AUDIT, VIEW_ALL_AUDIT
 
 admin.site.site_header = "Customer Lookup"
@@ -290,12 +290,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         ids = list(changelist.queryset.values_list("pk", flat=True))
         search = request.GET.get("q", "").strip()
         filters = {key: value for key, value in request.GET.items() if key not in {"q", "o"}}
-        AuditEntry.objects.log_request(
-            request,
-            action=Action.EXPORT,
-            outcome=Outcome.OK,
-            identifiers=[("search", search)] if search else (),
-            detail=f"{len(ids)} entries; filters: {urlencode(filters) or 'none'}",
+        AuditEntry.objects.log_export(
+            request, rows=len(ids), filters=urlencode(filters), search=search
         )
         rows = _in_order(ids)
         filename = f"audit-{timezone.now():%Y%m%d-%H%M%S}.csv"

@@ -1,7 +1,8 @@
 """The audit trail: one append-only row per lookup, section view, reveal, raw view and export.
 
 Like Django's admin `LogEntry`, rows are written through one manager method,
-`AuditEntry.objects.log_action(...)` (or `log_request(request, ...)`), and never changed.
+`AuditEntry.objects.log_action(...)`, through the named writers `log_lookup`, `log_view`,
+`log_reveal` and `log_export`, and never changed.
 Identifier values are stored masked, with a keyed hash per value for search, so the table never
 becomes a second copy of the members' PII. The custom permissions that define the roles live
 here too, on the model they mostly concern.
@@ -10,6 +11,7 @@ here too, on the model they mostly concern.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -89,6 +91,11 @@ def _clip(value: object, field: str, model: type[models.Model] | None = None) ->
     # Without control characters: PostgreSQL refuses a NUL, and an audit write must not fail.
     text = masking.plain_text(value)
     return text[: (model or AuditEntry)._meta.get_field(field).max_length]
+
+
+def _about(subject: str, detail: str) -> str:
+    """An entry's detail: what it was about, and what went wrong if anything did."""
+    return f"{subject}: {detail}" if detail else subject
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):
@@ -206,7 +213,7 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
             )
         return entry
 
-    def log_request(self, request: HttpRequest, **kwargs: object) -> "AuditEntry":
+    def log_request(self, request: HttpRequest, **kwargs: Any) -> "AuditEntry":
         """log_action with the user, their role, the client IP and the app's request id taken
         from the request (any of them can still be passed explicitly)."""
         user = getattr(request, "user", None)
@@ -214,6 +221,87 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         kwargs.setdefault("client_ip", request_client_ip(request))
         kwargs.setdefault("app_request_id", getattr(request, "request_id", ""))
         return self.log_action(**kwargs)
+
+    # One named writer per action, as Django's admin has log_addition and log_change: callers
+    # say what happened in their own words, and the columns are filled here.
+
+    def log_lookup(
+        self,
+        request: HttpRequest,
+        *,
+        outcome: str,
+        source: str = "",
+        account_id: str = "",
+        identifiers: Iterable[tuple[str, object]] = (),
+        embeds: Sequence[str] | str = (),
+        reason: str = "",
+        **result: Any,
+    ) -> "AuditEntry":
+        """A search by identifiers, as typed (refused, invalid) or as sent (the rest)."""
+        return self.log_request(
+            request,
+            action=Action.LOOKUP,
+            outcome=outcome,
+            source=source,
+            account_id=account_id,
+            identifiers=identifiers,
+            embeds=embeds,
+            reason=reason,
+            **result,
+        )
+
+    def log_view(
+        self,
+        request: HttpRequest,
+        *,
+        section: str,
+        outcome: str,
+        cached: bool = False,
+        detail: str = "",
+        **result: Any,
+    ) -> "AuditEntry":
+        """A customer page (a section, or refresh) opened, from the cache or not; the raw
+        document is a raw view. `detail` says why it failed."""
+        return self.log_request(
+            request,
+            action=Action.RAW_VIEW if section == "raw" else Action.VIEW_SECTION,
+            outcome=outcome,
+            detail=f"{section} (cached)" if cached else _about(section, detail),
+            **result,
+        )
+
+    def log_reveal(
+        self,
+        request: HttpRequest,
+        *,
+        field: str,
+        outcome: str,
+        reason: str = "",
+        detail: str = "",
+        **result: Any,
+    ) -> "AuditEntry":
+        """A masked field of a customer shown unmasked; `detail` says why it was not."""
+        return self.log_request(
+            request,
+            action=Action.REVEAL,
+            outcome=outcome,
+            detail=_about(field, detail),
+            reason=reason,
+            **result,
+        )
+
+    def log_export(
+        self, request: HttpRequest, *, rows: int, filters: str, search: str = ""
+    ) -> "AuditEntry":
+        """An export of the audit trail: how many entries, with which filters; the search term
+        is kept as an identifier (masked and hashed), since it may be a member's mobile."""
+        return self.log_request(
+            request,
+            action=Action.EXPORT,
+            outcome=Outcome.OK,
+            identifiers=[("search", search)] if search else (),
+            detail=f"{rows} entries; filters: {filters or 'none'}",
+        )
 
 
 class AuditEntry(AppendOnlyModel):

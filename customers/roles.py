@@ -20,6 +20,15 @@ VIEW_RAW_RESPONSE = "customers.view_raw_response"
 VIEW_ALL_AUDIT = "customers.view_all_audit"
 EXPORT_AUDIT = "customers.export_audit"
 
+# What each permission lets a person do, as the 403 page says it.
+PERMISSION_NAMES: dict[str, str] = {
+    LOOKUP: "look up customers",
+    VIEW_UNMASKED_PII: "see unmasked names, mobiles and emails",
+    VIEW_RAW_RESPONSE: "see the raw API response",
+    VIEW_ALL_AUDIT: "view every audit entry",
+    EXPORT_AUDIT: "export audit entries",
+}
+
 # Group name -> permission codenames; the migration creates exactly these.
 GROUPS: dict[str, tuple[str, ...]] = {
     "Support agents": ("lookup_customer", "view_unmasked_pii", "view_raw_response"),

@@ -173,7 +173,7 @@ def _spend(user: Any) -> None:
     decision = check_lookup_rate(user)
     if not decision.allowed:
         metrics.refused("rate_limit")
-        raise LookupRateLimited(decision.retry_after, decision.limit)
+        raise LookupRateLimited(decision.retry_after, decision.limit, settings.LOOKUP_RATE_LIMIT)
 
 
 def _user_part(user: Any) -> str:

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "customers.middleware.SessionUpkeepMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -96,10 +97,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# With Redis, sessions live there, shared by every instance and expired by Redis itself: every
-# request renews its session (SESSION_SAVE_EVERY_REQUEST), and a database commit per request
-# cost more than rendering the page (the README's benchmarks). Without Redis, in the database.
-# A Redis outage fails requests instead of signing everyone out (customers/sessions.py).
+# With Redis, sessions live there, shared by every instance and expired by Redis itself: a
+# database commit per session renewal cost more than rendering the page (the README's
+# benchmarks). Without Redis, in the database. A Redis outage fails requests instead of signing
+# everyone out (customers/sessions.py).
 SESSION_ENGINE = "customers.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,9 +152,10 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-# Every request renews the session, so SESSION_COOKIE_AGE acts as an idle timeout: a store
-# terminal left alone logs itself out.
-SESSION_SAVE_EVERY_REQUEST = True
+# A signed-in session is renewed once a minute while it is used (customers.middleware's
+# SessionUpkeepMiddleware), so SESSION_COOKIE_AGE acts as an idle timeout: a store terminal left
+# alone logs itself out.
+SESSION_SAVE_EVERY_REQUEST = False
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {

@@ -71,7 +71,7 @@ def test_backend_calls_are_counted_by_outcome_and_code_with_their_latency(client
     its outcome and code; the latency histogram counts them too."""
     before = scrape(client)
     server.on(LOOKUP_PATH, reply(200, complete_document()))
-    assert lookup(client) == 302
+    assert lookup(client) == 303
     server.on(LOOKUP_PATH, errors(404, 8015, "Customer not found"))
     assert lookup(client) == 404
     server.on(LOOKUP_PATH, errors(400, 999_999, "Something new"))

@@ -74,7 +74,7 @@ def test_a_user_with_two_calls_in_flight_is_refused_at_once_and_others_are_not(
     assert refused.status_code == 429
     assert "Your earlier lookups are still running" in refused.content.decode()
     assert refused["Retry-After"] == "5"
-    assert allowed.status_code == 302
+    assert allowed.status_code == 303
     assert len(server.requests_to(LOOKUP_PATH)) == 1
     entry = AuditEntry.objects.get(user=agent)
     assert (entry.outcome, entry.detail) == (Outcome.RATE_LIMITED, "lookups in flight")
@@ -103,7 +103,7 @@ def test_slots_are_given_back_when_calls_end_however_they_end(client, agent, ser
     for _ in range(5):
         assert client.get(lookup_url()).status_code == 404
     server.on(LOOKUP_PATH, reply(200, complete_document()))
-    assert client.get(lookup_url()).status_code == 302
+    assert client.get(lookup_url()).status_code == 303
 
 
 def test_repeated_failures_open_the_breaker_which_refuses_without_calling(client, agent, server):
@@ -142,7 +142,7 @@ def test_after_the_cool_down_one_probe_that_succeeds_closes_the_breaker(client, 
 
     response = client.get(lookup_url())
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert breaker_state().name == "closed"
     assert client.get("/healthz").json()["breaker"] == "closed"
 
