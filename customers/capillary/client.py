@@ -194,7 +194,8 @@ class LookupClient:
 
     def _request(self, call: _Call) -> tuple[requests.Response, dict[str, Any]]:
         """Send a GET with retries; return the response and its JSON object, or raise."""
-        deadline = call.started + self.budget
+        assert call.deadline is not None
+        deadline = call.deadline.at
         renewed = False
         while True:
             call.attempts += 1
