@@ -188,7 +188,8 @@ def error_page(
 def _failure_context(
     request: HttpRequest, error: BackendError, facts: dict[str, Any], form: object
 ) -> dict[str, Any]:
-    message, advice, reasons = error.message, error.advice, ()
+    message, advice = error.message, error.advice
+    reasons: tuple[str, ...] = ()
     if isinstance(error, CustomerNotFound):
         message, advice, reasons = error.explain(
             source=facts.get("source", ""),

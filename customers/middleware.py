@@ -27,9 +27,10 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = uuid.uuid4().hex
+        request_id = uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
         response = self.get_response(request)
-        response[HEADER] = request.request_id
+        response[HEADER] = request_id
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
@@ -76,7 +77,7 @@ class SessionUpkeepMiddleware:
                 and 0 <= now - upkeep.get("at", 0) < UPKEEP_SECONDS
             ):
                 # The cache ModelBackend keeps for the request (auth.backends.ModelBackend).
-                user._perm_cache = set(upkeep.get("perms", ()))
+                user._perm_cache = set(upkeep.get("perms", ()))  # type: ignore[attr-defined]
             else:
                 perms = sorted(user.get_all_permissions())
                 request.session[UPKEEP] = {"at": now, "user": user.pk, "perms": perms}

@@ -49,12 +49,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditEntryImmutableError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditEntryImmutableError(APPEND_ONLY)
 
 
@@ -65,6 +65,9 @@ class Action(models.TextChoices):
     RAW_VIEW = "raw_view", "raw view"
     EXPORT = "export", "export"
     REFUSED = "refused", "refused"
+    SIGN_IN = "sign_in", "sign in"
+    SIGN_OUT = "sign_out", "sign out"
+    ROLE_CHANGE = "role_change", "role change"
 
 
 class Outcome(models.TextChoices):
@@ -81,7 +84,7 @@ class Outcome(models.TextChoices):
 class CustomerHistory:
     """Who accessed one member's data recently: the entries and how many staff they were."""
 
-    entries: "models.QuerySet[AuditEntry]"
+    entries: "models.QuerySet[Any]"
     staff_count: int
     days: int
 
@@ -90,7 +93,8 @@ def _clip(value: object, field: str, model: type[models.Model] | None = None) ->
     """The value as text that fits the column: an audit write never fails on a long value."""
     # Without control characters: PostgreSQL refuses a NUL, and an audit write must not fail.
     text = masking.plain_text(value)
-    return text[: (model or AuditEntry)._meta.get_field(field).max_length]
+    column = (model or AuditEntry)._meta.get_field(field)
+    return text[: getattr(column, "max_length", None)]
 
 
 def _about(subject: str, detail: str) -> str:
@@ -99,7 +103,13 @@ def _about(subject: str, detail: str) -> str:
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user) -> "AuditEntryQuerySet":
+    def by(self, user: Any) -> "AuditEntryQuerySet":
+        """The entries `user` wrote themselves (none for an anonymous visitor)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def visible_to(self, user: Any) -> "AuditEntryQuerySet":
         """Every entry for auditors and superusers; only their own for everyone else."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -132,11 +142,14 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
         return deleted
 
 
-class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
+AuditEntryManagerBase = models.Manager.from_queryset(AuditEntryQuerySet)
+
+
+class AuditEntryManager(AuditEntryManagerBase):
     def log_action(
         self,
         *,
-        user,
+        user: Any,
         action: str,
         outcome: str,
         role: str | None = None,
@@ -152,6 +165,7 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         latency_ms: int | float | None = None,
         reason: str = "",
         detail: str = "",
+        username: str | None = None,
     ) -> "AuditEntry":
         """Records one audited action; the only way an audit entry is written.
 
@@ -160,6 +174,7 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         the names of identifiers and embeds are kept only when they have the shape of one, else
         masked (`masking.mask_token`): a mobile typed as a name is still a mobile. `reason` and
         `detail` are free text, stored with every email address and phone number masked.
+        `username` is "who" when there is no user: the name a failed sign-in tried.
         """
         if action not in Action.values:
             raise ValueError(f"Unknown audit action {action!r}.")
@@ -176,9 +191,11 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         if isinstance(embeds, str):
             embeds = embeds.split(",")
         embeds = [masking.mask_token(e) for e in embeds if e and e.strip()]
-        entry = self.model(
+        entry = AuditEntry(
             user=user,
-            username=_clip(user.get_username() if user is not None else "", "username"),
+            username=_clip(
+                user.get_username() if user is not None else username or "", "username"
+            ),
             role=_clip(role if role is not None else role_of(user), "role"),
             client_ip=client_ip or None,
             action=action,
@@ -301,6 +318,45 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
             outcome=Outcome.OK,
             identifiers=[("search", search)] if search else (),
             detail=f"{rows} entries; filters: {filters or 'none'}",
+        )
+
+    # Signing in and out. `method` says how: "password" or "company sign-in" (the provider).
+
+    def log_sign_in(self, request: HttpRequest, *, method: str) -> "AuditEntry":
+        """The request's user has just signed in."""
+        return self.log_request(
+            request, action=Action.SIGN_IN, outcome=Outcome.OK, detail=f"by {method}"
+        )
+
+    def log_sign_in_failed(
+        self, request: HttpRequest, *, method: str, username: str, outcome: str, why: str
+    ) -> "AuditEntry":
+        """A sign-in as `username` (what was typed or what the provider said; may be empty)
+        was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why` in
+        words."""
+        return self.log_request(
+            request,
+            user=None,
+            username=username,
+            action=Action.SIGN_IN,
+            outcome=outcome,
+            detail=f"by {method}: {why}",
+        )
+
+    def log_sign_out(self, request: HttpRequest, *, method: str) -> "AuditEntry":
+        """The request's user is signing out (written before the session ends)."""
+        return self.log_request(
+            request, action=Action.SIGN_OUT, outcome=Outcome.OK, detail=f"by {method}"
+        )
+
+    def log_role_change(self, request: HttpRequest, *, user: Any, change: str) -> "AuditEntry":
+        """The provider's groups changed `user`'s roles, as `change` says, at a sign-in."""
+        return self.log_request(
+            request,
+            user=user,
+            action=Action.ROLE_CHANGE,
+            outcome=Outcome.OK,
+            detail=f"from the company sign-in: {change}",
         )
 
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
 
-    User = AbstractBaseUser | AnonymousUser
+    User = AbstractUser | AnonymousUser
 
 LOOKUP = "customers.lookup_customer"
 VIEW_UNMASKED_PII = "customers.view_unmasked_pii"

@@ -79,7 +79,7 @@ def default_query(user: Any) -> LookupQuery:
                 embed=DEFAULT_EMBEDS,
                 included_fraud_details=FRAUD_DETAILS in DEFAULT_FLAGS,
             )
-    raise SourceNotAllowed(INSTORE, allowed)
+    raise SourceNotAllowed(INSTORE, allowed or [])
 
 
 def page_query(customer_id: int | str, *, user: Any) -> LookupQuery:

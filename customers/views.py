@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
@@ -72,21 +71,6 @@ def post_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return view(request, customer_id=customer_id)
 
     return require_http_methods(["GET", "HEAD", "POST"])(action)
-
-
-class LoginView(auth_views.LoginView):
-    """Django's sign-in, titled; a lookup it returns to opens the search filled in instead of
-    running, since the link that led to the sign-in may have come from another site."""
-
-    extra_context = {"title": "Log in"}
-
-    def get_success_url(self) -> str:
-        url = super().get_success_url()
-        parts = urlsplit(url)
-        if parts.path != reverse("customers:lookup"):
-            return url
-        query = f"{parts.query}&{CONFIRM}=1" if parts.query else f"{CONFIRM}=1"
-        return f"{parts.path}?{query}"
 
 
 @require_GET
@@ -315,7 +299,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
 @require_GET
 def my_lookups(request: HttpRequest) -> HttpResponse:
     """The user's own audit entries, newest first."""
-    entries = AuditEntry.objects.filter(user=request.user)
+    entries = AuditEntry.objects.by(request.user)
     page = Paginator(entries, MY_LOOKUPS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "customers/my_lookups.html", {"title": "My lookups", "page": page})
 

@@ -6,6 +6,7 @@ variables already in the environment win.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -110,12 +111,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Django's model backend with a throttle: LOGIN_FAILURE_LIMIT failed sign-ins per username and
-# client address, then refused until the window ends.
-AUTHENTICATION_BACKENDS = ["customers.backends.ThrottledModelBackend"]
+# client address, then refused until the window ends. Then the company's identity provider,
+# which answers only its own callback (and nothing while OIDC_ISSUER is unset).
+AUTHENTICATION_BACKENDS = [
+    "customers.backends.ThrottledModelBackend",
+    "customers.oidc.CompanyBackend",
+]
 LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", default="5/15m")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:search"
 LOGOUT_REDIRECT_URL = "login"
+# Local passwords: "all" (the default) or "admins-only" (superusers, the break-glass accounts,
+# once staff sign in with the company's identity provider).
+LOCAL_LOGIN = env("LOCAL_LOGIN", default="all").strip().lower()
+
+# Sign-in with the company's identity provider (OpenID Connect, customers/oidc.py), on when
+# OIDC_ISSUER is set. The endpoints come from the issuer's discovery document; the OIDC_RP_* and
+# OIDC_* names below are mozilla-django-oidc's, which does the protocol.
+OIDC_ISSUER = env("OIDC_ISSUER", default="").strip()
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+# Kept for sign-out: the provider's end-session endpoint takes it as id_token_hint.
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# The claim holding the user's groups, and which of them give which of the app's roles:
+# "provider group:Django group,..." (see customers/roles.py for the groups).
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_GROUP_ROLES = env("OIDC_GROUP_ROLES", default="")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your company account")
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en-gb")
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -158,13 +187,15 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+_issuer = urlsplit(OIDC_ISSUER)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # Signing out of the company's provider too is a redirect from the sign-out form's POST.
+    "form-action": [CSP.SELF, *([_issuer.scheme + "://" + _issuer.netloc] if OIDC_ISSUER else [])],
     "base-uri": [CSP.NONE],
 }
 
