@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Model
+from django.db.models import F
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from customers.models import Counter
 
 # Caches whose `incr` is one atomic operation on a store every process shares.
 SHARED_ATOMIC_CACHES = (
@@ -60,7 +64,7 @@ def give_back(key: str) -> None:
     _model().objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
 
 
-def _model() -> type[Model]:
+def _model() -> type[Counter]:
     # Looked up when used: customers.models imports the rate limits, which import this.
     return apps.get_model("customers", "Counter")
 

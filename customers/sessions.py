@@ -7,14 +7,18 @@ Redis is back. This store lets the outage raise instead: the request fails close
 page, nothing shown) and the session, and the cookie, survive it.
 """
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.sessions.backends import cache
+from django.core.cache import caches
 
 
 class SessionStore(cache.SessionStore):
-    def load(self) -> dict:
+    def load(self) -> dict[str, Any]:
         # No try/except: an unreachable cache is an error, not an unknown session (Redis does
         # not raise on the keys Django makes, which is what the base class guards against).
-        session_data = self._cache.get(self.cache_key)
+        session_data = caches[settings.SESSION_CACHE_ALIAS].get(self.cache_key)
         if session_data is not None:
             return session_data
         self._session_key = None

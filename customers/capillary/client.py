@@ -163,9 +163,10 @@ class LookupClient:
         )
 
     def _get_customer(self, path: str, params: dict[str, str]) -> LookupResponse:
-        call = _Call("GET", path, params, time.monotonic(), deadline=Deadline(self.budget))
+        deadline = Deadline(self.budget)
+        call = _Call("GET", path, params, time.monotonic(), deadline=deadline)
         try:
-            with call.deadline:
+            with deadline:
                 response, document = self._request(call)
             errors = document.get("errors")
             if errors:
