@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_audit_filter_indexes'),
+        ('customers', '0004_signin_actions'),
     ]
 
     operations = [
