@@ -6,7 +6,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from customers.capillary.client import LOOKUP_PATH
 from customers.resilience import BULKHEADS
 from tests.documents import complete_document
-from tests.faultserver import FaultServer, errors, reply
+from tests.faultserver import errors, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -14,19 +14,12 @@ TOKEN = "metrics-token-for-tests-3f9a"
 
 
 @pytest.fixture
-def server(settings):
-    fault_server = FaultServer()
-    settings.LOOKUP_API_BASE_URL = fault_server.url
-    settings.LOOKUP_API_USERNAME = "till.one"
-    settings.LOOKUP_API_PASSWORD = "till-password"
-    settings.LOOKUP_API_OAUTH_KEY = ""
-    settings.LOOKUP_API_TIMEOUT = 1.0
-    settings.LOOKUP_RATE_LIMIT = "1000/h"
+def server(fault_backend, settings):
+    """The backend on loopback, a breaker that opens after two failures, and a token."""
     settings.LOOKUP_BREAKER_FAILURES = 2
     settings.LOOKUP_BREAKER_SECONDS = 30
     settings.METRICS_TOKEN = TOKEN
-    yield fault_server
-    fault_server.close()
+    return fault_backend
 
 
 def scrape(client) -> dict[tuple[str, tuple], float]:

@@ -16,7 +16,7 @@ from customers.capillary.client import LOOKUP_PATH
 from customers.models import AuditEntry, Outcome
 from customers.resilience import BULKHEADS, breaker_state
 from tests.documents import complete_document
-from tests.faultserver import FaultServer, errors, nested, reply
+from tests.faultserver import errors, nested, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +24,15 @@ MOBILE = "919800000011"
 
 
 @pytest.fixture
-def server(settings):
-    """The backend on loopback, a one-second timeout, and a breaker that opens after three
+def server(fault_backend, settings):
+    """The backend on loopback answering a member, and a breaker that opens after three
     failures for two seconds."""
-    fault_server = FaultServer()
-    settings.LOOKUP_API_BASE_URL = fault_server.url
-    settings.LOOKUP_API_USERNAME = "till.one"
-    settings.LOOKUP_API_PASSWORD = "till-password"
-    settings.LOOKUP_API_OAUTH_KEY = ""
-    settings.LOOKUP_API_OAUTH_SECRET = ""
-    settings.LOOKUP_API_TIMEOUT = 1.0
-    settings.LOOKUP_RATE_LIMIT = "1000/h"
     settings.LOOKUP_BREAKER_FAILURES = 3
     settings.LOOKUP_BREAKER_SECONDS = 2
     settings.LOOKUP_CALLS_PER_USER = 2
     settings.LOOKUP_CALLS_PER_WORKER = 8
-    fault_server.on(LOOKUP_PATH, reply(200, complete_document(), request_id="req-ok"))
-    yield fault_server
-    fault_server.close()
+    fault_backend.on(LOOKUP_PATH, reply(200, complete_document(), request_id="req-ok"))
+    return fault_backend
 
 
 def lookup_url() -> str:
