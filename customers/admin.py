@@ -45,13 +45,16 @@ HEAVY_USER_THRESHOLDS = (50, 200, 1000)
 # At most this many entries are found for one identifier value by search (the newest first
 # need not be among them: narrow with the date drill-down).
 SEARCH_HASH_CAP = 10_000
-# The query-string lookups the list's filters and date drill-down send, and a member's history
-# (`customer_id`, indexed), and no others: any other lookup on a column (`identifiers__contains`,
-# `reason__regex`) could fail in the database (a 500) or scan millions of rows. Anything else is
-# refused with a 400.
+# The query-string lookups the list's filters and date drill-down send, a member's history
+# (`customer_id`, indexed) and links by action or outcome, and no others: any other lookup on a
+# column (`identifiers__contains`, `reason__regex`) could fail in the database (a 500) or scan
+# millions of rows. Anything else is refused with a 400.
 OFFERED_LOOKUPS = frozenset(
     {
         "customer_id",
+        # Plain equality on an indexed column, as links into the list write it (?action=sign_in).
+        "action",
+        "outcome",
         "action__exact",
         "outcome__exact",
         "user__id__exact",

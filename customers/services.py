@@ -165,6 +165,7 @@ def tiers_days(query: LookupQuery) -> int | None:
 def _check_source(user: Any, query: LookupQuery) -> None:
     allowed = allowed_sources(user)
     if allowed is not None and query.source not in allowed:
+        metrics.refused("source_not_allowed")
         raise SourceNotAllowed(query.source, allowed)
 
 

@@ -102,3 +102,26 @@ def test_the_breaker_calls_in_flight_and_refusals_are_shown(client, agent, serve
         == 1
     )
     assert value(after, "lookup_backend_calls_in_flight") == 1
+
+
+def test_refused_sources_and_throttled_sign_ins_are_counted(client, server, settings):
+    """A store manager asking WECHAT, and a third wrong password under a limit of two."""
+    from django.contrib.auth.models import Group, User
+
+    settings.LOGIN_FAILURE_LIMIT = "2/15m"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    manager = User.objects.create_user("manager", password="right-password-1")
+    manager.groups.add(Group.objects.get(name="Store managers"))
+    before = scrape(client)
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "manager", "password": "wrong"})
+    client.force_login(manager)
+    client.get("/lookup/?source=WECHAT&accountId=wechat-cn-01&identifierName=mobile"
+               "&identifierValue=919800000011")  # fmt: skip
+    after = scrape(client)
+
+    def grew(reason: str) -> float:
+        refused = "lookup_refusals_total"
+        return value(after, refused, reason=reason) - value(before, refused, reason=reason)
+
+    assert (grew("sign_in_throttled"), grew("source_not_allowed")) == (1, 1)
