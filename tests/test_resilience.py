@@ -17,10 +17,12 @@ from customers.models import AuditEntry, Outcome
 from customers.resilience import BULKHEADS, breaker_state
 from tests.documents import complete_document
 from tests.faultserver import errors, nested, reply
+from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
 
 MOBILE = "919800000011"
+SEARCH = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
 
 
 @pytest.fixture
@@ -70,6 +72,19 @@ def test_a_user_with_two_calls_in_flight_is_refused_at_once_and_others_are_not(
     entry = AuditEntry.objects.get(user=agent)
     assert (entry.outcome, entry.detail) == (Outcome.RATE_LIMITED, "lookups in flight")
     assert entry.identifiers_display == "mobile 91******0011"
+
+
+def test_the_busy_page_of_a_search_offers_to_send_it_again(client, agent, server):
+    """Refused from the search form's POST: "Try again" posts the same search (nothing typed
+    is lost), as the backend's failure pages do."""
+    with held(str(agent.pk), str(agent.pk)):
+        response = client.post("/lookup/", {**SEARCH, "reason": "ticket 42"})
+
+    assert response.status_code == 429
+    retry = parse(response.content).find("form", class_="retry-form")
+    fields = {field["name"]: field["value"] for field in retry.find_all("input", type="hidden")}
+    assert fields["identifierValue"] == MOBILE
+    assert fields["reason"] == "ticket 42"
 
 
 def test_a_worker_with_its_calls_in_flight_refuses_more_with_a_busy_page(
