@@ -18,9 +18,10 @@ session every page shows what the lookup showed, alternate currencies, customer 
 included, and is as fresh as a lookup; without the identifiers (another session, a link from the
 audit trail) the page shows what the by-id call gives and says what it left out (`left_out`).
 
-Every backend call made for a user counts against settings.LOOKUP_RATE_LIMIT, and asks only in
-the user's allowed sources: services raise `LookupRateLimited` or `SourceNotAllowed` before
-calling, and the views turn them into the 429 and 403 pages.
+Every backend call made for a user counts against settings.LOOKUP_RATE_LIMIT, asks only in
+the user's allowed sources and goes through `customers.resilience` (bulkheads, circuit breaker):
+services raise `LookupRateLimited`, `SourceNotAllowed`, `LookupsInFlight`, `WorkerBusy` or
+`CircuitOpen` before calling, and the views turn them into their pages.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils import timezone
 
+from customers import metrics
 from customers.capillary.client import LookupResponse, get_client
 from customers.capillary.exceptions import CustomerNotFound
 from customers.capillary.query import (
@@ -51,6 +53,7 @@ from customers.capillary.query import (
 from customers.capillary.records import Customer
 from customers.exceptions import LookupRateLimited, SourceNotAllowed
 from customers.ratelimit import check_lookup_rate
+from customers.resilience import backend_call
 from customers.roles import allowed_sources
 
 # How long a lookup's query (no identifiers) is remembered for the customer's pages: a working
@@ -112,8 +115,9 @@ def customer_lookup(
     subclasses (and InvalidQuery without identifiers).
     """
     _check_source(user, query)
-    _spend(user)
-    response = get_client().lookup(query)
+    with backend_call(user):
+        _spend(user)
+        response = get_client().lookup(query)
     if session is not None:
         remember_identifiers(session, response.customer.id, query.identifiers)
     entry = _entry(response, query)
@@ -179,17 +183,19 @@ def _fetch_again(
     sent, left_out = query.by_id()
     identifiers = remembered_identifiers(session, customer_id)
     if left_out and identifiers:
-        _spend(user)
         try:
-            response = get_client().lookup(dataclasses.replace(query, identifiers=identifiers))
+            with backend_call(user):
+                _spend(user)
+                response = get_client().lookup(dataclasses.replace(query, identifiers=identifiers))
         except CustomerNotFound:
             pass
         else:
             if str(response.customer.id) == str(customer_id):
                 return response, ()
     _check_source(user, sent)
-    _spend(user)
-    return get_client().get_customer(str(customer_id), sent), left_out
+    with backend_call(user):
+        _spend(user)
+        return get_client().get_customer(str(customer_id), sent), left_out
 
 
 def remember_identifiers(
@@ -238,6 +244,7 @@ def tiers_days(query: LookupQuery) -> int | None:
 def _check_source(user: Any, query: LookupQuery) -> None:
     allowed = allowed_sources(user)
     if allowed is not None and query.source not in allowed:
+        metrics.refused("source_not_allowed")
         raise SourceNotAllowed(query.source, allowed)
 
 
@@ -245,6 +252,7 @@ def _spend(user: Any) -> None:
     """Count one backend call against the user's lookup rate limit, or refuse it."""
     decision = check_lookup_rate(user)
     if not decision.allowed:
+        metrics.refused("rate_limit")
         raise LookupRateLimited(decision.retry_after, decision.limit, settings.LOOKUP_RATE_LIMIT)
 
 

@@ -55,24 +55,6 @@ def sandbox(settings):
 
 
 @pytest.fixture
-def server(settings):
-    """A misbehaving backend on loopback (tests/faultserver.py) the app is configured to call,
-    with Basic credentials and a short timeout."""
-    from tests.faultserver import FaultServer
-
-    fault_server = FaultServer()
-    settings.LOOKUP_API_BASE_URL = fault_server.url
-    settings.LOOKUP_API_USERNAME = "till.one"
-    settings.LOOKUP_API_PASSWORD = "till-password"
-    settings.LOOKUP_API_OAUTH_KEY = ""
-    settings.LOOKUP_API_OAUTH_SECRET = ""
-    settings.LOOKUP_API_TIMEOUT = 1.0
-    settings.LOOKUP_RATE_LIMIT = "1000/h"
-    yield fault_server
-    fault_server.close()
-
-
-@pytest.fixture
 def agent(client):
     """A support agent (the roles migration's group), signed in on the test client."""
     from django.contrib.auth.models import Group, User
@@ -134,3 +116,21 @@ def company_sign_in(settings, oidc_provider):
     from tests.oidcprovider import configure
 
     return configure(settings, oidc_provider)
+
+
+@pytest.fixture
+def fault_backend(settings):
+    """A misbehaving backend on loopback (tests/faultserver.py) as the app's Capillary, with
+    Basic credentials, a one-second timeout and the rate limit out of the way."""
+    from tests.faultserver import FaultServer
+
+    server = FaultServer()
+    settings.LOOKUP_API_BASE_URL = server.url
+    settings.LOOKUP_API_USERNAME = "till.one"
+    settings.LOOKUP_API_PASSWORD = "till-password"
+    settings.LOOKUP_API_OAUTH_KEY = ""
+    settings.LOOKUP_API_OAUTH_SECRET = ""
+    settings.LOOKUP_API_TIMEOUT = 1.0
+    settings.LOOKUP_RATE_LIMIT = "1000/h"
+    yield server
+    server.close()

@@ -633,9 +633,11 @@ IMAGE_HOST = "https://files.example.com"
 PHOTO = f"{IMAGE_HOST}/customerImage/60300/612300417/0"
 
 
-def sample_lookup(client, server, document: dict[str, Any], **params: str) -> str:
+def sample_lookup(client, fault_backend, document: dict[str, Any], **params: str) -> str:
     """Look up the document's member as the search form would, answered by the backend."""
-    server.on("/v2/customers/lookup/customerDetails", reply(200, document, request_id="req-s"))
+    fault_backend.on(
+        "/v2/customers/lookup/customerDetails", reply(200, document, request_id="req-s")
+    )
     search = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": "919800000077"}
     response = client.post("/lookup/", {**search, **params, "embed": "mlp,customerImage"})
     assert response.status_code == 303, response.content[:300]
@@ -643,13 +645,13 @@ def sample_lookup(client, server, document: dict[str, Any], **params: str) -> st
 
 
 def test_a_wechat_search_answered_with_an_instore_profile_says_whose_profile_it_shows(
-    client, server
+    client, fault_backend
 ):
     """Capillary's published lookup asked for WECHAT and answered an INSTORE profile: the
     overview reads it, and says so next to the identifiers, the name and the copy summary."""
     login(client, "Support agents")
     overview = sample_lookup(
-        client, server, samples.lookup_sample_shape(), source="WECHAT", accountId="wx-9"
+        client, fault_backend, samples.lookup_sample_shape(), source="WECHAT", accountId="wx-9"
     )
 
     page = parse(client.get(overview).content)
@@ -662,7 +664,9 @@ def test_a_wechat_search_answered_with_an_instore_profile_says_whose_profile_it_
     )
 
 
-def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(client, server, settings):
+def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(
+    client, fault_backend, settings
+):
     """customerImage as documented (a list of filePath/secureFilePath): an agent reveals it
     (audited) and sees it from its https path; the Content Security Policy allows that host."""
     settings.CUSTOMER_IMAGE_HOSTS = [IMAGE_HOST]
@@ -672,7 +676,7 @@ def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(client, s
         {"filePath": PHOTO.replace("https", "http"), "secureFilePath": PHOTO}
     ]
     login(client, "Support agents")
-    profile = sample_lookup(client, server, document) + "profile/"
+    profile = sample_lookup(client, fault_backend, document) + "profile/"
 
     before = parse(client.get(profile).content).find("section", class_="customer-photo-section")
     assert before.find_all("img") == []
@@ -686,7 +690,7 @@ def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(client, s
     assert AuditEntry.objects.filter(action=Action.REVEAL, detail__contains="image").exists()
 
 
-def test_a_photo_from_a_host_not_configured_is_not_loaded(client, server, settings):
+def test_a_photo_from_a_host_not_configured_is_not_loaded(client, fault_backend, settings):
     """Without the host in CUSTOMER_IMAGE_HOSTS the browser would refuse it: the page says why."""
     settings.CUSTOMER_IMAGE_HOSTS = []
     settings.PII_UNMASKED_BY_DEFAULT = True
@@ -694,20 +698,22 @@ def test_a_photo_from_a_host_not_configured_is_not_loaded(client, server, settin
     document["customerImage"] = [{"filePath": "", "secureFilePath": PHOTO}]
     login(client, "Support agents")
 
-    section = parse(client.get(sample_lookup(client, server, document) + "profile/").content)
+    section = parse(
+        client.get(sample_lookup(client, fault_backend, document) + "profile/").content
+    )
     photo = section.find("section", class_="customer-photo-section")
     assert photo.find_all("img") == []
     assert "CUSTOMER_IMAGE_HOSTS" in photo.text
 
 
-def test_a_store_manager_never_sees_the_photo(client, server, settings):
+def test_a_store_manager_never_sees_the_photo(client, fault_backend, settings):
     """Roles that may not see unmasked PII get neither the photo nor a reveal for it."""
     settings.CUSTOMER_IMAGE_HOSTS = [IMAGE_HOST]
     document = samples.lookup_sample_shape()
     document["customerImage"] = [{"secureFilePath": PHOTO}]
     login(client, "Store managers")
 
-    page = parse(client.get(sample_lookup(client, server, document) + "profile/").content)
+    page = parse(client.get(sample_lookup(client, fault_backend, document) + "profile/").content)
 
     photo = page.find("section", class_="customer-photo-section")
     assert photo.find_all("img") == [] and reveal_fields(photo) == set()

@@ -27,6 +27,12 @@ AARAV = 5000001
 LOOKUP_PATH = "/v2/customers/lookup/customerDetails"
 
 
+@pytest.fixture
+def server(fault_backend):
+    """A misbehaving backend on loopback, with Basic credentials and a short timeout."""
+    return fault_backend
+
+
 def lookup_url(**params: str) -> str:
     defaults = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
     defaults.update(params)
