@@ -5,7 +5,9 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from . import business_hours
+from .presentation import image_origin
 from .ratelimit import parse_rate
+from .renewal import parse_rules
 
 
 @register()
@@ -41,14 +43,15 @@ def check_audit_settings(app_configs: object = None, **kwargs: object) -> list[C
 
 @register(Tags.caches, deploy=True)
 def check_shared_cache(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
-    """Several gunicorn workers with a per-process cache do not share lookup results, rate
-    limits, the login throttle or the OAuth token: each worker counts on its own."""
+    """Several gunicorn workers with a per-process cache do not share lookup results, the OAuth
+    token or the circuit breaker (rate limits and the sign-in throttle count in the database
+    then: customers.counters)."""
     backend = settings.CACHES["default"]["BACKEND"]
     if backend.endswith(("LocMemCache", "DummyCache")):
         return [
             Warning(
-                "The cache is per process: gunicorn's workers share no lookup results, rate "
-                "limits, login throttle or OAuth token.",
+                "The cache is per process: gunicorn's workers share no lookup results, OAuth "
+                "token or circuit breaker (rate limits count in the database).",
                 hint="Set REDIS_URL (or CACHE_URL) to a cache every worker and instance shares.",
                 id="customers.W001",
             )
@@ -100,4 +103,25 @@ def check_sign_in(app_configs: object = None, **kwargs: object) -> list[CheckMes
                 id="customers.W003",
             )
         )
+    return errors
+
+
+@register()
+def check_pages(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """TIER_RENEWAL_RULES and CUSTOMER_IMAGE_HOSTS, which decide what the customer pages say and
+    show (customers/renewal.py, the photo on the profile page)."""
+    errors: list[CheckMessage] = []
+    try:
+        parse_rules(settings.TIER_RENEWAL_RULES)
+    except ImproperlyConfigured as error:
+        errors.append(Error(str(error), id="customers.E005"))
+    for host in settings.CUSTOMER_IMAGE_HOSTS:
+        if image_origin(host) != host.lower() or host.lower().startswith("http://"):
+            errors.append(
+                Error(
+                    f"CUSTOMER_IMAGE_HOSTS: {host!r} is not an https origin "
+                    "(https://host or https://host:port, no path).",
+                    id="customers.E006",
+                )
+            )
     return errors

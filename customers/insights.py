@@ -1,11 +1,11 @@
 """What the auditor's pages show: activity per day, the top users, refusals and the signals
 worth a look, each figure with the address of the audit list filtered to its entries.
 
-Everything is counted through the daily roll-ups (customers/rollup.py), so a page costs about the
-same at ten thousand entries as at ten million. Links use only the filters the audit list offers
-(action, outcome, user, role, the date drill-down and range, the signal filter, and the search
-box for a customer id or a deleted account's username), so following one lists the entries that
-make the figure.
+Everything is counted through the roll-ups (customers/rollup.py), so a page costs about the same
+at ten thousand entries as at ten million. Links use only the filters the audit list offers
+(action, outcome, user, role, customer id, the date drill-down and range, the signal filter, and
+the search box for a deleted account's username), so following one lists the entries that make
+the figure.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def audit_list_url(
     if staff is not None:
         params.update(staff.list_filters)
     if customer_id:
-        params["q"] = customer_id
+        params["customer_id"] = customer_id
     if window is not None:
         params.update(created_at__gte=str(window.start), created_at__lt=str(window.end))
     query = "&".join(part for part in (urlencode(params), _day_query(day)) if part)

@@ -17,7 +17,7 @@ from customers.capillary.records import Customer
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
 from customers.sandbox.examples import showcase
-from tests.faultserver import FaultServer, errors, refused_url, reply
+from tests.faultserver import errors, refused_url, reply
 from tests.html_tree import Element, parse
 
 pytestmark = pytest.mark.django_db
@@ -28,18 +28,9 @@ LOOKUP_PATH = "/v2/customers/lookup/customerDetails"
 
 
 @pytest.fixture
-def server(settings):
+def server(fault_backend):
     """A misbehaving backend on loopback, with Basic credentials and a short timeout."""
-    fault_server = FaultServer()
-    settings.LOOKUP_API_BASE_URL = fault_server.url
-    settings.LOOKUP_API_USERNAME = "till.one"
-    settings.LOOKUP_API_PASSWORD = "till-password"
-    settings.LOOKUP_API_OAUTH_KEY = ""
-    settings.LOOKUP_API_OAUTH_SECRET = ""
-    settings.LOOKUP_API_TIMEOUT = 1.0
-    settings.LOOKUP_RATE_LIMIT = "1000/h"
-    yield fault_server
-    fault_server.close()
+    return fault_backend
 
 
 def lookup_url(**params: str) -> str:
@@ -750,9 +741,22 @@ def test_not_found_in_a_source_with_accounts_also_names_the_account_reason(clien
         assert reason in html
 
 
-def test_not_found_in_all_sources_leaves_out_the_account_reason(client, sandbox, agent):
-    """ALL takes no accountId, so the account reason cannot apply to it."""
+def test_not_found_in_all_sources_names_the_account_reason_too(client, sandbox, agent):
+    """The app sends ALL without an accountId, which the reference asks of every source but
+    INSTORE: when ALL answers 8015 the page lists that reason with the other two."""
     response = client.get(lookup_url(source="ALL", identifierValue="919999999999"))
+
+    assert response.status_code == 404
+    reasons = [
+        item.text for item in parse(response.content).find("ul", class_="reasons").find_all("li")
+    ]
+    assert len(reasons) == 3
+    assert reasons[2].startswith("The accountId is missing: this search asked all sources (ALL)")
+
+
+def test_not_found_in_instore_leaves_out_the_account_reason(client, sandbox, agent):
+    """INSTORE takes no accountId, so the account reason cannot apply to it."""
+    response = client.get(lookup_url(source="INSTORE", identifierValue="919999999999"))
 
     assert response.status_code == 404
     assert "The accountId is missing" not in response.content.decode()

@@ -15,6 +15,7 @@ Reference: Capillary API docs, "Errors and Warnings" and "Status codes - custome
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -94,6 +95,13 @@ class CustomerNotFound(BackendError):
         "source but INSTORE needs the right one).",
     )
 
+    # The accountId reason for a search in ALL, which the app sends without one.
+    ALL_WITHOUT_ACCOUNT = (
+        "The accountId is missing: this search asked all sources (ALL) without one, and "
+        "Capillary's reference asks for an accountId for every source but INSTORE. Search the "
+        "member's own source and account, or INSTORE."
+    )
+
     BY_ID_ADVICE = (
         "Check the customer id, or search for the member by mobile, email or external id: the "
         "search asks the right source."
@@ -115,9 +123,13 @@ class CustomerNotFound(BackendError):
         if customer_id is not None:
             return f"No customer with id {customer_id} in {source}.", self.BY_ID_ADVICE, ()
         reasons = self.reasons
-        if reasons == self.REASONS_8015 and source in ("INSTORE", "ALL"):
-            # The account reason is about sources that take an accountId.
+        if reasons == self.REASONS_8015 and source == "INSTORE":
+            # The account reason is about sources that take an accountId: every one but INSTORE.
             reasons = reasons[:2]
+        elif reasons == self.REASONS_8015 and source == "ALL":
+            # The app asks ALL without an accountId; Capillary's reference asks one of every
+            # source but INSTORE, so an org's cluster may answer 8015 for that alone.
+            reasons = (*reasons[:2], self.ALL_WITHOUT_ACCOUNT)
         return self.message, self.advice, reasons
 
 
@@ -178,6 +190,27 @@ class BackendUnavailable(BackendError):
     status_code = 503
     heading = "The lookup service is unavailable or slow"
     advice = "It did not answer in time or could not be reached. Try again in a minute."
+
+
+class CircuitOpen(BackendUnavailable):
+    """Not called at all: after repeated timeouts or 5xx the app stops calling the backend for
+    a cool-down (`customers.resilience`); `retry_after` says when it tries again."""
+
+    default_message = "Capillary is not answering."
+    heading = "Capillary is not answering"
+    advice = (
+        "After repeated timeouts or errors the app stopped calling it for a short while, so "
+        "nobody waits for an answer that will not come. It tries again by itself; search again "
+        "after that."
+    )
+
+    def __init__(self, retry_after: float, **kwargs: object) -> None:
+        seconds = max(1, math.ceil(retry_after))
+        super().__init__(
+            f"Capillary is not answering; retrying in {seconds} s.",
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self.retry_after = float(seconds)
 
 
 class BadResponse(BackendError):
