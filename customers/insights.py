@@ -43,8 +43,10 @@ SPIKE_FACTOR = 3
 SPIKE_MIN = 30
 REVEAL_FACTOR = 2
 REVEAL_MIN = 5
-# The signal filter of the audit list narrows to the entries of at most this many findings.
-FINDINGS_IN_LIST = 200
+# A signal keeps at most this many findings (and counts them all), and the audit list's signal
+# filter narrows to their entries; a page lists the first FINDINGS_SHOWN.
+FINDINGS = 200
+FINDINGS_SHOWN = 20
 
 REFUSALS = (Outcome.FORBIDDEN, Outcome.RATE_LIMITED)
 # Lookups the backend answered (a refused or invalid one never ran).
@@ -282,10 +284,21 @@ class Signal:
     slug: str
     title: str
     explanation: str
+    # The first FINDINGS of them (the many-staff signal may find thousands), and how many.
     findings: tuple[Finding, ...]
+    total: int
     url: str
     # Why the signal is not looked for (a setting is off); empty when it is.
     off: str = ""
+
+    @property
+    def shown(self) -> tuple[Finding, ...]:
+        """The findings a page lists."""
+        return self.findings[:FINDINGS_SHOWN]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.shown)
 
 
 SIGNAL_TITLES: dict[str, str] = {
@@ -482,13 +495,14 @@ class Insights:
         ]
         if not username:
             return signals
-        return [
-            replace(
-                signal,
-                findings=tuple(found for found in signal.findings if username in found.usernames),
-            )
-            for signal in signals
-        ]
+        theirs = []
+        for signal in signals:
+            if signal.slug == "many_staff":
+                theirs.append(self.many_staff(username))
+                continue
+            findings = tuple(found for found in signal.findings if username in found.usernames)
+            theirs.append(replace(signal, findings=findings, total=len(findings)))
+        return theirs
 
     def signal(self, slug: str) -> Signal:
         """One signal by its slug (one of SIGNAL_TITLES)."""
@@ -497,13 +511,19 @@ class Insights:
         return getattr(self, slug)()
 
     def _signal(
-        self, slug: str, explanation: str, findings: list[Finding], off: str = ""
+        self,
+        slug: str,
+        explanation: str,
+        findings: list[Finding],
+        off: str = "",
+        total: int | None = None,
     ) -> Signal:
         return Signal(
             slug=slug,
             title=SIGNAL_TITLES[slug],
             explanation=explanation,
-            findings=tuple(findings),
+            findings=tuple(findings[:FINDINGS]),
+            total=len(findings) if total is None else total,
             url=audit_list_url(signal=slug, window=self.window),
             off=off,
         )
@@ -566,11 +586,13 @@ class Insights:
         )
         return self._signal("no_reason", explanation, findings)
 
-    def many_staff(self) -> Signal:
+    def many_staff(self, username: str = "") -> Signal:
+        """With `username`: the members that user was among the staff of."""
         explanation = (
             f"Members whose data {rollup.MANY_STAFF} or more different staff saw on one day: a "
             "famous member, or a name passed around."
         )
+        total, members = rollup.members(self.window, username, limit=FINDINGS)
         findings = [
             Finding(
                 staff=tuple(self.staff(name) for name in names),
@@ -580,9 +602,9 @@ class Insights:
                 day=day,
                 customer_id=customer_id,
             )
-            for day, customer_id, names in rollup.members(self.window)
+            for day, customer_id, names in members
         ]
-        return self._signal("many_staff", explanation, findings)
+        return self._signal("many_staff", explanation, findings, total=total)
 
     def fishing(self) -> Signal:
         explanation = (
@@ -671,7 +693,7 @@ class Insights:
 
 def signal_entries(slug: str, window: Window, entries: QuerySet) -> QuerySet:
     """`entries` narrowed to those the signal `slug` found in `window` (the audit list's signal
-    filter): the entries behind its first FINDINGS_IN_LIST findings."""
+    filter): the entries behind its first FINDINGS findings."""
     entries = entries.filter(created_at__gte=window.start, created_at__lt=window.end)
     if slug == "after_hours":
         hours = business_hours.configured()
@@ -681,7 +703,7 @@ def signal_entries(slug: str, window: Window, entries: QuerySet) -> QuerySet:
         if not settings.LOOKUP_REASON_REQUIRED:
             return entries.none()
         return entries.filter(action=Action.LOOKUP, outcome__in=ANSWERED, reason="")
-    findings = Insights(window).signal(slug).findings[:FINDINGS_IN_LIST]
+    findings = Insights(window).signal(slug).findings
     matches = Q(pk__in=[])
     for found in findings:
         if found.customer_id:

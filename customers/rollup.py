@@ -160,7 +160,12 @@ def _count_whole_day(marker: AuditDay, start: datetime, end: datetime) -> None:
     )
     entries = AuditEntry.objects.filter(created_at__gte=start, created_at__lt=end)
     AuditDayMember.objects.bulk_create(
-        AuditDayMember(day=marker, customer_id=customer_id, usernames=names, staff=len(names))
+        AuditDayMember(
+            day=marker,
+            customer_id=customer_id,
+            staff_names=AuditDayMember.names_text(names),
+            staff=len(names),
+        )
         for (_, customer_id), names in _members(entries).items()
     )
 
@@ -195,14 +200,17 @@ def _top_up(marker: AuditDay, since: datetime, until: datetime) -> None:
         if member is None:
             new.append(
                 AuditDayMember(
-                    day=marker, customer_id=customer_id, usernames=sorted(names), staff=len(names)
+                    day=marker,
+                    customer_id=customer_id,
+                    staff_names=AuditDayMember.names_text(names),
+                    staff=len(names),
                 )
             )
         elif not names <= set(member.usernames):
-            member.usernames = sorted(names | set(member.usernames))
-            member.staff = len(member.usernames)
+            names |= set(member.usernames)
+            member.staff_names, member.staff = AuditDayMember.names_text(names), len(names)
             joined.append(member)
-    AuditDayMember.objects.bulk_update(joined, ["usernames", "staff"], batch_size=BATCH)
+    AuditDayMember.objects.bulk_update(joined, ["staff_names", "staff"], batch_size=BATCH)
     AuditDayMember.objects.bulk_create(new, batch_size=BATCH)
 
 
@@ -292,28 +300,43 @@ class Activity:
         return list(rows.values())
 
 
-def members(window: Window, username: str = "") -> list[tuple[date, str, list[str]]]:
-    """(day, customer id, staff usernames) of the members MANY_STAFF or more staff saw on one
-    day of `window`, optionally only those `username` was among; most staff first."""
+def members(
+    window: Window, username: str = "", limit: int = 200
+) -> tuple[int, list[tuple[date, str, list[str]]]]:
+    """How many members MANY_STAFF or more staff saw on one day of `window` (with `username`:
+    those that user was among), and the first `limit` of them as (day, customer id, staff
+    usernames), most staff first. Counted and ordered in the database: there may be thousands."""
     ensure(window)
-    until = settled()
-    found: dict[tuple[date, str], list[str]] = {
-        (day, customer_id): names
-        for day, customer_id, names in AuditDayMember.objects.filter(
-            day__gte=window.first, day__lte=window.last, staff__gte=MANY_STAFF
-        ).values_list("day", "customer_id", "usernames")
-    }
-    live_start = max(window.start, until)
+    stored = AuditDayMember.objects.filter(
+        day__gte=window.first, day__lte=window.last, staff__gte=MANY_STAFF
+    )
+    if username:
+        stored = stored.filter(staff_names__contains=f"\n{username}\n")
+    live: dict[tuple[date, str], list[str]] = {}
+    live_start = max(window.start, settled())
     if live_start < window.end:
-        found.update(_joined_live(live_start, window.end))
-    return sorted(
-        (
-            (day, customer_id, names)
-            for (day, customer_id), names in found.items()
+        live = {
+            key: names
+            for key, names in _joined_live(live_start, window.end).items()
             if not username or username in names
-        ),
+        }
+    # A member the live hour adds staff to may be among the stored ones already.
+    already = stored.filter(
+        day__in={day for day, _ in live}, customer_id__in={customer for _, customer in live}
+    ).values_list("day", "customer_id")
+    total = stored.count() + len(live.keys() - set(already))
+    first = {
+        (day, customer_id): AuditDayMember.names_from(names)
+        for day, customer_id, names in stored.order_by("-staff", "day", "customer_id").values_list(
+            "day", "customer_id", "staff_names"
+        )[:limit]
+    }
+    first.update(live)
+    ordered = sorted(
+        ((day, customer_id, names) for (day, customer_id), names in first.items()),
         key=lambda item: (-len(item[2]), item[0], item[1]),
     )
+    return total, ordered[:limit]
 
 
 def _joined_live(since: datetime, until: datetime) -> dict[tuple[date, str], list[str]]:
@@ -335,10 +358,10 @@ def _joined_live(since: datetime, until: datetime) -> dict[tuple[date, str], lis
         return {}
     earlier = AuditDayMember.objects.filter(
         day__in={day for day, _ in live}, customer_id__in={customer for _, customer in live}
-    ).values_list("day", "customer_id", "usernames")
+    ).values_list("day", "customer_id", "staff_names")
     for day, customer_id, names in earlier:
         if (day, customer_id) in live:
-            live[day, customer_id] |= set(names)
+            live[day, customer_id] |= set(AuditDayMember.names_from(names))
     return {key: sorted(names) for key, names in live.items() if len(names) >= MANY_STAFF}
 
 

@@ -135,7 +135,7 @@ def test_a_member_reaches_many_staff_with_the_live_hour(monkeypatch):
     )
     monkeypatch.setattr(rollup, "settled", lambda now=None: local(day, 12))
     names = [user.username for user in staff]
-    assert rollup.members(WEEK) == [(day, "100", names)]
+    assert rollup.members(WEEK) == (1, [(day, "100", names)])
     assert AuditDayMember.objects.get().staff == 4
 
 
@@ -203,8 +203,24 @@ def test_members_seen_by_many_staff_on_one_day():
         + [entry(user, local(days_ago(0), 0, 1), customer_id="500") for user in staff]
     )
     names = [user.username for user in staff]
-    assert rollup.members(WEEK) == [(day, "100", names), (days_ago(0), "500", names)]
+    assert rollup.members(WEEK) == (2, [(day, "100", names), (days_ago(0), "500", names)])
     assert rollup.members(WEEK, username="agent0") == rollup.members(WEEK)
+
+
+def test_members_are_counted_all_and_listed_most_staff_first():
+    """The count is of every such member; the list the first few, most staff first; a user's
+    are those they were among (not those of a user whose name begins like theirs)."""
+    staff = [person(name) for name in ("ann", "anna", "bob", "cy", "di", "ed")]
+    day = days_ago(1)
+    rows = [entry(user, local(day, 10), customer_id="1") for user in staff]
+    for customer in ("2", "3", "4"):
+        rows += [entry(user, local(day, 11), customer_id=customer) for user in staff[1:]]
+    write(rows)
+    total, first = rollup.members(WEEK, limit=2)
+    assert total == 4
+    assert [(customer, len(names)) for _, customer, names in first] == [("1", 6), ("2", 5)]
+    assert rollup.members(WEEK, username="ann")[0] == 1
+    assert rollup.members(WEEK, username="anna")[0] == 4
 
 
 def test_prune_audit_takes_the_counts_of_what_it_deleted(capsys):
