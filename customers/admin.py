@@ -172,6 +172,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "latency_ms",
         "request_id",
         "app_request_id",
+        # Its place in the hash chain, for checking one entry against verify_audit's report or
+        # an export.
+        "sequence",
+        "digest",
     ]
     readonly_fields = fields
     actions = None
