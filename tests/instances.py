@@ -231,9 +231,16 @@ def gunicorn(
         server.stop()
 
 
-def login(base_url: str, username: str, password: str | None = None) -> requests.Session:
-    """A `requests` session signed in through the login form (a demo user by default)."""
-    session = requests.Session()
+def login(
+    base_url: str,
+    username: str,
+    password: str | None = None,
+    *,
+    session: requests.Session | None = None,
+) -> requests.Session:
+    """A `requests` session signed in through the login form (a demo user by default); pass
+    `session` to sign in one set up already (a certificate to trust, an address to use)."""
+    session = session or requests.Session()
     page = session.get(f"{base_url}/accounts/login/", timeout=TIMEOUT)
     page.raise_for_status()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
