@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 # Tests need a secret key (DEBUG is off there); it is only ever used by the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: help install run serve test lint format check bench coverage clean
+.PHONY: help install run serve test lint typecheck format check bench coverage clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -24,7 +24,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test,prod]"
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the project with its test extras
+# The OpenID Connect provider the company sign-in tests run (skipped without Node and npm).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the company sign-in tests will be skipped."; fi
+
+install: $(VENV)/.installed tests/oidc/node_modules/.package-lock.json ## Create .venv and install the project with its test extras
 
 run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.0.1:$PORT
 	export DEBUG=true; \
@@ -40,11 +45,14 @@ lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: install ## mypy with django-stubs over the app and the wiring
+	$(TEST_ENV) $(BIN)/mypy
+
 format: install ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: lint ## lint, Django's system checks, missing migrations, then the tests
+check: lint typecheck ## lint, types, Django's system checks, missing migrations, then the tests
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest

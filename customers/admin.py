@@ -9,6 +9,7 @@ import csv
 from collections.abc import Iterator
 from datetime import timedelta
 from functools import cached_property
+from typing import cast
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -23,13 +24,14 @@ from django.http import (
     HttpResponseNotAllowed,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from .capillary.query import MOBILE, SOURCES, normalise_identifier
 from .masking import identifier_hash
-from .models import Action, AuditEntry, AuditIdentifier, Outcome
+from .models import Action, AuditEntry, AuditEntryQuerySet, AuditIdentifier
 from .roles import EXPORT_AUDIT, VIEW_ALL_AUDIT
 
 admin.site.site_header = "Customer Lookup"
@@ -47,6 +49,32 @@ SEARCH_HASH_CAP = 10_000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# The entry's fields as the admin shows them, all read-only.
+FIELDS: tuple[str, ...] = (
+    "created_at",
+    "username",
+    "role",
+    "client_ip",
+    "action",
+    "outcome",
+    "detail",
+    "reason",
+    "source",
+    "account_id",
+    "identifiers_display",
+    "embeds",
+    "customer_id",
+    "backend_code",
+    "latency_ms",
+    "request_id",
+    "app_request_id",
+    # Its place in the hash chain, for checking one entry against verify_audit's report or an
+    # export.
+    "sequence",
+    "digest",
+)
+
+
 class CappedCountPaginator(Paginator):
     """Counts at most `cap` rows, so a page of a huge table never waits for COUNT(*).
 
@@ -61,7 +89,7 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         # Without ORDER BY, so the database may count through whichever index fits the filter
         # instead of walking the created_at index until it finds cap + 1 matches.
-        counted = self.object_list.order_by()[: self.cap + 1].count()
+        counted = cast(QuerySet, self.object_list).order_by()[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
@@ -77,7 +105,7 @@ class ChoicesFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
         if self.value():
-            return queryset.filter(**{self.parameter_name: self.value()})
+            return queryset.filter(**{str(self.parameter_name): self.value()})
         return None
 
 
@@ -104,10 +132,11 @@ class HeavyUserFilter(admin.SimpleListFilter):
         return [(str(n), f"users with more than {n} lookups") for n in HEAVY_USER_THRESHOLDS]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
-        if not self.value():
+        value = self.value()
+        if not value:
             return None
         try:
-            threshold = int(self.value())
+            threshold = int(value)
         except ValueError:
             return queryset.none()
         # Resolved to a short list of user ids first: a plain `user_id IN (...)` is something
@@ -154,30 +183,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "Exact username, customer id, backend or app request id, or a full identifier value "
         "(mobile with country code, email, card number, external id)."
     )
-    fields = [
-        "created_at",
-        "username",
-        "role",
-        "client_ip",
-        "action",
-        "outcome",
-        "detail",
-        "reason",
-        "source",
-        "account_id",
-        "identifiers_display",
-        "embeds",
-        "customer_id",
-        "backend_code",
-        "latency_ms",
-        "request_id",
-        "app_request_id",
-        # Its place in the hash chain, for checking one entry against verify_audit's report or
-        # an export.
-        "sequence",
-        "digest",
-    ]
-    readonly_fields = fields
+    fields = FIELDS
+    readonly_fields = FIELDS
     actions = None
     list_per_page = 100
     show_full_result_count = False
@@ -203,7 +210,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).visible_to(request.user)
+        return cast(AuditEntryQuerySet, super().get_queryset(request)).visible_to(request.user)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -230,7 +237,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
             | Q(pk__in=entry_ids)
         ), False
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "can_export": request.user.has_perm(EXPORT_AUDIT),
@@ -245,7 +254,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         )
         return [export, *super().get_urls()]
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
         """The entries of the changelist with the same filters and search, all pages, as CSV.
 
         The export is itself audited. The search term is recorded as an identifier (masked and
@@ -256,8 +265,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_AUDIT)):
             raise PermissionDenied
         # The page number does not narrow an export: every page of the filtered list is in it.
-        request.GET = request.GET.copy()
-        request.GET.pop(PAGE_VAR, None)
+        query = request.GET.copy()
+        query.pop(PAGE_VAR, None)
+        request.GET = query  # type: ignore[assignment]
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
@@ -267,13 +277,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
         # the whole table. Taken before the export's own entry exists, so it is not in the file.
         ids = list(changelist.queryset.values_list("pk", flat=True))
         search = request.GET.get("q", "").strip()
-        filters = {key: value for key, value in request.GET.items() if key not in {"q", "o"}}
-        AuditEntry.objects.log_request(
-            request,
-            action=Action.EXPORT,
-            outcome=Outcome.OK,
-            identifiers=[("search", search)] if search else (),
-            detail=f"{len(ids)} entries; filters: {urlencode(filters) or 'none'}",
+        filters: dict[str, str] = {
+            key: str(value) for key, value in request.GET.items() if key not in {"q", "o"}
+        }
+        AuditEntry.objects.log_export(
+            request, rows=len(ids), filters=urlencode(filters), search=search
         )
         rows = _in_order(ids)
         filename = f"audit-{timezone.now():%Y%m%d-%H%M%S}.csv"

@@ -20,8 +20,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from .models import AuditEntry
 
 # The previous digest of the very first entry.
 GENESIS = "0" * 64
@@ -50,7 +54,7 @@ def _ip(value: object) -> str:
         return str(value)
 
 
-def content_of(entry: object, hashes: Iterable[tuple[str, str]]) -> dict[str, object]:
+def content_of(entry: "AuditEntry", hashes: Iterable[tuple[str, str]]) -> dict[str, object]:
     """What the digest covers: every recorded fact of an entry and its identifier hashes.
 
     Not the user's id: deleting an account sets it to NULL (the username stays and is covered).

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from .audit_chain import Break, Link, canonical_json, entries_are
 
@@ -80,7 +81,7 @@ def last_exported(directory: Path) -> tuple[date, Link] | None:
             for number, line in enumerate(lines, 1):
                 last = (line, number)
         if last is not None:
-            day = date.fromisoformat(FILENAME.match(path.name)[1])
+            day = date.fromisoformat(path.name.removeprefix("audit-").removesuffix(".jsonl"))
             return day, _link(last[0], f"{path.name} line {last[1]}")
     return None
 
@@ -98,7 +99,7 @@ def append(links: Iterable[Link], directory: Path, after: date | None = None) ->
     """
     written: dict[date, int] = {}
     current: date | None = after
-    handle = None
+    handle: TextIO | None = None
     try:
         for link in links:
             day = day_of(link) if current is None else max(current, day_of(link))
@@ -113,7 +114,7 @@ def append(links: Iterable[Link], directory: Path, after: date | None = None) ->
     return written
 
 
-def _close(handle) -> None:
+def _close(handle: TextIO | None) -> None:
     if handle is not None:
         handle.flush()
         os.fsync(handle.fileno())

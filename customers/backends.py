@@ -1,8 +1,10 @@
 """Django's model backend, with a throttle on failed sign-ins per username and address."""
 
 import math
+from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import ngettext
@@ -23,8 +25,8 @@ class ThrottledModelBackend(ModelBackend):
         request: HttpRequest | None,
         username: str | None = None,
         password: str | None = None,
-        **kwargs: object,
-    ):
+        **kwargs: Any,
+    ) -> User | None:
         if password is None:
             return None  # not a sign-in with a password, as the model backend would answer
         name = username if username is not None else kwargs.get("username", "")

@@ -33,3 +33,50 @@ def check_shared_cache(app_configs: object = None, **kwargs: object) -> list[Che
             )
         ]
     return []
+
+
+@register()
+def check_sign_in(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """LOCAL_LOGIN and the company sign-in's settings (see customers/oidc.py)."""
+    from .accounts import LOCAL_LOGIN_VALUES
+    from .oidc import group_roles
+
+    errors: list[CheckMessage] = []
+    if settings.LOCAL_LOGIN not in LOCAL_LOGIN_VALUES:
+        allowed = " or ".join(LOCAL_LOGIN_VALUES)
+        errors.append(
+            Error(
+                f"LOCAL_LOGIN is {settings.LOCAL_LOGIN!r}, not {allowed}.",
+                id="customers.E002",
+            )
+        )
+    try:
+        roles = group_roles()
+    except ImproperlyConfigured as error:
+        errors.append(Error(str(error), id="customers.E003"))
+        roles = {}
+    if settings.OIDC_ISSUER:
+        if not (settings.OIDC_RP_CLIENT_ID and settings.OIDC_RP_CLIENT_SECRET):
+            errors.append(
+                Error(
+                    "OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is not.",
+                    id="customers.E004",
+                )
+            )
+        if not roles:
+            errors.append(
+                Warning(
+                    "OIDC_GROUP_ROLES is empty: nobody who signs in with the company's "
+                    "provider gets a role.",
+                    hint="e.g. OIDC_GROUP_ROLES=cs-agents:Support agents,compliance:Auditors",
+                    id="customers.W002",
+                )
+            )
+    elif settings.LOCAL_LOGIN == "admins-only":
+        errors.append(
+            Warning(
+                "LOCAL_LOGIN=admins-only without OIDC_ISSUER: only superusers can sign in.",
+                id="customers.W003",
+            )
+        )
+    return errors

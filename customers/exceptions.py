@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from customers.roles import GROUPS, PERMISSION_NAMES
+
 
 class Refused(Exception):
     """The app refuses this request for this user; nothing was asked of the backend."""
@@ -29,7 +31,17 @@ class PermissionRefused(Refused):
     def __init__(self, permission: str) -> None:
         super().__init__(f"missing permission {permission}")
         self.permission = permission
-        self.detail = f"no {permission.split('.', 1)[-1]} permission"
+        self.codename = permission.split(".", 1)[-1]
+        self.detail = f"no {self.codename} permission"
+
+    @property
+    def permission_name(self) -> str:
+        return PERMISSION_NAMES.get(self.permission, self.permission)
+
+    @property
+    def groups(self) -> list[str]:
+        """The built-in groups that grant the permission."""
+        return [name for name, codenames in GROUPS.items() if self.codename in codenames]
 
 
 class SourceNotAllowed(Refused):
@@ -50,8 +62,14 @@ class LookupRateLimited(Refused):
     heading = "Too many lookups"
     template_name = "customers/rate_limited.html"
 
-    def __init__(self, retry_after: int, limit: int) -> None:
-        super().__init__(f"lookup rate limit of {limit} reached")
+    def __init__(self, retry_after: int, limit: int, rate: str) -> None:
+        super().__init__(f"lookup rate limit of {rate} reached")
         self.retry_after = max(1, retry_after)
         self.limit = limit
+        self.rate = rate
         self.detail = "app rate limit"
+
+    @property
+    def wait(self) -> str:
+        minutes, seconds = divmod(self.retry_after, 60)
+        return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"

@@ -7,6 +7,7 @@ boxes, with the query's error messages next to the fields they are about.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,12 +24,15 @@ from customers.capillary.query import (
     MOBILE,
     SOURCES,
     TRUTHY,
+    LookupQuery,
     last_value,
     split_identifiers,
     split_list,
 )
 from customers.roles import allowed_sources
 
+# The longest reason or ticket kept with a lookup or a reveal.
+MAX_REASON = 500
 # Without JavaScript the page shows this many identifier rows; empty ones are ignored.
 ROWS_WITHOUT_JS = 3
 
@@ -130,6 +134,30 @@ class SearchForm:
             bound=params is not None,
         )
 
+    def with_errors(self, errors: Mapping[str, list[str]]) -> SearchForm:
+        return dataclasses.replace(self, errors=errors)
+
+    def query(self) -> LookupQuery:
+        """The query to send; raises InvalidQuery with the problems per parameter."""
+        return LookupQuery.from_params(self.params)
+
+    @property
+    def typed(self) -> dict[str, Any]:
+        """What the search asked for, as typed: the audit entry of a search that was not sent
+        (masked there like any other)."""
+        return {
+            "source": self._last("source").strip().upper(),
+            "account_id": self.account_id.strip(),
+            "identifiers": self.identifier_pairs,
+            "embeds": sorted(self.embeds),
+            "reason": self.reason,
+        }
+
+    @property
+    def hidden_fields(self) -> list[tuple[str, str]]:
+        """Every field as sent, for a form that sends the same search again."""
+        return [(name, value) for name, values in self.params.items() for value in values]
+
     def _last(self, name: str) -> str:
         return last_value(self.params, name)
 
@@ -146,7 +174,7 @@ class SearchForm:
 
     @property
     def reason(self) -> str:
-        return self._last("reason")
+        return self._last("reason").strip()[:MAX_REASON]
 
     @property
     def identifier_choices(self) -> list[tuple[str, str]]:

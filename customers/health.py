@@ -47,7 +47,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             check()
         except Exception:
             logger.exception(
-                "health check: the %s is unavailable request_id=%s", name, request.request_id
+                "health check: the %s is unavailable request_id=%s",
+                name,
+                getattr(request, "request_id", "-"),
             )
             failed.append(name)
     status = {name: "unavailable" if name in failed else "ok" for name in CHECKS}

@@ -1,7 +1,8 @@
 """The audit trail: one append-only row per lookup, section view, reveal, raw view and export.
 
 Like Django's admin `LogEntry`, rows are written through one manager method,
-`AuditEntry.objects.log_action(...)` (or `log_request(request, ...)`), and never changed.
+`AuditEntry.objects.log_action(...)`, through the named writers `log_lookup`, `log_view`,
+`log_reveal` and `log_export`, and never changed.
 Identifier values are stored masked, with a keyed hash per value for search, so the table never
 becomes a second copy of the members' PII. Each entry joins a hash chain as it is written
 (customers/audit_chain.py), so `manage.py verify_audit` can prove the trail unchanged. The custom
@@ -11,6 +12,7 @@ permissions that define the roles live here too, on the model they mostly concer
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connections, models, transaction
@@ -48,12 +50,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditEntryImmutableError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditEntryImmutableError(APPEND_ONLY)
 
 
@@ -64,6 +66,9 @@ class Action(models.TextChoices):
     RAW_VIEW = "raw_view", "raw view"
     EXPORT = "export", "export"
     REFUSED = "refused", "refused"
+    SIGN_IN = "sign_in", "sign in"
+    SIGN_OUT = "sign_out", "sign out"
+    ROLE_CHANGE = "role_change", "role change"
     # prune_audit's record of a retention run: how many entries went, where the trail starts.
     PRUNE = "prune", "prune"
 
@@ -82,7 +87,7 @@ class Outcome(models.TextChoices):
 class CustomerHistory:
     """Who accessed one member's data recently: the entries and how many staff they were."""
 
-    entries: "models.QuerySet[AuditEntry]"
+    entries: "models.QuerySet[Any]"
     staff_count: int
     days: int
 
@@ -91,11 +96,23 @@ def _clip(value: object, field: str, model: type[models.Model] | None = None) ->
     """The value as text that fits the column: an audit write never fails on a long value."""
     # Without control characters: PostgreSQL refuses a NUL, and an audit write must not fail.
     text = masking.plain_text(value)
-    return text[: (model or AuditEntry)._meta.get_field(field).max_length]
+    column = (model or AuditEntry)._meta.get_field(field)
+    return text[: getattr(column, "max_length", None)]
+
+
+def _about(subject: str, detail: str) -> str:
+    """An entry's detail: what it was about, and what went wrong if anything did."""
+    return f"{subject}: {detail}" if detail else subject
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user) -> "AuditEntryQuerySet":
+    def by(self, user: Any) -> "AuditEntryQuerySet":
+        """The entries `user` wrote themselves (none for an anonymous visitor)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def visible_to(self, user: Any) -> "AuditEntryQuerySet":
         """Every entry for auditors and superusers; only their own for everyone else."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -113,16 +130,15 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
         staff = viewed.values("username").distinct().count()
         return CustomerHistory(entries=entries, staff_count=staff, days=days)
 
-    def links(self, after: int = 0, upto: int | None = None) -> Iterator[audit_chain.Link]:
-        """The chained entries after entry `after` (up to entry `upto`) as the chain's links,
-        in its order, read in chunks."""
-        entries = self.filter(sequence__gt=after)
-        if upto is not None:
-            entries = entries.filter(sequence__lte=upto)
-        for entry in entries.order_by("sequence").prefetch_related("hashes").iterator(2000):
+    def links(self, after: int = 0) -> Iterator[audit_chain.Link]:
+        """The chained entries after entry `after` as the chain's links, in its order, read in
+        chunks."""
+        entries = self.filter(sequence__gt=after).order_by("sequence").prefetch_related("hashes")
+        for row in entries.iterator(2000):
+            entry = cast("AuditEntry", row)
             hashes = [(hashed.name, hashed.value_hash) for hashed in entry.hashes.all()]
             yield audit_chain.Link(
-                sequence=entry.sequence,
+                sequence=cast(int, entry.sequence),
                 previous_digest=entry.previous_digest,
                 digest=entry.digest,
                 content=audit_chain.content_of(entry, hashes),
@@ -182,11 +198,14 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
         return deleted
 
 
-class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
+AuditEntryManagerBase = models.Manager.from_queryset(AuditEntryQuerySet)
+
+
+class AuditEntryManager(AuditEntryManagerBase):
     def log_action(
         self,
         *,
-        user,
+        user: Any,
         action: str,
         outcome: str,
         role: str | None = None,
@@ -202,12 +221,14 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         latency_ms: int | float | None = None,
         reason: str = "",
         detail: str = "",
+        username: str | None = None,
     ) -> "AuditEntry":
         """Records one audited action; the only way an audit entry is written.
 
         `identifiers` are (name, value) pairs as the user gave them: each is stored as its type,
         its masked value and its keyed hash, never in plain text. `reason` and `detail` are
-        free text and are stored with any email address or long number masked.
+        free text and are stored with any email address or long number masked. `username` is
+        "who" when there is no user: the name a failed sign-in tried.
         """
         if action not in Action.values:
             raise ValueError(f"Unknown audit action {action!r}.")
@@ -223,9 +244,11 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         ]
         if isinstance(embeds, str):
             embeds = embeds.split(",")
-        entry = self.model(
+        entry = AuditEntry(
             user=user,
-            username=_clip(user.get_username() if user is not None else "", "username"),
+            username=_clip(
+                user.get_username() if user is not None else username or "", "username"
+            ),
             role=_clip(role if role is not None else role_of(user), "role"),
             client_ip=client_ip or None,
             action=action,
@@ -266,7 +289,7 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
             chain.filter(pk=AuditChain.HEAD).update(digest=entry.digest)
         return entry
 
-    def log_request(self, request: HttpRequest, **kwargs: object) -> "AuditEntry":
+    def log_request(self, request: HttpRequest, **kwargs: Any) -> "AuditEntry":
         """log_action with the user, their role, the client IP and the app's request id taken
         from the request (any of them can still be passed explicitly)."""
         user = getattr(request, "user", None)
@@ -274,6 +297,126 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         kwargs.setdefault("client_ip", request_client_ip(request))
         kwargs.setdefault("app_request_id", getattr(request, "request_id", ""))
         return self.log_action(**kwargs)
+
+    # One named writer per action, as Django's admin has log_addition and log_change: callers
+    # say what happened in their own words, and the columns are filled here.
+
+    def log_lookup(
+        self,
+        request: HttpRequest,
+        *,
+        outcome: str,
+        source: str = "",
+        account_id: str = "",
+        identifiers: Iterable[tuple[str, object]] = (),
+        embeds: Sequence[str] | str = (),
+        reason: str = "",
+        **result: Any,
+    ) -> "AuditEntry":
+        """A search by identifiers, as typed (refused, invalid) or as sent (the rest)."""
+        return self.log_request(
+            request,
+            action=Action.LOOKUP,
+            outcome=outcome,
+            source=source,
+            account_id=account_id,
+            identifiers=identifiers,
+            embeds=embeds,
+            reason=reason,
+            **result,
+        )
+
+    def log_view(
+        self,
+        request: HttpRequest,
+        *,
+        section: str,
+        outcome: str,
+        cached: bool = False,
+        detail: str = "",
+        **result: Any,
+    ) -> "AuditEntry":
+        """A customer page (a section, or refresh) opened, from the cache or not; the raw
+        document is a raw view. `detail` says why it failed."""
+        return self.log_request(
+            request,
+            action=Action.RAW_VIEW if section == "raw" else Action.VIEW_SECTION,
+            outcome=outcome,
+            detail=f"{section} (cached)" if cached else _about(section, detail),
+            **result,
+        )
+
+    def log_reveal(
+        self,
+        request: HttpRequest,
+        *,
+        field: str,
+        outcome: str,
+        reason: str = "",
+        detail: str = "",
+        **result: Any,
+    ) -> "AuditEntry":
+        """A masked field of a customer shown unmasked; `detail` says why it was not."""
+        return self.log_request(
+            request,
+            action=Action.REVEAL,
+            outcome=outcome,
+            detail=_about(field, detail),
+            reason=reason,
+            **result,
+        )
+
+    def log_export(
+        self, request: HttpRequest, *, rows: int, filters: str, search: str = ""
+    ) -> "AuditEntry":
+        """An export of the audit trail: how many entries, with which filters; the search term
+        is kept as an identifier (masked and hashed), since it may be a member's mobile."""
+        return self.log_request(
+            request,
+            action=Action.EXPORT,
+            outcome=Outcome.OK,
+            identifiers=[("search", search)] if search else (),
+            detail=f"{rows} entries; filters: {filters or 'none'}",
+        )
+
+    # Signing in and out. `method` says how: "password" or "company sign-in" (the provider).
+
+    def log_sign_in(self, request: HttpRequest, *, method: str) -> "AuditEntry":
+        """The request's user has just signed in."""
+        return self.log_request(
+            request, action=Action.SIGN_IN, outcome=Outcome.OK, detail=f"by {method}"
+        )
+
+    def log_sign_in_failed(
+        self, request: HttpRequest, *, method: str, username: str, outcome: str, why: str
+    ) -> "AuditEntry":
+        """A sign-in as `username` (what was typed or what the provider said; may be empty)
+        was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why` in
+        words."""
+        return self.log_request(
+            request,
+            user=None,
+            username=username,
+            action=Action.SIGN_IN,
+            outcome=outcome,
+            detail=f"by {method}: {why}",
+        )
+
+    def log_sign_out(self, request: HttpRequest, *, method: str) -> "AuditEntry":
+        """The request's user is signing out (written before the session ends)."""
+        return self.log_request(
+            request, action=Action.SIGN_OUT, outcome=Outcome.OK, detail=f"by {method}"
+        )
+
+    def log_role_change(self, request: HttpRequest, *, user: Any, change: str) -> "AuditEntry":
+        """The provider's groups changed `user`'s roles, as `change` says, at a sign-in."""
+        return self.log_request(
+            request,
+            user=user,
+            action=Action.ROLE_CHANGE,
+            outcome=Outcome.OK,
+            detail=f"from the company sign-in: {change}",
+        )
 
 
 class AuditEntry(AppendOnlyModel):

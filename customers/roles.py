@@ -10,15 +10,24 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
 
-    User = AbstractBaseUser | AnonymousUser
+    User = AbstractUser | AnonymousUser
 
 LOOKUP = "customers.lookup_customer"
 VIEW_UNMASKED_PII = "customers.view_unmasked_pii"
 VIEW_RAW_RESPONSE = "customers.view_raw_response"
 VIEW_ALL_AUDIT = "customers.view_all_audit"
 EXPORT_AUDIT = "customers.export_audit"
+
+# What each permission lets a person do, as the 403 page says it.
+PERMISSION_NAMES: dict[str, str] = {
+    LOOKUP: "look up customers",
+    VIEW_UNMASKED_PII: "see unmasked names, mobiles and emails",
+    VIEW_RAW_RESPONSE: "see the raw API response",
+    VIEW_ALL_AUDIT: "view every audit entry",
+    EXPORT_AUDIT: "export audit entries",
+}
 
 # Group name -> permission codenames; the migration creates exactly these.
 GROUPS: dict[str, tuple[str, ...]] = {

@@ -76,7 +76,7 @@ def default_query(user: Any) -> LookupQuery:
                 embed=DEFAULT_EMBEDS,
                 included_fraud_details=FRAUD_DETAILS in DEFAULT_FLAGS,
             )
-    raise SourceNotAllowed(INSTORE, allowed)
+    raise SourceNotAllowed(INSTORE, allowed or [])
 
 
 def page_query(customer_id: int | str, *, user: Any) -> LookupQuery:
@@ -167,7 +167,7 @@ def _spend(user: Any) -> None:
     """Count one backend call against the user's lookup rate limit, or refuse it."""
     decision = check_lookup_rate(user)
     if not decision.allowed:
-        raise LookupRateLimited(decision.retry_after, decision.limit)
+        raise LookupRateLimited(decision.retry_after, decision.limit, settings.LOOKUP_RATE_LIMIT)
 
 
 def _user_part(user: Any) -> str:

@@ -6,6 +6,7 @@ variables already in the environment win.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "customers.middleware.SessionUpkeepMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,9 +94,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# With Redis, sessions live there, shared by every instance and expired by Redis itself: every
-# request renews its session (SESSION_SAVE_EVERY_REQUEST), and a database commit per request
-# cost more than rendering the page (the README's benchmarks). Without Redis, in the database.
+# With Redis, sessions live there, shared by every instance and expired by Redis itself: a
+# database commit per session renewal cost more than rendering the page (the README's
+# benchmarks). Without Redis, in the database.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cache"
     if REDIS_URL
@@ -108,12 +110,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Django's model backend with a throttle: LOGIN_FAILURE_LIMIT failed sign-ins per username and
-# client address, then refused until the window ends.
-AUTHENTICATION_BACKENDS = ["customers.backends.ThrottledModelBackend"]
+# client address, then refused until the window ends. Then the company's identity provider,
+# which answers only its own callback (and nothing while OIDC_ISSUER is unset).
+AUTHENTICATION_BACKENDS = [
+    "customers.backends.ThrottledModelBackend",
+    "customers.oidc.CompanyBackend",
+]
 LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", default="5/15m")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:search"
 LOGOUT_REDIRECT_URL = "login"
+# Local passwords: "all" (the default) or "admins-only" (superusers, the break-glass accounts,
+# once staff sign in with the company's identity provider).
+LOCAL_LOGIN = env("LOCAL_LOGIN", default="all").strip().lower()
+
+# Sign-in with the company's identity provider (OpenID Connect, customers/oidc.py), on when
+# OIDC_ISSUER is set. The endpoints come from the issuer's discovery document; the OIDC_RP_* and
+# OIDC_* names below are mozilla-django-oidc's, which does the protocol.
+OIDC_ISSUER = env("OIDC_ISSUER", default="").strip()
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+# Kept for sign-out: the provider's end-session endpoint takes it as id_token_hint.
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# The claim holding the user's groups, and which of them give which of the app's roles:
+# "provider group:Django group,..." (see customers/roles.py for the groups).
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_GROUP_ROLES = env("OIDC_GROUP_ROLES", default="")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your company account")
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en-gb")
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -149,18 +179,21 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-# Every request renews the session, so SESSION_COOKIE_AGE acts as an idle timeout: a store
-# terminal left alone logs itself out.
-SESSION_SAVE_EVERY_REQUEST = True
+# A signed-in session is renewed once a minute while it is used (customers.middleware's
+# SessionUpkeepMiddleware), so SESSION_COOKIE_AGE acts as an idle timeout: a store terminal left
+# alone logs itself out.
+SESSION_SAVE_EVERY_REQUEST = False
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+_issuer = urlsplit(OIDC_ISSUER)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # Signing out of the company's provider too is a redirect from the sign-out form's POST.
+    "form-action": [CSP.SELF, *([_issuer.scheme + "://" + _issuer.netloc] if OIDC_ISSUER else [])],
     "base-uri": [CSP.NONE],
 }
 

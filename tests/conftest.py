@@ -96,3 +96,23 @@ def one_rate_window():
             time.sleep(left + 0.1)
 
     return wait
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """The company's identity provider: a real OpenID Connect provider on loopback (Node's
+    oidc-provider), whose clients return to Django's test client."""
+    from tests.oidcprovider import OidcProvider, require_node
+
+    require_node()
+    provider = OidcProvider(tmp_path_factory.mktemp("oidc"), ["http://testserver"])
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def company_sign_in(settings, oidc_provider):
+    """The app configured for the test provider, its users back in their groups."""
+    from tests.oidcprovider import configure
+
+    return configure(settings, oidc_provider)

@@ -6,12 +6,16 @@ is skipped, unless REQUIRE_BROWSER is set (as in CI), in which case it fails.
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.core.signals import request_started
 
-from customers.models import AuditEntry
+from customers.models import Action, AuditEntry
 from customers.roles import GROUPS
 from tests.faultserver import refused_url
 
@@ -52,11 +56,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server, sandbox):
-    """A fresh browser context signed in as a support agent; CSP violations are collected."""
-    user = User.objects.create_user("agent", password=PASSWORD)
-    user.groups.add(role_group("Support agents"))
+@contextmanager
+def new_tab(browser, base: str) -> Iterator:
+    """A page in a fresh browser context, `base` its site; CSP violations on it fail the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(20_000)
     tab = context.new_page()
@@ -69,10 +71,19 @@ def page(browser, live_server, sandbox):
             else None
         ),
     )
-    tab.base = live_server.url
+    tab.base = base
     yield tab
     context.close()
     assert tab.csp_violations == []
+
+
+@pytest.fixture
+def page(browser, live_server, sandbox):
+    """A fresh browser context, with a support agent to sign in; CSP violations are collected."""
+    user = User.objects.create_user("agent", password=PASSWORD)
+    user.groups.add(role_group("Support agents"))
+    with new_tab(browser, live_server.url) as tab:
+        yield tab
 
 
 def role_group(name: str) -> Group:
@@ -119,20 +130,45 @@ def test_log_in_and_search_one_identifier(page):
     shoot(page, "overview")
 
 
-def test_search_several_identifiers(page):
-    """Adding a row with the button sends both identifiers; dual eligibility finds Rohan."""
-    log_in(page)
-    page.fill("#id_identifierValue_1", "919999000004")
-    page.click("[data-add-row]")
-    rows = page.locator("[data-identifier-row]")
-    assert rows.count() == 2
-    rows.nth(1).locator("select").select_option("email")
-    rows.nth(1).locator("input").fill("gupta.family@sandbox.example")
-    shoot(page, "search-several")
-    page.click("input[type=submit]")
+def test_typed_identifiers_reach_no_url_history_log_or_referer(page):
+    """A mobile and an email typed into the form (a POST) find Rohan by dual eligibility, and
+    neither appears in the page's URL, the browser's history, any request line the server
+    received, or the Referer of the next navigation."""
+    typed = ("919999000004", "gupta.family@sandbox.example")
+    request_lines: list[str] = []
 
-    page.wait_for_url(re.compile(r"/customers/\d+/$"))
-    assert "gupta" not in page.url and "919999000004" not in page.url
+    def record(sender: object, environ: dict, **kwargs: object) -> None:
+        request_lines.append(
+            f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}?{environ['QUERY_STRING']} "
+            f"referer={environ.get('HTTP_REFERER', '')}"
+        )
+
+    request_started.connect(record)
+    try:
+        log_in(page)
+        page.fill("#id_identifierValue_1", typed[0])
+        page.click("[data-add-row]")
+        rows = page.locator("[data-identifier-row]")
+        assert rows.count() == 2
+        rows.nth(1).locator("select").select_option("email")
+        rows.nth(1).locator("input").fill(typed[1])
+        shoot(page, "search-several")
+        page.click("input[type=submit]")
+        page.wait_for_url(re.compile(r"/customers/5000004/$"))
+        referers: list[str] = []
+        page.on("request", lambda request: referers.append(request.headers.get("referer", "")))
+        page.get_by_role("link", name="Programs").click()
+        page.wait_for_url(re.compile(r"/customers/5000004/programs/$"))
+        history = page.context.new_cdp_session(page).send("Page.getNavigationHistory")
+    finally:
+        request_started.disconnect(record)
+
+    assert any(line.startswith("POST /lookup/") for line in request_lines)
+    assert any(referers)
+    seen = [page.url, *(entry["url"] for entry in history["entries"]), *request_lines, *referers]
+    for value in typed:
+        for form in {value, quote(value), quote_plus(value)}:
+            assert not [text for text in seen if form in text], form
 
 
 def test_the_account_id_appears_for_sources_that_need_it(page):
@@ -181,12 +217,13 @@ def test_a_lookup_link_on_another_site_asks_before_it_runs(page):
     shoot(page, "lookup-from-another-site")
     assert page.input_value("#id_identifierValue_1") == MOBILE
     assert page.input_value("#id_reason") == "ticket 666"
-    assert not AuditEntry.objects.exists()
+    # Only the sign-in is in the audit trail: no lookup was attempted.
+    assert not AuditEntry.objects.exclude(action=Action.SIGN_IN).exists()
 
     page.click("input[type=submit]")
 
     page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
-    assert AuditEntry.objects.get().reason == "ticket 666"
+    assert AuditEntry.objects.get(action=Action.LOOKUP).reason == "ticket 666"
 
 
 def test_a_lookup_link_on_another_site_asks_after_signing_in_too(page):
@@ -202,7 +239,7 @@ def test_a_lookup_link_on_another_site_asks_after_signing_in_too(page):
 
     page.wait_for_selector("text=This search came from a link")
     assert page.input_value("#id_identifierValue_1") == MOBILE
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.exclude(action=Action.SIGN_IN).exists()
 
 
 def test_walk_every_tab(page):
@@ -281,7 +318,7 @@ def test_backend_down(page, settings):
 
     page.wait_for_load_state()
     assert page.get_by_text("unavailable or slow").first.is_visible()
-    assert page.get_by_role("link", name="Try again").is_visible()
+    assert page.get_by_role("button", name="Try again").is_visible()
     assert page.locator(".request-ids").is_visible()
     shoot(page, "backend-down")
 
@@ -296,8 +333,8 @@ def test_keyboard_only_search(page):
 
     page.keyboard.press("/")
     page.wait_for_url(page.base + "/")
-    focused = page.evaluate("document.activeElement.id")
-    assert focused == "id_identifierValue_1"
+    # The search page's autofocus lands once the page has loaded, not with the URL.
+    page.wait_for_function("document.activeElement.id === 'id_identifierValue_1'")
     page.keyboard.type("919999000002")
     page.keyboard.press("Enter")
 

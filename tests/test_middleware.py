@@ -1,4 +1,5 @@
-"""The request id middleware: an id on every response, an error line only for real errors."""
+"""The app's middleware: a request id on every response, an error line only for real errors;
+the session upkeep once a minute."""
 
 import logging
 
@@ -22,3 +23,64 @@ def test_a_refused_admin_page_is_not_logged_as_an_error(admin_client, request_lo
     assert response.status_code == 403
     assert len(response["X-Request-ID"]) == 32
     assert request_log() == []
+
+
+@pytest.fixture
+def queries():
+    """The SQL statements run while the block is active."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    return CaptureQueriesContext(connection)
+
+
+@pytest.mark.django_db
+def test_a_session_reads_its_permissions_once_a_minute(sandbox, agent, client, queries):
+    """The first request of a minute reads the permissions and renews the session; the next
+    ones take them from the session and save no session."""
+    client.get("/")
+    with queries:
+        again = client.get("/")
+
+    assert again.status_code == 200
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
+    assert settings_cookie_name() not in again.cookies
+
+
+@pytest.mark.django_db
+def test_a_permission_taken_away_applies_at_the_next_upkeep(sandbox, agent, client):
+    """Leaving the group is seen when the minute is over, without signing in again."""
+    from django.contrib.auth.models import Group
+
+    from customers.middleware import UPKEEP
+
+    assert client.get("/").status_code == 200
+    agent.groups.remove(Group.objects.get(name="Support agents"))
+    assert client.get("/").status_code == 200  # within the minute: the session's permissions
+
+    session = client.session
+    session[UPKEEP] = {**session[UPKEEP], "at": session[UPKEEP]["at"] - 61}
+    session.save()
+    refused = client.get("/")
+
+    assert refused.status_code == 403
+    assert settings_cookie_name() in refused.cookies  # renewed with the new permissions
+
+
+@pytest.mark.django_db
+def test_permissions_kept_for_another_user_are_not_taken(sandbox, agent, client):
+    """Permissions in the session are only ever the signed-in user's."""
+    from customers.middleware import UPKEEP
+
+    client.get("/")
+    session = client.session
+    session[UPKEEP] = {**session[UPKEEP], "user": agent.pk + 1, "perms": []}
+    session.save()
+
+    assert client.get("/").status_code == 200
+
+
+def settings_cookie_name() -> str:
+    from django.conf import settings
+
+    return settings.SESSION_COOKIE_NAME

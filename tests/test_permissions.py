@@ -30,12 +30,12 @@ WECHAT_LOOKUP = "/lookup/?" + urlencode(
 )
 CUSTOMER = f"/customers/{AARAV}/"
 
-# (method, path): the status each role gets, in ROLES order. 302 after a lookup or a POST is
-# "allowed" (it goes on to the page); 403 is the refusal page.
+# (method, path): the status each role gets, in ROLES order. A redirect after a lookup (303) or
+# a POST (302) is "allowed" (it goes on to the page); 403 is the refusal page.
 MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("get", "/", (200, 200, 302, 200, 403)),
-    ("get", INSTORE_LOOKUP, (302, 302, 403, 302, 403)),
-    ("get", WECHAT_LOOKUP, (302, 403, 403, 302, 403)),
+    ("get", INSTORE_LOOKUP, (303, 303, 403, 303, 403)),
+    ("get", WECHAT_LOOKUP, (303, 403, 403, 303, 403)),
     ("get", CUSTOMER, (200, 200, 403, 200, 403)),
     ("get", CUSTOMER + "programs/", (200, 200, 403, 200, 403)),
     ("get", CUSTOMER + "cards/", (200, 200, 403, 200, 403)),
@@ -245,7 +245,7 @@ def test_a_store_manager_cannot_open_pages_of_a_source_they_may_not_use(sandbox)
     an INSTORE lookup; a deep link to a customer never looked up is refused too."""
     sandbox.STORE_MANAGER_SOURCES = ["INSTORE"]
     client = signed_in("manager")
-    assert client.get(INSTORE_LOOKUP).status_code == 302
+    assert client.get(INSTORE_LOOKUP).status_code == 303
     sandbox.LOOKUP_CACHE_SECONDS = 0
     sandbox.STORE_MANAGER_SOURCES = ["MARTJACK"]
 

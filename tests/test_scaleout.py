@@ -69,7 +69,7 @@ def test_a_lookup_on_one_instance_is_in_the_audit_list_on_the_other(pair: Pair):
     """An agent's lookup and page on A appear, masked, in the auditor's audit list on B."""
     agent = instances.login(pair.a.url, "agent")
     lookup = agent.get(pair.a.url + LOOKUP, timeout=TIMEOUT, allow_redirects=False)
-    assert lookup.status_code == 302
+    assert lookup.status_code == 303
     assert lookup.headers["Location"] == f"/customers/{CUSTOMER_ID}/"
     page = agent.get(pair.a.url + lookup.headers["Location"], timeout=TIMEOUT)
     assert page.status_code == 200
@@ -109,7 +109,7 @@ def test_the_lookup_rate_limit_is_counted_across_instances(pair: Pair, one_rate_
     on_b = instances.login(pair.b.url, "admin")
     for _ in range(3):
         allowed = on_a.get(pair.a.url + LOOKUP, timeout=TIMEOUT, allow_redirects=False)
-        assert allowed.status_code == 302
+        assert allowed.status_code == 303
     refused = on_b.get(pair.b.url + LOOKUP, timeout=TIMEOUT, allow_redirects=False)
     assert refused.status_code == 429
 

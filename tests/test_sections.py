@@ -422,7 +422,7 @@ def login(client, group: str) -> User:
 def look_up(client, row: dict[str, Any]) -> str:
     """Run the lookup for a showcase row; the customer page's URL it redirects to."""
     response = client.get("/lookup/?" + urlencode({**params_of(row), **FLAGS}))
-    assert response.status_code == 302, response.content[:500]
+    assert response.status_code == 303, response.content[:500]
     return response["Location"]
 
 

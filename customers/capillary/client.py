@@ -451,8 +451,8 @@ def _first_error_code(document: Any) -> int | None:
 
 def _code(item: Mapping[str, Any]) -> int | None:
     try:
-        return int(item.get("code"))
-    except (TypeError, ValueError):
+        return int(item["code"])
+    except (KeyError, TypeError, ValueError):
         return None
 
 
@@ -462,7 +462,7 @@ def _error_for(
     """Map a backend failure onto the exception tree (`error_class`)."""
     item = _first_error(document)
     code = _code(item)
-    message = item.get("message") if isinstance(item.get("message"), str) else ""
+    message = item["message"] if isinstance(item.get("message"), str) else ""
     kind = error_class(status, code, message, has_body=document is not None)
     if kind is BadResponse and not message:
         message = (

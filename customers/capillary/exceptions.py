@@ -42,6 +42,7 @@ class BackendError(Exception):
     outcome: ClassVar[str] = "error"
     heading: ClassVar[str] = "The lookup service returned an error"
     advice: ClassVar[str] = RETRY_ADVICE
+    template_name: ClassVar[str] = "customers/lookup_failed.html"
 
     def __init__(
         self,
@@ -93,6 +94,11 @@ class CustomerNotFound(BackendError):
         "source but INSTORE needs the right one).",
     )
 
+    BY_ID_ADVICE = (
+        "Check the customer id, or search for the member by mobile, email or external id: the "
+        "search asks the right source."
+    )
+
     @property
     def reasons(self) -> tuple[str, ...]:
         if self.code == 8065:
@@ -100,6 +106,19 @@ class CustomerNotFound(BackendError):
         if self.code in (8015, None):
             return self.REASONS_8015
         return ()
+
+    def explain(
+        self, *, source: str, customer_id: str | None = None
+    ) -> tuple[str, str, tuple[str, ...]]:
+        """The page's message, advice and reasons for a search in `source`, or for a customer
+        fetched by id (no identifiers were typed, so their reasons cannot apply)."""
+        if customer_id is not None:
+            return f"No customer with id {customer_id} in {source}.", self.BY_ID_ADVICE, ()
+        reasons = self.reasons
+        if reasons == self.REASONS_8015 and source in ("INSTORE", "ALL"):
+            # The account reason is about sources that take an accountId.
+            reasons = reasons[:2]
+        return self.message, self.advice, reasons
 
 
 class CustomerMerged(BackendError):
@@ -188,6 +207,7 @@ class InvalidQuery(ValueError):
     outcome: ClassVar[str] = "invalid"
     heading: ClassVar[str] = "Check the search"
     advice: ClassVar[str] = "Correct the fields marked below, then search again."
+    template_name: ClassVar[str] = "customers/search.html"
 
     def __init__(self, errors: Mapping[str, list[str]]) -> None:
         self.errors: dict[str, list[str]] = {name: list(msgs) for name, msgs in errors.items()}

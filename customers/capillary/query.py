@@ -8,10 +8,13 @@ GET /v2/customers/lookup/customerDetails.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from customers.capillary.exceptions import InvalidQuery
+
+# How a parameter's problem is reported while a query is built: (parameter name, message).
+Report = Callable[[str, str], None]
 
 INSTORE = "INSTORE"
 ALL = "ALL"
@@ -260,7 +263,7 @@ def split_identifiers(params: Mapping[str, list[str]]) -> tuple[list[str], list[
     return names, values
 
 
-def _identifiers(params: Mapping[str, list[str]], error) -> tuple[tuple[str, str], ...]:
+def _identifiers(params: Mapping[str, list[str]], error: Report) -> tuple[tuple[str, str], ...]:
     names, values = split_identifiers(params)
     if not any(names) and not any(v.strip() for v in values):
         error("identifierName", "Give at least one identifier, for example a mobile number.")
@@ -309,7 +312,7 @@ def _identifiers(params: Mapping[str, list[str]], error) -> tuple[tuple[str, str
     return tuple(identifiers)
 
 
-def _embed(params: Mapping[str, list[str]], error) -> tuple[str, ...]:
+def _embed(params: Mapping[str, list[str]], error: Report) -> tuple[str, ...]:
     embed: list[str] = []
     for part in split_list(params.get("embed", [])):
         name = EMBED_BY_FOLDED.get(part.casefold())
@@ -325,7 +328,7 @@ def _embed(params: Mapping[str, list[str]], error) -> tuple[str, ...]:
     return tuple(embed)
 
 
-def _bool(params: Mapping[str, list[str]], param: str, error) -> bool:
+def _bool(params: Mapping[str, list[str]], param: str, error: Report) -> bool:
     value = last_value(params, param).strip().lower()
     if value in TRUTHY:
         return True
@@ -334,7 +337,9 @@ def _bool(params: Mapping[str, list[str]], param: str, error) -> bool:
     return False
 
 
-def _int(params: Mapping[str, list[str]], param: str, error, *, minimum: int) -> int | None:
+def _int(
+    params: Mapping[str, list[str]], param: str, error: Report, *, minimum: int
+) -> int | None:
     value = last_value(params, param).strip()
     if not value:
         return None

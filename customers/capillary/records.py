@@ -1164,7 +1164,12 @@ class Customer:
         """Distinct unmasked values of these identifier/channel types, in document order."""
         seen: dict[str, None] = {}
         for profile in self.profiles:
-            for item in (*profile.identifiers, *profile.channels, *profile.identifiers_all):
+            items: tuple[Identifier | CommChannel, ...] = (
+                *profile.identifiers,
+                *profile.channels,
+                *profile.identifiers_all,
+            )
+            for item in items:
                 if item.type.lower() in types and item.value and not item.masked:
                     seen[item.value] = None
         return tuple(seen)

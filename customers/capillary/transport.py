@@ -59,14 +59,12 @@ class LocalAdapter(BaseAdapter):
             raise requests.ReadTimeout(f"no answer within {budget}s", request=request)
         time.sleep(latency)
         body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode()
         status, headers, content = self.respond(
             request.method or "GET",
             path or "/",
             dict(parse_qsl(url.query, keep_blank_values=True)),
-            dict(request.headers),
-            body,
+            {name: str(value) for name, value in request.headers.items()},
+            body.encode() if isinstance(body, str) else bytes(body),  # type: ignore[arg-type]
         )
         response = requests.Response()
         response.status_code = status

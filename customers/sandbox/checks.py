@@ -3,7 +3,7 @@ from django.core.checks import Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def check_sandbox_in_production(app_configs, **kwargs) -> list[Warning]:
+def check_sandbox_in_production(app_configs: object, **kwargs: object) -> list[Warning]:
     """The sandbox answers with made-up members: it has no place in production."""
     if getattr(settings, "SANDBOX_ENABLED", False) and not settings.DEBUG:
         return [

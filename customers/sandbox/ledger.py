@@ -63,7 +63,9 @@ def card(number: str, series: int, status: str, day: int, expires: int = 730) ->
     return {"number": number, "series": series, "status": status, "day": day, "exp": expires}
 
 
-def currency(program: int, earned: float, redeemed: float = 0, expired: float = 0, **more) -> dict:
+def currency(
+    program: int, earned: float, redeemed: float = 0, expired: float = 0, **more: Any
+) -> dict:
     """Alternate currency balances; `earned` is what is left to spend."""
     return {
         "p": program,

@@ -52,14 +52,16 @@ class CalendarDates:
     dates = datetimes
 
 
-def calendar_date_hierarchy(cl: ChangeList) -> dict:
+def calendar_date_hierarchy(cl: ChangeList) -> dict | None:
     calendar_cl = copy.copy(cl)
     calendar_cl.queryset = CalendarDates(cl.queryset)
     return date_hierarchy(calendar_cl)
 
 
 @register.tag(name="calendar_date_hierarchy")
-def calendar_date_hierarchy_tag(parser: template.base.Parser, token: template.base.Token):
+def calendar_date_hierarchy_tag(
+    parser: template.base.Parser, token: template.base.Token
+) -> InclusionAdminNode:
     return InclusionAdminNode(
         "calendar_date_hierarchy",
         parser,

@@ -25,9 +25,12 @@ from customers.capillary.records import (
     Progress,
     Tier,
 )
+from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
 
 register = template.Library()
+
+RECENT_LOOKUPS = 10
 
 # Colour classes of card status labels (customer.css); anything else is shown neutral.
 _CARD_STATUS_CLASSES = {
@@ -37,6 +40,14 @@ _CARD_STATUS_CLASSES = {
     "EXPIRED": "muted",
     "DELETED": "bad",
 }
+
+
+@register.inclusion_tag("customers/includes/recent_lookups.html", takes_context=True)
+def recent_lookups(context: Context) -> dict[str, Any]:
+    """The signed-in user's last lookups, masked, linking by customer id only."""
+    user = context["request"].user
+    recent = AuditEntry.objects.filter(user=user, action=Action.LOOKUP)[:RECENT_LOOKUPS]
+    return {"recent": recent}
 
 
 @register.filter

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 
 from customers.audit_chain import entries_are
 from customers.audit_export import ExportError, append, last_exported
@@ -58,7 +59,8 @@ class Command(BaseCommand):
                 .first()
             )
             if following is not None:
-                self._check_follows(last.sequence, last.digest, following)
+                number, previous = following
+                self._check_follows(last.sequence, last.digest, int(number or 0), previous)
         written = append(AuditEntry.objects.links(after=after), to, after=day)
         if not written:
             self.stdout.write("Nothing to export: every entry is in the files already.")
@@ -66,9 +68,9 @@ class Command(BaseCommand):
         for written_day, count in sorted(written.items()):
             self.stdout.write(f"{count} entries appended to audit-{written_day}.jsonl")
 
-    def _check_follows(self, sequence: int, digest: str, following: tuple[int, str]) -> None:
-        """The database must carry on the exported chain, or the files would mix two trails."""
-        number, previous = following
+    def _check_follows(self, sequence: int, digest: str, number: int, previous: str) -> None:
+        """The database must carry on the exported chain (its entry `number` following the
+        last exported one), or the files would mix two trails."""
         if number > sequence + 1:
             self.stderr.write(
                 f"{entries_are(sequence + 1, number - 1)} pruned without being exported: the "
@@ -82,5 +84,5 @@ class Command(BaseCommand):
             )
 
 
-def _newest(chained) -> int:
+def _newest(chained: QuerySet[AuditEntry]) -> int:
     return chained.order_by("-sequence").values_list("sequence", flat=True).first() or 0

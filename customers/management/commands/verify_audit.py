@@ -30,7 +30,9 @@ class Command(BaseCommand):
             help="Check only the files in --exports DIR (no database needed, only the key).",
         )
 
-    def handle(self, *args: object, exports: Path | None, exports_only: bool, **options) -> None:
+    def handle(
+        self, *args: object, exports: Path | None, exports_only: bool, **options: object
+    ) -> None:
         if exports_only and exports is None:
             raise CommandError("--exports-only needs --exports DIR.")
         try:
@@ -98,6 +100,7 @@ class Command(BaseCommand):
 
 def _extent(walk: Walk) -> str:
     first, last = walk.first, walk.last
+    assert first is not None and last is not None  # only asked of a walk that met links
     return (
         f"entries {first.sequence} to {last.sequence} ({walk.count} in all), "
         f"{first.content['created_at']} to {last.content['created_at']}"
