@@ -181,12 +181,13 @@ class Gunicorn:
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log()}")
 
-    def stop(self) -> None:
-        """Quick shutdown (SIGINT); the whole process group is killed if that takes too long."""
+    def stop(self, graceful: bool = False) -> None:
+        """Quick shutdown (SIGINT), or with `graceful` the one systemd asks for (SIGTERM: the
+        requests in flight finish); the whole process group is killed if it takes too long."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signal.SIGTERM if graceful else signal.SIGINT)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=40 if graceful else 15)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=15)

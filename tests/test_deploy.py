@@ -238,13 +238,7 @@ class Site:
 
     def stop(self, name: str) -> None:
         """systemctl stop: SIGTERM to gunicorn's master, its graceful stop."""
-        server = self.servers.pop(name)
-        server.process.send_signal(signal.SIGTERM)
-        try:
-            server.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=15)
+        self.servers.pop(name).stop(graceful=True)
 
     def audit(self, query: str, *params: object) -> list[tuple]:
         with psycopg.connect(self.database, connect_timeout=5) as conn:
