@@ -11,6 +11,8 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	&& { echo $$p; break; }; done)
 # Tests need a secret key (DEBUG is off there); it is only ever used by the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
+# djade (the template formatter) on every template.
+DJADE := find templates -name '*.html' -print0 | xargs -0 $(BIN)/djade
 
 .PHONY: help install run serve test lint typecheck format check bench coverage clean
 
@@ -41,16 +43,18 @@ run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.
 test: install ## Run the whole test suite
 	$(TEST_ENV) $(BIN)/pytest
 
-lint: install ## ruff check and ruff format --check
+lint: install ## ruff check, ruff format --check, djade --check (templates)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DJADE) --check
 
 typecheck: install ## mypy with django-stubs over the app and the wiring
 	$(TEST_ENV) $(BIN)/mypy
 
-format: install ## Fix what ruff can fix and format the code
+format: install ## Fix what ruff can fix, format the code and the templates
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(DJADE)
 
 check: lint typecheck ## lint, types, Django's system checks, missing migrations, then the tests
 	$(TEST_ENV) $(BIN)/python manage.py check

@@ -27,6 +27,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from .capillary.query import MOBILE, SOURCES, normalise_identifier
@@ -285,11 +286,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
         )
         rows = _in_order(ids)
         filename = f"audit-{timezone.now():%Y%m%d-%H%M%S}.csv"
-        return StreamingHttpResponse(
+        response = StreamingHttpResponse(
             _csv_lines(rows),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+        # Masked, but a copy of the trail: no browser or proxy keeps it.
+        add_never_cache_headers(response)
+        return response
 
 
 CSV_COLUMNS = [

@@ -19,7 +19,14 @@ Public names:
     points_headline(customer) -> str     "3,450 points available in Sandbox Rewards (150 pending)"
     copy_summary(customer, ...) -> str   the plain-text summary for a ticket
     warning_explanation(warning) -> str  a known backend warning in plain language
+    heading(customer, ...) -> Heading    the name and badges atop every customer page
+    warning_lines(customer)              the backend's warnings as the page lists them
+    member_facts(customer)               the overview's facts about the member, as Labels
+    tier_label, current_tier, next_tier, card_status, card_series, card_issued,
+    subscription_choice, promotion_issued -> Label
+    card_kind, channel_kind, subscription_messages, registration, last_change, expiry_kind -> str
     SECTIONS                             a customer's pages (URL name -> tab title), in tab order
+    tabs(customer, section, can_see_raw=) -> tuple[Tab, ...]   the tab bar of a customer page
 """
 
 from __future__ import annotations
@@ -37,35 +44,64 @@ from django.utils import formats, timezone, translation
 from customers import masking
 from customers.capillary.records import (
     MASKED,
+    Attribution,
     BackendWarning,
+    Card,
+    CommChannel,
     Customer,
     Moment,
+    PointsExpiry,
+    Profile,
     Program,
     Progress,
+    PromotionalPoint,
+    Subscription,
     Tier,
     never_expires,
 )
 
 __all__ = [
     "SECTIONS",
+    "Heading",
+    "Label",
     "PointsLine",
     "Rung",
     "Shown",
+    "Tab",
+    "WarningLine",
+    "card_issued",
+    "card_kind",
+    "card_series",
+    "card_status",
+    "channel_kind",
     "copy_summary",
+    "current_tier",
     "display_name",
+    "expiry_kind",
     "format_moment",
     "format_number",
+    "heading",
+    "last_change",
+    "member_facts",
+    "next_tier",
     "points_by_state",
     "points_headline",
     "progress_caption",
+    "promotion_issued",
     "quantity",
+    "registration",
     "renew_sentence",
     "shown",
     "strategy_kind",
+    "subscription_choice",
+    "subscription_messages",
+    "tabs",
+    "tier_label",
     "tier_ladder",
     "tier_note",
     "upgrade_sentence",
     "warning_explanation",
+    "warning_lines",
 ]
 
 # A customer's pages, in the order of their tabs: URL name -> title.
@@ -80,6 +116,19 @@ SECTIONS: dict[str, str] = {
 }
 
 _CENT = Decimal("0.01")
+DASH = "\N{EM DASH}"
+
+# Colours of card status labels (customer.css); any other status is shown neutral.
+_CARD_STATUS_BADGES: Mapping[str, str] = {
+    "ACTIVE": "status-ok",
+    "SUSPENDED": "status-warn",
+    "NOT_ISSUED": "status-info",
+    "EXPIRED": "status-muted",
+    "DELETED": "status-bad",
+}
+
+# What a subscription's priority means for the member.
+_MESSAGE_KINDS: Mapping[str, str] = {"TRANS": "transactional", "BULK": "promotional (bulk)"}
 
 # What the backend's known warnings mean for the agent, by code; the page shows the backend's own
 # code and text next to it.
@@ -123,6 +172,43 @@ _TIER_WORDS = re.compile(
 def warning_explanation(warning: BackendWarning) -> str:
     """A known warning in plain language, "" for one the app has no words for."""
     return WARNING_EXPLANATIONS.get(warning.code, "") if warning.code is not None else ""
+
+
+# The tab bar
+
+
+@dataclass(frozen=True, slots=True)
+class Tab:
+    """One tab of a customer's pages. name is its URL name in the customers namespace; count,
+    when set, is shown beside the title."""
+
+    name: str
+    title: str
+    current: bool = False
+    count: int | None = None
+
+    @property
+    def url_name(self) -> str:
+        return f"customers:{self.name}"
+
+
+def tabs(customer: Customer, section: str, *, can_see_raw: bool) -> tuple[Tab, ...]:
+    """The tab bar of a customer page: the sections in SECTIONS' order, the raw response only
+    for users who may see it, the cards tab with the number of cards; then the history."""
+    sections = tuple(
+        Tab(
+            name,
+            title,
+            current=name == section,
+            count=len(customer.cards) if name == "cards" else None,
+        )
+        for name, title in SECTIONS.items()
+        if name != "raw" or can_see_raw
+    )
+    # Who looked the customer up closes the bar. It is no section: a page of the audit trail,
+    # not of the backend's answer (no lookup, no entry of its own, outside the customer frame),
+    # so it is never the current tab.
+    return (*sections, Tab("history", "History"))
 
 
 # Numbers and dates
@@ -353,11 +439,13 @@ def points_by_state(program: Program) -> tuple[PointsLine, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Rung:
-    """One step of a tier ladder. state: "reached", "current", "next" or "above"."""
+    """One step of a tier ladder. state: "reached", "current", "next" or "above"; label says
+    the state in words ("passed", "current · top tier", ...)."""
 
     serial: int
     name: str
     state: str
+    label: str
 
 
 def tier_ladder(program: Program) -> tuple[Rung, ...]:
@@ -369,15 +457,18 @@ def tier_ladder(program: Program) -> tuple[Rung, ...]:
     if current is None:
         return ()
     serial = current.serial_number if current.serial_number and current.serial_number > 0 else 1
-    rungs = [Rung(n, f"Tier {n}", "reached") for n in range(1, serial)]
-    rungs.append(Rung(serial, current.name, "current"))
+    rungs = [Rung(n, f"Tier {n}", "reached", "passed") for n in range(1, serial)]
+    here = "current \N{MIDDLE DOT} top tier" if program.is_top_tier else "current"
+    rungs.append(Rung(serial, current.name, "current", here))
     following = program.next_tier
     if following is not None:
         next_serial = following.serial_number
         if next_serial is None or next_serial <= serial:
             next_serial = serial + 1
-        rungs.extend(Rung(n, f"Tier {n}", "above") for n in range(serial + 1, next_serial))
-        rungs.append(Rung(next_serial, following.name, "next"))
+        rungs.extend(
+            Rung(n, f"Tier {n}", "above", "above") for n in range(serial + 1, next_serial)
+        )
+        rungs.append(Rung(next_serial, following.name, "next", "next"))
     return tuple(rungs)
 
 
@@ -496,3 +587,230 @@ def display_name(
     if name == fallback:
         return fallback
     return shown(name, "name", unmasked=unmasked, revealed=revealed).text
+
+
+# Labels: the cells and facts of the pages, decided here so the templates only print them
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A value as a cell shows it: its text and a note after it in smaller type. badge names
+    the colour class (status-ok, ...) of a coloured label; empty says the answer holds no value,
+    and the text then says why; strong sets the text in bold. The `label` tag prints one."""
+
+    text: str
+    note: str = ""
+    badge: str = ""
+    empty: bool = False
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """The top of every customer page: the name as the user may see it (with the id when there
+    is a name), the fraud status when flagged, the status and the first programs' tiers as
+    (tier, program) pairs."""
+
+    name: str
+    numbered: bool
+    fraud: str
+    status: str
+    tiers: tuple[tuple[str, str], ...]
+
+
+def heading(
+    customer: Customer, *, unmasked: bool = False, revealed: Collection[str] = ()
+) -> Heading:
+    status = customer.customer_status
+    fraud = customer.fraud_details
+    name = display_name(customer, unmasked=unmasked, revealed=revealed)
+    return Heading(
+        name=name,
+        numbered=customer.display_name != f"Customer {customer.id}",
+        fraud=fraud.status if fraud is not None and fraud.is_flagged else "",
+        status=(status.label or status.status) if status is not None else "",
+        tiers=tuple(
+            (program.current_tier.name, program.title)
+            for program in customer.programs[:3]
+            if program.current_tier is not None
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WarningLine:
+    """One backend warning as listed: its code, its message and the app's words for it."""
+
+    code: str
+    message: str
+    explanation: str
+
+
+def warning_lines(customer: Customer) -> tuple[WarningLine, ...]:
+    return tuple(
+        WarningLine(
+            str(warning.code) if warning.code is not None else "no code",
+            warning.message or "(no message)",
+            warning_explanation(warning),
+        )
+        for warning in customer.warnings
+    )
+
+
+def _by(till: Any) -> str:
+    return f" by {till.label}" if till is not None else ""
+
+
+def registration(profile: Profile | None, fmt: str = "DATE_FORMAT") -> str:
+    """When and where the profile was registered ("12 Jan 2024 at Store 4"), "" if not sent."""
+    if profile is None or profile.attribution.registered_on is None:
+        return ""
+    till = profile.attribution.registered_at
+    at = f" at {till.label}" if till is not None else ""
+    return f"{format_moment(profile.attribution.registered_on, fmt)}{at}"
+
+
+def last_change(attribution: Attribution, fmt: str = "DATETIME_FORMAT") -> str:
+    """When and by whom the profile was last changed, "" if not sent."""
+    if attribution.modified_on is None:
+        return ""
+    return format_moment(attribution.modified_on, fmt) + _by(attribution.modified_by)
+
+
+def _last_update(profile: Profile | None) -> Label:
+    if profile is None:
+        return Label("not sent", empty=True)
+    moment = profile.updated_on or profile.attribution.modified_on
+    by = _by(profile.attribution.modified_by)
+    if moment is None:
+        return Label(f"not sent{by}", empty=True)
+    return Label(format_moment(moment, "DATETIME_FORMAT") + by)
+
+
+def _customer_status(customer: Customer) -> Label:
+    status = customer.customer_status
+    if status is None:
+        return Label("not in this answer (embed customerStatus)", empty=True)
+    note = f"({status.reason})" if status.reason else ""
+    return Label(status.label or status.status or DASH, note=note)
+
+
+def _fraud(customer: Customer) -> Label:
+    fraud = customer.fraud_details
+    if fraud is None:
+        return Label("not in this answer (includedFraudDetails)", empty=True)
+    if not fraud.is_flagged:
+        return Label("not flagged", badge="status-ok")
+    since = format_moment(fraud.modified_on)
+    return Label(fraud.status, note=f"since {since}" if since else "", badge="status-bad")
+
+
+def _loyalty(customer: Customer) -> Label:
+    info = customer.loyalty_info
+    if info is None:
+        return Label(DASH)
+    return Label("loyalty member" if info.is_loyalty else info.loyalty_type or DASH)
+
+
+def _source_profiles(customer: Customer) -> Label:
+    if not customer.profiles:
+        return Label("none", empty=True)
+    return Label(
+        ", ".join(
+            (profile.source or DASH) + (f" ({profile.account_id})" if profile.account_id else "")
+            for profile in customer.profiles
+        )
+    )
+
+
+def member_facts(customer: Customer) -> tuple[tuple[str, Label], ...]:
+    """The overview's facts after the name and id, as (title, value)."""
+    profile = customer.primary_profile
+    registered = registration(profile)
+    return (
+        ("Status", _customer_status(customer)),
+        ("Fraud", _fraud(customer)),
+        ("Loyalty", _loyalty(customer)),
+        ("Registered", Label(registered) if registered else Label("not sent", empty=True)),
+        ("Last profile update", _last_update(profile)),
+        ("Source profiles", _source_profiles(customer)),
+    )
+
+
+def tier_label(program: Program) -> Label:
+    """A program's current tier, noting the top tier or naming the next one."""
+    if program.current_tier is None:
+        return Label(DASH)
+    if program.is_top_tier:
+        note = "top tier"
+    else:
+        note = f"next: {program.next_tier.name}" if program.next_tier is not None else ""
+    return Label(program.current_tier.name, note=note)
+
+
+def current_tier(program: Program) -> Label:
+    """A program's current tier in bold, with what its description adds."""
+    if program.current_tier is None:
+        return Label("no tier", empty=True)
+    return Label(program.current_tier.name, note=tier_note(program.current_tier), strong=True)
+
+
+def next_tier(program: Program) -> Label:
+    if program.is_top_tier:
+        return Label("none: this is the top tier")
+    if program.next_tier is None:
+        return Label("not sent", empty=True)
+    return Label(program.next_tier.name)
+
+
+def card_status(card: Card) -> Label:
+    """A card's status as a coloured label, with the reason the backend gave."""
+    if card.status is None:
+        return Label("no status", empty=True)
+    badge = _CARD_STATUS_BADGES.get(card.status.status.upper(), "status-neutral")
+    return Label(card.status_label, note=card.status.reason, badge=badge)
+
+
+def card_series(card: Card) -> Label:
+    return Label(card.series_name or str(card.series_id or "") or DASH, note=card.series_code)
+
+
+def card_kind(card: Card) -> str:
+    if card.is_digital:
+        return "Digital"
+    kind = card.type.lower()
+    return kind[:1].upper() + kind[1:] if kind else DASH
+
+
+def card_issued(card: Card) -> Label:
+    if card.issued_on is None:
+        return Label("not issued", empty=True)
+    return Label(format_moment(card.issued_on))
+
+
+def channel_kind(channel: CommChannel) -> str:
+    """Where a contact channel reaches the member: home, office or not said."""
+    return "home" if channel.residence else "office" if channel.office else DASH
+
+
+def subscription_messages(subscription: Subscription) -> str:
+    """Which messages a subscription is about: transactional, promotional (bulk), ..."""
+    priority = subscription.priority
+    return _MESSAGE_KINDS.get(priority, priority or DASH)
+
+
+def subscription_choice(subscription: Subscription) -> Label:
+    if subscription.opted_in:
+        return Label("opted in", badge="status-ok")
+    return Label((subscription.type or "unknown").lower(), badge="status-muted")
+
+
+def promotion_issued(promotion: PromotionalPoint) -> Label:
+    """When promotional points were issued, noting where."""
+    till = promotion.issued_at
+    return Label(format_moment(promotion.issued_on) or DASH, note=till.label if till else "")
+
+
+def expiry_kind(batch: PointsExpiry) -> str:
+    """What kind of points expire and how: "REGULAR · FIXED_DATE"."""
+    return " \N{MIDDLE DOT} ".join(filter(None, (batch.points_type or DASH, batch.expiry_type)))

@@ -8,6 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from customers.models import AuditEntry
+from tests.html_tree import parse
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHANGELIST = reverse("admin:customers_auditentry_changelist")
@@ -135,9 +136,10 @@ def test_auditors_filter_the_audit_list_by_the_sign_in_actions(agent):
     client.force_login(auditor)
 
     page = client.get(CHANGELIST)
-    html = page.content.decode()
+    action_filter = parse(page.content).find(id="changelist-filter")
+    links = [link["href"] for link in action_filter.find_all("a")]
     for action in ("sign_in", "sign_out", "role_change"):
-        assert f'href="?action__exact={action}"' in html
+        assert f"?action__exact={action}" in links
 
     def shown(query: str) -> list[tuple[str, str]]:
         response = client.get(CHANGELIST + query)

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.signals import request_started
 
 from customers.models import Action, AuditEntry
+from customers.presentation import SECTIONS
 from customers.roles import GROUPS
 from tests.faultserver import refused_url
 
@@ -24,7 +25,9 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screensh
 PASSWORD = "browser-test-password-7"
 MOBILE = "919999000001"
 AARAV = 5000001
-TABS = ("Programs", "Cards", "Currencies", "Tiers", "Profile", "Raw", "Overview")
+AARAV_NAME_PART = "A**** S"
+# The sections in tab order from the one after the overview, then back to the overview.
+TABS = [*list(SECTIONS.items())[1:], ("overview", SECTIONS["overview"])]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -171,6 +174,29 @@ def test_typed_identifiers_reach_no_url_history_log_or_referer(page):
             assert not [text for text in seen if form in text], form
 
 
+def test_back_after_signing_out_shows_no_member_data(page):
+    """Member pages reach the browser with no-store, and after signing out Back asks the
+    server again, which answers with the sign-in page, not the member."""
+    log_in(page)
+    page.fill("#id_identifierValue_1", MOBILE)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+    with page.expect_response(re.compile(r"/cards/$")) as cards:
+        page.get_by_role("link", name="Cards").click()
+    assert "no-store" in cards.value.headers["cache-control"]
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/cards/$"))
+    name = page.locator("h1").first.inner_text()
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+    page.go_back()
+    page.wait_for_load_state()
+
+    assert "/accounts/login/" in page.url
+    assert name not in page.content()
+    assert AARAV_NAME_PART not in page.content()
+
+
 def test_the_account_id_appears_for_sources_that_need_it(page):
     """Choosing WECHAT shows the account id field; INSTORE hides it again."""
     log_in(page)
@@ -249,13 +275,14 @@ def test_walk_every_tab(page):
         page.base + f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={MOBILE}"
     )
     page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
-    for tab in TABS:
-        page.locator("nav.customer-tabs").get_by_role("link", name=re.compile(rf"^{tab}")).click()
+    for section, title in TABS:
+        tabs = page.locator("nav.customer-tabs")
+        tabs.get_by_role("link", name=re.compile(rf"^{title}")).click()
         page.wait_for_load_state()
-        assert page.locator("nav.customer-tabs [aria-current=page]").inner_text().startswith(tab)
-        assert re.search(rf"/customers/{AARAV}/", page.url)
-        assert MOBILE not in page.url
-        shoot(page, f"tab-{tab.lower()}")
+        assert page.locator("nav.customer-tabs [aria-current=page]").inner_text().startswith(title)
+        path = f"/customers/{AARAV}/" + ("" if section == "overview" else f"{section}/")
+        assert page.url == page.base + path
+        shoot(page, f"tab-{section}")
     page.locator("nav.customer-tabs").get_by_role("link", name="History").click()
     page.wait_for_load_state()
     shoot(page, "history")

@@ -1,19 +1,18 @@
 """The 404, CSRF 403 and 500 pages: the app's look, what to do next, and the request id."""
 
-import re
-
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
+from tests.html_tree import parse
 from tests.instances import free_port
 
 pytestmark = pytest.mark.django_db
 
 
 def shown_request_id(response) -> str:
-    match = re.search(r"<code>([0-9a-f]{32})</code>", response.content.decode())
-    return match.group(1) if match else ""
+    """The one request id the page shows (in <code>)."""
+    return parse(response.content).find("code").text
 
 
 @pytest.fixture
@@ -33,7 +32,8 @@ def test_an_unknown_address_gets_the_apps_not_found_page(agent_client, path):
     html = response.content.decode()
 
     assert response.status_code == 404
-    assert "Page not found" in html and 'href="/"' in html
+    assert parse(html).find("h1").text == "Page not found"
+    assert parse(html).find("a", class_="button", href="/").text == "Search"
     assert shown_request_id(response) == response["X-Request-ID"]
     assert path not in html
 

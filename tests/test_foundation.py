@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.html_tree import parse
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PAGES = [
@@ -46,10 +48,10 @@ def test_it_serves_the_login_page_in_the_admin_style(client):
     """The login page is Django admin's, branded Customer Lookup, and needs no login."""
     response = client.get(reverse("login"))
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "<title>Log in | Customer Lookup</title>" in html
-    assert 'name="username"' in html
-    assert "admin/css/base.css" in html
+    page = parse(response.content)
+    assert page.find("title").text == "Log in | Customer Lookup"
+    assert page.find("form", id="login-form").find("input", name="username")
+    assert any(link["href"].endswith("admin/css/base.css") for link in page.find_all("link"))
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.test import Client
 
 from customers.models import Action, AuditEntry
 from tests.faultserver import refused_url
+from tests.html_tree import parse
 from tests.oidcprovider import EXPIRED, WRONG_AUDIENCE, path_of
 
 pytestmark = pytest.mark.django_db
@@ -338,11 +339,13 @@ def test_a_lookup_link_through_the_company_sign_in_opens_the_search_filled_in(
 
 def test_the_sign_in_page_offers_the_company_sign_in_first(company_sign_in, client):
     """The company's button comes before the password form, and carries `next` along."""
-    html = client.get("/accounts/login/?next=/my-lookups/").content.decode()
+    page = parse(client.get("/accounts/login/?next=/my-lookups/").content)
 
-    assert "Sign in with Test Company" in html
-    assert html.index('id="company-sign-in"') < html.index('id="login-form"')
-    assert 'href="/accounts/oidc/start/?next=%2Fmy-lookups%2F"' in html
+    ids = [element.attrs.get("id") for element in page.iter()]
+    assert ids.index("company-sign-in") < ids.index("login-form")
+    button = page.find("a", id="company-sign-in")
+    assert button.text == "Sign in with Test Company"
+    assert button["href"] == "/accounts/oidc/start/?next=%2Fmy-lookups%2F"
 
 
 def test_without_an_issuer_there_is_no_company_sign_in(client, settings):

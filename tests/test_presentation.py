@@ -8,7 +8,17 @@ import pytest
 from django.utils import timezone, translation
 
 from customers import presentation
-from customers.capillary.records import BackendWarning, Customer, Program, Tier
+from customers.capillary.records import (
+    BackendWarning,
+    Card,
+    CommChannel,
+    Customer,
+    PointsExpiry,
+    Program,
+    PromotionalPoint,
+    Subscription,
+    Tier,
+)
 from customers.templatetags.customer_tags import figure
 
 MOBILE = "919800000011"
@@ -457,3 +467,206 @@ def test_the_display_name_falls_back_to_the_id_and_is_masked():
     nameless = customer(profiles=[{"firstName": "*****", "lastName": "*****"}])
     assert presentation.display_name(nameless, unmasked=True) == "Customer 4242"
     assert "Name: masked by Capillary" in presentation.copy_summary(nameless, unmasked=True)
+
+
+def test_the_tab_bar_lists_the_sections_in_order_then_the_history():
+    """One tab per section, in SECTIONS' order with its title, the current one marked; the
+    access history closes the bar and is never current (it is not a section)."""
+    bar = presentation.tabs(customer(), "cards", can_see_raw=True)
+
+    assert [(tab.name, tab.title) for tab in bar] == [
+        *presentation.SECTIONS.items(),
+        ("history", "History"),
+    ]
+    assert [tab.name for tab in bar if tab.current] == ["cards"]
+    assert bar[-1].url_name == "customers:history"
+
+
+def test_the_raw_tab_is_only_for_users_who_may_see_it():
+    """Without the raw permissions the bar has every other section and the history."""
+    names = [tab.name for tab in presentation.tabs(customer(), "overview", can_see_raw=False)]
+
+    assert "raw" not in names
+    assert names == [*(name for name in presentation.SECTIONS if name != "raw"), "history"]
+
+
+def test_the_cards_tab_counts_the_cards_and_no_other_tab_counts():
+    """The number of cards beside the Cards title, also when there is none."""
+    cards = [{"cardNumber": f"C{n}", "statusInfo": {"status": "ACTIVE"}} for n in range(3)]
+
+    def counts(member: Customer) -> dict[str, int | None]:
+        return {
+            tab.name: tab.count for tab in presentation.tabs(member, "cards", can_see_raw=True)
+        }
+
+    with_cards = counts(customer(cardDetails=cards))
+    assert with_cards.pop("cards") == 3
+    assert set(with_cards.values()) == {None}
+    assert counts(customer())["cards"] == 0
+
+
+# Labels: the cells and facts the pages print
+
+
+def test_the_heading_names_the_member_masked_and_carries_their_badges():
+    """The masked name with the id, the flagged fraud status, the status and the tiers."""
+    member = customer(customerStatus={"label": "Active", "status": "ACTIVE"})
+
+    top = presentation.heading(member)
+
+    assert (top.name, top.numbered, top.fraud, top.status) == (
+        "A*** V****",
+        True,
+        "MARKED",
+        "Active",
+    )
+    assert top.tiers == (("Silver", "Rewards"), ("Explorer", "Travel"))
+    nameless = presentation.heading(customer(profiles=[], fraudDetails={"status": "NOT_FRAUD"}))
+    assert (nameless.name, nameless.numbered, nameless.fraud) == ("Customer 4242", False, "")
+
+
+def test_warning_lines_say_when_the_backend_sent_no_code_or_message():
+    """A warning without a code or message still gets a line, in words."""
+    lines = presentation.warning_lines(customer(warnings=[{}, {"code": 91009, "message": "x"}]))
+
+    assert [(line.code, line.message) for line in lines] == [
+        ("no code", "(no message)"),
+        ("91009", "x"),
+    ]
+    assert lines[1].explanation.startswith("This account was merged")
+
+
+def test_the_member_facts_say_what_the_answer_holds_and_what_it_left_out():
+    """Status with its reason, a flagged fraud status in red since its date, the loyalty kind,
+    registration, last update and source profiles; absent blocks are empty with the reason."""
+    member = customer(
+        customerStatus={"label": "Blocked", "reason": "chargeback"},
+        fraudDetails={"status": "CONFIRMED", "modifiedOn": "2026-03-01T10:00:00+00:00"},
+        loyaltyInfo={"loyaltyType": "loyalty"},
+    )
+
+    facts = dict(presentation.member_facts(member))
+
+    assert facts["Status"] == presentation.Label("Blocked", note="(chargeback)")
+    assert facts["Fraud"] == presentation.Label(
+        "CONFIRMED", note="since 1 Mar 2026", badge="status-bad"
+    )
+    assert facts["Loyalty"].text == "loyalty member"
+    assert facts["Registered"].text == "10 Jan 2023"
+    assert facts["Last profile update"] == presentation.Label("not sent", empty=True)
+    assert facts["Source profiles"].text == "INSTORE"
+    bare = dict(presentation.member_facts(Customer.from_json({"id": 1})))
+    assert bare["Status"].empty and "embed customerStatus" in bare["Status"].text
+    assert bare["Fraud"].empty and bare["Source profiles"] == presentation.Label(
+        "none", empty=True
+    )
+    clear = dict(presentation.member_facts(customer(fraudDetails={"status": "NOT_FRAUD"})))
+    assert clear["Fraud"] == presentation.Label("not flagged", badge="status-ok")
+
+
+def test_registration_and_changes_name_the_till():
+    """ "12 Jan 2024 at Store 4" and "... by Store 4"; nothing when the answer has no date."""
+    profile = customer(
+        profiles=[
+            {
+                "source": "INSTORE",
+                "attribution": {
+                    "createDate": "2024-01-12T09:00:00+00:00",
+                    "createdBy": {"name": "Store 4"},
+                    "modifiedDate": "2024-02-01T09:30:00+00:00",
+                    "modifiedBy": {"code": "till.7"},
+                },
+            }
+        ]
+    ).primary_profile
+
+    assert presentation.registration(profile) == "12 Jan 2024 at Store 4"
+    assert presentation.last_change(profile.attribution, "DATE_FORMAT") == "1 Feb 2024 by till.7"
+    assert presentation.registration(None) == ""
+    assert presentation.last_change(customer().primary_profile.attribution) == ""
+
+
+def test_tier_labels_note_the_top_tier_the_next_one_and_the_description():
+    """The overview's tier cell and the programs page's current and next tier."""
+    top = program(nextSlab="", nextSlabSerialNumber=-1, currentSlabDescription="Silver: 5% off")
+
+    assert presentation.tier_label(program()) == presentation.Label("Silver", note="next: Gold")
+    assert presentation.tier_label(top).note == "top tier"
+    assert presentation.tier_label(program(currentSlab="")).text == "\N{EM DASH}"
+    assert presentation.current_tier(top) == presentation.Label(
+        "Silver", note="5% off", strong=True
+    )
+    assert presentation.next_tier(top).text == "none: this is the top tier"
+    assert presentation.next_tier(program()).text == "Gold"
+    assert presentation.next_tier(program(currentSlab="", nextSlab="")).empty
+
+
+@pytest.mark.parametrize(
+    ("status", "badge"),
+    [
+        ("ACTIVE", "status-ok"),
+        ("suspended", "status-warn"),
+        ("NOT_ISSUED", "status-info"),
+        ("EXPIRED", "status-muted"),
+        ("DELETED", "status-bad"),
+        ("LOST", "status-neutral"),
+    ],
+)
+def test_card_statuses_are_coloured_by_status(status, badge):
+    """Each known status has its colour, any other is neutral; the reason is the note."""
+    card = Card.from_json({"statusInfo": {"status": status, "label": "L", "reason": "why"}})
+
+    assert presentation.card_status(card) == presentation.Label("L", note="why", badge=badge)
+
+
+def test_card_cells_fall_back_to_words_or_a_dash():
+    """Series name, else its id, else a dash; the type in words; no issue date is said."""
+    card = Card.from_json({"seriesId": 21, "seriesCode": "GOLD", "type": "PHYSICAL"})
+    digital = Card.from_json({"seriesName": "Sandbox", "type": "DIGITAL"})
+
+    assert presentation.card_status(card) == presentation.Label("no status", empty=True)
+    assert presentation.card_series(card) == presentation.Label("21", note="GOLD")
+    assert presentation.card_series(Card.from_json({})).text == "\N{EM DASH}"
+    assert presentation.card_kind(card) == "Physical"
+    assert presentation.card_kind(digital) == "Digital"
+    assert presentation.card_issued(card) == presentation.Label("not issued", empty=True)
+
+
+def test_channels_subscriptions_promotions_and_expiry_read_as_words():
+    """Home or office, transactional or promotional, opted in in green; issued at a till."""
+    home = CommChannel.from_json({"type": "email", "meta": {"residence": True}})
+    office = CommChannel.from_json({"type": "email", "meta": {"office": True}})
+    promotion = PromotionalPoint.list_from_json(
+        {
+            "customerPromotionType": [
+                {"issuedOn": "2026-05-02T00:00:00+00:00", "issuedAt": {"name": "Store 4"}}
+            ]
+        }
+    )[0]
+
+    assert [presentation.channel_kind(c) for c in (home, office)] == ["home", "office"]
+    assert presentation.channel_kind(CommChannel.from_json({})) == "\N{EM DASH}"
+    bulk = Subscription.from_json({"priority": "BULK", "type": "OPTOUT"})
+    assert presentation.subscription_messages(bulk) == "promotional (bulk)"
+    assert presentation.subscription_choice(bulk) == presentation.Label(
+        "optout", badge="status-muted"
+    )
+    opted_in = Subscription.from_json({"priority": "TRANS", "type": "OPTIN"})
+    assert presentation.subscription_choice(opted_in).badge == "status-ok"
+    assert presentation.promotion_issued(promotion) == presentation.Label(
+        "2 May 2026", note="Store 4"
+    )
+    batch = PointsExpiry.from_json({"pointsType": "REGULAR", "expiryType": "FIXED"})
+    assert presentation.expiry_kind(batch) == "REGULAR \N{MIDDLE DOT} FIXED"
+    assert presentation.expiry_kind(PointsExpiry.from_json({})) == "\N{EM DASH}"
+
+
+def test_ladder_rungs_say_their_state_in_words():
+    """Passed, current (and top tier), above and next."""
+    ladder = presentation.tier_ladder(
+        program(currentSlab="Gold", slabSNo=3, nextSlab="Diamond", nextSlabSerialNumber=5)
+    )
+    top = presentation.tier_ladder(program(nextSlab="", nextSlabSerialNumber=-1))
+
+    assert [rung.label for rung in ladder] == ["passed", "passed", "current", "above", "next"]
+    assert top[-1].label == "current \N{MIDDLE DOT} top tier"

@@ -6,8 +6,8 @@ parsed with Customer.from_json and rendered with the section templates; the last
 through the views with the test client.
 """
 
+import itertools
 import json
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -22,11 +22,12 @@ from django.utils.html import escape
 
 from customers import masking
 from customers.capillary.records import Customer
+from customers.presentation import SECTIONS
 from customers.sandbox import api, examples
 from customers.sandbox.auth import basic_header
 from customers.sandbox.seeding import seed
+from tests.html_tree import Element, parse
 
-SECTIONS = ("overview", "programs", "cards", "currencies", "tiers", "profile", "raw")
 EMBEDS = (
     "points,subscriptions,mlp,promotionalPoints,expirySchedules,expiredPoints,segments,"
     "userGroup,customerImage,cardLoyaltyDetails,customerStatus,alternateCurrencies"
@@ -108,6 +109,21 @@ def render(section: str, customer: Customer, **context: Any) -> str:
     return render_to_string(f"customers/customer/{section}.html", defaults, request=request)
 
 
+def warning_codes(page: Element) -> list[str]:
+    """The codes of the backend warnings the page lists."""
+    return [code.text for code in page.find_all("strong", class_="warning-code")]
+
+
+def tab_links(page: Element) -> list[str]:
+    return [a["href"] for a in page.find("nav", class_="customer-tabs").find_all("a")]
+
+
+def reveal_fields(page: Element) -> set[str]:
+    """The kinds of value the page's Reveal buttons would reveal."""
+    forms = [form for form in page.find_all("form") if form["action"].endswith("/reveal/")]
+    return {form.find("input", name="field")["value"] for form in forms}
+
+
 def values(document: dict[str, Any], kind: str) -> Iterator[str]:
     for profile in document.get("profiles", []):
         for item in profile.get("identifiers", []) + profile.get("commChannels", []):
@@ -124,14 +140,17 @@ def test_every_showcase_member_renders_on_every_section_with_its_warnings(docume
     document = documents[key]
     customer = Customer.from_json(document)
 
-    page = render(section, customer)
+    page = parse(render(section, customer))
 
-    assert f"#{customer.id}" in page or f"Customer {customer.id}" in page
-    assert "req-sections-1" in page
-    assert 'datetime="2026-11-25T09:30:00+00:00"' in page
-    for warning in document.get("warnings", []):
-        assert f'<strong class="warning-code">{warning["code"]}</strong>' in page
-    assert f'action="/customers/{customer.id}/refresh/"' in page
+    assert f"#{customer.id}" in page.find("h1").text or f"Customer {customer.id}" in page.text
+    freshness = page.find("div", class_="customer-freshness")
+    assert "req-sections-1" in freshness.text
+    assert freshness.find("time")["datetime"] == "2026-11-25T09:30:00+00:00"
+    assert warning_codes(page) == [
+        str(warning["code"]) for warning in document.get("warnings", [])
+    ]
+    refresh = freshness.find("form", class_="refresh-form")
+    assert (refresh["method"], refresh["action"]) == ("post", f"/customers/{customer.id}/refresh/")
 
 
 @pytest.mark.parametrize("key", [row_id(row) for row in ROWS])
@@ -177,7 +196,7 @@ def test_cards_currencies_and_profile_show_what_came_back(documents, key):
         assert escape(group["groupName"]) in profile
 
 
-@pytest.mark.parametrize("section", SECTIONS[:-1])
+@pytest.mark.parametrize("section", [section for section in SECTIONS if section != "raw"])
 @pytest.mark.parametrize("key", [row_id(row) for row in ROWS])
 def test_mobiles_and_emails_are_masked_unless_the_role_sees_them(documents, key, section):
     """Masked pages carry no plaintext mobile or email; unmasked ones show them on the
@@ -205,8 +224,8 @@ def test_a_revealed_kind_is_shown_and_the_others_stay_masked(documents):
     assert "919999000001" in page
     assert "aarav.sharma@sandbox.example" not in page
     assert masking.mask_email("aarav.sharma@sandbox.example") in page
-    assert 'name="field" value="email"' in page
-    assert 'name="field" value="mobile"' not in page
+    assert "email" in reveal_fields(parse(page))
+    assert "mobile" not in reveal_fields(parse(page))
 
 
 def test_reveal_buttons_appear_only_for_users_who_may_reveal(documents):
@@ -216,6 +235,7 @@ def test_reveal_buttons_appear_only_for_users_who_may_reveal(documents):
     page = render("overview", customer, can_reveal=False)
 
     assert masking.mask_mobile("919999000001") in page
+    assert reveal_fields(parse(page)) == set()
     assert "/reveal/" not in page
 
 
@@ -259,19 +279,27 @@ def test_values_masked_by_capillary_are_named_so_with_a_notice(documents):
     """The masked showcase member: a notice, and "masked by Capillary" instead of *****."""
     customer = Customer.from_json(documents["919999000010"])
 
-    page = render("overview", customer, pii_unmasked=True)
+    page = parse(render("overview", customer, pii_unmasked=True))
 
-    assert "Capillary masked names, mobiles or emails" in page
-    assert "masked by Capillary" in page
-    assert "*****" not in page.split("copy-summary")[0]
+    notice = page.find("p", class_="capillary-notice")
+    assert notice.text.startswith("Capillary masked names, mobiles or emails")
+    assert page.find_all("span", class_="pii-capillary")
+    assert all(
+        cell.text == "masked by Capillary" for cell in page.find_all(class_="pii-capillary")
+    )
+    for shown in (
+        page.find("header", class_="customer-header"),
+        page.find(class_="overview-grid"),
+    ):
+        assert "*****" not in shown.text
 
 
 def test_the_fraud_flag_and_the_status_are_on_the_overview(documents):
     """Confirmed fraud is shown as a label in the header and the member facts."""
-    page = render("overview", Customer.from_json(documents["919999000006"]))
+    page = parse(render("overview", Customer.from_json(documents["919999000006"])))
 
-    assert "Fraud: CONFIRMED" in page
-    assert '<span class="badge status-bad">CONFIRMED</span>' in page
+    assert page.find("h1").find("span", class_="fraud-badge").text == "Fraud: CONFIRMED"
+    assert fact(page, "Fraud").find("span", class_="badge status-bad").text == "CONFIRMED"
 
 
 def test_known_warnings_are_explained_in_plain_language_next_to_the_backends_text():
@@ -286,14 +314,16 @@ def test_known_warnings_are_explained_in_plain_language_next_to_the_backends_tex
         }
     )
 
-    page = render("overview", customer)
+    page = parse(render("overview", customer))
 
-    assert '<strong class="warning-code">8050</strong> Same Customer found' in page
-    assert (
-        '<span class="warning-explanation">'
-        "Profiles from several sources were combined into this answer.</span>"
-    ) in page
-    assert page.count('class="warning-explanation"') == 1
+    known, new = page.find("section", class_="customer-warnings").find_all("li")
+    assert known.text == (
+        "8050 Same Customer found in other sources, Combining "
+        "Profiles from several sources were combined into this answer."
+    )
+    assert known.find("span", class_="warning-explanation")
+    assert new.text == "4242 Something new"
+    assert new.find_all("span", class_="warning-explanation") == []
 
 
 def test_tier_wording_names_the_tier_once_and_the_strategy_in_words():
@@ -324,19 +354,22 @@ def test_tier_wording_names_the_tier_once_and_the_strategy_in_words():
         }
     )
 
-    programs = render("programs", customer)
+    programs = parse(render("programs", customer))
     tiers = render("tiers", customer)
 
-    assert "Silver tier" not in programs
-    assert "<strong>Silver</strong></dd>" in programs
+    assert "Silver tier" not in programs.text
+    current = fact(programs, "Current tier")
+    assert current.text == "Silver" and current.find("strong").text == "Silver"
     assert "based on tracked spend" in tiers
     assert "tracker value based" not in tiers
 
 
 def test_card_statuses_are_coloured_labels(documents):
     """Active, suspended, expired, not issued and deleted each get their own colour class."""
-    page = render("cards", Customer.from_json(documents["919999000002"]))
+    page = parse(render("cards", Customer.from_json(documents["919999000002"])))
+    rows = page.find("table", class_="cards-table").find("tbody").find_all("tr")
 
+    statuses = {row.find_all("td")[0].find("span", class_="badge").text: row for row in rows}
     for css, label in (
         ("status-ok", "Active"),
         ("status-warn", "Suspended"),
@@ -344,30 +377,32 @@ def test_card_statuses_are_coloured_labels(documents):
         ("status-info", "Not Issued"),
         ("status-bad", "Deleted"),
     ):
-        assert f'<span class="badge {css}">{label}</span>' in page
+        assert css in statuses[label].find("span", class_="badge").classes
 
 
 def test_the_tiers_page_has_sentences_progress_bars_and_the_days_control(documents):
     """Gap sentences with <progress> bars (no inline styles) and a GET form for days."""
-    page = render("tiers", Customer.from_json(documents["919999000001"]), days=30)
+    page = parse(render("tiers", Customer.from_json(documents["919999000001"]), days=30))
 
-    assert "to reach Gold." in page
-    assert "to keep Silver." in page
-    assert '<progress class="gap-bar" max="100" value="' in page
-    assert 'style="' not in page
-    assert 'method="get"' in page
-    assert 'name="days"' in page
-    assert 'value="30"' in page
-    assert 'href="?days=30" aria-current="true"' in page
+    sentences = [p.text for p in page.find_all("p", class_="gap-sentence")]
+    assert any(sentence.endswith("to reach Gold.") for sentence in sentences)
+    assert any(sentence.endswith("to keep Silver.") for sentence in sentences)
+    bars = page.find_all("progress", class_="gap-bar", max="100")
+    assert bars and all(0 <= float(bar["value"]) <= 100 for bar in bars)
+    assert page.find_all(style=True) == []
+    form = page.find("form", class_="days-form", method="get")
+    assert form.find("input", name="days")["value"] == "30"
+    [shown] = form.find_all("a", aria_current="true")
+    assert (shown["href"], shown.text) == ("?days=30", "In 30 days")
 
 
 def test_the_overview_offers_the_masked_copy_summary(documents):
     """A read-only textarea with the plain-text summary, masked like the page."""
-    page = render("overview", Customer.from_json(documents["919999000001"]))
+    page = parse(render("overview", Customer.from_json(documents["919999000001"])))
 
-    assert '<textarea id="copy-summary" class="copy-summary" readonly' in page
-    assert "Copy summary" in page
-    assert "Mobile: 91******0001" in page
+    summary = page.find("textarea", id="copy-summary", readonly=True)
+    assert "Mobile: 91******0001" in summary.text
+    assert page.find("button", class_="copy-button").text == "Copy summary"
 
 
 def test_auditors_see_how_many_staff_viewed_the_member(documents):
@@ -378,21 +413,45 @@ def test_auditors_see_how_many_staff_viewed_the_member(documents):
         days = 30
         entries = ()
 
-    page = render(
-        "overview", Customer.from_json(documents["919999000001"]), history_summary=Summary
+    page = parse(
+        render("overview", Customer.from_json(documents["919999000001"]), history_summary=Summary)
     )
 
-    assert "Viewed by 3 staff in the last 30 days" in page
-    assert 'href="/customers/5000001/history/"' in page
+    link = page.find("section", class_="overview-history").find("a")
+    assert (link.text, link["href"]) == (
+        "Viewed by 3 staff in the last 30 days",
+        "/customers/5000001/history/",
+    )
 
 
 def test_the_raw_tab_and_page_follow_the_permission(documents):
     """The Raw tab only for users who may see it; the raw page shows the document."""
     customer = Customer.from_json(documents["919999000001"])
 
-    assert 'href="/customers/5000001/raw/"' not in render("overview", customer, can_see_raw=False)
-    raw = render("raw", customer)
-    assert escape('"programTitle": "Sandbox Rewards"') in raw
+    hidden = tab_links(parse(render("overview", customer, can_see_raw=False)))
+    shown = tab_links(parse(render("overview", customer, can_see_raw=True)))
+    assert "/customers/5000001/raw/" not in hidden and "/customers/5000001/raw/" in shown
+    assert hidden == [link for link in shown if link != "/customers/5000001/raw/"]
+    raw = parse(render("raw", customer))
+    assert '"programTitle": "Sandbox Rewards"' in raw.find("pre", class_="raw-json").text
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_the_tab_bar_lists_every_section_and_marks_the_current_one(documents, section):
+    """One tab per section in SECTIONS' order, titled as SECTIONS says, then History; only the
+    page's own tab is marked current; the cards tab counts the cards."""
+    customer = Customer.from_json(documents["919999000002"])
+
+    tabs = parse(render(section, customer)).find("nav", class_="customer-tabs").find_all("a")
+
+    base = f"/customers/{customer.id}/"
+    links = [base if name == "overview" else f"{base}{name}/" for name in SECTIONS]
+    assert [tab["href"] for tab in tabs] == [*links, f"{base}history/"]
+    titles = [*SECTIONS.values(), "History"]
+    titles[list(SECTIONS).index("cards")] = f"Cards {len(customer.cards)}"
+    assert [tab.text for tab in tabs] == titles
+    current = [tab["href"] for tab in tabs if tab.attrs.get("aria-current") == "page"]
+    assert current == [links[list(SECTIONS).index(section)]]
 
 
 def test_absent_blocks_have_empty_states():
@@ -407,6 +466,16 @@ def test_absent_blocks_have_empty_states():
     overview = render("overview", customer)
     assert "Customer 77" in overview
     assert "No identifiers in this answer." in overview
+
+
+def fact(page: Element, title: str) -> Element:
+    """The <dd> after the <dt> of this title in the page's fact lists."""
+    for facts in page.find_all("dl"):
+        items = [child for child in facts.children if isinstance(child, Element)]
+        for term, value in itertools.pairwise(items):
+            if term.tag == "dt" and term.text == title and value.tag == "dd":
+                return value
+    raise AssertionError(f"no fact {title!r}")
 
 
 # Through the views
@@ -444,8 +513,8 @@ def test_an_agent_walks_every_section_of_every_showcase_member(client, sandbox, 
             if section == "cards":
                 for card in document.get("cardDetails", [])[:5]:
                     assert card["cardNumber"] in page
-            for warning in document.get("warnings", []):
-                assert f'<strong class="warning-code">{warning["code"]}</strong>' in page
+            codes = [str(warning["code"]) for warning in document.get("warnings", [])]
+            assert warning_codes(parse(page)) == codes
 
 
 def test_a_store_manager_sees_masked_values_and_no_raw_tab(client, sandbox):
@@ -457,8 +526,9 @@ def test_a_store_manager_sees_masked_values_and_no_raw_tab(client, sandbox):
 
     assert "919999000001" not in page
     assert masking.mask_mobile("919999000001") in page
-    assert "/reveal/" not in page
-    assert f'href="{overview}raw/"' not in page
+    assert reveal_fields(parse(page)) == set()
+    assert f"{overview}raw/" not in tab_links(parse(page))
+    assert f"{overview}cards/" in tab_links(parse(page))
 
 
 def test_an_agent_reveals_the_mobile_and_returns_to_the_same_section(client, sandbox):
@@ -484,9 +554,8 @@ def test_the_pages_pass_the_strict_content_security_policy(client, sandbox):
 
     for section in SECTIONS:
         response = client.get(overview if section == "overview" else f"{overview}{section}/")
-        page = response.content.decode()
-        assert 'style="' not in page
-        [css] = re.findall(r"<link[^>]*customers/customer\.css[^>]*>", page)
-        [script] = re.findall(r"<script[^>]*customers/customer\.js[^>]*>", page)
-        assert 'nonce="' in css
-        assert 'nonce="' in script
+        page = parse(response.content.decode())
+        assert page.find_all(style=True) == []
+        [css] = [e for e in page.find_all("link") if e["href"].endswith("customers/customer.css")]
+        [script] = [e for e in page.find_all("script", src=True) if "customer.js" in e["src"]]
+        assert css["nonce"] and css["nonce"] == script["nonce"]

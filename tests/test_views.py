@@ -5,7 +5,6 @@ Failures of the backend are played by a real HTTP server on loopback (tests.faul
 
 import logging
 import re
-from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
@@ -16,15 +15,16 @@ from django.utils import timezone
 from customers import services
 from customers.capillary.records import Customer
 from customers.models import Action, AuditEntry, Outcome
+from customers.presentation import SECTIONS
 from customers.sandbox.examples import showcase
 from tests.faultserver import FaultServer, errors, refused_url, reply
+from tests.html_tree import Element, parse
 
 pytestmark = pytest.mark.django_db
 
 MOBILE = "919999000001"
 AARAV = 5000001
 LOOKUP_PATH = "/v2/customers/lookup/customerDetails"
-SECTIONS = ("overview", "programs", "cards", "currencies", "tiers", "profile", "raw")
 
 
 @pytest.fixture
@@ -48,23 +48,24 @@ def lookup_url(**params: str) -> str:
     return "/lookup/?" + urlencode(defaults)
 
 
-class Links(HTMLParser):
-    """Every href and form action of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "action") and value:
-                self.urls.append(value)
-
-
 def links_of(html: str) -> list[str]:
-    parser = Links()
-    parser.feed(html)
-    return parser.urls
+    """Every href and form action of a page."""
+    page = parse(html)
+    return [e[name] for name in ("href", "action") for e in page.find_all(**{name: True})]
+
+
+def page_of(response) -> Element:
+    return parse(response.content.decode())
+
+
+def selected(page: Element, name: str) -> list[str]:
+    """The values of the options selected in the form's select of this name."""
+    return [o["value"] for o in page.find("select", name=name).find_all("option", selected=True)]
+
+
+def request_ids(page: Element) -> list[str]:
+    """The ids a failure page lists under "request ids"."""
+    return [code.text for code in page.find("dl", class_="request-ids").find_all("code")]
 
 
 # The search page
@@ -73,20 +74,22 @@ def links_of(html: str) -> list[str]:
 def test_the_search_page_offers_every_field_with_sensible_defaults(client, sandbox, agent):
     """Source (INSTORE), identifier rows, 14 grouped embeds with defaults, advanced options."""
     response = client.get("/")
-    html = response.content.decode()
+    form = page_of(response).find("form", id="search-form")
 
     assert response.status_code == 200
-    assert re.search(r'<option value="INSTORE" selected>', html)
-    assert html.count('name="identifierValue"') == 3
-    assert html.count('name="embed"') == 14
-    for default in ("mlp", "points", "alternateCurrencies", "subscriptions", "segments"):
-        assert re.search(rf'value="{default}" data-embed checked', html)
-    assert not re.search(r'value="ignoreCardDetails" data-embed checked', html)
-    for group in ("Tiers &amp; points", "Cards", "Profile"):
-        assert f"<legend>{group}</legend>" in html
-    assert "<details" in html and 'name="gapToUpgrade"' in html
-    assert 'name="includedFraudDetails"' in html and 'name="reason"' in html
-    assert re.search(r'id="id_identifierValue_1"[^>]*autofocus', html)
+    assert selected(form, "source") == ["INSTORE"]
+    assert len(form.find_all("input", name="identifierValue")) == 3
+    embeds = form.find_all("input", type="checkbox", name="embed")
+    assert len(embeds) == 14
+    ticked = {box["value"] for box in embeds if "checked" in box.attrs}
+    assert {"mlp", "points", "alternateCurrencies", "subscriptions", "segments"} <= ticked
+    assert "ignoreCardDetails" not in ticked
+    legends = [legend.text for legend in form.find_all("legend")]
+    assert {"Tiers & points", "Cards", "Profile"} <= set(legends)
+    assert form.find("details").find_all("input", name="gapToUpgrade")
+    assert form.find_all("input", name="includedFraudDetails")
+    assert form.find_all("input", name="reason")
+    assert form.find("input", id="id_identifierValue_1", autofocus=True)
     assert response["X-Request-ID"]
 
 
@@ -95,13 +98,13 @@ def test_the_search_form_asks_for_fraud_details_by_default_and_can_be_unticked(
 ):
     """The fresh form ticks includedFraudDetails (advanced options stay folded); a search
     sent without it keeps it unticked when the form comes back."""
-    html = client.get("/").content.decode()
-    assert re.search(r'name="includedFraudDetails" value="true" checked', html)
-    assert '<details class="module advanced">' in html
+    fresh = page_of(client.get("/"))
+    assert fresh.find("input", name="includedFraudDetails", value="true", checked=True)
+    assert fresh.find("details", class_="advanced", open=False)
 
-    refused = client.get(lookup_url(identifierValue="0999")).content.decode()
-    assert 'name="includedFraudDetails" value="true">' in refused
-    assert '<details class="module advanced" open>' in refused
+    refused = page_of(client.get(lookup_url(identifierValue="0999")))
+    assert refused.find("input", name="includedFraudDetails", value="true", checked=False)
+    assert refused.find("details", class_="advanced", open=True)
 
 
 def test_a_search_with_the_forms_defaults_shows_a_fraud_mark(client, sandbox, agent):
@@ -112,11 +115,11 @@ def test_a_search_with_the_forms_defaults_shows_a_fraud_mark(client, sandbox, ag
     defaults += [("embed", name) for name in ("mlp", "points", "customerStatus")]
 
     response = client.get("/lookup/?" + urlencode(defaults), follow=True)
-    html = response.content.decode()
+    page = page_of(response)
 
-    assert re.search(r"<h1>.*fraud-badge.*Fraud: CONFIRMED.*</h1>", html, re.S)
-    assert "Fraud status: CONFIRMED" in html
-    assert "not in this answer (includedFraudDetails)" not in html
+    assert page.find("h1").find("span", class_="fraud-badge").text == "Fraud: CONFIRMED"
+    assert "Fraud status: CONFIRMED" in page.find("textarea", id="copy-summary").text
+    assert "not in this answer (includedFraudDetails)" not in page.text
 
 
 def test_recent_lookups_show_masked_identifiers_and_link_by_customer_id(client, sandbox, agent):
@@ -132,10 +135,11 @@ def test_recent_lookups_show_masked_identifiers_and_link_by_customer_id(client, 
     )
 
     html = client.get("/").content.decode()
+    recent = parse(html).find("section", class_="recent-lookups")
 
-    assert "91******0001" in html
+    assert "91******0001" in recent.text
     assert MOBILE not in html
-    assert f'href="/customers/{AARAV}/"' in html
+    assert [a["href"] for a in recent.find("table").find_all("a")] == [f"/customers/{AARAV}/"]
     assert "5000002" not in html
 
 
@@ -232,12 +236,12 @@ def test_a_lookup_link_from_another_site_opens_the_search_filled_in(
     """Another site's link cannot run a lookup (and audit a reason) in the agent's name: the
     search opens with its values and a note, nothing is called, spent or written."""
     response = client.get(lookup_url(reason="ticket 666"), HTTP_SEC_FETCH_SITE=site)
-    html = response.content.decode()
+    page = page_of(response)
 
     assert response.status_code == 200
-    assert "This search came from a link" in html
-    assert f'value="{MOBILE}"' in html
-    assert 'value="ticket 666"' in html
+    assert "This search came from a link" in page.text
+    assert page.find("input", id="id_identifierValue_1")["value"] == MOBILE
+    assert page.find("input", name="reason")["value"] == "ticket 666"
     assert backend_calls() == []
     assert not AuditEntry.objects.exists()
 
@@ -270,16 +274,45 @@ def test_a_lookup_link_followed_through_signing_in_opens_the_search_filled_in(
     )
     assert "confirm=1" in signed_in["Location"]
     response = client.get(signed_in["Location"])
-    html = response.content.decode()
+    page = page_of(response)
 
     assert response.status_code == 200
-    assert "This search came from a link" in html
-    assert f'value="{MOBILE}"' in html and 'value="ticket 666"' in html
+    assert "This search came from a link" in page.text
+    assert page.find("input", id="id_identifierValue_1")["value"] == MOBILE
+    assert page.find("input", name="reason")["value"] == "ticket 666"
     assert backend_calls() == []
     # Only the sign-in is in the audit trail: no lookup was attempted.
     assert list(AuditEntry.objects.values_list("action", flat=True)) == [Action.SIGN_IN]
     # Pressing Search sends the form without `confirm`: the lookup runs.
     assert client.get(lookup_url(reason="ticket 666")).status_code == 303
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_REFERER": "https://tickets.example.com/issue/4711"},
+        {"HTTP_ORIGIN": "https://tickets.example.com"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_without_sec_fetch_site_the_origin_or_referer_tells_another_sites_link(
+    client, sandbox, agent, backend_calls, header
+):
+    """A browser that sends no Sec-Fetch-Site still names the page the link was on: another
+    origin's link (or an opaque one) opens the search filled in, and nothing runs."""
+    response = client.get(lookup_url(), **header)
+
+    assert response.status_code == 200
+    assert "This search came from a link" in page_of(response).text
+    assert backend_calls() == []
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_link_on_this_sites_own_pages_runs_without_sec_fetch_site(client, sandbox, agent):
+    """A Referer of this site (a bookmark list, the app's own pages) is the agent's own."""
+    response = client.get(lookup_url(), HTTP_REFERER="http://testserver/my-lookups/")
+
+    assert response.status_code == 303
 
 
 @pytest.mark.parametrize("site", [None, "none", "same-origin"])
@@ -302,15 +335,15 @@ def test_invalid_input_shows_the_search_again_filled_in_with_errors_next_to_fiel
         "/lookup/?source=MARTJACK&identifierName=mobile&identifierValue=0999 1234"
         "&embed=mlp&gapToRenew=soon"
     )
-    html = response.content.decode()
+    page = page_of(response)
 
     assert response.status_code == 400
-    assert '<option value="MARTJACK" selected>' in html
-    assert 'value="0999 1234"' in html
-    assert re.search(r'id="id_accountId_error">.*Give the accountId', html, re.S)
-    assert re.search(r'id="id_identifiers_error">.*country code', html, re.S)
-    assert "gapToRenew must be a whole number" in html
-    assert '<details class="module advanced" open>' in html
+    assert selected(page, "source") == ["MARTJACK"]
+    assert page.find("input", id="id_identifierValue_1")["value"] == "0999 1234"
+    assert "Give the accountId" in page.find("ul", id="id_accountId_error").text
+    assert "country code" in page.find("ul", id="id_identifiers_error").text
+    advanced = page.find("details", class_="advanced", open=True)
+    assert "gapToRenew must be a whole number" in advanced.find("ul", class_="errorlist").text
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.outcome) == (Action.LOOKUP, Outcome.INVALID)
 
@@ -355,19 +388,22 @@ def test_not_found_explains_8015_and_keeps_the_search_filled_in(client, sandbox,
     response = client.get(
         lookup_url(identifierName="email", identifierValue="gupta.family@sandbox.example")
     )
-    html = response.content.decode()
+    page = page_of(response)
+    reasons = [item.text for item in page.find("ul", class_="reasons").find_all("li")]
 
     assert response.status_code == 404
-    assert "8015" in html
-    for reason in ("An identifier is wrong", "primary identifier"):
-        assert reason in html
-    assert "The accountId is missing" not in html
-    assert "add the org&#x27;s primary identifier" in html or "primary identifier (mobile" in html
-    assert 'value="gupta.family@sandbox.example"' in html
-    assert response["X-Request-ID"] in html
+    assert "8015" in page.text
+    assert any(reason.startswith("An identifier is wrong") for reason in reasons)
+    assert any("primary identifier" in reason for reason in reasons)
+    assert not any("The accountId is missing" in reason for reason in reasons)
+    assert "primary identifier" in page.find("p", class_="advice").text
+    again = page.find("form", id="search-form")
+    typed = again.find("input", id="id_identifierValue_1")["value"]
+    assert typed == "gupta.family@sandbox.example"
     entry = AuditEntry.objects.get()
     assert (entry.outcome, entry.backend_code) == (Outcome.NOT_FOUND, "8015")
-    assert entry.request_id and entry.request_id in html
+    assert entry.request_id and entry.request_id in request_ids(page)
+    assert response["X-Request-ID"] in request_ids(page)
 
 
 @pytest.mark.parametrize(
@@ -402,15 +438,16 @@ def test_each_backend_failure_has_its_own_page_with_both_request_ids(
     server.on(LOOKUP_PATH, action)
 
     response = client.get(lookup_url())
-    html = response.content.decode()
+    page = page_of(response)
 
     assert response.status_code == status
-    assert words in html
+    assert words in page.text
     entry = AuditEntry.objects.get()
     assert entry.request_id.startswith("req-")
-    assert f"<code>{entry.request_id}</code>" in html
-    assert f"<code>{response['X-Request-ID']}</code>" in html
-    assert 'href="/lookup/?' in html  # the retry link
+    assert entry.request_id in request_ids(page)
+    assert response["X-Request-ID"] in request_ids(page)
+    retry = page.find("p", class_="failure-actions").find("a", class_="button")
+    assert retry.text == "Try again" and retry["href"].startswith("/lookup/?")
     if status == 429:
         assert response["Retry-After"] == "60"
         assert entry.outcome == Outcome.RATE_LIMITED
@@ -496,7 +533,7 @@ def test_the_redirect_and_every_tab_reuse_the_lookup_without_another_backend_cal
         follow=True,
     )
     assert response.status_code == 200
-    for section in SECTIONS[1:]:
+    for section in list(SECTIONS)[1:]:
         assert client.get(f"/customers/{AARAV}/{section}/").status_code == 200
 
     assert len(backend_calls()) == 1
@@ -686,7 +723,8 @@ def test_a_refresh_that_fails_shows_the_failure_page(client, sandbox, agent, set
     response = client.post(f"/customers/{AARAV}/refresh/")
 
     assert response.status_code == 503
-    assert f'href="/customers/{AARAV}/"' in response.content.decode()
+    retry = page_of(response).find("p", class_="failure-actions").find("a", class_="button")
+    assert retry["href"] == f"/customers/{AARAV}/"
 
 
 def test_a_deep_link_to_a_merged_customer_explains_the_merge(client, sandbox, agent):
@@ -730,7 +768,7 @@ def test_a_deep_link_to_an_unknown_customer_is_not_found(client, sandbox, agent)
     assert "No customer with id 4999999 in INSTORE." in html
     assert "for the given identifiers" not in html
     assert "An identifier is wrong" not in html
-    assert 'id="search-form"' not in html
+    assert parse(html).find_all("form", id="search-form") == []
 
 
 def test_no_customer_page_links_to_a_url_with_an_identifier(client, sandbox, agent):
@@ -848,7 +886,8 @@ def test_the_staff_count_is_computed_for_the_overview_only(client, sandbox):
 
     assert overview.context["history_summary"].staff_count == 1
     assert cards.context["history_summary"] is None
-    assert f'href="/customers/{AARAV}/history/"' in cards.content.decode()
+    tabs = page_of(cards).find("nav", class_="customer-tabs")
+    assert tabs.find("a", href=f"/customers/{AARAV}/history/").text == "History"
 
 
 def test_every_response_carries_a_fresh_request_id(client, sandbox, agent):

@@ -1,7 +1,11 @@
 """Template tags of the customer pages: masking, figures, dates and sentences.
 
-Load with `{% load customer_tags %}`. The logic lives in customers.presentation; these tags only
-hand records to it and mark the few HTML fragments they build as safe.
+Load with `{% load customer_tags %}`. The logic lives in customers.presentation: its functions
+are registered here as they are, as filters and tags, so templates print what it decided. The tags
+defined here add what presentation cannot know (the request's context: masking, reveal buttons,
+the tab bar), render the partials of templates/customers/includes/ as inclusion tags (the header,
+the tabs, the warnings, the member's facts, ladders and points), or build the few small HTML
+fragments they mark as safe (a masked value, a Reveal button, a label).
 """
 
 from collections.abc import Collection
@@ -11,35 +15,46 @@ from typing import Any
 from django import template
 from django.template.context import Context
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 from customers import presentation
-from customers.capillary.records import (
-    BackendWarning,
-    Card,
-    Customer,
-    Identifier,
-    Moment,
-    Program,
-    Progress,
-    Tier,
-)
+from customers.capillary.records import Customer, Identifier, Program, Progress
 from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
 
 register = template.Library()
 
+# Sentences, figures and cells the pages print as presentation words them (plain text, escaped;
+# a presentation.Label is printed by `{% label %}`).
+# `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
+register.filter("when", presentation.format_moment)
+register.filter(presentation.warning_explanation)
+register.filter(presentation.strategy_kind)
+register.filter(presentation.tier_label)
+register.filter(presentation.current_tier)
+register.filter(presentation.next_tier)
+register.filter(presentation.promotion_issued)
+register.filter(presentation.expiry_kind)
+register.filter(presentation.card_status)
+register.filter(presentation.card_series)
+register.filter(presentation.card_kind)
+register.filter(presentation.card_issued)
+register.filter(presentation.channel_kind)
+register.filter(presentation.subscription_messages)
+register.filter(presentation.subscription_choice)
+register.filter(presentation.registration)
+register.filter(presentation.last_change)
+register.simple_tag(presentation.upgrade_sentence)
+register.simple_tag(presentation.renew_sentence)
+register.simple_tag(presentation.progress_caption)
+register.simple_tag(presentation.points_headline)
+
 RECENT_LOOKUPS = 10
 
-# Colour classes of card status labels (customer.css); anything else is shown neutral.
-_CARD_STATUS_CLASSES = {
-    "ACTIVE": "ok",
-    "SUSPENDED": "warn",
-    "NOT_ISSUED": "info",
-    "EXPIRED": "muted",
-    "DELETED": "bad",
-}
+# What the pii and reveal_button tags read from a page, handed on to the partials that use them
+# (an inclusion tag renders its partial with only what it returns, and the CSRF token).
+_PAGE_KEYS = ("customer", "request", "pii_unmasked", "revealed", "can_reveal")
 
 
 @register.inclusion_tag("customers/includes/recent_lookups.html", takes_context=True)
@@ -50,6 +65,81 @@ def recent_lookups(context: Context) -> dict[str, Any]:
     return {"recent": recent}
 
 
+@register.inclusion_tag("customers/includes/customer_tabs.html", takes_context=True)
+def customer_tabs(context: Context) -> dict[str, Any]:
+    """The tab bar of a customer page, from presentation.SECTIONS (see presentation.tabs)."""
+    customer = context["customer"]
+    tabs = presentation.tabs(
+        customer, context["section"], can_see_raw=bool(context.get("can_see_raw"))
+    )
+    return {"customer": customer, "tabs": tabs}
+
+
+def _page(context: Context) -> dict[str, Any]:
+    return {key: context.get(key) for key in _PAGE_KEYS}
+
+
+@register.simple_tag
+def label(value: presentation.Label) -> SafeString:
+    """One cell or fact: `{% label program|tier_label %}` (see presentation.Label).
+
+    A fragment built here like pii's rather than a partial template: a cards table prints
+    three per row, and an inclusion tag costs about ten times as much per call.
+    """
+    if value.empty:
+        text = format_html('<span class="empty">{}</span>', value.text)
+    elif value.badge:
+        text = format_html('<span class="badge {}">{}</span>', value.badge, value.text)
+    elif value.strong:
+        text = format_html("<strong>{}</strong>", value.text)
+    else:
+        text = conditional_escape(value.text)
+    if not value.note:
+        return text
+    return format_html('{} <span class="note">{}</span>', text, value.note)
+
+
+@register.inclusion_tag("customers/includes/customer_header.html", takes_context=True)
+def customer_header(context: Context) -> dict[str, Any]:
+    """The name and badges atop every customer page, the name masked as the user may see it."""
+    customer = context["customer"]
+    heading = presentation.heading(
+        customer, unmasked=bool(context.get("pii_unmasked")), revealed=_revealed(context)
+    )
+    return {"customer": customer, "heading": heading}
+
+
+@register.inclusion_tag("customers/includes/backend_warnings.html")
+def backend_warnings(customer: Customer) -> dict[str, Any]:
+    """The backend's warnings with their codes and the app's words for the known ones."""
+    return {"warnings": presentation.warning_lines(customer)}
+
+
+@register.inclusion_tag("customers/includes/member_facts.html", takes_context=True)
+def member_facts(context: Context) -> dict[str, Any]:
+    """The overview's facts: the name (masked, with its Reveal button), the id, then
+    presentation.member_facts."""
+    customer = context["customer"]
+    profile = customer.primary_profile
+    name = None
+    if profile is not None:
+        name = profile.first_name if profile.name_masked else profile.full_name
+    facts = presentation.member_facts(customer)
+    return {**_page(context), "profile": profile, "name": name, "facts": facts}
+
+
+@register.inclusion_tag("customers/includes/tier_ladder.html")
+def tier_ladder(program: Program) -> dict[str, Any]:
+    """A program's tiers from the base to the next one (presentation.tier_ladder)."""
+    return {"rungs": presentation.tier_ladder(program)}
+
+
+@register.inclusion_tag("customers/includes/points_by_state.html")
+def points_by_state(program: Program) -> dict[str, Any]:
+    """A program's points in every state, as tiles (presentation.points_by_state)."""
+    return {"program": program, "lines": presentation.points_by_state(program)}
+
+
 @register.filter
 def figure(value: Decimal | int | None) -> str:
     """A number grouped in the active locale, or an em dash when the backend sent none."""
@@ -58,56 +148,9 @@ def figure(value: Decimal | int | None) -> str:
 
 
 @register.filter
-def when(value: Moment | None, fmt: str = "DATE_FORMAT") -> str:
-    """A date (or `|when:"DATETIME_FORMAT"`) in the active locale and time zone."""
-    return presentation.format_moment(value, fmt)
-
-
-@register.filter
-def card_status_class(card: Card) -> str:
-    status = (card.status.status if card.status else "").upper()
-    return "status-" + _CARD_STATUS_CLASSES.get(status, "neutral")
-
-
-@register.filter
 def percent_value(step: Progress) -> str:
     """The percent as a plain number for a <progress value>, "" when unknown."""
     return "" if step.percent is None else str(step.percent)
-
-
-@register.simple_tag
-def upgrade_sentence(program: Program, step: Progress) -> str:
-    return presentation.upgrade_sentence(program, step)
-
-
-@register.simple_tag
-def renew_sentence(program: Program, step: Progress) -> str:
-    return presentation.renew_sentence(program, step)
-
-
-@register.simple_tag
-def progress_caption(step: Progress) -> str:
-    return presentation.progress_caption(step)
-
-
-@register.simple_tag
-def points_by_state(program: Program) -> tuple[presentation.PointsLine, ...]:
-    return presentation.points_by_state(program)
-
-
-@register.simple_tag
-def tier_ladder(program: Program) -> tuple[presentation.Rung, ...]:
-    return presentation.tier_ladder(program)
-
-
-@register.simple_tag
-def points_headline(customer: Customer) -> str:
-    return presentation.points_headline(customer)
-
-
-@register.filter
-def warning_explanation(warning: BackendWarning) -> str:
-    return presentation.warning_explanation(warning)
 
 
 @register.simple_tag(takes_context=True)
@@ -196,21 +239,10 @@ def section_label(section: str) -> str:
 
 
 @register.simple_tag
-def days_presets() -> tuple[tuple[str, str], ...]:
-    """The days-ahead choices of the tiers page, as (value, label)."""
-    return (("0", "Today"), ("7", "In 7 days"), ("30", "In 30 days"), ("90", "In 90 days"))
-
-
-@register.filter
-def strategy_kind(based_on: str) -> str:
-    """What a strategy counts, as words: TRACKER_VALUE_BASED -> tracked spend."""
-    return presentation.strategy_kind(based_on)
-
-
-@register.filter
-def tier_note(tier: Tier | None) -> str:
-    """A tier's description without its name repeated ("" when it adds nothing)."""
-    return presentation.tier_note(tier)
+def days_presets(days: int | None) -> tuple[tuple[int, str, bool], ...]:
+    """The days-ahead choices of the tiers page, as (days, label, whether it is shown now)."""
+    choices = ((0, "Today"), (7, "In 7 days"), (30, "In 30 days"), (90, "In 90 days"))
+    return tuple((value, label, value == days) for value, label in choices)
 
 
 @register.filter
@@ -228,12 +260,6 @@ def program_title(customer: Customer, program_id: int | None) -> str:
         if program.program_id == program_id and program.title:
             return program.title
     return str(program_id)
-
-
-@register.filter
-def has_name(customer: Customer) -> bool:
-    """Whether the customer has a usable name (else pages call them "Customer <id>")."""
-    return customer.display_name != f"Customer {customer.id}"
 
 
 @register.filter

@@ -31,10 +31,19 @@ from pathlib import Path
 import requests
 
 from tests import instances
-from tests.benchmarks.common import machine, p, require_services, setup_django, table, timed
+from tests.benchmarks.common import (
+    SANDBOX_PASSWORD,
+    SANDBOX_USER,
+    machine,
+    p,
+    require_services,
+    sandbox_backend,
+    setup_django,
+    table,
+    timed,
+)
 
 MOBILE = "917000000000"  # the first generated sandbox member
-SANDBOX_USER, SANDBOX_PASSWORD = "sandbox.till", "sandbox-password"
 TIMEOUT = 30
 
 
@@ -50,36 +59,9 @@ def main() -> None:
     print(f"Machine: {machine()}")
 
     with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
-        database = stack.enter_context(instances.postgres_database(f"lookup_bench_{os.getpid()}"))
-        cache = stack.enter_context(instances.redis_database())
-        common = {
-            "DATABASE_URL": database,
-            "DATABASE_CONN_MAX_AGE": "60",
-            "REDIS_URL": cache,
-            "STATIC_ROOT": str(Path(workdir) / "static"),
-            "SANDBOX_USERNAME": SANDBOX_USER,
-            "SANDBOX_PASSWORD": SANDBOX_PASSWORD,
-        }
-        backend_env = instances.instance_env(
-            **common,
-            LOOKUP_API_BASE_URL="",
-            SANDBOX_ENABLED="true",
-            SANDBOX_LATENCY_MS=str(args.latency_ms),
-        )
-        instances.prepare(backend_env, members=50)
         # Enough threads that the backend never queues: it stands in for Capillary.
-        backend = stack.enter_context(
-            instances.gunicorn(
-                backend_env, Path(workdir), name="sandbox", workers=2, threads=args.connections
-            )
-        )
-        app_env = instances.instance_env(
-            **common,
-            LOOKUP_API_BASE_URL=f"{backend.url}/sandbox",
-            LOOKUP_API_USERNAME=SANDBOX_USER,
-            LOOKUP_API_PASSWORD=SANDBOX_PASSWORD,
-            SANDBOX_ENABLED="false",
-            LOOKUP_RATE_LIMIT="off",
+        backend, app_env = sandbox_backend(
+            stack, workdir, "lookup_bench", latency_ms=args.latency_ms, threads=args.connections
         )
         # The shipped defaults of gunicorn.conf.py: workers and threads are not overridden.
         app = stack.enter_context(

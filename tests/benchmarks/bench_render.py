@@ -20,7 +20,6 @@ import django
 
 PROGRAM_COUNTS = (1, 10, 50)
 CARD_COUNTS = (10, 100, 500)
-SECTIONS = ("overview", "programs", "cards", "currencies", "tiers", "profile", "raw")
 EMBEDS = frozenset(
     {
         "points",
@@ -87,6 +86,7 @@ def main() -> None:
     from django.test import override_settings
 
     from customers.capillary.records import Customer
+    from customers.presentation import SECTIONS
 
     # The section views' context, as the section tests render it: one place for that contract.
     from tests.test_sections import render as render_section

@@ -5,6 +5,8 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
 
 import django
 import requests
@@ -84,3 +86,43 @@ def _cell(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+SANDBOX_USER, SANDBOX_PASSWORD = "sandbox.till", "sandbox-password"
+
+
+def sandbox_backend(
+    stack: ExitStack, workdir: str, name: str, *, latency_ms: int = 0, threads: int = 4
+) -> tuple[instances.Gunicorn, dict[str, str]]:
+    """The sandbox as its own gunicorn instance, standing in for Capillary, on a PostgreSQL and
+    a Redis database of the benchmark's own (closed with `stack`); returns it and the
+    environment of an app instance that calls it."""
+    database = stack.enter_context(instances.postgres_database(f"{name}_{os.getpid()}"))
+    cache = stack.enter_context(instances.redis_database())
+    common = {
+        "DATABASE_URL": database,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "REDIS_URL": cache,
+        "STATIC_ROOT": str(Path(workdir) / "static"),
+        "SANDBOX_USERNAME": SANDBOX_USER,
+        "SANDBOX_PASSWORD": SANDBOX_PASSWORD,
+    }
+    backend_env = instances.instance_env(
+        **common,
+        LOOKUP_API_BASE_URL="",
+        SANDBOX_ENABLED="true",
+        SANDBOX_LATENCY_MS=str(latency_ms),
+    )
+    instances.prepare(backend_env, members=50)
+    backend = stack.enter_context(
+        instances.gunicorn(backend_env, Path(workdir), name="sandbox", workers=2, threads=threads)
+    )
+    app_env = instances.instance_env(
+        **common,
+        LOOKUP_API_BASE_URL=f"{backend.url}/sandbox",
+        LOOKUP_API_USERNAME=SANDBOX_USER,
+        LOOKUP_API_PASSWORD=SANDBOX_PASSWORD,
+        SANDBOX_ENABLED="false",
+        LOOKUP_RATE_LIMIT="off",
+    )
+    return backend, app_env

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from tests import instances
-from tests.benchmarks.common import machine, require_services, table
+from tests.benchmarks.common import machine, require_services, sandbox_backend, table
 
 ROOT = Path(__file__).resolve().parents[2]
 MOBILE = "917000000000"  # the first generated sandbox member
-SANDBOX_USER, SANDBOX_PASSWORD = "sandbox.till", "sandbox-password"
 SEARCH = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
 
 # (label, module path fragment, function name): the cumulative time of these, per request.
@@ -60,35 +59,8 @@ def main() -> None:
     require_services()
     print(f"Machine: {machine()}")
     with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
-        database = stack.enter_context(
-            instances.postgres_database(f"lookup_profile_{os.getpid()}")
-        )
-        cache = stack.enter_context(instances.redis_database())
-        common = {
-            "DATABASE_URL": database,
-            "DATABASE_CONN_MAX_AGE": "60",
-            "REDIS_URL": cache,
-            "STATIC_ROOT": str(Path(workdir) / "static"),
-            "SANDBOX_USERNAME": SANDBOX_USER,
-            "SANDBOX_PASSWORD": SANDBOX_PASSWORD,
-        }
-        backend_env = instances.instance_env(
-            **common, LOOKUP_API_BASE_URL="", SANDBOX_ENABLED="true"
-        )
-        instances.prepare(backend_env, members=50)
-        backend = stack.enter_context(
-            instances.gunicorn(backend_env, Path(workdir), name="sandbox", workers=1, threads=4)
-        )
-        app_env = instances.instance_env(
-            **common,
-            LOOKUP_API_BASE_URL=f"{backend.url}/sandbox",
-            LOOKUP_API_USERNAME=SANDBOX_USER,
-            LOOKUP_API_PASSWORD=SANDBOX_PASSWORD,
-            SANDBOX_ENABLED="false",
-            LOOKUP_RATE_LIMIT="off",
-            ALLOWED_HOSTS="testserver",
-        )
-        os.environ.update(app_env)
+        _backend, app_env = sandbox_backend(stack, workdir, "lookup_profile")
+        os.environ.update(app_env, ALLOWED_HOSTS="testserver")
         profile(args)
 
 
