@@ -9,7 +9,6 @@ PostgreSQL and Redis on 127.0.0.1, nginx, openssl and Chromium; skipped without 
 instead when REQUIRE_SERVICES (or, for Chromium, REQUIRE_BROWSER) is set, as in CI.
 """
 
-import html.parser
 import os
 import re
 import shlex
@@ -30,6 +29,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tests import instances
+from tests.html_tree import parse
 
 ROOT = instances.ROOT
 DEPLOY = ROOT / "deploy"
@@ -457,28 +457,14 @@ def signed_in(site: Site, source: str = "127.0.0.1", user: str = "agent") -> req
     return instances.login(site.origin, user, session=site.session(source))
 
 
-class SearchForm(html.parser.HTMLParser):
-    """The search form's method and action, whatever the page's markup around them."""
-
-    def __init__(self, page: str) -> None:
-        super().__init__()
-        self.method = self.action = None
-        self.feed(page)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "form" and found.get("id") == "search-form":
-            self.method = (found.get("method") or "get").lower()
-            self.action = found.get("action")
-
-
 def look_up(site: Site, session: requests.Session, mobile: str = MOBILE) -> requests.Response:
     """A lookup sent the way the search form sends it (GET or POST, with its CSRF token)."""
-    form = SearchForm(session.get(site.origin + "/", timeout=TIMEOUT).text)
-    assert form.action, "the search page has no search form"
+    form = parse(session.get(site.origin + "/", timeout=TIMEOUT).text).find(
+        "form", id="search-form"
+    )
     fields = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": mobile}
-    url = site.origin + form.action
-    if form.method == "post":
+    url = site.origin + form["action"]
+    if (form.attrs.get("method") or "get").lower() == "post":
         fields["csrfmiddlewaretoken"] = session.cookies["csrftoken"]
         return session.post(url, data=fields, timeout=TIMEOUT, allow_redirects=False)
     return session.get(url, params=fields, timeout=TIMEOUT, allow_redirects=False)
@@ -521,10 +507,13 @@ def test_the_audit_entry_holds_the_address_nginx_saw_not_one_the_client_claims(s
 
 @pytest.mark.services
 def test_static_files_come_from_nginx_with_a_long_cache_life(site):
-    login = site.session().get(site.origin + "/accounts/login/", timeout=TIMEOUT)
-    stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', login.text)
-    assert stylesheet, "no hashed stylesheet on the login page"
-    answer = site.session().get(site.origin + stylesheet[1], timeout=TIMEOUT)
+    login = parse(site.session().get(site.origin + "/accounts/login/", timeout=TIMEOUT).text)
+    [stylesheet, *_] = [
+        link["href"]
+        for link in login.find_all("link", rel="stylesheet")
+        if re.fullmatch(r"/static/.+\.[0-9a-f]{12}\.css", link["href"])
+    ]
+    answer = site.session().get(site.origin + stylesheet, timeout=TIMEOUT)
     assert answer.status_code == 200
     assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "X-Request-ID" not in answer.headers  # nginx answered, not the app
