@@ -194,6 +194,7 @@ class Site:
     database: str
     nginx: subprocess.Popen
     ports: dict[str, int]
+    working_directory: Path
     servers: dict[str, instances.Gunicorn] = field(default_factory=dict)
     exec_start: str = ""
 
@@ -225,8 +226,8 @@ class Site:
         with log_path.open("ab") as log:
             process = subprocess.Popen(
                 command,
-                cwd=self.env["_WORKING_DIRECTORY"],
-                env={k: v for k, v in self.env.items() if not k.startswith("_")},
+                cwd=self.working_directory,
+                env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -248,7 +249,7 @@ class Site:
         self, *args: str, check: bool = True, database: str | None = None
     ) -> subprocess.CompletedProcess:
         """manage.py with the instances' environment (on another database if given)."""
-        env = {k: v for k, v in self.env.items() if not k.startswith("_")}
+        env = dict(self.env)
         if database is not None:
             env["DATABASE_URL"] = database
         return subprocess.run(
@@ -380,7 +381,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "SANDBOX_LATENCY_MS": "300",
             "WEB_CONCURRENCY": "2",
             "GUNICORN_THREADS": "8",
-            "_WORKING_DIRECTORY": working_directory,
         }
         site_conf = workdir / "customer-lookup.conf"
         site_conf.write_text(
@@ -413,10 +413,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             env=env,
             database=database,
             nginx=None,  # started below
+            working_directory=Path(working_directory),
             ports=ports,
             exec_start=unit["ExecStart"][0],
         )
-        instances.prepare({k: v for k, v in env.items() if not k.startswith("_")}, members=5)
+        instances.prepare(env, members=5)
         stack.callback(lambda: [site.stop(name) for name in list(site.servers)])
         site.start("a")
         site.start("b")
