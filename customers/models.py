@@ -451,9 +451,9 @@ class AuditEntry(AppendOnlyModel):
     detail = models.CharField(max_length=500, blank=True)
     # The hash chain (customers/audit_chain.py): the entry's place in it, the digest of the
     # entry before it, and its own digest over both and its content. Empty on entries older
-    # than the chain (and on generate_audit's synthetic ones).
-    # Nullable or with a database default, so the release before the chain, still running
-    # during a rolling deploy, can go on writing entries (outside the chain).
+    # than the chain (and on generate_audit's synthetic ones); nullable or with a database
+    # default, so the release before the chain, still running during a rolling deploy, goes on
+    # writing entries (outside the chain).
     sequence = models.BigIntegerField(null=True, blank=True, editable=False)
     previous_digest = models.CharField(max_length=64, blank=True, editable=False, db_default="")
     digest = models.CharField(max_length=64, blank=True, editable=False, db_default="")
