@@ -10,6 +10,8 @@ instances x WEB_CONCURRENCY x GUNICORN_THREADS (plus headroom for migrations and
 
 import json
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -97,3 +99,27 @@ def _without_query(value: object) -> object:
 
 
 logger_class = AccessLogger
+
+# Metrics (GET /metrics): every worker writes its own to files in this directory and a scrape,
+# whichever worker answers it, sums them (prometheus_client's multiprocess mode). Set before the
+# app (and prometheus_client) is imported; a directory of our own is removed on exit.
+_OWN_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lookup-metrics-")
+
+
+def on_starting(server) -> None:
+    # A directory given in the environment may hold an earlier run's counts.
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

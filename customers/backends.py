@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
+from . import metrics
 from .ratelimit import client_ip, release_login_attempt, reserve_login_attempt
 
 
@@ -33,6 +34,7 @@ class ThrottledModelBackend(ModelBackend):
         ip = client_ip(request) if request is not None else None
         attempt = reserve_login_attempt(str(name), ip)
         if attempt.retry_after:
+            metrics.refused("sign_in_throttled")
             minutes = max(1, math.ceil(attempt.retry_after / 60))
             raise ValidationError(
                 ngettext(

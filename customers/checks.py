@@ -20,14 +20,15 @@ def check_rates(app_configs: object = None, **kwargs: object) -> list[CheckMessa
 
 @register(Tags.caches, deploy=True)
 def check_shared_cache(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
-    """Several gunicorn workers with a per-process cache do not share lookup results, rate
-    limits, the login throttle or the OAuth token: each worker counts on its own."""
+    """Several gunicorn workers with a per-process cache do not share lookup results, the OAuth
+    token or the circuit breaker (rate limits and the sign-in throttle count in the database
+    then: customers.counters)."""
     backend = settings.CACHES["default"]["BACKEND"]
     if backend.endswith(("LocMemCache", "DummyCache")):
         return [
             Warning(
-                "The cache is per process: gunicorn's workers share no lookup results, rate "
-                "limits, login throttle or OAuth token.",
+                "The cache is per process: gunicorn's workers share no lookup results, OAuth "
+                "token or circuit breaker (rate limits count in the database).",
                 hint="Set REDIS_URL (or CACHE_URL) to a cache every worker and instance shares.",
                 id="customers.W001",
             )

@@ -73,3 +73,43 @@ class LookupRateLimited(Refused):
     def wait(self) -> str:
         minutes, seconds = divmod(self.retry_after, 60)
         return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+class LookupsInFlight(Refused):
+    """The user already has settings.LOOKUP_CALLS_PER_USER backend calls running in this
+    worker: one person (or one stuck page reloaded forty times) cannot occupy its threads."""
+
+    status_code = 429
+    outcome = "rate_limited"
+    heading = "Your earlier lookups are still running"
+    advice = (
+        "The lookup service is answering slowly and you already have lookups waiting for it. "
+        "Wait for them to finish, then try again."
+    )
+    template_name = "customers/busy.html"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"{limit} backend calls of this user in flight")
+        self.limit = limit
+        self.retry_after = 5
+        self.detail = "lookups in flight"
+
+
+class WorkerBusy(Refused):
+    """settings.LOOKUP_CALLS_PER_WORKER backend calls are running in this worker: the rest of
+    its threads stay free for other pages (sign-in, search, customers already fetched)."""
+
+    status_code = 503
+    outcome = "error"
+    heading = "The app is busy"
+    advice = (
+        "Many lookups are waiting for the lookup service at the moment. Try again in a few "
+        "seconds."
+    )
+    template_name = "customers/busy.html"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"{limit} backend calls in flight in this worker")
+        self.limit = limit
+        self.retry_after = 5
+        self.detail = "worker busy"

@@ -4,7 +4,9 @@ No sign-in, no session, no data: it asks the database for one row and puts a val
 of the cache (Redis on the scale-out path). 200 "ok" when both answer; 503 naming the part that
 did not, with the error logged (and its request id) but never shown. It does not call the lookup
 backend: an outage there is Capillary's, and taking every instance out of rotation for it would
-only turn the app's own error pages into the proxy's.
+only turn the app's own error pages into the proxy's. It does show the circuit breaker in front
+of the backend (`breaker`: closed, open or half-open, and `breaker_retry_in` seconds while
+open; unknown when the cache is down), which never changes the status.
 """
 
 import logging
@@ -16,6 +18,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from customers.resilience import breaker_state
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
             )
             failed.append(name)
     status = {name: "unavailable" if name in failed else "ok" for name in CHECKS}
+    # The breaker's state is in the cache: unknown when the cache is what failed.
+    breaker = breaker_state() if "cache" not in failed else None
+    shown: dict[str, object] = {"breaker": breaker.name if breaker else "unknown"}
+    if breaker is not None and breaker.name == "open":
+        shown["breaker_retry_in"] = breaker.retry_in
     return JsonResponse(
-        {"status": "unavailable" if failed else "ok", **status}, status=503 if failed else 200
+        {"status": "unavailable" if failed else "ok", **status, **shown},
+        status=503 if failed else 200,
     )

@@ -12,6 +12,7 @@ import hmac
 import logging
 import re
 import unicodedata
+from urllib.parse import unquote
 
 from django.conf import settings
 
@@ -186,10 +187,18 @@ def identifier_hash(value: object) -> str:
 
 # An address, also URL-encoded (`%40`) as it appears in a logged query string.
 EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"'&?=/]+(?:@|%40)[^\s@,;:<>()\[\]\"'&?=/]+")
-# Nine or more digits, optionally with spaces or dashes between them: a phone number or a card.
-# Not a run inside a longer word: hex request ids (`ad810289559c4...`) must stay traceable.
-# Nor a path segment: `/customers/123456789/` is a customer id, which logs must keep.
-DIGITS_IN_TEXT = re.compile(r"(?<![0-9A-Za-z/])\+?\d(?:[\s-]?\d){8,}(?![0-9A-Za-z])")
+# A phone number however it is written: nine or more digits with up to three spaces, dots,
+# dashes, parentheses, slashes or pluses (a URL's spaces) between any two, after an optional `+`
+# or `(` (`00` is digits). `+1 (555) 123-4567`, `91.9999.000001`, `0091 99990 00001`,
+# `919999000001/919999000002`, `0091+99990+00001`.
+PHONE = r"\+?\(?\d(?:[\s.\-()/+]{0,3}\d){8,}"
+# In stored free text, anywhere, letters around it or not: `ref919999000001`.
+PHONE_IN_TEXT = re.compile(PHONE)
+# In logs, not a run inside a longer word: hex request ids (`ad810289559c4...`) must stay
+# traceable. Nor a path segment: `/customers/123456789/` is a customer id, which logs must keep.
+DIGITS_IN_TEXT = re.compile(rf"(?<![0-9A-Za-z/]){PHONE}(?![0-9A-Za-z])")
+# An IPv4 address has twelve digits and dots too; logs keep it.
+IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 # A URL's query string in a log line (runserver's request lines): dropped whole, since an
@@ -207,17 +216,56 @@ def _redact_line(text: str) -> str:
 
 
 def redact_text(value: object) -> str:
-    """Free text (a reason, a log message) with any email address or long number masked.
-
-    Staff type reasons like "member called about 919999000001"; the audit trail and the logs
-    must not keep the number.
-    """
+    """A log message with any email address or phone number masked, request ids and customer
+    ids in paths kept whole so the line can still be traced."""
     return _redact(plain_text(value))
 
 
 def _redact(text: str) -> str:
-    text = EMAIL_IN_TEXT.sub(lambda match: mask_email(match[0].replace("%40", "@")), text)
-    return DIGITS_IN_TEXT.sub(lambda match: mask_mobile(match[0]), text)
+    text = _mask_emails(text)
+    return DIGITS_IN_TEXT.sub(
+        lambda match: match[0] if IPV4.fullmatch(match[0]) else mask_mobile(match[0]), text
+    )
+
+
+def _mask_emails(text: str, pattern: re.Pattern[str] = EMAIL_IN_TEXT) -> str:
+    return pattern.sub(lambda match: mask_email(match[0].replace("%40", "@")), text)
+
+
+# Any address an RFC allows, `/`, `=`, `&` and `'` in its local part included: stored text has
+# no query strings whose parameters must stay readable.
+ANY_EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"]+@[^\s@,;:<>()\[\]\"'&?=/]+")
+
+
+def redact_for_audit(value: object) -> str:
+    """Free text the audit trail keeps (a reason, a detail) with every email address and every
+    phone number masked, however it is written and whatever surrounds it.
+
+    Staff type reasons like "member called about 919999000001" or "ref+1 (555) 123-4567"; the
+    audit trail must not keep the number. Stricter than the logs: nothing here needs a request
+    id traced.
+    """
+    # Percent-escapes decoded first: an export's filters are a query string, and `%2B1%20555`
+    # is a number too.
+    text = _mask_emails(plain_text(unquote(plain_text(value))), ANY_EMAIL_IN_TEXT)
+    return PHONE_IN_TEXT.sub(lambda match: mask_mobile(match[0]), text)
+
+
+# What a source, an accountId, an identifier's or a block's name looks like: a short token.
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
+
+
+def mask_token(value: object) -> str:
+    """A name or id the audit trail keeps (source, accountId, identifier and embed names) as
+    given when it has the shape of one and holds no phone number; otherwise masked, keeping
+    the last four characters (`identifierName=919999000004` is a mobile typed in the wrong
+    field, not a name)."""
+    text = plain_text(value).strip()
+    if not text or (TOKEN.fullmatch(text) and not PHONE_IN_TEXT.search(text)):
+        return text
+    if is_masked_by_capillary(text):
+        return text
+    return _keep_last(text, 4)
 
 
 class RedactingLogFilter(logging.Filter):

@@ -226,9 +226,11 @@ class AuditEntryManager(AuditEntryManagerBase):
         """Records one audited action; the only way an audit entry is written.
 
         `identifiers` are (name, value) pairs as the user gave them: each is stored as its type,
-        its masked value and its keyed hash, never in plain text. `reason` and `detail` are
-        free text and are stored with any email address or long number masked. `username` is
-        "who" when there is no user: the name a failed sign-in tried.
+        its masked value and its keyed hash, never in plain text. The source, the accountId and
+        the names of identifiers and embeds are kept only when they have the shape of one, else
+        masked (`masking.mask_token`): a mobile typed as a name is still a mobile. `reason` and
+        `detail` are free text, stored with every email address and phone number masked.
+        `username` is "who" when there is no user: the name a failed sign-in tried.
         """
         if action not in Action.values:
             raise ValueError(f"Unknown audit action {action!r}.")
@@ -244,6 +246,7 @@ class AuditEntryManager(AuditEntryManagerBase):
         ]
         if isinstance(embeds, str):
             embeds = embeds.split(",")
+        embeds = [masking.mask_token(e) for e in embeds if e and e.strip()]
         entry = AuditEntry(
             user=user,
             username=_clip(
@@ -253,23 +256,29 @@ class AuditEntryManager(AuditEntryManagerBase):
             client_ip=client_ip or None,
             action=action,
             outcome=outcome,
-            source=_clip(source, "source"),
-            account_id=_clip(account_id, "account_id"),
+            source=_clip(masking.mask_token(source), "source"),
+            account_id=_clip(masking.mask_token(account_id), "account_id"),
             identifiers=[
-                {"name": name[:32], "value": masking.mask_identifier(name, value)[:100]}
+                {
+                    "name": masking.mask_token(name)[:32],
+                    "value": masking.mask_identifier(name, value)[:100],
+                }
                 for name, value in pairs
             ],
-            embeds=_clip(",".join(e.strip() for e in embeds if e and e.strip()), "embeds"),
+            embeds=_clip(",".join(embeds), "embeds"),
             customer_id=_clip(customer_id, "customer_id"),
             backend_code=_clip(backend_code, "backend_code"),
             request_id=_clip(request_id, "request_id"),
             app_request_id=_clip(app_request_id, "app_request_id"),
             latency_ms=max(0, round(latency_ms)) if latency_ms is not None else None,
-            reason=_clip(masking.redact_text(reason), "reason"),
-            detail=_clip(masking.redact_text(detail), "detail"),
+            reason=_clip(masking.redact_for_audit(reason), "reason"),
+            detail=_clip(masking.redact_for_audit(detail), "detail"),
         )
         hashes = [
-            (_clip(name, "name", AuditIdentifier), masking.identifier_hash(value))
+            (
+                _clip(masking.mask_token(name), "name", AuditIdentifier),
+                masking.identifier_hash(value),
+            )
             for name, value in pairs
         ]
         with transaction.atomic(using=self.db):
@@ -537,6 +546,23 @@ class AuditIdentifier(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.value_hash[:12]}"
+
+
+class Counter(models.Model):
+    """One fixed window's count of events (lookups, failed sign-ins), shared by every worker of
+    every instance through the database when the cache is not Redis: `customers.counters`
+    bumps it with one atomic statement, where the database cache would read, then write."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.IntegerField(default=0)
+    # A little after the window ends; rows past it are deleted as new windows start.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"
 
 
 class AuditChainManager(models.Manager):

@@ -1,11 +1,9 @@
-"""Per-user lookup rate limit and failed-login throttle, counted in Django's cache.
+"""Per-user lookup rate limit and failed-login throttle.
 
-Both are fixed-window counters: `cache.add` starts a window's counter and `cache.incr` bumps it,
-which are atomic in Redis (and in the local-memory cache within one process), so with
-REDIS_URL set every server process counts against the same number.
+Both are fixed-window counters in `customers.counters`, which every worker of every instance
+shares: Redis when REDIS_URL is set, else the database (never a per-process cache).
 """
 
-import contextlib
 import ipaddress
 import math
 import re
@@ -13,10 +11,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
+from . import counters
 from .masking import identifier_hash
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -60,16 +58,8 @@ def _counter(key: str, rate: Rate, now: float) -> str:
 def _hit(key: str, rate: Rate, now: float) -> RateDecision:
     """Counts one event in the current window of `rate` and says whether it is within it."""
     window = int(now // rate.seconds)
-    cache_key = _counter(key, rate, now)
-    # A little longer than the window, so the key outlives it even with clock skew.
-    timeout = rate.seconds + 60
-    cache.add(cache_key, 0, timeout)
-    try:
-        used = cache.incr(cache_key)
-    except ValueError:
-        # The key expired between add and incr: this event starts a new count.
-        cache.add(cache_key, 1, timeout)
-        used = 1
+    # Kept a little longer than the window, so the count outlives it even with clock skew.
+    used = counters.hit(_counter(key, rate, now), rate.seconds + 60)
     retry_after = math.ceil((window + 1) * rate.seconds - now)
     allowed = used <= rate.limit
     return RateDecision(
@@ -141,6 +131,4 @@ def reserve_login_attempt(username: str, ip: str | None) -> LoginAttempt:
 def release_login_attempt(attempt: LoginAttempt) -> None:
     """Takes back the count of an attempt that signed in: only failures are limited."""
     if attempt.counter:
-        # ValueError: its window has ended, and the counter with it.
-        with contextlib.suppress(ValueError):
-            cache.decr(attempt.counter)
+        counters.give_back(attempt.counter)

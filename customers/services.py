@@ -9,9 +9,10 @@ document as received plus those parts. Those parts are also remembered on their 
 so a page fetched by id after the answer expired asks the same source and account for the same
 blocks.
 
-Every backend call made for a user counts against settings.LOOKUP_RATE_LIMIT, and asks only in
-the user's allowed sources: services raise `LookupRateLimited` or `SourceNotAllowed` before
-calling, and the views turn them into the 429 and 403 pages.
+Every backend call made for a user counts against settings.LOOKUP_RATE_LIMIT, asks only in
+the user's allowed sources and goes through `customers.resilience` (bulkheads, circuit breaker):
+services raise `LookupRateLimited`, `SourceNotAllowed`, `LookupsInFlight`, `WorkerBusy` or
+`CircuitOpen` before calling, and the views turn them into their pages.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from customers import metrics
 from customers.capillary.client import LookupResponse, get_client
 from customers.capillary.query import (
     ALL,
@@ -40,6 +42,7 @@ from customers.capillary.query import (
 from customers.capillary.records import Customer
 from customers.exceptions import LookupRateLimited, SourceNotAllowed
 from customers.ratelimit import check_lookup_rate
+from customers.resilience import backend_call
 from customers.roles import allowed_sources
 
 # How long a lookup's query (no identifiers) is remembered for the customer's pages: a working
@@ -91,8 +94,9 @@ def customer_lookup(query: LookupQuery, *, user: Any) -> LookupResponse:
     subclasses (and InvalidQuery without identifiers).
     """
     _check_source(user, query)
-    _spend(user)
-    response = get_client().lookup(query)
+    with backend_call(user):
+        _spend(user)
+        response = get_client().lookup(query)
     entry = _entry(response, query)
     cache.set(_query_key(user, response.customer.id), entry["query"], QUERY_MEMORY_SECONDS)
     # Kept at least for the redirect to the customer's page, even with caching off: that page
@@ -136,8 +140,9 @@ def customer_fetch(
     cached = None if refresh else cache.get(key)
     if cached:
         return _data(cached, from_cache=True)
-    _spend(user)
-    response = get_client().get_customer(str(customer_id), query)
+    with backend_call(user):
+        _spend(user)
+        response = get_client().get_customer(str(customer_id), query)
     fetched = _entry(response, query)
     seconds = int(settings.LOOKUP_CACHE_SECONDS)
     if seconds > 0:
@@ -160,6 +165,7 @@ def tiers_days(query: LookupQuery) -> int | None:
 def _check_source(user: Any, query: LookupQuery) -> None:
     allowed = allowed_sources(user)
     if allowed is not None and query.source not in allowed:
+        metrics.refused("source_not_allowed")
         raise SourceNotAllowed(query.source, allowed)
 
 
@@ -167,6 +173,7 @@ def _spend(user: Any) -> None:
     """Count one backend call against the user's lookup rate limit, or refuse it."""
     decision = check_lookup_rate(user)
     if not decision.allowed:
+        metrics.refused("rate_limit")
         raise LookupRateLimited(decision.retry_after, decision.limit, settings.LOOKUP_RATE_LIMIT)
 
 

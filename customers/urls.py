@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import health, views
+from . import health, metrics, views
 
 app_name = "customers"
 
 urlpatterns = [
     path("", views.search, name="search"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("lookup/", views.lookup, name="lookup"),
     path("my-lookups/", views.my_lookups, name="my_lookups"),
     path("customers/<int:customer_id>/", views.overview, name="overview"),

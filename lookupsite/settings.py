@@ -80,6 +80,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests on a file, not in memory: threads writing at once then wait for each other
+    # (SQLite's busy timeout), as the server's workers do, instead of failing at once.
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "test-db.sqlite3"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL is the short form for the scale-out path; CACHE_URL takes any django-environ cache.
@@ -96,12 +100,9 @@ else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # With Redis, sessions live there, shared by every instance and expired by Redis itself: a
 # database commit per session renewal cost more than rendering the page (the README's
-# benchmarks). Without Redis, in the database.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cache"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# benchmarks). Without Redis, in the database. A Redis outage fails requests instead of signing
+# everyone out (customers/sessions.py).
+SESSION_ENGINE = "customers.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,8 +168,9 @@ STORAGES = {
 # Security. Production values are in .env.example; the defaults keep plain-HTTP development and
 # the loopback test servers working.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-# A load balancer checks each instance over plain HTTP, behind the TLS it terminates.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A load balancer checks each instance, and Prometheus scrapes it, over plain HTTP behind the TLS
+# the proxy terminates.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 )
@@ -206,6 +208,18 @@ LOOKUP_API_OAUTH_SECRET = env("LOOKUP_API_OAUTH_SECRET", default="")
 LOOKUP_API_TIMEOUT = env.float("LOOKUP_API_TIMEOUT", default=10.0)
 LOOKUP_CACHE_SECONDS = env.int("LOOKUP_CACHE_SECONDS", default=120)
 LOOKUP_RATE_LIMIT = env("LOOKUP_RATE_LIMIT", default="120/h")
+# Bulkheads (customers.resilience): backend calls one worker runs at once, in all (by default
+# half its threads, so a slow backend leaves the other half to every other page) and per user.
+LOOKUP_CALLS_PER_WORKER = env.int(
+    "LOOKUP_CALLS_PER_WORKER", default=max(1, env.int("GUNICORN_THREADS", default=16) // 2)
+)
+LOOKUP_CALLS_PER_USER = env.int("LOOKUP_CALLS_PER_USER", default=2)
+# The circuit breaker: this many timeouts or 5xx within LOOKUP_BREAKER_SECONDS stop calls for
+# LOOKUP_BREAKER_SECONDS; 0 turns it off.
+LOOKUP_BREAKER_FAILURES = env.int("LOOKUP_BREAKER_FAILURES", default=5)
+LOOKUP_BREAKER_SECONDS = env.int("LOOKUP_BREAKER_SECONDS", default=30)
+# The bearer token GET /metrics asks for; unset, /metrics is a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 STORE_MANAGER_SOURCES = env.list("STORE_MANAGER_SOURCES", default=["INSTORE"])
 PII_UNMASKED_BY_DEFAULT = env.bool("PII_UNMASKED_BY_DEFAULT", default=False)
 # Custom and extended fields that are personal data: masked for those who may not see PII.

@@ -116,3 +116,21 @@ def company_sign_in(settings, oidc_provider):
     from tests.oidcprovider import configure
 
     return configure(settings, oidc_provider)
+
+
+@pytest.fixture
+def fault_backend(settings):
+    """A misbehaving backend on loopback (tests/faultserver.py) as the app's Capillary, with
+    Basic credentials, a one-second timeout and the rate limit out of the way."""
+    from tests.faultserver import FaultServer
+
+    server = FaultServer()
+    settings.LOOKUP_API_BASE_URL = server.url
+    settings.LOOKUP_API_USERNAME = "till.one"
+    settings.LOOKUP_API_PASSWORD = "till-password"
+    settings.LOOKUP_API_OAUTH_KEY = ""
+    settings.LOOKUP_API_OAUTH_SECRET = ""
+    settings.LOOKUP_API_TIMEOUT = 1.0
+    settings.LOOKUP_RATE_LIMIT = "1000/h"
+    yield server
+    server.close()

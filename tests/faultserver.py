@@ -112,6 +112,36 @@ def streamed(status: int, total_bytes: int, *, request_id: str = "") -> Action:
     return act
 
 
+def trickled(status: int, body: Any, *, every: float, headers_too: bool = False) -> Action:
+    """Answer one byte at a time, `every` seconds apart: the body, or the whole answer with its
+    status line and headers, so no single read ever waits as long as a read timeout."""
+    payload = json.dumps(body).encode()
+    head = (
+        f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\nX-Cap-Requestid: req-trickle\r\n\r\n"
+    ).encode()
+
+    def act(handler: BaseHTTPRequestHandler) -> None:
+        handler.close_connection = True
+        slow = head + payload if headers_too else payload
+        if not headers_too:
+            handler.wfile.write(head)
+        try:
+            for index in range(len(slow)):
+                handler.wfile.write(slow[index : index + 1])
+                handler.wfile.flush()
+                time.sleep(every)
+        except OSError:
+            pass  # the client gave up, as it should
+
+    return act
+
+
+def nested(depth: int) -> bytes:
+    """A JSON body `depth` arrays deep inside a customer-like object."""
+    return b'{"id": 1, "profiles": ' + b"[" * depth + b"]" * depth + b"}"
+
+
 @dataclass
 class FaultServer:
     scripts: dict[str, list[Action] | Callable[[Seen], Action]] = field(default_factory=dict)

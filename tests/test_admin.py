@@ -353,3 +353,50 @@ def test_the_export_is_kept_by_no_browser_or_proxy(auditor, agent):
 
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert {"no-store", "private"} <= directives
+
+
+def filter_links(html: str) -> set[str]:
+    """The query strings of the filter sidebar's and the date drill-down's links."""
+    return {
+        link["href"]
+        for link in parse(html).find_all("a", href=True)
+        if link["href"].startswith("?") and len(link["href"]) > 1
+    }
+
+
+def test_every_filter_the_list_offers_answers(auditor):
+    """Each link of the sidebar's filters and of the date drill-down, followed, gives the list:
+    the filters the list takes are those it offers."""
+    log(auditor, action="lookup")
+    log(auditor, action="export", outcome="ok")
+    client = client_for(auditor)
+    queries = filter_links(client.get(CHANGELIST).content.decode())
+    year = client.get(CHANGELIST + next(q for q in queries if "created_at__year" in q))
+    queries |= filter_links(year.content.decode())
+
+    assert len(queries) > 15
+    for query in sorted(queries):
+        assert client.get(CHANGELIST + query).status_code == 200, query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "identifiers__contains=919",
+        "detail__regex=(",
+        "reason__icontains=call",
+        "latency_ms__gt=x",
+        "customer_id__in=1,2",
+        "hashes__value_hash=0",
+        "user__password__startswith=pbkdf2",
+    ],
+)
+def test_a_lookup_the_list_does_not_offer_is_a_400_never_a_500(auditor, query):
+    """`?identifiers__contains=919` was a 500 (a JSON lookup SQLite cannot run); any lookup the
+    filters do not send is refused, in the list and in the export alike."""
+    log(auditor)
+    client = client_for(auditor)
+    client.raise_request_exception = False
+
+    assert client.get(f"{CHANGELIST}?{query}").status_code == 400
+    assert client.post(f"{EXPORT}?{query}").status_code == 400

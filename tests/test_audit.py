@@ -1,6 +1,7 @@
 """The audit trail: what log_action stores, that it stores no plaintext, that it never changes,
 and retention through prune_audit."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -120,7 +121,8 @@ def test_it_refuses_an_unknown_action_or_outcome(agent):
 
 
 def test_it_clips_long_values_instead_of_failing(agent):
-    """A pasted novel as reason, or a huge identifier, still gives an entry."""
+    """A pasted novel as reason, or a huge identifier, still gives an entry; an accountId far
+    longer than one is not kept as typed."""
     entry = log_lookup(
         agent,
         reason="r" * 5000,
@@ -129,7 +131,7 @@ def test_it_clips_long_values_instead_of_failing(agent):
     )
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert len(entry.reason) == 500
-    assert len(entry.account_id) == 64
+    assert entry.account_id == "************aaaa"
     assert entry.identifiers_display.endswith("xxxx")
 
 
@@ -336,3 +338,69 @@ def test_generate_audit_refuses_with_debug_off():
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("generate_audit", "10")
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "kept"),
+    [
+        ("customers 919999000001/919999000002", ["customers "]),
+        ("called from 91.9999.000001 today", ["called from ", " today"]),
+        ("ref919999000001", ["ref"]),
+        ("call back +1 (555) 123-4567", ["call back "]),
+        ("0091 99990 00001 asked", [" asked"]),
+        ("mail Priya.Sharma+vip@Example.co.uk", ["mail "]),
+    ],
+)
+def test_reasons_keep_no_phone_number_however_it_is_written(agent, reason, kept):
+    """Mobiles with spaces, dots, dashes, parentheses, slashes, + or 00, or letters around
+    them, and emails, are masked in the stored reason (at most a country code and the last
+    four digits stay); the words around them stay."""
+    entry = log_lookup(agent, reason=reason, detail=reason)
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    for column in (entry.reason, entry.detail):
+        assert len(re.sub(r"\D", "", column)) <= 6, column
+        assert "@Example.co.uk" not in column
+        assert all(words in column for words in kept)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("source", "919999000001"),
+        ("account_id", "priya.sharma@example.com"),
+        ("account_id", "+91 99990 00001"),
+    ],
+)
+def test_a_source_or_account_that_is_an_identifier_is_stored_masked(agent, field, typed):
+    """Not a source's or an account's shape: masked, keeping its last four."""
+    entry = log_lookup(agent, **{field: typed})
+    stored = getattr(AuditEntry.objects.get(pk=entry.pk), field)
+    assert stored.endswith(typed[-4:])
+    assert typed not in stored
+    assert not re.search(r"\d{5}", stored)
+
+
+def test_known_sources_accounts_and_names_are_kept_as_typed(agent):
+    entry = log_lookup(
+        agent,
+        source="WECHAT",
+        account_id="wechat-cn-01",
+        identifiers=[("externalId", "EXT-0042")],
+        embeds=["mlp", "points"],
+    )
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.source, entry.account_id, entry.embeds) == (
+        "WECHAT",
+        "wechat-cn-01",
+        "mlp,points",
+    )
+    assert entry.identifiers == [{"name": "externalId", "value": "****0042"}]
+
+
+def test_an_identifier_name_that_is_a_mobile_is_stored_masked(agent):
+    """identifierName=919999000004 kept the number in the identifier's name."""
+    entry = log_lookup(agent, identifiers=[("919999000004", "x"), ("mobile", MOBILE)])
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    names = [item["name"] for item in entry.identifiers]
+    assert names == ["********0004", "mobile"]
+    assert set(entry.hashes.values_list("name", flat=True)) == {"********0004", "mobile"}

@@ -108,6 +108,7 @@ AUDITED: dict[str, tuple[str, tuple[str, ...], dict[str, Case]]] = {
 NOT_MEMBER_DATA: dict[str, str] = {
     "search": "the search form and the user's own recent lookups, read from the audit trail",
     "healthz": "a database query and a cache round trip for load balancers",
+    "metrics": "counts and timings of backend calls and refusals, no member data (METRICS_TOKEN)",
     "my_lookups": "the user's own audit entries",
     "history": "audit entries about a customer (masked), never the member's data",
 }

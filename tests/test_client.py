@@ -26,7 +26,16 @@ from customers.capillary.exceptions import (
     RateLimited,
 )
 from customers.capillary.query import LookupQuery
-from tests.faultserver import FaultServer, errors, refused_url, reply, reset, streamed
+from tests.faultserver import (
+    FaultServer,
+    errors,
+    nested,
+    refused_url,
+    reply,
+    reset,
+    streamed,
+    trickled,
+)
 
 MOBILE = "919812340001"
 EMAIL = "priya.sharma@example.com"
@@ -183,6 +192,33 @@ def test_a_response_slower_than_the_timeout_is_unavailable_after_one_attempt(ser
     assert (error.attempts, error.request_id, error.status) == (1, "", None)
     assert elapsed < 2.5
     assert len(server.requests_to(LOOKUP_PATH)) == 1
+
+
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers-and-body"])
+def test_a_trickled_answer_ends_within_twice_the_timeout(server, basic, headers_too):
+    """A backend sending one byte every 0.2 s never lets a single read wait for the 1 s
+    timeout, yet the call ends as too slow within twice the timeout, its budget."""
+    basic.LOOKUP_API_TIMEOUT = 1.0
+    server.on(LOOKUP_PATH, trickled(200, CUSTOMER, every=0.2, headers_too=headers_too))
+
+    error, elapsed = timed(lambda: get_client().lookup(query()))
+
+    assert isinstance(error, BackendUnavailable)
+    assert error.message == "The lookup service took too long to answer."
+    assert elapsed < 2 * 1.0 + 0.3
+    assert len(server.requests_to(LOOKUP_PATH)) == 1
+
+
+@pytest.mark.parametrize("depth", [200_000, 900], ids=["past-recursion-limit", "deep"])
+def test_json_nested_too_deep_is_a_bad_response(server, basic, depth):
+    """JSON deeper than Python's recursion limit, or far deeper than a customer document, is
+    a BadResponse with the request id, not a RecursionError further on."""
+    server.on(LOOKUP_PATH, reply(200, nested(depth), request_id="req-deep"))
+
+    with pytest.raises(BadResponse) as caught:
+        get_client().lookup(query())
+
+    assert caught.value.request_id == "req-deep"
 
 
 def test_a_refused_connection_is_retried_then_unavailable(basic):

@@ -25,7 +25,12 @@ def test_an_instance_whose_database_and_cache_answer_is_healthy(client, health_l
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "breaker": "closed",
+    }
     assert "sessionid" not in response.cookies
     assert "no-cache" in response["Cache-Control"]
     assert not AuditEntry.objects.exists()
@@ -46,7 +51,12 @@ def test_an_unreachable_cache_takes_the_instance_out_of_rotation(client, setting
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unavailable",
+        "breaker": "unknown",
+    }
     [record] = health_log()
     assert f"request_id={response['X-Request-ID']}" in record.getMessage()
     assert "cache-password-7" not in response.content.decode()

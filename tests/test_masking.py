@@ -318,3 +318,10 @@ def test_pages_mask_every_identifier_or_channel_type_but_cards_and_external_ids(
     assert mask_for_page("externalId", "SBX-0001", identifier=True) == "SBX-0001"
     # The same words as custom fields' names follow SENSITIVE_FIELDS, as before.
     assert mask_for_page("line", "Prime", identifier=False) == "Prime"
+
+
+def test_the_log_filter_masks_phone_numbers_however_written_but_keeps_addresses():
+    """Dots, parentheses and a leading + are phone formatting too; an IPv4 address is not a
+    phone number, however many digits it has."""
+    line = "from 192.168.100.200 about 91.9999.000001 and +1 (555) 123-4567"
+    assert redact_text(line) == "from 192.168.100.200 about 91******0001 and 15*****4567"

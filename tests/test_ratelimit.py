@@ -20,6 +20,9 @@ from django.test import Client, RequestFactory, override_settings
 
 from customers.ratelimit import Rate, check_lookup_rate, parse_rate
 
+# Counts live in the database unless the cache is Redis.
+pytestmark = pytest.mark.django_db
+
 # Password hashing is not under test here; the fast hasher keeps these tests quick.
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -133,7 +133,12 @@ def test_a_load_balancer_sees_both_instances_healthy(pair: Pair):
     for server in (pair.a, pair.b):
         response = requests.get(server.url + "/healthz", timeout=TIMEOUT)
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+        assert response.json() == {
+            "status": "ok",
+            "database": "ok",
+            "cache": "ok",
+            "breaker": "closed",
+        }
 
 
 def test_an_instance_that_lost_postgresql_and_redis_reports_both(tmp_path: Path):
@@ -160,6 +165,7 @@ def test_an_instance_that_lost_postgresql_and_redis_reports_both(tmp_path: Path)
         "status": "unavailable",
         "database": "unavailable",
         "cache": "unavailable",
+        "breaker": "unknown",
     }
     request_id = response.headers["X-Request-ID"]
     [line] = [

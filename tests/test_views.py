@@ -17,7 +17,7 @@ from customers.capillary.records import Customer
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
 from customers.sandbox.examples import showcase
-from tests.faultserver import FaultServer, errors, refused_url, reply
+from tests.faultserver import errors, refused_url, reply
 from tests.html_tree import Element, parse
 
 pytestmark = pytest.mark.django_db
@@ -28,18 +28,9 @@ LOOKUP_PATH = "/v2/customers/lookup/customerDetails"
 
 
 @pytest.fixture
-def server(settings):
+def server(fault_backend):
     """A misbehaving backend on loopback, with Basic credentials and a short timeout."""
-    fault_server = FaultServer()
-    settings.LOOKUP_API_BASE_URL = fault_server.url
-    settings.LOOKUP_API_USERNAME = "till.one"
-    settings.LOOKUP_API_PASSWORD = "till-password"
-    settings.LOOKUP_API_OAUTH_KEY = ""
-    settings.LOOKUP_API_OAUTH_SECRET = ""
-    settings.LOOKUP_API_TIMEOUT = 1.0
-    settings.LOOKUP_RATE_LIMIT = "1000/h"
-    yield fault_server
-    fault_server.close()
+    return fault_backend
 
 
 def lookup_url(**params: str) -> str:

@@ -24,9 +24,11 @@ from urllib.parse import quote
 
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
 
+from customers import metrics
 from customers.capillary.auth import OAuthToken, basic_authorization
+from customers.capillary.deadline import Deadline, DeadlineAdapter
+from customers.capillary.deadline import active as _active
 from customers.capillary.exceptions import (
     KNOWN_CODES,
     BackendError,
@@ -51,6 +53,9 @@ OAUTH_PATH = "/v3/oauth/token/generate"
 
 # A customer document is tens of kilobytes; anything far bigger is not one, and is not read.
 MAX_BODY_BYTES = 5 * 1024 * 1024
+# A customer document nests about eight levels deep. Far deeper JSON is not one, and every
+# recursive walk of it (parsing, caching, rendering the raw page) would fail on it.
+MAX_JSON_DEPTH = 64
 MAX_ATTEMPTS = 3
 BACKOFF_BASE_SECONDS = 0.25
 BACKOFF_CAP_SECONDS = 2.0
@@ -62,6 +67,7 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Reference: lookup-api "Errors": 429 and 503 are retried with backoff, honouring Retry-After.
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 REQUEST_ID_HEADERS = ("X-Cap-Requestid", "X-Cap-Request-Id")
+TOO_SLOW = "The lookup service took too long to answer."
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ class _Call:
     path: str
     params: Mapping[str, str]
     started: float
+    # The whole call's deadline: its timer shuts the call's sockets when it passes.
+    deadline: Deadline | None = None
     attempts: int = 0
     status: int | None = None
     request_id: str = ""
@@ -130,7 +138,9 @@ class LookupClient:
         self._oauth = OAuthToken(self.base_url, *oauth) if oauth else None
         if session is None:
             session = requests.Session()
-            session.mount(self.base_url + "/", HTTPAdapter(pool_connections=4, pool_maxsize=16))
+            session.mount(
+                self.base_url + "/", DeadlineAdapter(pool_connections=4, pool_maxsize=16)
+            )
         session.headers.update({"Accept": "application/json"})
         self.session = session
 
@@ -153,9 +163,11 @@ class LookupClient:
         )
 
     def _get_customer(self, path: str, params: dict[str, str]) -> LookupResponse:
-        call = _Call("GET", path, params, time.monotonic())
+        deadline = Deadline(self.budget)
+        call = _Call("GET", path, params, time.monotonic(), deadline=deadline)
         try:
-            response, document = self._request(call)
+            with deadline:
+                response, document = self._request(call)
             errors = document.get("errors")
             if errors:
                 # Reference: "Errors and Warnings": a 2xx body with errors is a failure.
@@ -183,7 +195,8 @@ class LookupClient:
 
     def _request(self, call: _Call) -> tuple[requests.Response, dict[str, Any]]:
         """Send a GET with retries; return the response and its JSON object, or raise."""
-        deadline = call.started + self.budget
+        assert call.deadline is not None
+        deadline = call.deadline.at
         renewed = False
         while True:
             call.attempts += 1
@@ -197,9 +210,7 @@ class LookupClient:
             )
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise _error(
-                    BackendUnavailable, call, "The lookup service took too long to answer."
-                )
+                raise _error(BackendUnavailable, call, TOO_SLOW)
             try:
                 response = self.session.get(
                     self.base_url + call.path,
@@ -213,29 +224,9 @@ class LookupClient:
                     # Redirects would carry the OAuth header to wherever they point.
                     allow_redirects=False,
                 )
-            except requests.exceptions.SSLError as error:
-                # A refused certificate does not get better by asking again.
-                raise _error(
-                    BackendUnavailable, call, "The lookup service's TLS certificate was refused."
-                ) from error
-            except URL_ERRORS as error:
-                raise _error(ConfigurationError, call, BAD_BASE_URL) from error
-            except requests.ConnectTimeout as error:
-                self._retry_or_raise(call, deadline, error, "in time")
-                continue
-            except requests.Timeout as error:
-                # A read timeout is not retried: the backend may still be working on the first try.
-                raise _error(
-                    BackendUnavailable, call, "The lookup service took too long to answer."
-                ) from error
-            except requests.ConnectionError as error:
-                # GETs are safe to repeat, so a refused or reset connection is tried again.
-                self._retry_or_raise(call, deadline, error, "")
-                continue
             except requests.RequestException as error:
-                raise _error(
-                    BadResponse, call, "The request to the lookup service failed."
-                ) from error
+                self._send_failed(call, deadline, error)
+                continue
 
             call.status = response.status_code
             call.request_id = request_id_of(response)
@@ -260,6 +251,29 @@ class LookupClient:
             if not isinstance(document, dict):
                 raise _error(BadResponse, call, "The lookup service did not send a JSON object.")
             return response, document
+
+    def _send_failed(self, call: _Call, deadline: float, error: requests.RequestException) -> None:
+        """Raise the error a failed send means, or wait before retrying it."""
+        if _expired(call):
+            # The deadline's timer shut the socket: the backend was too slow, whatever broke.
+            raise _error(BackendUnavailable, call, TOO_SLOW) from error
+        if isinstance(error, requests.exceptions.SSLError):
+            # A refused certificate does not get better by asking again.
+            raise _error(
+                BackendUnavailable, call, "The lookup service's TLS certificate was refused."
+            ) from error
+        if isinstance(error, URL_ERRORS):
+            raise _error(ConfigurationError, call, BAD_BASE_URL) from error
+        if isinstance(error, requests.ConnectTimeout):
+            self._retry_or_raise(call, deadline, error, "in time")
+        elif isinstance(error, requests.Timeout):
+            # A read timeout is not retried: the backend may still be working on the first try.
+            raise _error(BackendUnavailable, call, TOO_SLOW) from error
+        elif isinstance(error, requests.ConnectionError):
+            # GETs are safe to repeat, so a refused or reset connection is tried again.
+            self._retry_or_raise(call, deadline, error, "")
+        else:
+            raise _error(BadResponse, call, "The request to the lookup service failed.") from error
 
     def _next_wait(self, call: _Call, deadline: float, retry_after: float | None) -> float | None:
         """Seconds to wait before the next attempt, or None if no retry is left."""
@@ -306,7 +320,7 @@ class LookupClient:
 
     def _fetch_token(self, key: str, secret: str, deadline: float) -> tuple[str, float]:
         """POST /v3/oauth/token/generate once (a POST is not retried). Reference: "OAuth"."""
-        call = _Call("POST", OAUTH_PATH, {}, time.monotonic(), attempts=1)
+        call = _Call("POST", OAUTH_PATH, {}, time.monotonic(), attempts=1, deadline=_active())
         remaining = max(0.1, deadline - call.started)
         try:
             try:
@@ -320,16 +334,18 @@ class LookupClient:
                     stream=True,
                     allow_redirects=False,
                 )
-            except URL_ERRORS as error:
-                raise _error(ConfigurationError, call, BAD_BASE_URL) from error
-            except requests.Timeout as error:
-                raise _error(
-                    BackendUnavailable, call, "The OAuth token request timed out."
-                ) from error
-            except requests.ConnectionError as error:
-                raise _error(
-                    BackendUnavailable, call, "Could not connect to the lookup service."
-                ) from error
+            except requests.RequestException as error:
+                if isinstance(error, URL_ERRORS):
+                    raise _error(ConfigurationError, call, BAD_BASE_URL) from error
+                if _expired(call) or isinstance(error, requests.Timeout):
+                    raise _error(
+                        BackendUnavailable, call, "The OAuth token request timed out."
+                    ) from error
+                if isinstance(error, requests.ConnectionError):
+                    raise _error(
+                        BackendUnavailable, call, "Could not connect to the lookup service."
+                    ) from error
+                raise
             call.status = response.status_code
             call.request_id = request_id_of(response)
             document = _read_json(response, call, deadline)
@@ -395,30 +411,51 @@ def _read_json(response: requests.Response, call: _Call, deadline: float) -> Any
                     BadResponse, call, "The lookup service's answer was too large to read."
                 )
             if time.monotonic() > deadline:
-                raise _error(
-                    BackendUnavailable, call, "The lookup service took too long to answer."
-                )
-    except requests.exceptions.ChunkedEncodingError as error:
-        raise _error(BadResponse, call, "The lookup service's answer was cut off.") from error
-    except requests.ConnectionError as error:
-        # requests reports a read timeout while streaming the body as a ConnectionError.
-        raise _error(
-            BackendUnavailable, call, "The lookup service took too long to answer."
-        ) from error
+                raise _error(BackendUnavailable, call, TOO_SLOW)
     except requests.RequestException as error:
+        if _expired(call):
+            # The deadline's timer shut the socket under a body that came too slowly.
+            raise _error(BackendUnavailable, call, TOO_SLOW) from error
+        if isinstance(error, requests.exceptions.ChunkedEncodingError):
+            raise _error(BadResponse, call, "The lookup service's answer was cut off.") from error
+        if isinstance(error, requests.ConnectionError):
+            # requests reports a read timeout while streaming the body as a ConnectionError.
+            raise _error(BackendUnavailable, call, TOO_SLOW) from error
         raise _error(
             BadResponse, call, "The lookup service's answer could not be read."
         ) from error
     finally:
         response.close()
     try:
-        return json.loads(body)
-    except ValueError as error:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        # RecursionError: JSON nested deeper than Python's recursion limit.
         if ok:
             raise _error(
-                BadResponse, call, "The lookup service did not answer with JSON."
+                BadResponse, call, "The lookup service did not answer with JSON it could read."
             ) from error
         return None
+    if _deeper_than(document, MAX_JSON_DEPTH):
+        if ok:
+            raise _error(BadResponse, call, "The lookup service's answer was nested too deeply.")
+        return None
+    return document
+
+
+def _expired(call: _Call) -> bool:
+    return call.deadline is not None and call.deadline.expired
+
+
+def _deeper_than(document: Any, limit: int) -> bool:
+    """Whether JSON nests more than `limit` objects or arrays deep (walked without recursion)."""
+    stack = [(document, 1)] if isinstance(document, dict | list) else []
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -486,7 +523,15 @@ def _error(
 
 
 def _log(call: _Call, error: BackendError | None) -> None:
-    """One line per call: enough to trace it, nothing that identifies a person or authenticates."""
+    """One line per call: enough to trace it, nothing that identifies a person or authenticates;
+    and the call counted in the metrics."""
+    endpoint = {LOOKUP_PATH: "lookup", OAUTH_PATH: "oauth"}.get(call.path, "customer")
+    metrics.record_call(
+        endpoint,
+        type(error).__name__ if error else "ok",
+        error.code if error else None,
+        time.monotonic() - call.started,
+    )
     fields = {
         "method": call.method,
         "path": call.path,

@@ -15,6 +15,7 @@ Reference: Capillary API docs, "Errors and Warnings" and "Status codes - custome
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -178,6 +179,27 @@ class BackendUnavailable(BackendError):
     status_code = 503
     heading = "The lookup service is unavailable or slow"
     advice = "It did not answer in time or could not be reached. Try again in a minute."
+
+
+class CircuitOpen(BackendUnavailable):
+    """Not called at all: after repeated timeouts or 5xx the app stops calling the backend for
+    a cool-down (`customers.resilience`); `retry_after` says when it tries again."""
+
+    default_message = "Capillary is not answering."
+    heading = "Capillary is not answering"
+    advice = (
+        "After repeated timeouts or errors the app stopped calling it for a short while, so "
+        "nobody waits for an answer that will not come. It tries again by itself; search again "
+        "after that."
+    )
+
+    def __init__(self, retry_after: float, **kwargs: object) -> None:
+        seconds = max(1, math.ceil(retry_after))
+        super().__init__(
+            f"Capillary is not answering; retrying in {seconds} s.",
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self.retry_after = float(seconds)
 
 
 class BadResponse(BackendError):
