@@ -296,11 +296,6 @@ def test_the_chains_head_is_rebuilt_from_the_newest_entry_if_it_is_lost():
 def test_concurrent_writers_agree_on_one_order():
     """Threads writing at once (each with its own connection, as gunicorn's threads and
     instances have) get distinct, gapless numbers and an intact chain."""
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite's in-memory test database is shared by threads through a cache "
-            "that refuses concurrent writers; the PostgreSQL run covers this."
-        )
     failures = []
 
     def writer():
