@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
+from .presentation import image_origin
 from .ratelimit import parse_rate
+from .renewal import parse_rules
 
 
 @register()
@@ -80,4 +82,25 @@ def check_sign_in(app_configs: object = None, **kwargs: object) -> list[CheckMes
                 id="customers.W003",
             )
         )
+    return errors
+
+
+@register()
+def check_pages(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """TIER_RENEWAL_RULES and CUSTOMER_IMAGE_HOSTS, which decide what the customer pages say and
+    show (customers/renewal.py, the photo on the profile page)."""
+    errors: list[CheckMessage] = []
+    try:
+        parse_rules(settings.TIER_RENEWAL_RULES)
+    except ImproperlyConfigured as error:
+        errors.append(Error(str(error), id="customers.E005"))
+    for host in settings.CUSTOMER_IMAGE_HOSTS:
+        if image_origin(host) != host.lower() or host.lower().startswith("http://"):
+            errors.append(
+                Error(
+                    f"CUSTOMER_IMAGE_HOSTS: {host!r} is not an https origin "
+                    "(https://host or https://host:port, no path).",
+                    id="customers.E006",
+                )
+            )
     return errors

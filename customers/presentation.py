@@ -9,24 +9,35 @@ Public names:
     format_moment(moment, fmt) -> str    "31 Dec 2026", "no expiry", "" for None
     shown(value, kind, unmasked=, revealed=) -> Shown     one masking decision for pages and text
     quantity(step, amount) -> str        "1,250 more points", "2 more visits"
-    upgrade_sentence(program, step)      "Needs 1,250 more points by 31 Dec 2026 to reach Gold."
-    renew_sentence(program, step)        "Needs 2 more visits by 31 Dec 2026 to keep Gold."
+    upgrade_sentence(program, step)      "Needs 1,250 more points to reach Gold."
+    value_valid_sentence(step)           "The current value (3,750 points) stays valid until ..."
+    renew_sentence(program, step)        "Needs 2 more visits by 31 Dec 2026 to keep Gold." (as far
+                                         as the program's renewal rule is known: renewal.py)
+    renewal_note(program) -> str         how several renewal conditions combine, or that the
+                                         program's rule decides
+    renewal_confirmed(program) -> Label | None   renewConfirmed, when sent
     progress_caption(step) -> str        "8,000 of 10,000 points (80%)"
     strategy_kind(based_on) -> str       "tracked spend" for TRACKER_VALUE_BASED
     tier_note(tier) -> str               a tier's description without its name repeated
-    points_by_state(program) -> tuple[PointsLine, ...]
-    tier_ladder(program) -> tuple[Rung, ...]
-    points_headline(customer) -> str     "3,450 points available in Sandbox Rewards (150 pending)"
+    points_by_state(program), currency_by_state(currency), group_by_state(group)
+                                         -> tuple[PointsLine, ...] in the glossary's words
+    tier_ladder(program) -> tuple[Rung, ...]   never a tier name the document does not give
+    points_headline(customer) -> str     "3,450 points available to redeem in ... (150 pending)"
+    member_profile(customer, source, account_id) -> MemberProfile   the profile of the search
     copy_summary(customer, ...) -> str   the plain-text summary for a ticket
+    fraud_sentence(fraud) -> str         "CONFIRMED (since 1 Mar 2026, marked by risk.team)"
     warning_explanation(warning) -> str  a known backend warning in plain language
     heading(customer, ...) -> Heading    the name and badges atop every customer page
     warning_lines(customer)              the backend's warnings as the page lists them
-    member_facts(customer)               the overview's facts about the member, as Labels
-    tier_label, current_tier, next_tier, card_status, card_series, card_issued,
-    subscription_choice, promotion_issued -> Label
+    member_facts(customer, chosen)       the overview's facts about the member, as Labels
+    tier_label, current_tier, next_tier, card_status, card_transactions, card_series,
+    card_issued, subscription_choice, promotion_issued, promotion_source,
+    linked_partners -> Label
     card_kind, channel_kind, subscription_messages, registration, last_change, expiry_kind -> str
     SECTIONS                             a customer's pages (URL name -> tab title), in tab order
     tabs(customer, section, can_see_raw=) -> tuple[Tab, ...]   the tab bar of a customer page
+
+Every state of points and currencies is named through customers.glossary.
 """
 
 from __future__ import annotations
@@ -38,17 +49,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import formats, timezone, translation
 
-from customers import masking
+from customers import glossary, masking, renewal
+from customers.capillary.query import ALL as ALL_SOURCES
+from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, SOURCE
 from customers.capillary.records import (
     MASKED,
+    AlternateCurrency,
     Attribution,
     BackendWarning,
     Card,
     CommChannel,
     Customer,
+    FraudDetails,
+    GroupProgram,
+    Identifier,
     Moment,
     PointsExpiry,
     Profile,
@@ -59,11 +78,13 @@ from customers.capillary.records import (
     Tier,
     never_expires,
 )
+from customers.glossary import Term
 
 __all__ = [
     "SECTIONS",
     "Heading",
     "Label",
+    "MemberProfile",
     "PointsLine",
     "Rung",
     "Shown",
@@ -73,24 +94,36 @@ __all__ = [
     "card_kind",
     "card_series",
     "card_status",
+    "card_transactions",
     "channel_kind",
     "copy_summary",
+    "currency_by_state",
     "current_tier",
     "display_name",
     "expiry_kind",
     "format_moment",
     "format_number",
+    "fraud_sentence",
+    "group_by_state",
+    "group_upgrade_sentence",
     "heading",
     "last_change",
+    "left_out_notice",
+    "linked_partners",
     "member_facts",
+    "member_profile",
     "next_tier",
+    "photo_allowed",
     "points_by_state",
     "points_headline",
     "progress_caption",
     "promotion_issued",
+    "promotion_source",
     "quantity",
     "registration",
     "renew_sentence",
+    "renewal_confirmed",
+    "renewal_note",
     "shown",
     "strategy_kind",
     "subscription_choice",
@@ -100,6 +133,7 @@ __all__ = [
     "tier_ladder",
     "tier_note",
     "upgrade_sentence",
+    "value_valid_sentence",
     "warning_explanation",
     "warning_lines",
 ]
@@ -323,7 +357,10 @@ def _tier_name(tier: Any, fallback: str) -> str:
 
 
 def upgrade_sentence(program: Program, step: Progress) -> str:
-    """What the member needs to reach the next tier on one upgrade strategy."""
+    """What the member needs to reach the next tier on one upgrade strategy.
+
+    No deadline: valueValidUpto is the date until which the current value stays valid, not a
+    date to reach the next tier by (see value_valid_sentence)."""
     if program.is_top_tier:
         return f"Already in the top tier ({_tier_name(program.current_tier, 'this program')})."
     target = _tier_name(program.next_tier, "the next tier")
@@ -331,13 +368,36 @@ def upgrade_sentence(program: Program, step: Progress) -> str:
         return f"The backend sent no figures for reaching {target}."
     if step.met:
         return f"Meets the {_goal(step)} goal for {target}."
-    until = "" if step.until is None or step.never_expires else format_moment(step.until)
-    by = f" by {until}" if until else ""
-    return f"Needs {quantity(step, step.gap)}{by} to reach {target}."
+    return f"Needs {quantity(step, step.gap)} to reach {target}."
+
+
+def group_upgrade_sentence(step: Progress) -> str:
+    """What a user group needs to reach its next tier (the group's own gapToUpgrade, which does
+    not name the tier)."""
+    if step.gap is None:
+        return "The backend sent no figures for the group's next tier."
+    if step.met:
+        return f"The group meets the {_goal(step)} goal for its next tier."
+    return f"The group needs {quantity(step, step.gap)} to reach its next tier."
+
+
+def value_valid_sentence(step: Progress) -> str:
+    """Until when the value counted now stays valid (valueValidUpto), "" when not sent or
+    when it never lapses: "The current value (3,750 points) stays valid until 31 Dec 2026."."""
+    if step.until is None or step.never_expires:
+        return ""
+    singular, plural = _units(step)
+    unit = singular if step.current == 1 else plural
+    value = " ".join(part for part in (format_number(step.current), unit) if part)
+    what = f"The current value ({value})" if step.current is not None else "The current value"
+    return f"{what} stays valid until {format_moment(step.until)}."
 
 
 def renew_sentence(program: Program, step: Progress) -> str:
-    """What the member needs to keep the current tier on one renewal strategy."""
+    """What one renewal condition asks of the member to keep the current tier.
+
+    Capillary does not say whether several conditions are alternatives or all needed: only a
+    program the org configured (renewal.rule_for) gets a sentence that claims either."""
     tier = _tier_name(program.current_tier, "the current tier")
     if step.never_expires or program.tier_never_expires:
         return f"{tier} does not expire: nothing is needed to keep it."
@@ -345,11 +405,47 @@ def renew_sentence(program: Program, step: Progress) -> str:
     until = format_moment(expiry) if expiry is not None else ""
     if step.gap is None:
         return f"The backend sent no figures for keeping {tier}."
+    several = len(program.renew_strategies) > 1
+    rule = renewal.rule_for(program.program_id) if several else renewal.ALL
     if step.met:
         suffix = f" (tier expires {until})" if until else ""
-        return f"Meets the {_goal(step)} goal to keep {tier}{suffix}."
+        if rule == renewal.ANY:
+            return f"Meets the {_goal(step)} goal, which keeps {tier}{suffix}."
+        if rule == renewal.ALL and not several:
+            return f"Meets the {_goal(step)} goal to keep {tier}{suffix}."
+        return f"Meets the {_goal(step)} goal{suffix}."
     by = f" by {until}" if until else ""
-    return f"Needs {quantity(step, step.gap)}{by} to keep {tier}."
+    if rule == renewal.ANY:
+        return f"{quantity(step, step.gap)}{by} would keep {tier}."
+    if rule == renewal.ALL:
+        return f"Needs {quantity(step, step.gap)}{by} to keep {tier}."
+    return f"This condition needs {quantity(step, step.gap)}{by}."
+
+
+def renewal_note(program: Program) -> str:
+    """How the renewal conditions combine, as far as the org has said ("" for one condition)."""
+    if len(program.renew_strategies) < 2:
+        return ""
+    tier = _tier_name(program.current_tier, "the tier")
+    rule = renewal.rule_for(program.program_id)
+    if rule == renewal.ANY:
+        return f"Meeting any one of these keeps {tier}."
+    if rule == renewal.ALL:
+        return f"All of these are needed to keep {tier}."
+    return (
+        f"Capillary does not say whether one of these or all of them keep {tier}: "
+        "the program's own rule decides."
+    )
+
+
+def renewal_confirmed(program: Program) -> Label | None:
+    """renewConfirmed from the document, when it came: whether Capillary confirms the renewal."""
+    summary = program.renew_summary
+    if summary is None or summary.renew_confirmed is None:
+        return None
+    if summary.renew_confirmed:
+        return Label("confirmed", badge="status-ok")
+    return Label("not confirmed yet", badge="status-muted")
 
 
 def strategy_kind(based_on: str) -> str:
@@ -390,85 +486,118 @@ def progress_caption(step: Progress) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PointsLine:
-    """One state of a program's points. key is stable for CSS and tests."""
+    """One state of a program's points or of a currency: its glossary term, the figure and the
+    block it was read from (glossary.POINTS, CURRENCY, GROUP), which names its API field."""
 
-    key: str
-    label: str
+    term: Term
     value: Decimal | None
-    help: str
+    block: str
+
+    @property
+    def key(self) -> str:
+        """Stable for CSS and tests: the glossary key."""
+        return self.term.key
+
+    @property
+    def label(self) -> str:
+        return self.term.label
+
+    @property
+    def help(self) -> str:
+        return self.term.meaning
+
+    @property
+    def hint(self) -> str:
+        return self.term.hint(self.block)
+
+
+def _lines(block: str, *figures: tuple[str, Decimal | None]) -> tuple[PointsLine, ...]:
+    return tuple(PointsLine(glossary.term(key), value, block) for key, value in figures)
 
 
 def points_by_state(program: Program) -> tuple[PointsLine, ...]:
     """Every points state of a program, in the order an agent explains them."""
-    delayed = program.delayed_points
-    return (
-        PointsLine(
-            "available",
-            "Available",
-            program.loyalty_points,
-            "Can be redeemed now (loyalty points).",
-        ),
-        PointsLine(
-            "pending", "Pending (delayed)", delayed, "Earned, credited after the delay period."
-        ),
-        PointsLine(
-            "total_available",
-            "Available with pending",
-            program.total_available_points,
-            "Available plus pending points.",
-        ),
-        PointsLine("lifetime", "Lifetime", program.lifetime_points, "Every point ever earned."),
-        PointsLine("redeemed", "Redeemed", program.redeemed, "Spent on rewards."),
-        PointsLine("expired", "Expired", program.expired, "Lapsed unused."),
-        PointsLine("returned", "Returned", program.returned, "Taken back for returned purchases."),
-        PointsLine("adjusted", "Adjusted", program.adjusted, "Added or removed by hand."),
-        PointsLine(
-            "pending_returned",
-            "Pending returned",
-            program.delayed_returned_points,
-            "Pending points taken back.",
-        ),
-        PointsLine(
-            "pending_expired",
-            "Pending expired",
-            program.delayed_expired_points,
-            "Pending points that lapsed.",
-        ),
+    return _lines(
+        glossary.POINTS,
+        ("available", program.loyalty_points),
+        ("pending", program.delayed_points),
+        ("available_and_pending", program.total_available_points),
+        ("lifetime", program.lifetime_points),
+        ("redeemed", program.redeemed),
+        ("expired", program.expired),
+        ("returned", program.returned),
+        ("adjusted", program.adjusted),
+        ("pending_returned", program.delayed_returned_points),
+        ("pending_expired", program.delayed_expired_points),
+    )
+
+
+def currency_by_state(currency: AlternateCurrency) -> tuple[PointsLine, ...]:
+    """Every state of an alternate currency, in the same words and order as points.
+
+    What can be spent is `earned`; `totalAvailable` adds the pending (promised) amount, so it is
+    never shown as what is available (Capillary's reference defines the three so)."""
+    return _lines(
+        glossary.CURRENCY,
+        ("available", currency.earned),
+        ("pending", currency.delayed_earned),
+        ("available_and_pending", currency.total_available),
+        ("lifetime", currency.lifetime_earned),
+        ("redeemed", currency.redeemed),
+        ("expired", currency.expired),
+        ("returned", currency.returned),
+        ("pending_returned", currency.delayed_returned),
+        ("pending_expired", currency.delayed_expired),
+        ("lifetime_pending", currency.delayed_lifetime_earned),
+    )
+
+
+def group_by_state(group: GroupProgram) -> tuple[PointsLine, ...]:
+    """A group loyalty program's pooled points: promisedPoints is its pending figure."""
+    return _lines(
+        glossary.GROUP,
+        ("available", group.loyalty_points),
+        ("pending", group.promised_points),
+        ("lifetime", group.lifetime_points),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Rung:
-    """One step of a tier ladder. state: "reached", "current", "next" or "above"; label says
-    the state in words ("passed", "current · top tier", ...)."""
+    """One step of a tier ladder. state: "reached", "current", "next" or "between"; name is a
+    tier's name as the document gives it, "" for tiers it does not name (label then says how
+    many); label says the state in words ("current · top tier", "2 lower tiers", ...)."""
 
-    serial: int
     name: str
     state: str
     label: str
 
 
+def _tiers(count: int, where: str) -> str:
+    return f"{count} {where} tier{'s' if count > 1 else ''}"
+
+
 def tier_ladder(program: Program) -> tuple[Rung, ...]:
     """The tiers from the base to the next one, as far as the document tells.
 
-    The document names only the current and the next tier; lower tiers are numbered.
+    The document names only the current and the next tier: tiers below or between are counted
+    by their serial numbers, never given names the document does not contain.
     """
     current = program.current_tier
     if current is None:
         return ()
     serial = current.serial_number if current.serial_number and current.serial_number > 0 else 1
-    rungs = [Rung(n, f"Tier {n}", "reached", "passed") for n in range(1, serial)]
+    rungs = []
+    if serial > 1:
+        rungs.append(Rung("", "reached", _tiers(serial - 1, "lower")))
     here = "current \N{MIDDLE DOT} top tier" if program.is_top_tier else "current"
-    rungs.append(Rung(serial, current.name, "current", here))
+    rungs.append(Rung(current.name, "current", here))
     following = program.next_tier
     if following is not None:
         next_serial = following.serial_number
-        if next_serial is None or next_serial <= serial:
-            next_serial = serial + 1
-        rungs.extend(
-            Rung(n, f"Tier {n}", "above", "above") for n in range(serial + 1, next_serial)
-        )
-        rungs.append(Rung(next_serial, following.name, "next", "next"))
+        if next_serial is not None and next_serial > serial + 1:
+            rungs.append(Rung("", "between", _tiers(next_serial - serial - 1, "more")))
+        rungs.append(Rung(following.name, "next", "next"))
     return tuple(rungs)
 
 
@@ -479,35 +608,113 @@ def _main_program(customer: Customer) -> Program | None:
 
 
 def points_headline(customer: Customer) -> str:
-    """The one line an agent reads first about points."""
+    """The one line an agent reads first about points, in the glossary's words."""
     program = _main_program(customer)
     if program is None or program.loyalty_points is None:
         return ""
     where = f" in {program.title}" if program.title else ""
-    text = f"{format_number(program.loyalty_points)} points available{where}"
+    text = f"{format_number(program.loyalty_points)} points {glossary.word('available')}{where}"
     if program.delayed_points:
-        text += f" ({format_number(program.delayed_points)} pending)"
+        text += f" ({format_number(program.delayed_points)} {glossary.word('pending')})"
     others = len(customer.programs) - 1
     if others > 0:
         text += f"; {others} more program{'s' if others > 1 else ''}"
     return text
 
 
+# Which profile is the member's
+
+
+@dataclass(frozen=True, slots=True)
+class MemberProfile:
+    """The profile a page reads the member from, and how it says where a fact came from.
+
+    Capillary answers with other sources' profiles too (its published lookup sample asked for
+    WECHAT and answered with an INSTORE profile alone), so the profile is picked by the source
+    and account searched; `note` is "" when it is theirs and says which profile it is
+    otherwise ("from the INSTORE profile"). `differing` names the facts (name, registered,
+    mobile, email) on which the customer's profiles disagree."""
+
+    profile: Profile | None
+    note: str = ""
+    differing: frozenset[str] = frozenset()
+
+    @property
+    def identifiers_note(self) -> str:
+        """What to say over the member's identifiers: whose profile they are from, and whether
+        other profiles have other mobiles or emails."""
+        if self.profile is not None and self.differing & {"mobile", "email"}:
+            return self.note_for("mobile" if "mobile" in self.differing else "email")
+        return self.note
+
+    def note_for(self, fact: str) -> str:
+        """What to say after one fact: where it came from, when that is worth saying."""
+        if self.profile is None:
+            return ""
+        if fact in self.differing:
+            where = self.note or f"from the {_profile_name(self.profile)} profile"
+            return f"{where}; other profiles differ"
+        return self.note
+
+
+def _profile_name(profile: Profile) -> str:
+    source = profile.source or "unnamed"
+    return f"{source} (account {profile.account_id})" if profile.account_id else source
+
+
+def _facts_of(profile: Profile) -> dict[str, object]:
+    def values(kind: str) -> frozenset[str]:
+        items: tuple[Identifier | CommChannel, ...] = (*profile.identifiers, *profile.channels)
+        return frozenset(item.value for item in items if item.type.lower() == kind and item.value)
+
+    name = f"{profile.first_name} {profile.last_name}".strip()
+    return {
+        "name": name,
+        "registered": profile.attribution.registered_on,
+        "mobile": values("mobile"),
+        "email": values("email"),
+    }
+
+
+def member_profile(customer: Customer, source: str = "", account_id: str = "") -> MemberProfile:
+    """The member's profile for a search in this source and account (see MemberProfile)."""
+    if not customer.profiles:
+        return MemberProfile(None)
+    facts = [_facts_of(profile) for profile in customer.profiles]
+    differing = frozenset(
+        fact
+        for fact in ("name", "registered", "mobile", "email")
+        if len({known[fact] for known in facts if known[fact]}) > 1
+    )
+    searched = source.strip().upper()
+    specific = searched not in ("", ALL_SOURCES)
+    chosen = customer.profile_for(searched, account_id) if specific else None
+    if chosen is not None and (not account_id or chosen.account_id == account_id):
+        return MemberProfile(chosen, "", differing)
+    profile = chosen or customer.profiles[0]
+    if specific or len(customer.profiles) > 1:
+        return MemberProfile(profile, f"from the {_profile_name(profile)} profile", differing)
+    return MemberProfile(profile, "", differing)
+
+
 # The copy summary
 
 
 def _identity_lines(
-    customer: Customer, unmasked: bool, revealed: Collection[str]
+    customer: Customer, chosen: MemberProfile, unmasked: bool, revealed: Collection[str]
 ) -> list[tuple[str, str]]:
+    def noted(text: str, fact: str) -> str:
+        note = chosen.note_for(fact)
+        return f"{text} ({note})" if note else text
+
     rows: list[tuple[str, str]] = []
-    profile = customer.primary_profile
+    profile = chosen.profile
     if profile is not None and profile.name_masked:
         rows.append(("Name", shown(MASKED, "name").text))
     else:
         name = f"{profile.first_name} {profile.last_name}".strip() if profile is not None else ""
-        rows.append(
-            ("Name", shown(name, "name", unmasked=unmasked, revealed=revealed).text or "-")
-        )
+        text = shown(name, "name", unmasked=unmasked, revealed=revealed).text
+        rows.append(("Name", noted(text, "name") if text else "-"))
     for label, kind in (("Mobile", "mobile"), ("Email", "email")):
         values = [
             item.value
@@ -515,10 +722,59 @@ def _identity_lines(
             if item.type.lower() == kind
         ]
         for value in values:
-            rows.append((label, shown(value, kind, unmasked=unmasked, revealed=revealed).text))
+            text = shown(value, kind, unmasked=unmasked, revealed=revealed).text
+            rows.append((label, noted(text, kind)))
     for value in customer.external_ids:
         rows.append(("External id", value))
     return rows
+
+
+def _program_lines(program: Program) -> list[str]:
+    tier = program.current_tier.name if program.current_tier else "no tier"
+    line = f"{program.title or 'Program'}: {tier}"
+    if program.current_tier is not None:
+        expiry = format_moment(program.tier_expiry_date)
+        if expiry:
+            line += f" (tier expiry: {expiry})"
+    if program.loyalty_points is not None:
+        line += f", {format_number(program.loyalty_points)} points {glossary.word('available')}"
+    if program.delayed_points:
+        line += f", {format_number(program.delayed_points)} {glossary.word('pending')}"
+    lines = [line]
+    for step in program.upgrade_strategies:
+        lines.append(f"  {upgrade_sentence(program, step)}")
+        valid = value_valid_sentence(step)
+        if valid and not program.is_top_tier:
+            lines.append(f"  {valid}")
+    note = renewal_note(program)
+    if note:
+        lines.append(f"  {note}")
+    for step in program.renew_strategies:
+        lines.append(f"  {renew_sentence(program, step)}")
+    return lines
+
+
+def _currency_line(currency: AlternateCurrency) -> str:
+    where = f" ({currency.program_name})" if currency.program_name else ""
+    line = f"{currency.name or 'Currency'}{where}:"
+    parts = []
+    if currency.earned is not None:
+        parts.append(f"{format_number(currency.earned)} {glossary.word('available')}")
+    if currency.delayed_earned:
+        parts.append(f"{format_number(currency.delayed_earned)} {glossary.word('pending')}")
+    return f"{line} {', '.join(parts) or 'no figures'}"
+
+
+def fraud_sentence(fraud: FraudDetails) -> str:
+    """A flagged fraud status with when and by whom, as far as the document says."""
+    since = format_moment(fraud.modified_on)
+    marker = fraud.marked_by.label if fraud.marked_by is not None else ""
+    details = ", ".join(
+        part
+        for part in (f"since {since}" if since else "", f"marked by {marker}" if marker else "")
+        if part
+    )
+    return f"{fraud.status} ({details})" if details else fraud.status
 
 
 def copy_summary(
@@ -527,42 +783,32 @@ def copy_summary(
     unmasked: bool = False,
     revealed: Collection[str] = (),
     fetched_at: datetime | date | None = None,
+    source: str = "",
+    account_id: str = "",
 ) -> str:
-    """A plain-text summary for pasting into a ticket, masked as the page is."""
+    """A plain-text summary for pasting into a ticket, masked as the page is, about the profile
+    of the source and account searched (see member_profile)."""
+    chosen = member_profile(customer, source, account_id)
     lines = [f"Customer {customer.id}"]
     lines += [
-        f"{label}: {value}" for label, value in _identity_lines(customer, unmasked, revealed)
+        f"{label}: {value}"
+        for label, value in _identity_lines(customer, chosen, unmasked, revealed)
     ]
     if customer.customer_status is not None:
         status = customer.customer_status.label or customer.customer_status.status
         if status:
             lines.append(f"Status: {status}")
     if customer.fraud_details is not None and customer.fraud_details.is_flagged:
-        lines.append(f"Fraud status: {customer.fraud_details.status}")
-    profile = customer.primary_profile
-    if profile is not None and profile.attribution.registered_on is not None:
-        registered = format_moment(profile.attribution.registered_on)
-        till = profile.attribution.registered_at
-        lines.append(f"Registered: {registered}{f' at {till.label}' if till else ''}")
+        lines.append(f"Fraud status: {fraud_sentence(customer.fraud_details)}")
+    registered = registration(chosen.profile)
+    if registered:
+        note = chosen.note_for("registered")
+        lines.append(f"Registered: {registered}{f' ({note})' if note else ''}")
     for program in customer.programs or (
         (customer.points_summary,) if customer.points_summary else ()
     ):
-        tier = program.current_tier.name if program.current_tier else "no tier"
-        points = format_number(program.loyalty_points)
-        line = f"{program.title or 'Program'}: {tier}"
-        if program.current_tier is not None:
-            expiry = format_moment(program.tier_expiry_date)
-            if expiry:
-                line += f" (tier expiry: {expiry})"
-        if points:
-            line += f", {points} points available"
-        if program.delayed_points:
-            line += f", {format_number(program.delayed_points)} pending"
-        lines.append(line)
-        for step in program.upgrade_strategies:
-            lines.append(f"  {upgrade_sentence(program, step)}")
-        for step in program.renew_strategies:
-            lines.append(f"  {renew_sentence(program, step)}")
+        lines += _program_lines(program)
+    lines += [_currency_line(currency) for currency in customer.alternate_currencies]
     if customer.cards:
         active = sum(1 for card in customer.cards if card.is_active)
         lines.append(f"Cards: {len(customer.cards)} ({active} active)")
@@ -579,11 +825,16 @@ def copy_summary(
 
 
 def display_name(
-    customer: Customer, *, unmasked: bool = False, revealed: Collection[str] = ()
+    customer: Customer,
+    *,
+    unmasked: bool = False,
+    revealed: Collection[str] = (),
+    profile: Profile | None = None,
 ) -> str:
-    """The customer's name as the user may see it, or "Customer <id>" when there is none."""
+    """The customer's name as the user may see it, or "Customer <id>" when there is none: the
+    given profile's name first (the member's, see member_profile), else any profile's."""
     fallback = f"Customer {customer.id}"
-    name = customer.display_name
+    name = (profile.full_name if profile is not None else "") or customer.display_name
     if name == fallback:
         return fallback
     return shown(name, "name", unmasked=unmasked, revealed=revealed).text
@@ -619,14 +870,18 @@ class Heading:
 
 
 def heading(
-    customer: Customer, *, unmasked: bool = False, revealed: Collection[str] = ()
+    customer: Customer,
+    *,
+    unmasked: bool = False,
+    revealed: Collection[str] = (),
+    profile: Profile | None = None,
 ) -> Heading:
     status = customer.customer_status
     fraud = customer.fraud_details
-    name = display_name(customer, unmasked=unmasked, revealed=revealed)
+    name = display_name(customer, unmasked=unmasked, revealed=revealed, profile=profile)
     return Heading(
         name=name,
-        numbered=customer.display_name != f"Customer {customer.id}",
+        numbered=name != f"Customer {customer.id}",
         fraud=fraud.status if fraud is not None and fraud.is_flagged else "",
         status=(status.label or status.status) if status is not None else "",
         tiers=tuple(
@@ -639,11 +894,13 @@ def heading(
 
 @dataclass(frozen=True, slots=True)
 class WarningLine:
-    """One backend warning as listed: its code, its message and the app's words for it."""
+    """One backend warning as listed: its code, its message, its own status flag as sent
+    ("status false"; "" when not sent) and the app's words for it."""
 
     code: str
     message: str
     explanation: str
+    status: str = ""
 
 
 def warning_lines(customer: Customer) -> tuple[WarningLine, ...]:
@@ -652,6 +909,7 @@ def warning_lines(customer: Customer) -> tuple[WarningLine, ...]:
             str(warning.code) if warning.code is not None else "no code",
             warning.message or "(no message)",
             warning_explanation(warning),
+            "" if warning.status is None else f"status {str(warning.status).lower()}",
         )
         for warning in customer.warnings
     )
@@ -701,8 +959,8 @@ def _fraud(customer: Customer) -> Label:
         return Label("not in this answer (includedFraudDetails)", empty=True)
     if not fraud.is_flagged:
         return Label("not flagged", badge="status-ok")
-    since = format_moment(fraud.modified_on)
-    return Label(fraud.status, note=f"since {since}" if since else "", badge="status-bad")
+    details = fraud_sentence(fraud).removeprefix(fraud.status).strip().strip("()")
+    return Label(fraud.status, note=details, badge="status-bad")
 
 
 def _loyalty(customer: Customer) -> Label:
@@ -723,16 +981,26 @@ def _source_profiles(customer: Customer) -> Label:
     )
 
 
-def member_facts(customer: Customer) -> tuple[tuple[str, Label], ...]:
-    """The overview's facts after the name and id, as (title, value)."""
-    profile = customer.primary_profile
+def member_facts(
+    customer: Customer, chosen: MemberProfile | None = None
+) -> tuple[tuple[str, Label], ...]:
+    """The overview's facts after the name and id, as (title, value), read from the member's
+    profile (member_profile), each noting where it came from when that is worth saying."""
+    chosen = chosen or member_profile(customer)
+    profile = chosen.profile
     registered = registration(profile)
+    update = _last_update(profile)
     return (
         ("Status", _customer_status(customer)),
         ("Fraud", _fraud(customer)),
         ("Loyalty", _loyalty(customer)),
-        ("Registered", Label(registered) if registered else Label("not sent", empty=True)),
-        ("Last profile update", _last_update(profile)),
+        (
+            "Registered",
+            Label(registered, note=chosen.note_for("registered"))
+            if registered
+            else Label("not sent", empty=True),
+        ),
+        ("Last profile update", update if update.empty else Label(update.text, chosen.note)),
         ("Source profiles", _source_profiles(customer)),
     )
 
@@ -756,19 +1024,43 @@ def current_tier(program: Program) -> Label:
 
 
 def next_tier(program: Program) -> Label:
+    """The next tier by name, with what its description adds (nextSlabDescription)."""
     if program.is_top_tier:
         return Label("none: this is the top tier")
     if program.next_tier is None:
         return Label("not sent", empty=True)
-    return Label(program.next_tier.name)
+    return Label(program.next_tier.name, note=tier_note(program.next_tier))
 
 
 def card_status(card: Card) -> Label:
-    """A card's status as a coloured label, with the reason the backend gave."""
-    if card.status is None:
+    """A card's status as a coloured label, with the reason the backend gave and its history
+    as far as the document carries it: since when, by whom, and the status before."""
+    status = card.status
+    if status is None:
         return Label("no status", empty=True)
-    badge = _CARD_STATUS_BADGES.get(card.status.status.upper(), "status-neutral")
-    return Label(card.status_label, note=card.status.reason, badge=badge)
+    badge = _CARD_STATUS_BADGES.get(status.status.upper(), "status-neutral")
+    since = format_moment(status.created_on)
+    by = status.created_by_user or (f"user {status.created_by}" if status.created_by else "")
+    note = " \N{MIDDLE DOT} ".join(
+        part
+        for part in (
+            status.reason,
+            f"since {since}" if since else "",
+            f"by {by}" if by else "",
+            f"was {status.previous_label}" if status.previous_label else "",
+        )
+        if part
+    )
+    return Label(card.status_label, note=note, badge=badge)
+
+
+def card_transactions(card: Card) -> Label:
+    """Whether the card may be used in transactions (transactionNotAllowed)."""
+    if card.transaction_not_allowed is None:
+        return Label("not sent", empty=True)
+    if card.transaction_not_allowed:
+        return Label("not allowed", badge="status-bad")
+    return Label("allowed")
 
 
 def card_series(card: Card) -> Label:
@@ -803,6 +1095,73 @@ def subscription_choice(subscription: Subscription) -> Label:
     if subscription.opted_in:
         return Label("opted in", badge="status-ok")
     return Label((subscription.type or "unknown").lower(), badge="status-muted")
+
+
+def promotion_source(promotion: PromotionalPoint) -> Label:
+    """What issued promotional points: the source's type in words, with its id when it has one
+    ("Goodwill"; Capillary sends id -1 for goodwill points)."""
+    kind = promotion.source_type.replace("_", " ").strip().capitalize()
+    number = promotion.source_id
+    return Label(kind or DASH, note=f"#{number}" if number is not None else "")
+
+
+# What a page fetched by id lacks, for each part of its query that call does not take.
+_LEFT_OUT: Mapping[str, str] = {
+    "alternateCurrencies": "alternate currencies",
+    "customerStatus": "customer status",
+    "cardLoyaltyDetails": "card loyalty details",
+    "fleetParentDetails": "fleet parent details",
+}
+
+
+def left_out_notice(left_out: Collection[str], source: str = "") -> str:
+    """What a page fetched by id cannot show of what was asked (see LookupQuery.by_id), "" when
+    nothing that matters was left out."""
+    missing = [_LEFT_OUT[key] for key in left_out if key in _LEFT_OUT]
+    gaps = [
+        kind
+        for key, kind in ((GAP_TO_UPGRADE, "upgrade"), (GAP_TO_RENEW, "renew"))
+        if key in left_out
+    ]
+    if gaps:
+        missing.append(f"gaps to {' and '.join(gaps)}")
+    sentences = []
+    if missing:
+        listed = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
+        sentences.append(
+            "This answer came by customer id, and Capillary's call for that returns no "
+            f"{listed}: look the member up again to see them."
+        )
+    if SOURCE in left_out:
+        sentences.append(
+            f"That call does not take the source {source or 'searched'}: it asked for every "
+            "source's profiles."
+        )
+    return " ".join(sentences)
+
+
+def photo_allowed(url: str) -> bool:
+    """Whether a customer photo's address is on a host settings.CUSTOMER_IMAGE_HOSTS allows
+    (the Content Security Policy's img-src allows those hosts and no other)."""
+    origin = image_origin(url)
+    return bool(origin) and origin in {
+        image_origin(host) for host in getattr(settings, "CUSTOMER_IMAGE_HOSTS", ())
+    }
+
+
+def image_origin(url: str) -> str:
+    """scheme://host[:port] of an http(s) URL, lower-cased; "" for anything else."""
+    parts = urlsplit(str(url).strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def linked_partners(program: Program) -> Label:
+    """A program's linked partner programs, by name."""
+    if not program.linked_partner_programs:
+        return Label("none", empty=True)
+    return Label(", ".join(program.linked_partners))
 
 
 def promotion_issued(promotion: PromotionalPoint) -> Label:

@@ -9,6 +9,15 @@ document as received plus those parts. Those parts are also remembered on their 
 so a page fetched by id after the answer expired asks the same source and account for the same
 blocks.
 
+A page fetched again calls GET /v2/customers/{id} when that call can serve it, with only what
+it takes (Capillary's reference lists fewer sources and embeds for it than for the lookup, and no
+gaps: LookupQuery.by_id). When it cannot, the lookup runs again with the identifiers the session
+keeps for that customer: server side, in the session the agent looked the member up in (never in
+a URL, a cache key or a log line unmasked), for as long as that session lasts. So within the
+session every page shows what the lookup showed, alternate currencies, customer status and gaps
+included, and is as fresh as a lookup; without the identifiers (another session, a link from the
+audit trail) the page shows what the by-id call gives and says what it left out (`left_out`).
+
 Every backend call made for a user counts against settings.LOOKUP_RATE_LIMIT, asks only in
 the user's allowed sources and goes through `customers.resilience` (bulkheads, circuit breaker):
 services raise `LookupRateLimited`, `SourceNotAllowed`, `LookupsInFlight`, `WorkerBusy` or
@@ -25,11 +34,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils import timezone
 
 from customers import metrics
 from customers.capillary.client import LookupResponse, get_client
+from customers.capillary.exceptions import CustomerNotFound
 from customers.capillary.query import (
     ALL,
     DEFAULT_EMBEDS,
@@ -50,6 +61,10 @@ from customers.roles import allowed_sources
 QUERY_MEMORY_SECONDS = 24 * 3600
 # How long a lookup's answer is kept at least: long enough for the redirect to its page.
 REDIRECT_SECONDS = 10
+# Where the session keeps the identifiers of the members looked up in it (customer id -> the
+# lookup's [name, value] pairs), and for how many members at most (the oldest go first).
+SESSION_IDENTIFIERS = "lookup_identifiers"
+REMEMBERED_MEMBERS = 20
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,9 @@ class CustomerData:
     fetched_at: datetime
     query: LookupQuery
     from_cache: bool
+    # What the page's query asked for that the answer could not carry: it came by id, and that
+    # call takes no such embed, gap or source (LookupQuery.by_id).
+    left_out: tuple[str, ...] = ()
 
 
 def default_query(user: Any) -> LookupQuery:
@@ -87,8 +105,11 @@ def page_query(customer_id: int | str, *, user: Any) -> LookupQuery:
     return _query_from(cache.get(_query_key(user, customer_id))) or default_query(user)
 
 
-def customer_lookup(query: LookupQuery, *, user: Any) -> LookupResponse:
-    """Look a customer up by identifiers and keep the answer for the customer's pages.
+def customer_lookup(
+    query: LookupQuery, *, user: Any, session: SessionBase | None = None
+) -> LookupResponse:
+    """Look a customer up by identifiers and keep the answer for the customer's pages, and the
+    identifiers in the session (when given) to look them up again for its pages.
 
     Raises SourceNotAllowed or LookupRateLimited before calling, and the client's BackendError
     subclasses (and InvalidQuery without identifiers).
@@ -97,6 +118,8 @@ def customer_lookup(query: LookupQuery, *, user: Any) -> LookupResponse:
     with backend_call(user):
         _spend(user)
         response = get_client().lookup(query)
+    if session is not None:
+        remember_identifiers(session, response.customer.id, query.identifiers)
     entry = _entry(response, query)
     cache.set(_query_key(user, response.customer.id), entry["query"], QUERY_MEMORY_SECONDS)
     # Kept at least for the redirect to the customer's page, even with caching off: that page
@@ -114,8 +137,10 @@ def customer_fetch(
     refresh: bool = False,
     days: int | None = None,
     tiers: bool = False,
+    session: SessionBase | None = None,
 ) -> CustomerData:
-    """The customer's document for a page: from the cache when fresh, else fetched by id.
+    """The customer's document for a page: from the cache when fresh, else fetched again (by id,
+    or by the lookup again with the session's identifiers: see the module's docstring).
 
     `query` says which blocks to ask for when the backend is called; without it the user's
     lookup's query is reused (`page_query`). `days` asks for the gaps to upgrade and renew N
@@ -140,14 +165,68 @@ def customer_fetch(
     cached = None if refresh else cache.get(key)
     if cached:
         return _data(cached, from_cache=True)
-    with backend_call(user):
-        _spend(user)
-        response = get_client().get_customer(str(customer_id), query)
-    fetched = _entry(response, query)
+    response, left_out = _fetch_again(customer_id, query, user=user, session=session)
+    fetched = _entry(response, query, left_out)
     seconds = int(settings.LOOKUP_CACHE_SECONDS)
     if seconds > 0:
         cache.set(key, fetched, seconds)
     return _data(fetched, from_cache=False)
+
+
+def _fetch_again(
+    customer_id: int | str, query: LookupQuery, *, user: Any, session: SessionBase | None
+) -> tuple[LookupResponse, tuple[str, ...]]:
+    """The customer's document as the page's query asks, and what it could not carry.
+
+    By id when that call takes everything asked; else by the lookup again with the session's
+    identifiers, if they still find this customer; else by id, with what it leaves out."""
+    sent, left_out = query.by_id()
+    identifiers = remembered_identifiers(session, customer_id)
+    if left_out and identifiers:
+        try:
+            with backend_call(user):
+                _spend(user)
+                response = get_client().lookup(dataclasses.replace(query, identifiers=identifiers))
+        except CustomerNotFound:
+            pass
+        else:
+            if str(response.customer.id) == str(customer_id):
+                return response, ()
+    _check_source(user, sent)
+    with backend_call(user):
+        _spend(user)
+        return get_client().get_customer(str(customer_id), sent), left_out
+
+
+def remember_identifiers(
+    session: SessionBase, customer_id: int | str, identifiers: tuple[tuple[str, str], ...]
+) -> None:
+    """Keep a lookup's identifiers in the session, for its pages to look the member up again.
+
+    The session is written only when they change, so opening the same member again costs no
+    session save."""
+    remembered = session.get(SESSION_IDENTIFIERS) or {}
+    pairs = [[name, value] for name, value in identifiers]
+    key = str(customer_id)
+    if remembered.get(key) == pairs:
+        return
+    remembered = {k: v for k, v in remembered.items() if k != key}
+    remembered[key] = pairs
+    session[SESSION_IDENTIFIERS] = dict(list(remembered.items())[-REMEMBERED_MEMBERS:])
+
+
+def remembered_identifiers(
+    session: SessionBase | None, customer_id: int | str
+) -> tuple[tuple[str, str], ...]:
+    """The identifiers this session looked the customer up with, () when it did not."""
+    if session is None:
+        return ()
+    pairs = (session.get(SESSION_IDENTIFIERS) or {}).get(str(customer_id)) or []
+    return tuple(
+        (str(pair[0]), str(pair[1]))
+        for pair in pairs
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    )
 
 
 def tiers_days(query: LookupQuery) -> int | None:
@@ -201,13 +280,16 @@ def _entry_query(query: LookupQuery) -> dict[str, Any]:
     }
 
 
-def _entry(response: LookupResponse, query: LookupQuery) -> dict[str, Any]:
+def _entry(
+    response: LookupResponse, query: LookupQuery, left_out: tuple[str, ...] = ()
+) -> dict[str, Any]:
     return {
         "document": dict(response.customer.raw),
         "request_id": response.request_id,
         "latency_ms": response.latency_ms,
         "fetched_at": timezone.now(),
         "query": _entry_query(query),
+        "left_out": list(left_out),
     }
 
 
@@ -230,4 +312,5 @@ def _data(entry: dict[str, Any], *, from_cache: bool) -> CustomerData:
         fetched_at=entry["fetched_at"],
         query=LookupQuery(**entry["query"]),
         from_cache=from_cache,
+        left_out=tuple(entry.get("left_out") or ()),
     )

@@ -123,7 +123,7 @@ def _lookup(request: HttpRequest, audit: Audit, params: dict[str, list[str]]) ->
         identifiers=query.identifiers,
         embeds=query.embed,
     )
-    response = services.customer_lookup(query, user=request.user)
+    response = services.customer_lookup(query, user=request.user, session=request.session)
     audit.found(response)
     page = reverse("customers:overview", args=[response.customer.id])
     # 303 See Other: the browser GETs the page, and Back or reload never sends the POST again.
@@ -192,7 +192,12 @@ def _section(
     query = services.page_query(customer_id, user=user)
     audit.record(source=query.source)
     data = services.customer_fetch(
-        customer_id, user=user, query=query, days=days, tiers=section == "tiers"
+        customer_id,
+        user=user,
+        query=query,
+        days=days,
+        tiers=section == "tiers",
+        session=request.session,
     )
     audit.shown(data)
     # Landing on the lookup's own answer is part of the lookup, audited once: a second entry
@@ -203,6 +208,10 @@ def _section(
     context = {
         "customer": data.customer,
         "section": section,
+        # The search the answer is for (its source and account pick the member's profile), and
+        # what a page fetched by id could not carry.
+        "query": data.query,
+        "left_out": data.left_out,
         "fetched_at": data.fetched_at,
         "request_id": data.request_id,
         "latency_ms": data.latency_ms,
@@ -243,7 +252,13 @@ def refresh(request: HttpRequest, audit: Audit, customer_id: int) -> HttpRespons
     query = services.page_query(customer_id, user=request.user)
     audit.record(source=query.source)
     data = services.customer_fetch(
-        customer_id, user=request.user, query=query, refresh=True, days=days, tiers=tiers
+        customer_id,
+        user=request.user,
+        query=query,
+        refresh=True,
+        days=days,
+        tiers=tiers,
+        session=request.session,
     )
     audit.shown(data)
     return redirect(back)

@@ -188,11 +188,17 @@ SESSION_SAVE_EVERY_REQUEST = False
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 _issuer = urlsplit(OIDC_ISSUER)
+# Where members' photos (customerImage) may be loaded from: origins such as
+# https://files.example.com. Pages show a photo only from these, and the browser loads images
+# from them and no other host.
+CUSTOMER_IMAGE_HOSTS = [
+    host.strip().rstrip("/") for host in env.list("CUSTOMER_IMAGE_HOSTS", default=[]) if host
+]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *CUSTOMER_IMAGE_HOSTS],
     "frame-ancestors": [CSP.NONE],
     # Signing out of the company's provider too is a redirect from the sign-out form's POST.
     "form-action": [CSP.SELF, *([_issuer.scheme + "://" + _issuer.netloc] if OIDC_ISSUER else [])],
@@ -222,6 +228,10 @@ LOOKUP_BREAKER_SECONDS = env.int("LOOKUP_BREAKER_SECONDS", default=30)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 STORE_MANAGER_SOURCES = env.list("STORE_MANAGER_SOURCES", default=["INSTORE"])
 PII_UNMASKED_BY_DEFAULT = env.bool("PII_UNMASKED_BY_DEFAULT", default=False)
+# How a program's renewal conditions combine, per program id: "1101:any,1103:all". Capillary's
+# document does not say; without an entry the tiers page lists the conditions and says that the
+# program's rule decides (customers/renewal.py).
+TIER_RENEWAL_RULES = env("TIER_RENEWAL_RULES", default="")
 # Custom and extended fields that are personal data: masked for those who may not see PII.
 SENSITIVE_FIELDS = env.list(
     "SENSITIVE_FIELDS", default=["dob", "date_of_birth", "anniversary", "address", "nickname"]

@@ -340,7 +340,12 @@ def complete_document() -> dict[str, Any]:
             {"points": 850.0, "expiryDate": "2125-11-03", "programId": 700},
         ],
         "expiredPoints": [{"points": 150.0, "expiryDate": "2024-01-31", "programId": 700}],
-        "customerImage": "https://images.example.com/customers/4242.png",
+        "customerImage": [
+            {
+                "filePath": "http://images.example.com/customers/4242.png",
+                "secureFilePath": "https://images.example.com/customers/4242.png",
+            }
+        ],
         "customerStatus": {
             "label": "Active",
             "status": "ACTIVE",
@@ -420,3 +425,359 @@ def large_document(programs: int = 50, cards: int = 500) -> dict[str, Any]:
         for number in range(cards)
     ]
     return document
+
+
+# Documents in the shapes of Capillary's published samples (its 2022 API documentation site and
+# the current reference pages): the same nesting, spelling, number and date formats, with values
+# invented for these tests.
+
+
+def lookup_sample_shape() -> dict[str, Any]:
+    """A lookup that asked for WECHAT (with an accountId) and was answered, as in Capillary's
+    published lookup sample, with one INSTORE profile: empty names, externalId, line, card and
+    mobile identifiers, fraudDetails NOT_FRAUD with an empty markedBy, several programs (one
+    with a next tier named "Tier 2"), a group program and no cards."""
+    return {
+        "id": 612300417,
+        "profiles": [
+            {
+                "firstName": "",
+                "lastName": "",
+                "attribution": {
+                    "createDate": "2022-03-14T10:05:41+05:30",
+                    "createdBy": {
+                        "id": 40001,
+                        "code": "hq.admin",
+                        "name": "hq.admin",
+                        "type": "TILL",
+                    },
+                    "modifiedBy": {
+                        "id": 40001,
+                        "code": "hq.admin",
+                        "name": "hq.admin",
+                        "type": "TILL",
+                    },
+                    "modifiedDate": "2022-03-20T09:12:00+05:30",
+                },
+                "fields": {"club_active": "true", "tierup_partner": "1"},
+                "identifiers": [
+                    {"type": "externalId", "value": "771100220033"},
+                    {"type": "line", "value": "lineQX9"},
+                    {
+                        "type": "cardNumber",
+                        "value": "QXC0040000000017",
+                        "seriesId": 12,
+                        "statusLabel": "ACTIVE",
+                    },
+                    {"type": "mobile", "value": "919800000077"},
+                ],
+                "commChannels": [
+                    {
+                        "type": "mobile",
+                        "value": "919800000077",
+                        "primary": True,
+                        "verified": False,
+                        "meta": {"residence": False, "office": False},
+                        "attributes": {},
+                    }
+                ],
+                "source": "INSTORE",
+                "userId": 612300417,
+                "accountId": "",
+                "conflictingProfileList": [],
+                "autoUpdateTime": "2022-09-01T17:00:00+05:30",
+                "identifiersAll": [{"type": "externalId", "value": "771100220033"}],
+            }
+        ],
+        "loyaltyInfo": {
+            "loyaltyType": "loyalty",
+            "attributionV2": {
+                "createDate": "2022-03-14T10:05:41+05:30",
+                "createdBy": {"id": 40001, "code": "hq.admin", "name": "hq.admin", "type": "TILL"},
+                "modifiedBy": {
+                    "id": 40001,
+                    "code": "hq.admin",
+                    "name": "hq.admin",
+                    "type": "TILL",
+                },
+                "modifiedDate": "2022-03-20T09:12:00+05:30",
+                "createdFromSource": "instore",
+            },
+            "lifetimePurchases": 18500.0,
+        },
+        "fraudDetails": {
+            "markedBy": {},
+            "modifiedOn": "2020-01-10T11:00:00+05:30",
+            "status": "NOT_FRAUD",
+        },
+        "segments": {},
+        "associatedWith": "hq.admin",
+        "extendedFields": {"city": "Chennai", "gender": "Female"},
+        "loyaltyProgramDetails": [
+            {
+                "redeemed": 0.0,
+                "expired": 0.0,
+                "returned": 0.0,
+                "adjusted": 0.0,
+                "lifetimePoints": 310.0,
+                "loyaltyPoints": 310.0,
+                "cumulativePurchases": 18500.0,
+                "loyaltyId": 77000001,
+                "currentSlab": "Privilege",
+                "nextSlab": "Tier 2",
+                "nextSlabSerialNumber": 2,
+                "nextSlabDescription": "Tier 2",
+                "slabSNo": 1,
+                "slabExpiryDate": "2122-03-14T23:59:59+05:30",
+                "programId": 2301,
+                "delayedPoints": 40.0,
+                "delayedReturnedPoints": 0.0,
+                "totalAvailablePoints": 350.0,
+                "totalReturnedPoints": 0.0,
+                "linkedPartnerPrograms": [],
+                "programTitle": "Harbour Rewards",
+                "programDescription": "Harbour Rewards",
+                "programPointsToCurrencyRatio": 1.0,
+            },
+            {
+                "redeemed": 0.0,
+                "expired": 0.0,
+                "returned": 0.0,
+                "adjusted": 0.0,
+                "lifetimePoints": 0.0,
+                "loyaltyPoints": 0.0,
+                "cumulativePurchases": 0.0,
+                "loyaltyId": 77000001,
+                "currentSlab": "Default",
+                "nextSlab": "",
+                "nextSlabSerialNumber": -1,
+                "nextSlabDescription": "",
+                "slabSNo": 1,
+                "slabExpiryDate": "2122-03-14T23:59:59+05:30",
+                "programId": 2300,
+                "delayedPoints": 0.0,
+                "delayedReturnedPoints": 0.0,
+                "totalAvailablePoints": 0.0,
+                "totalReturnedPoints": 0.0,
+                "linkedPartnerPrograms": [],
+                "programTitle": "Harbour Default Program",
+                "programDescription": "Default program for Harbour",
+                "programPointsToCurrencyRatio": 1.0,
+            },
+        ],
+        "groupLoyaltyProgramDetails": [
+            {
+                "groupProgramId": 2300,
+                "title": "Harbour Default Program",
+                "description": "Default program for Harbour",
+                "programsList": [
+                    {"id": 2300, "name": "Harbour Default Program", "description": ""},
+                    {"id": 2301, "name": "Harbour Rewards", "description": "Harbour Rewards"},
+                ],
+                "lifetimePoints": 310.0,
+                "loyaltyPoints": 310.0,
+                "promisedPoints": 40.0,
+                "pointsToCurrencyRatio": 1.0,
+            }
+        ],
+        "cardDetails": [],
+        "warnings": [],
+    }
+
+
+def mlp_fragment_shape() -> list[dict[str, Any]]:
+    """loyaltyProgramDetails as Capillary's published by-id mlp fragment has them: Silver with
+    Gold next, and a Tier1 program whose next tier "Tier2" comes with nextSlabSerialNumber -1."""
+    return [
+        {
+            "redeemed": 4300,
+            "expired": 50,
+            "returned": 250,
+            "adjusted": 0,
+            "lifetimePoints": 5200,
+            "loyaltyPoints": 600,
+            "cumulativePurchases": 51000,
+            "loyaltyId": 88000002,
+            "currentSlab": "Silver",
+            "nextSlab": "Gold",
+            "nextSlabSerialNumber": 3,
+            "nextSlabDescription": "Gold tier",
+            "slabSNo": 2,
+            "slabExpiryDate": "2119-06-30T23:59:59+05:30",
+            "programId": 3101,
+        },
+        {
+            "redeemed": 40,
+            "expired": 0,
+            "returned": 5,
+            "adjusted": 0,
+            "lifetimePoints": 200,
+            "loyaltyPoints": 155,
+            "cumulativePurchases": 4200,
+            "loyaltyId": 88000002,
+            "currentSlab": "Tier1",
+            "nextSlab": "Tier2",
+            "nextSlabSerialNumber": -1,
+            "nextSlabDescription": "",
+            "slabSNo": 1,
+            "slabExpiryDate": "2119-06-30T23:59:59+05:30",
+            "programId": 3102,
+        },
+    ]
+
+
+def by_id_card_shape() -> dict[str, Any]:
+    """A cardDetails item as in Capillary's published by-id sample: custom and extended fields
+    (a card balance among them), a cardExternalId and transactionNotAllowed true."""
+    return {
+        "cardId": 517,
+        "issuedDate": "2022-05-02T08:30:00Z",
+        "createdDate": "2022-05-02",
+        "expiryDays": 0,
+        "seriesName": "harbourcard",
+        "customerId": 612300417,
+        "maxActiveCards": 20,
+        "cardExternalId": "hx-517",
+        "extendedFields": {
+            "advance_card_personalisation": "no",
+            "card_balance": 450.0,
+            "year_of_registration": 22,
+        },
+        "customFields": {"cardname": "harbour", "cardscope": "local", "cardtype": "gift card"},
+        "type": "DIGITAL",
+        "cardNumber": "harbour0517",
+        "seriesId": 31,
+        "seriesCode": "731",
+        "orgId": 60300,
+        "entityId": 60300517,
+        "statusInfo": {
+            "reason": "",
+            "createdBy": 60300517,
+            "actions": [],
+            "autoUpdateTime": "2022-05-02",
+            "createdOn": "2022-05-02T08:30:00Z",
+            "entityId": 517,
+            "id": 640,
+            "isActive": True,
+            "labelId": 31,
+            "label": "ACTIVE",
+            "status": "ACTIVE",
+        },
+        "id": 517,
+        "transactionNotAllowed": True,
+    }
+
+
+def promotional_points_shape() -> dict[str, Any]:
+    """promotionalPoints as in Capillary's published fragment: goodwill points issued at a store,
+    with their promotionSource (id -1, type GOODWILL)."""
+    return {
+        "customerPromotionType": [
+            {
+                "points": 120.0,
+                "issuedAt": {"code": "store", "name": "store 4"},
+                "issuedOn": "2022-08-10T12:00:00+05:30",
+                "expiryDate": "2023-08-31T23:59:59+05:30",
+                "promotionSource": {"promotionSourceId": -1, "promotionSourceType": "GOODWILL"},
+                "programId": 2301,
+                "promotionName": "Goodwill Promotion",
+            }
+        ],
+        "transactionPromotionType": [],
+        "lineitemPromotionType": [],
+    }
+
+
+def alternate_currencies_shape() -> list[dict[str, Any]]:
+    """alternateCurrencyDetails with every field the reference lists: 120 Stars available to
+    redeem (earned), 30 pending (delayedEarned), 150 the two together (totalAvailable)."""
+    return [
+        {
+            "programId": 2301,
+            "programName": "Harbour Rewards",
+            "alternateCurrencyData": {
+                "name": "Stars",
+                "earned": 120.0,
+                "lifetimeEarned": 175.0,
+                "redeemed": 40.0,
+                "expired": 10.0,
+                "returned": 5.0,
+                "delayedEarned": 30.0,
+                "delayedLifetimeEarned": 34.0,
+                "delayedReturned": 3.0,
+                "delayedExpired": 1.0,
+                "totalAvailable": 150.0,
+                "totalRedeemed": 40.0,
+                "totalReturned": 8.0,
+                "totalExpired": 11.0,
+            },
+        }
+    ]
+
+
+def user_group_shape() -> dict[str, Any]:
+    """A userGroup2 block nested as Capillary's published user-group sample: the group's own
+    gapToUpgrade and gapToRenew, and pointsSummaries with per-program strategies."""
+    return {
+        "id": 4100220,
+        "externalId": "harbour_family_7",
+        "groupStatus": "ACTIVE",
+        "createdOn": "2024-02-01T05:00:00Z",
+        "groupName": "Harbour Family 7",
+        "maxGroupSize": 6,
+        "lifeTimePurchases": 42000,
+        "gapToUpgrade": [
+            {
+                "upgradeBasedOn": "CURRENT_POINTS",
+                "upgradeThreshold": 3000.0,
+                "customerUpgradeEntityValues": {
+                    "currentValue": 1200.0,
+                    "gapToUpgrade": 1800.0,
+                    "valueValidUpto": "2124-02-01",
+                },
+            }
+        ],
+        "gapToRenew": {
+            "tierExpiryDate": "2124-02-20",
+            "renewConfirmed": False,
+            "renewStrategies": [],
+        },
+        "totalActiveMembers": 3,
+        "totalExitedMembers": 1,
+        "pointsSummaries": [
+            {
+                "loyaltyPoints": 1200.0,
+                "lifetimePoints": 1200.0,
+                "userGroup2Id": 4100220,
+                "currentSlab": "Coral",
+                "currentSlabDescription": "Slab 1",
+                "nextSlab": "Pearl",
+                "nextSlabSerialNumber": 2,
+                "nextSlabDescription": "Tier 2",
+                "slabSNo": 1,
+                "slabExpiryDate": "2124-02-20T23:59:59Z",
+                "programId": 2310,
+                "programTitle": "Harbour Group Program",
+                "upgradeStrategies": [
+                    {
+                        "upgradeBasedOn": "CURRENT_POINTS",
+                        "upgradeThreshold": 3000.0,
+                        "customerUpgradeEntityValues": {
+                            "currentValue": 1200.0,
+                            "gapToUpgrade": 1800.0,
+                            "valueValidUpto": "2124-02-01",
+                        },
+                    }
+                ],
+                "pointsContributionToGroup": 0.0,
+            }
+        ],
+        "extendedFields": {"ug_status": "Active"},
+        "warnings": [
+            {
+                "status": False,
+                "code": 1656,
+                "message": "Fleet group do not have a mapped hierarchy",
+            }
+        ],
+    }

@@ -158,9 +158,7 @@ def test_get_customer_calls_the_by_id_path_with_the_query_options_but_no_identif
 ):
     """By id, the query contributes source, accountId, embed and flags, never identifiers."""
     server.on("/v2/customers/17742", reply(200, CUSTOMER, request_id="req-id"))
-    options = query(
-        source="WECHAT", accountId="22232", embed="cardLoyaltyDetails", includedFraudDetails="on"
-    )
+    options = query(source="WECHAT", accountId="22232", embed="mlp", includedFraudDetails="on")
 
     response = get_client().get_customer("17742", options)
 
@@ -169,9 +167,28 @@ def test_get_customer_calls_the_by_id_path_with_the_query_options_but_no_identif
     assert seen.query == {
         "source": ["WECHAT"],
         "accountId": ["22232"],
-        "embed": ["cardLoyaltyDetails"],
+        "embed": ["mlp"],
         "includedFraudDetails": ["true"],
     }
+
+
+def test_get_customer_sends_only_the_sources_and_embeds_the_by_id_reference_lists(server, basic):
+    """Capillary's by-id reference takes INSTORE, MARTJACK, WECHAT, LINE or ALL, a shorter embed
+    list and no gaps: a lookup's MOBILE_APP query is asked as ALL, and alternateCurrencies,
+    customerStatus, cardLoyaltyDetails and the gap days are not sent."""
+    server.on("/v2/customers/17742", reply(200, CUSTOMER))
+    options = query(
+        source="MOBILE_APP",
+        accountId="mapp-01",
+        embed="mlp,points,alternateCurrencies,customerStatus,cardLoyaltyDetails,segments",
+        gapToUpgrade="30",
+        gapToRenew="90",
+    )
+
+    get_client().get_customer("17742", options)
+
+    [seen] = server.requests_to("/v2/customers/17742")
+    assert seen.query == {"source": ["ALL"], "embed": ["mlp,points,segments"]}
 
 
 def test_it_refuses_a_query_without_identifiers_before_calling(server, basic):

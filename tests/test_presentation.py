@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from customers import presentation
@@ -20,6 +21,7 @@ from customers.capillary.records import (
     Tier,
 )
 from customers.templatetags.customer_tags import figure
+from tests import documents
 
 MOBILE = "919800000011"
 EMAIL = "asha@example.com"
@@ -82,16 +84,17 @@ def with_renewal(expiry: str, *strategies: dict, **fields: Any) -> Program:
 # Gap to upgrade
 
 
-def test_the_upgrade_sentence_names_the_gap_the_date_and_the_next_tier():
-    """Points to go, the date the current points start lapsing, and the tier they lead to."""
+def test_the_upgrade_sentence_names_the_gap_and_the_next_tier_and_no_deadline():
+    """Points to go and the tier they lead to. valueValidUpto is the date until which the
+    current value stays valid, not a deadline to reach Gold by: it is worded as such, apart."""
     rewards = program(
         upgradeStrategies=[upgrade("CURRENT_POINTS", 5000, 3750, 1250, "2026-12-31")]
     )
     [step] = rewards.upgrade_strategies
 
-    assert (
-        presentation.upgrade_sentence(rewards, step)
-        == "Needs 1,250 more points by 31 Dec 2026 to reach Gold."
+    assert presentation.upgrade_sentence(rewards, step) == "Needs 1,250 more points to reach Gold."
+    assert presentation.value_valid_sentence(step) == (
+        "The current value (3,750 points) stays valid until 31 Dec 2026."
     )
     assert presentation.progress_caption(step) == "3,750 of 5,000 points (75%)"
 
@@ -116,7 +119,10 @@ def test_a_tracker_strategy_names_its_tracker():
     rewards = program(upgradeStrategies=[strategy])
 
     assert presentation.upgrade_sentence(rewards, rewards.upgrade_strategies[0]) == (
-        "Needs 13,000 more on the 1 Year Spend Tracker by 29 Jan 2027 to reach Gold."
+        "Needs 13,000 more on the 1 Year Spend Tracker to reach Gold."
+    )
+    assert presentation.value_valid_sentence(rewards.upgrade_strategies[0]) == (
+        "The current value (7,000 on the 1 Year Spend Tracker) stays valid until 29 Jan 2027."
     )
 
 
@@ -128,11 +134,9 @@ def test_the_top_tier_has_nothing_to_reach():
     ).upgrade_strategies[0]
 
     assert presentation.upgrade_sentence(top, step) == "Already in the top tier (Platinum)."
-    assert [rung.state for rung in presentation.tier_ladder(top)] == [
-        "reached",
-        "reached",
-        "reached",
-        "current",
+    assert [(rung.name, rung.state) for rung in presentation.tier_ladder(top)] == [
+        ("", "reached"),
+        ("Platinum", "current"),
     ]
 
 
@@ -214,6 +218,70 @@ def test_missing_renew_figures_are_said_to_be_missing():
     )
 
 
+def two_conditions(program_id: int) -> Program:
+    """Gold in a program whose renewal lists visits and purchases, the visits already met."""
+    return with_renewal(
+        "2026-12-31",
+        renew("VISITS", 6, 6, 0),
+        renew("PURCHASE", 40000, 28000, 12000),
+        programId=program_id,
+        currentSlab="Gold",
+        slabSNo=3,
+    )
+
+
+def test_without_a_configured_rule_several_renewal_conditions_claim_neither_any_nor_all():
+    """Capillary does not say whether one condition or all of them keep the tier: unless the
+    org said so, the page lists the conditions, says that the program's rule decides, and no
+    sentence claims that meeting one keeps the tier."""
+    gold = two_conditions(1101)
+    visits, purchases = gold.renew_strategies
+
+    assert presentation.renewal_note(gold) == (
+        "Capillary does not say whether one of these or all of them keep Gold: "
+        "the program's own rule decides."
+    )
+    assert presentation.renew_sentence(gold, visits) == (
+        "Meets the visits goal (tier expires 31 Dec 2026)."
+    )
+    assert presentation.renew_sentence(gold, purchases) == (
+        "This condition needs 12,000 more in purchases by 31 Dec 2026."
+    )
+
+
+@override_settings(TIER_RENEWAL_RULES="1101:any, 1103:ALL")
+def test_the_configured_renewal_rule_decides_the_sentences():
+    """TIER_RENEWAL_RULES says per program whether any one or all conditions keep the tier."""
+    anyone, everything, unknown = (two_conditions(number) for number in (1101, 1103, 1102))
+
+    assert presentation.renewal_note(anyone) == "Meeting any one of these keeps Gold."
+    assert presentation.renew_sentence(anyone, anyone.renew_strategies[0]) == (
+        "Meets the visits goal, which keeps Gold (tier expires 31 Dec 2026)."
+    )
+    assert presentation.renew_sentence(anyone, anyone.renew_strategies[1]) == (
+        "12,000 more in purchases by 31 Dec 2026 would keep Gold."
+    )
+    assert presentation.renewal_note(everything) == "All of these are needed to keep Gold."
+    assert presentation.renew_sentence(everything, everything.renew_strategies[1]) == (
+        "Needs 12,000 more in purchases by 31 Dec 2026 to keep Gold."
+    )
+    assert presentation.renewal_note(unknown).endswith("the program's own rule decides.")
+
+
+def test_renew_confirmed_is_shown_as_the_document_sends_it():
+    """renewConfirmed true, false or absent: confirmed, not confirmed yet, or nothing."""
+
+    def confirmed(value: Any) -> presentation.Label | None:
+        summary: dict[str, Any] = {"tierExpiryDate": "2026-12-31", "renewStrategies": []}
+        if value is not None:
+            summary["renewConfirmed"] = value
+        return presentation.renewal_confirmed(program(gapToRenewSummary=summary))
+
+    assert confirmed(True) == presentation.Label("confirmed", badge="status-ok")
+    assert confirmed(False) == presentation.Label("not confirmed yet", badge="status-muted")
+    assert confirmed(None) is None
+
+
 # Points, tiers, numbers and dates
 
 
@@ -225,7 +293,7 @@ def test_points_by_state_keeps_every_state_and_leaves_absent_ones_empty():
     assert list(lines)[:8] == [
         "available",
         "pending",
-        "total_available",
+        "available_and_pending",
         "lifetime",
         "redeemed",
         "expired",
@@ -239,18 +307,41 @@ def test_points_by_state_keeps_every_state_and_leaves_absent_ones_empty():
     assert figure(lines["returned"]) == "\N{EM DASH}"
 
 
-def test_the_ladder_numbers_unnamed_lower_tiers_and_ends_at_the_next_tier():
-    """The document names only the current and the next tier."""
+def test_the_ladder_never_names_a_tier_the_document_does_not_name():
+    """The document names only the current and the next tier: lower tiers are counted, not
+    called "Tier 1"."""
     ladder = presentation.tier_ladder(
         program(currentSlab="Gold", slabSNo=3, nextSlab="Platinum", nextSlabSerialNumber=4)
     )
 
-    assert [(rung.name, rung.state) for rung in ladder] == [
-        ("Tier 1", "reached"),
-        ("Tier 2", "reached"),
-        ("Gold", "current"),
-        ("Platinum", "next"),
+    assert [(rung.name, rung.state, rung.label) for rung in ladder] == [
+        ("", "reached", "2 lower tiers"),
+        ("Gold", "current", "current"),
+        ("Platinum", "next", "next"),
     ]
+
+
+def test_a_named_next_tier_is_shown_even_with_serial_number_minus_one():
+    """Capillary's published mlp fragment: Tier1, next "Tier2" with nextSlabSerialNumber -1.
+    The member is not called top tier, and Tier2 is the next rung and the upgrade's target."""
+    fragment = program(
+        currentSlab="Tier1",
+        slabSNo=1,
+        nextSlab="Tier2",
+        nextSlabSerialNumber=-1,
+        nextSlabDescription="",
+        upgradeStrategies=[upgrade("CURRENT_POINTS", 500, 300, 200, "2118-12-29")],
+    )
+
+    assert [(rung.name, rung.state) for rung in presentation.tier_ladder(fragment)] == [
+        ("Tier1", "current"),
+        ("Tier2", "next"),
+    ]
+    assert presentation.tier_label(fragment) == presentation.Label("Tier1", note="next: Tier2")
+    assert presentation.next_tier(fragment).text == "Tier2"
+    assert presentation.upgrade_sentence(fragment, fragment.upgrade_strategies[0]) == (
+        "Needs 200 more points to reach Tier2."
+    )
 
 
 def test_a_base_tier_ladder_starts_at_the_current_tier():
@@ -360,7 +451,7 @@ def customer(**fields: Any) -> Customer:
 def test_the_points_headline_reads_the_main_program_first():
     """Available and pending points of the first program, and how many others there are."""
     assert presentation.points_headline(customer()) == (
-        "3,750 points available in Rewards (150 pending); 1 more program"
+        "3,750 points available to redeem in Rewards (150 pending); 1 more program"
     )
     assert presentation.points_headline(customer(loyaltyProgramDetails=[])) == ""
 
@@ -378,9 +469,11 @@ def test_the_copy_summary_is_masked_like_the_page():
     assert "Name: A*** V****" in text
     assert "External id: EXT-0042" in text
     assert (
-        "Rewards: Silver (tier expiry: 31 Dec 2026), 3,750 points available, 150 pending" in text
+        "Rewards: Silver (tier expiry: 31 Dec 2026), 3,750 points available to redeem, "
+        "150 pending" in text
     )
-    assert "  Needs 1,250 more points by 31 Dec 2026 to reach Gold." in text
+    assert "  Needs 1,250 more points to reach Gold." in text
+    assert "  The current value (3,750 points) stays valid until 31 Dec 2026." in text
     assert "Fraud status: MARKED" in text
     assert "Warning 8050: Same Customer found in other sources" in text
     assert "Registered: 10 Jan 2023" in text
@@ -662,11 +755,156 @@ def test_channels_subscriptions_promotions_and_expiry_read_as_words():
 
 
 def test_ladder_rungs_say_their_state_in_words():
-    """Passed, current (and top tier), above and next."""
+    """Lower tiers counted, current (and top tier), tiers between counted, and next."""
     ladder = presentation.tier_ladder(
         program(currentSlab="Gold", slabSNo=3, nextSlab="Diamond", nextSlabSerialNumber=5)
     )
     top = presentation.tier_ladder(program(nextSlab="", nextSlabSerialNumber=-1))
 
-    assert [rung.label for rung in ladder] == ["passed", "passed", "current", "above", "next"]
+    assert [rung.label for rung in ladder] == ["2 lower tiers", "current", "1 more tier", "next"]
     assert top[-1].label == "current \N{MIDDLE DOT} top tier"
+
+
+# Documents shaped like Capillary's published samples (tests/documents.py)
+
+
+def test_a_currency_reads_earned_as_available_and_total_available_as_with_pending():
+    """earned is what can be spent, delayedEarned what is pending, totalAvailable the two
+    together: the currency is never quoted as having its total available to redeem."""
+    [stars] = Customer.from_json(
+        {"id": 1, "alternateCurrencyDetails": documents.alternate_currencies_shape()}
+    ).alternate_currencies
+
+    lines = {
+        line.key: (line.label, line.value, line.hint)
+        for line in presentation.currency_by_state(stars)
+    }
+
+    assert lines["available"] == (
+        "Available to redeem",
+        Decimal("120.0"),
+        "Capillary field: earned",
+    )
+    assert lines["pending"] == ("Pending", Decimal("30.0"), "Capillary field: delayedEarned")
+    assert lines["available_and_pending"] == (
+        "Available to redeem and pending",
+        Decimal("150.0"),
+        "Capillary field: totalAvailable",
+    )
+    assert lines["expired"][1:] == (Decimal("10.0"), "Capillary field: expired")
+    assert lines["returned"][1:] == (Decimal("5.0"), "Capillary field: returned")
+    assert lines["pending_expired"][1] == Decimal("1.0")
+    assert lines["pending_returned"][1] == Decimal("3.0")
+
+
+def test_points_and_currencies_use_the_same_words_for_the_same_states():
+    """One glossary: a state has one label whether it is points or a currency."""
+    currency = Customer.from_json(
+        {"id": 1, "alternateCurrencyDetails": documents.alternate_currencies_shape()}
+    ).alternate_currencies[0]
+    points = {line.key: line.label for line in presentation.points_by_state(program())}
+    money = {line.key: line.label for line in presentation.currency_by_state(currency)}
+
+    assert {key: points[key] for key in points.keys() & money.keys()} == {
+        key: money[key] for key in points.keys() & money.keys()
+    }
+    assert len(points.keys() & money.keys()) >= 8
+
+
+def test_the_copy_summary_quotes_currencies_in_the_glossarys_words():
+    """The summary says what can be spent, and the pending amount apart."""
+    text = presentation.copy_summary(
+        customer(alternateCurrencyDetails=documents.alternate_currencies_shape())
+    )
+
+    assert "Stars (Harbour Rewards): 120 available to redeem, 30 pending" in text
+
+
+def test_the_profile_of_the_source_searched_is_picked_with_a_visible_fallback():
+    """Capillary's published lookup asked for WECHAT and got an INSTORE profile alone: the page
+    reads that profile and says it is the INSTORE one; a search in INSTORE reads it plainly."""
+    answer = Customer.from_json(documents.lookup_sample_shape())
+
+    wechat = presentation.member_profile(answer, "WECHAT", "wx-account-9")
+    instore = presentation.member_profile(answer, "INSTORE")
+
+    assert wechat.profile.source == "INSTORE"
+    assert wechat.note == "from the INSTORE profile"
+    assert instore.profile.source == "INSTORE" and instore.note == ""
+    summary = presentation.copy_summary(
+        answer, unmasked=True, source="WECHAT", account_id="wx-account-9"
+    )
+    assert "Mobile: 919800000077 (from the INSTORE profile)" in summary
+
+
+def test_the_searched_profile_is_read_even_when_another_comes_first():
+    """Profiles in any order: the WECHAT search reads the WECHAT profile; where profiles disagree
+    each fact says which profile it came from."""
+    document = documents.complete_document()
+    document["profiles"][1]["identifiers"].append({"type": "mobile", "value": "919800000099"})
+    document["profiles"].reverse()
+    answer = Customer.from_json(document)
+
+    instore = presentation.member_profile(answer, "INSTORE")
+    wechat = presentation.member_profile(answer, "WECHAT", "wx-account-1")
+
+    assert (instore.profile.source, wechat.profile.source) == ("INSTORE", "WECHAT")
+    assert instore.differing == {"name", "registered", "mobile"}
+    assert instore.note_for("name") == "from the INSTORE profile; other profiles differ"
+    assert (
+        wechat.note_for("name")
+        == "from the WECHAT (account wx-account-1) profile; other profiles differ"
+    )
+    assert presentation.display_name(answer, unmasked=True, profile=wechat.profile) == "Asha V"
+    assert instore.identifiers_note == "from the INSTORE profile; other profiles differ"
+    facts = dict(presentation.member_facts(answer, instore))
+    assert facts["Registered"].note == "from the INSTORE profile; other profiles differ"
+
+
+def test_who_marked_a_member_as_fraud_and_when():
+    """markedBy and modifiedOn of fraudDetails, in the facts and the copy summary."""
+    flagged = customer(
+        fraudDetails={
+            "status": "CONFIRMED",
+            "markedBy": {"code": "risk.team", "name": "Risk team", "type": "TILL"},
+            "modifiedOn": "2026-03-01T10:00:00+00:00",
+        }
+    )
+
+    fraud = dict(presentation.member_facts(flagged))["Fraud"]
+    assert (fraud.text, fraud.note) == ("CONFIRMED", "since 1 Mar 2026, marked by Risk team")
+    assert "Fraud status: CONFIRMED (since 1 Mar 2026, marked by Risk team)" in (
+        presentation.copy_summary(flagged)
+    )
+
+
+def test_a_card_says_whether_it_takes_transactions_and_since_when_its_status_holds():
+    """transactionNotAllowed and statusInfo's createdOn/createdBy from the published by-id card."""
+    card = Card.from_json(documents.by_id_card_shape())
+
+    assert presentation.card_transactions(card) == presentation.Label(
+        "not allowed", badge="status-bad"
+    )
+    status = presentation.card_status(card)
+    assert status.text == "ACTIVE"
+    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} by user 60300517"
+    allowed = Card.from_json({**documents.by_id_card_shape(), "transactionNotAllowed": False})
+    assert presentation.card_transactions(allowed).text == "allowed"
+
+
+def test_promotional_points_name_their_source():
+    """promotionSource's type in words (its id -1 means none)."""
+    [goodwill] = PromotionalPoint.list_from_json(documents.promotional_points_shape())
+
+    assert presentation.promotion_source(goodwill) == presentation.Label("Goodwill")
+
+
+def test_a_user_groups_own_gap_to_upgrade_is_worded():
+    """The group's gapToUpgrade names no tier: "its next tier"."""
+    [group] = Customer.from_json({"id": 1, "userGroup2": documents.user_group_shape()}).user_groups
+
+    [step] = group.upgrade_strategies
+    assert presentation.group_upgrade_sentence(step) == (
+        "The group needs 1,800 more points to reach its next tier."
+    )
+    assert group.renew_summary.renew_confirmed is False

@@ -186,9 +186,9 @@ def test_unknown_parameters_are_ignored():
     [
         ("identifierName=mobile&identifierValue=919999000001", "source", "source"),
         (
-            "source=MOON&identifierName=mobile&identifierValue=919999000001",
+            "source=IN-STORE&identifierName=mobile&identifierValue=919999000001",
             "source",
-            "Unknown source",
+            "capitals, digits and underscores",
         ),
         (
             "source=WECHAT&identifierName=mobile&identifierValue=919999000001",
@@ -334,9 +334,33 @@ def test_control_characters_in_source_or_account_are_refused(params, param):
     assert any("control character" in message for message in refused.value.errors[param])
 
 
+@pytest.mark.parametrize("source", ["TMALL", "JD", "ECOMMERCE", "WEBSITE", "zalo", "MAPP_SDK"])
+def test_any_source_of_the_documented_shape_is_accepted_with_its_account(source):
+    """The reference lists sources as examples; an org's own source passes, with its accountId
+    (every source but INSTORE and ALL needs one)."""
+    query = parse(
+        f"source={source}&accountId=acct-7&identifierName=mobile&identifierValue=919999000001"
+    )
+
+    assert (query.source, query.account_id) == (source.upper(), "acct-7")
+    assert "accountId" in refusal(
+        f"source={source}&identifierName=mobile&identifierValue=919999000001"
+    )
+
+
+def test_card_external_id_is_an_identifier_name_too():
+    """Older documentation's cardExternalId is accepted, in the API's spelling, in any case."""
+    query = parse("source=INSTORE&identifierName=CARDEXTERNALID&identifierValue=orea7")
+
+    assert query.identifiers == (("cardExternalId", "orea7"),)
+    assert query.to_params()["identifierName"] == "cardExternalId"
+
+
 def test_all_problems_are_reported_at_once():
     """An agent sees every problem in one go, not one per submit."""
-    errors = refusal("source=MOON&identifierName=phone&identifierValue=1&embed=bogus&gapToRenew=x")
+    errors = refusal(
+        "source=MOON SHOP&identifierName=phone&identifierValue=1&embed=bogus&gapToRenew=x"
+    )
 
     assert set(errors) == {"source", "identifierName", "embed", "gapToRenew"}
 

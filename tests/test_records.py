@@ -219,7 +219,7 @@ def test_it_reads_loyalty_info_and_fraud_details(customer):
     fraud = customer.fraud_details
     assert fraud.status == "MARKED"
     assert fraud.is_flagged
-    assert fraud.marked_by["code"] == "hq.till"
+    assert fraud.marked_by.code == "hq.till"
     assert fraud.modified_on == datetime(2024, 2, 1, 10, 0, tzinfo=IST)
 
 
@@ -269,18 +269,28 @@ def test_it_reads_a_programs_tiers_and_every_points_figure(customer):
     assert main.linked_partner_programs[0]["partnerProgramName"] == "Airline"
 
 
-def test_it_recognises_the_top_tier_by_serial_number_minus_one():
-    """nextSlabSerialNumber -1 marks the top tier even when nextSlab still has a name."""
+def test_a_named_next_tier_is_kept_even_with_serial_number_minus_one():
+    """Capillary's published mlp fragment has nextSlab "Tier2" with nextSlabSerialNumber -1:
+    the member is not on the top tier, and the next tier keeps its name (its serial number is
+    unknown)."""
     customer = Customer.from_json(
         {
             "id": 1,
             "loyaltyProgramDetails": [
-                {"currentSlab": "Tier1", "nextSlab": "Tier2", "nextSlabSerialNumber": -1}
+                {
+                    "currentSlab": "Tier1",
+                    "slabSNo": 1,
+                    "nextSlab": "Tier2",
+                    "nextSlabSerialNumber": -1,
+                    "nextSlabDescription": "",
+                }
             ],
         }
     )
-    assert customer.programs[0].is_top_tier
-    assert customer.programs[0].next_tier is None
+    [program] = customer.programs
+    assert not program.is_top_tier
+    assert program.next_tier.name == "Tier2"
+    assert program.next_tier.serial_number is None
 
 
 def test_it_recognises_the_top_tier_by_an_empty_next_tier(customer):
@@ -546,8 +556,31 @@ def test_it_falls_back_to_the_iso_expiry_date():
 def test_it_reads_the_customer_image_url(customer):
     """An http(s) image URL is kept, from a string or an object."""
     assert customer.customer_image_url == "https://images.example.com/customers/4242.png"
-    nested = Customer.from_json({"id": 1, "customerImage": {"url": "https://img.example/1"}})
+    nested = Customer.from_json({"id": 1, "customerImage": {"filePath": "https://img.example/1"}})
     assert nested.customer_image_url == "https://img.example/1"
+
+
+def test_it_reads_the_documented_list_of_images_preferring_the_secure_path():
+    """customerImage is documented as a list of {filePath, secureFilePath}: each is a picture,
+    shown from its https path; an entry with no http(s) path is kept but not shown."""
+    customer = Customer.from_json(
+        {
+            "id": 1,
+            "customerImage": [
+                {
+                    "filePath": "http://files.example.com/customerImage/100/1/0",
+                    "secureFilePath": "https://files.example.com/customerImage/100/1/0",
+                },
+                {"filePath": "customerImage/100/1/1", "secureFilePath": ""},
+            ],
+        }
+    )
+
+    first, second = customer.images
+    assert first.url == "https://files.example.com/customerImage/100/1/0"
+    assert second.url == ""
+    assert customer.customer_image_url == first.url
+    assert "files.example.com" not in repr(customer)
 
 
 @pytest.mark.parametrize("image", ["javascript:alert(1)", "data:text/html,x", 5, ["x"], ""])

@@ -253,13 +253,16 @@ def test_it_answers_11013_when_a_required_parameter_is_missing(sandbox):
         assert error_code(response) == 11013
 
 
-def test_it_answers_8012_for_an_unknown_source(sandbox):
-    """A source the org does not have is invalid."""
+def test_it_answers_8003_invalid_source_for_a_source_the_org_does_not_have(sandbox):
+    """A source the org does not have is invalid, in the code and words of Capillary's
+    published "Invalid source" error envelope."""
     response = call(
         sandbox, source="MYSPACE", identifierName="mobile", identifierValue="919999000001"
     )
     assert response.status_code == 400
-    assert error_code(response) == 8012
+    assert response.json()["errors"] == [
+        {"status": False, "code": 8003, "message": "Invalid source"}
+    ]
 
 
 def test_it_answers_8015_without_an_account_id_for_a_non_instore_source(sandbox):
@@ -370,7 +373,6 @@ BLOCKS = [
     ({"embed": "expirySchedules"}, "expirySchedules"),
     ({"embed": "expiredPoints"}, "expiredPoints"),
     ({"embed": "customerStatus"}, "customerStatus"),
-    ({"includedFraudDetails": "true"}, "fraudDetails"),
 ]
 
 
@@ -569,9 +571,18 @@ def test_source_all_combines_profiles_with_warning_8050(sandbox):
     document = lookup(sandbox, "919999000007", source="ALL")
     assert {p["source"] for p in document["profiles"]} == {"INSTORE", "MOBILE_APP", "WECHAT"}
     assert [w["code"] for w in document["warnings"]] == [8050]
-    single = lookup(sandbox, "919999000007")
-    assert [p["source"] for p in single["profiles"]] == ["INSTORE"]
-    assert single["warnings"] == []
+
+
+def test_other_sources_profiles_come_back_as_in_the_published_lookup_sample(sandbox):
+    """Capillary's published lookup asked for WECHAT and answered with an INSTORE profile: a
+    lookup in one source answers every profile of the member, in the member's order, without
+    warning 8050 (the sample has none)."""
+    wechat = lookup(sandbox, "919999000007", source="WECHAT", accountId="wechat-cn-01")
+    instore = lookup(sandbox, "919999000007")
+
+    for document in (wechat, instore):
+        assert [p["source"] for p in document["profiles"]] == ["INSTORE", "MOBILE_APP", "WECHAT"]
+        assert document["warnings"] == []
 
 
 def test_a_merge_victim_resolves_to_its_survivor_with_warning_91009(sandbox):
@@ -591,12 +602,25 @@ def test_a_merge_victim_resolves_to_its_survivor_with_warning_91009(sandbox):
 
 
 def test_fraud_details_show_the_members_status(sandbox):
-    """includedFraudDetails gives CONFIRMED for the fraud member, NOT_FRAUD for others."""
+    """CONFIRMED for the fraud member with who marked it, NOT_FRAUD with an empty markedBy for
+    others (as in Capillary's published lookup sample)."""
     fraud = lookup(sandbox, "919999000006", includedFraudDetails="true")["fraudDetails"]
     assert fraud["status"] == "CONFIRMED"
     assert fraud["markedBy"]["code"] == "sandbox.risk"
     clean = lookup(sandbox, "919999000001", includedFraudDetails="true")["fraudDetails"]
-    assert clean["status"] == "NOT_FRAUD"
+    assert (clean["status"], clean["markedBy"]) == ("NOT_FRAUD", {})
+
+
+def test_fraud_details_come_as_in_the_published_samples(sandbox):
+    """The published lookup sample carries fraudDetails without includedFraudDetails; the
+    published by-id sample has none without it."""
+    assert lookup(sandbox, "919999000001")["fraudDetails"]["status"] == "NOT_FRAUD"
+    by_id = call(sandbox, path="/v2/customers/5000001", source="INSTORE").json()
+    assert "fraudDetails" not in by_id
+    flagged = call(
+        sandbox, path="/v2/customers/5000006", source="INSTORE", includedFraudDetails="true"
+    ).json()
+    assert flagged["fraudDetails"]["status"] == "CONFIRMED"
 
 
 def test_a_member_masked_by_capillary_comes_back_with_stars(sandbox):
@@ -628,12 +652,36 @@ def test_unicode_and_empty_names_come_back_intact(sandbox):
 
 
 def test_customers_by_id_answers_the_same_document(sandbox):
-    """/v2/customers/<id> with the same source and embeds equals the lookup's document."""
-    params = {"source": "INSTORE", "embed": "mlp,points,subscriptions"}
+    """/v2/customers/<id> with the same source, embeds and flags equals the lookup's document."""
+    params = {
+        "source": "INSTORE",
+        "embed": "mlp,points,subscriptions",
+        "includedFraudDetails": "true",
+    }
     by_lookup = lookup(sandbox, "919999000001", **params)
     by_id = call(sandbox, path="/v2/customers/5000001", **params)
     assert by_id.status_code == 200
     assert by_id.json() == by_lookup
+
+
+def test_customers_by_id_takes_only_what_its_reference_lists(sandbox):
+    """By id: sources INSTORE, MARTJACK, WECHAT, LINE and ALL (another is 8003), and embeds and
+    gaps outside its list add nothing (alternate currencies, customer status, strategies)."""
+    refused = call(sandbox, path="/v2/customers/5000007", source="MOBILE_APP", accountId="mapp-01")
+    assert (refused.status_code, error_code(refused)) == (400, 8003)
+    document = call(
+        sandbox,
+        path="/v2/customers/5000001",
+        source="INSTORE",
+        embed="mlp,alternateCurrencies,customerStatus,ignoreCardDetails",
+        gapToUpgrade="30",
+        gapToRenew="30",
+    ).json()
+    assert "alternateCurrencyDetails" not in document
+    assert "customerStatus" not in document
+    assert document["cardDetails"]
+    assert all("upgradeStrategies" not in p for p in document["loyaltyProgramDetails"])
+    assert all("gapToRenewSummary" not in p for p in document["loyaltyProgramDetails"])
 
 
 def test_customers_by_id_answers_8015_and_8065(sandbox):

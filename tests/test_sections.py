@@ -8,6 +8,7 @@ through the views with the test client.
 
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -15,17 +16,21 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.utils.html import escape
 
-from customers import masking
+from customers import glossary, masking, presentation, services
 from customers.capillary.records import Customer
+from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
 from customers.sandbox import api, examples
 from customers.sandbox.auth import basic_header
 from customers.sandbox.seeding import seed
+from tests import documents as samples
+from tests.faultserver import reply
 from tests.html_tree import Element, parse
 
 EMBEDS = (
@@ -377,7 +382,7 @@ def test_card_statuses_are_coloured_labels(documents):
         ("status-info", "Not Issued"),
         ("status-bad", "Deleted"),
     ):
-        assert css in statuses[label].find("span", class_="badge").classes
+        assert css in statuses[label].find_all("td")[0].find("span", class_="badge").classes
 
 
 def test_the_tiers_page_has_sentences_progress_bars_and_the_days_control(documents):
@@ -466,6 +471,67 @@ def test_absent_blocks_have_empty_states():
     overview = render("overview", customer)
     assert "Customer 77" in overview
     assert "No identifiers in this answer." in overview
+
+
+# Words that name a state of points or currency. The glossary (customers/glossary.py) holds each
+# state's one label and meaning; no page may name a state any other way.
+STATE_WORDS = re.compile(
+    r"\b(available|pending|promised|delayed|earned|expired|redeemed|redeemable|returned"
+    r"|lifetime|adjusted|spendable|balance)\b",
+    re.IGNORECASE,
+)
+
+
+def outside_glossary(text: str) -> list[str]:
+    """The state words left in `text` once every glossary label and meaning is taken out."""
+    phrases = {term.label for term in glossary.TERMS.values()}
+    phrases |= {term.meaning for term in glossary.TERMS.values()}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
+    return STATE_WORDS.findall(text)
+
+
+def own_words(element: Element) -> str:
+    """The page's visible text in its own words: without what the document itself says (member
+    values, the backend's status labels), API field names, the raw JSON and scripts."""
+
+    def skipped(child: Element) -> bool:
+        return child.tag in ("script", "style", "code", "pre") or bool(
+            child.classes & {"pii", "badge", "api-hint"}
+        )
+
+    parts = []
+    for child in element.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif not skipped(child):
+            parts.append(own_words(child))
+    return " ".join(parts)
+
+
+@pytest.mark.parametrize("key", [row_id(row) for row in ROWS])
+def test_every_page_and_the_copy_summary_name_states_only_in_the_glossarys_words(documents, key):
+    """Every section of every showcase member, and the copy summary, unmasked and masked: no word
+    for a state of points or currency outside the glossary's labels and meanings."""
+    customer = Customer.from_json(documents[key])
+
+    for unmasked in (False, True):
+        for section in SECTIONS:
+            page = parse(render(section, customer, pii_unmasked=unmasked))
+            assert outside_glossary(own_words(page)) == [], section
+        summary = presentation.copy_summary(customer, unmasked=unmasked)
+        assert outside_glossary(summary) == [], summary
+
+
+def test_state_words_outside_the_glossary_are_found():
+    """The check above would catch the words the pages used before the glossary."""
+    assert outside_glossary("Available 120 Earned 40 Pending (delayed) Promised (pending)") == [
+        "Available",
+        "Earned",
+        "delayed",
+        "Promised",
+    ]
+    assert outside_glossary("3,450 points available to redeem (150 pending)") == []
 
 
 def fact(page: Element, title: str) -> Element:
@@ -559,3 +625,230 @@ def test_the_pages_pass_the_strict_content_security_policy(client, sandbox):
         [css] = [e for e in page.find_all("link") if e["href"].endswith("customers/customer.css")]
         [script] = [e for e in page.find_all("script", src=True) if "customer.js" in e["src"]]
         assert css["nonce"] and css["nonce"] == script["nonce"]
+
+
+# Documents shaped like Capillary's published samples (tests/documents.py)
+
+IMAGE_HOST = "https://files.example.com"
+PHOTO = f"{IMAGE_HOST}/customerImage/60300/612300417/0"
+
+
+def sample_lookup(client, fault_backend, document: dict[str, Any], **params: str) -> str:
+    """Look up the document's member as the search form would, answered by the backend."""
+    fault_backend.on(
+        "/v2/customers/lookup/customerDetails", reply(200, document, request_id="req-s")
+    )
+    search = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": "919800000077"}
+    response = client.post("/lookup/", {**search, **params, "embed": "mlp,customerImage"})
+    assert response.status_code == 303, response.content[:300]
+    return response["Location"]
+
+
+def test_a_wechat_search_answered_with_an_instore_profile_says_whose_profile_it_shows(
+    client, fault_backend
+):
+    """Capillary's published lookup asked for WECHAT and answered an INSTORE profile: the
+    overview reads it, and says so next to the identifiers, the name and the copy summary."""
+    login(client, "Support agents")
+    overview = sample_lookup(
+        client, fault_backend, samples.lookup_sample_shape(), source="WECHAT", accountId="wx-9"
+    )
+
+    page = parse(client.get(overview).content)
+
+    heading = page.find("h2", id="identifiers-heading")
+    assert heading.find("span", class_="note").text == "from the INSTORE profile"
+    assert (
+        "Mobile: 91******0077 (from the INSTORE profile)"
+        in page.find("textarea", id="copy-summary").text
+    )
+
+
+def test_a_photo_is_shown_after_a_reveal_from_the_configured_host_only(
+    client, fault_backend, settings
+):
+    """customerImage as documented (a list of filePath/secureFilePath): an agent reveals it
+    (audited) and sees it from its https path; the Content Security Policy allows that host."""
+    settings.CUSTOMER_IMAGE_HOSTS = [IMAGE_HOST]
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": ["'self'", "data:", IMAGE_HOST]}
+    document = samples.lookup_sample_shape()
+    document["customerImage"] = [
+        {"filePath": PHOTO.replace("https", "http"), "secureFilePath": PHOTO}
+    ]
+    login(client, "Support agents")
+    profile = sample_lookup(client, fault_backend, document) + "profile/"
+
+    before = parse(client.get(profile).content).find("section", class_="customer-photo-section")
+    assert before.find_all("img") == []
+    assert reveal_fields(before) == {"image"}
+    client.post(profile.replace("profile/", "reveal/"), {"field": "image", "next": profile})
+    response = client.get(profile)
+    [photo] = parse(response.content).find_all("img", class_="customer-photo")
+
+    assert photo["src"] == PHOTO
+    assert IMAGE_HOST in response["Content-Security-Policy"]
+    assert AuditEntry.objects.filter(action=Action.REVEAL, detail__contains="image").exists()
+
+
+def test_a_photo_from_a_host_not_configured_is_not_loaded(client, fault_backend, settings):
+    """Without the host in CUSTOMER_IMAGE_HOSTS the browser would refuse it: the page says why."""
+    settings.CUSTOMER_IMAGE_HOSTS = []
+    settings.PII_UNMASKED_BY_DEFAULT = True
+    document = samples.lookup_sample_shape()
+    document["customerImage"] = [{"filePath": "", "secureFilePath": PHOTO}]
+    login(client, "Support agents")
+
+    section = parse(
+        client.get(sample_lookup(client, fault_backend, document) + "profile/").content
+    )
+    photo = section.find("section", class_="customer-photo-section")
+    assert photo.find_all("img") == []
+    assert "CUSTOMER_IMAGE_HOSTS" in photo.text
+
+
+def test_a_store_manager_never_sees_the_photo(client, fault_backend, settings):
+    """Roles that may not see unmasked PII get neither the photo nor a reveal for it."""
+    settings.CUSTOMER_IMAGE_HOSTS = [IMAGE_HOST]
+    document = samples.lookup_sample_shape()
+    document["customerImage"] = [{"secureFilePath": PHOTO}]
+    login(client, "Store managers")
+
+    page = parse(client.get(sample_lookup(client, fault_backend, document) + "profile/").content)
+
+    photo = page.find("section", class_="customer-photo-section")
+    assert photo.find_all("img") == [] and reveal_fields(photo) == set()
+    assert photo.text.endswith("A photo is on file; your role does not show photos.")
+
+
+def test_the_mlp_fragments_named_next_tier_is_on_the_programs_and_tiers_pages():
+    """Tier1 with nextSlab "Tier2" and serial -1: next tier Tier2, never "top tier"; Silver's
+    ladder counts its lower tier instead of naming it."""
+    customer = Customer.from_json({"id": 7, "loyaltyProgramDetails": samples.mlp_fragment_shape()})
+
+    programs = parse(render("programs", customer))
+    tiers = parse(render("tiers", customer))
+
+    assert "top tier" not in programs.text and "top tier" not in tiers.text
+    second = programs.find_all("section", class_="program")[1]
+    assert fact(second, "Next tier").text == "Tier2"
+    rungs = [rung.text for rung in tiers.find_all("ol", class_="tier-ladder")[0].find_all("li")]
+    assert rungs == ["1 lower tier", "Silver current", "Gold next"]
+    assert "Tier 1" not in tiers.text
+
+
+def test_the_tiers_page_words_value_valid_upto_and_the_renewal_rule(documents, settings):
+    """Aarav's Silver: the upgrade needs no deadline, the current value's validity is its own
+    sentence, and his two renewal conditions claim neither rule until TIER_RENEWAL_RULES says."""
+    customer = Customer.from_json(documents["919999000001"])
+
+    page = parse(render("tiers", customer))
+    settings.TIER_RENEWAL_RULES = "1101:any"
+    configured = parse(render("tiers", customer))
+
+    rewards = page.find_all("section", class_="tier-program")[0]
+    upgrade = rewards.find("div", class_="tier-upgrade")
+    assert (
+        upgrade.find("p", class_="gap-sentence").text
+        == "Needs 18,000 more in purchases to reach Gold."
+    )
+    assert "Meeting any one" not in page.text
+    assert rewards.find("p", class_="renewal-rule").text == (
+        "Capillary does not say whether one of these or all of them keep Silver: the program's "
+        "own rule decides."
+    )
+    configured_rule = configured.find_all("section", class_="tier-program")[0]
+    assert configured_rule.find("p", class_="renewal-rule").text == (
+        "Meeting any one of these keeps Silver."
+    )
+
+
+def test_the_currencies_page_quotes_earned_as_available_to_redeem(documents):
+    """Aarav's Stars: 120 available to redeem (earned), 15 pending, 135 the two together; the
+    bold, large figure is the 120."""
+    page = parse(render("currencies", Customer.from_json(documents["919999000001"])))
+
+    stars = page.find_all("div", class_="currency")[0]
+    tiles = {
+        tile.find("dt").text: tile.find("dd", class_="points-value").text
+        for tile in stars.find_all("div", class_="points-tile")
+    }
+    assert tiles["Available to redeem"] == "120"
+    assert tiles["Pending"] == "15"
+    assert tiles["Available to redeem and pending"] == "135"
+    assert (
+        stars.find("div", class_="points-available").find("dd", class_="points-value").text
+        == "120"
+    )
+    assert stars.find("span", class_="term", data_term="available")["title"].endswith(
+        "Capillary field: earned"
+    )
+
+
+def test_the_cards_page_shows_card_fields_and_whether_transactions_are_allowed():
+    """The published by-id card: its custom and extended fields (a card balance among them) and
+    transactionNotAllowed."""
+    customer = Customer.from_json({"id": 612300417, "cardDetails": [samples.by_id_card_shape()]})
+
+    row = (
+        parse(render("cards", customer))
+        .find("table", class_="cards-table")
+        .find("tbody")
+        .find("tr")
+    )
+
+    fields = row.find("td", class_="card-fields")
+    names = [term.text for term in fields.find_all("dt")]
+    assert names == [
+        "cardname",
+        "cardscope",
+        "cardtype",
+        "advance_card_personalisation",
+        "card_balance",
+        "year_of_registration",
+    ]
+    assert "450" in fields.text
+    assert row.find_all("td")[1].text == "not allowed"
+
+
+def test_the_profile_page_shows_the_source_of_promotions_and_where_loyalty_began():
+    """promotionSource of the published fragment, and loyaltyInfo's createdFromSource."""
+    document = samples.lookup_sample_shape()
+    document["promotionalPoints"] = samples.promotional_points_shape()
+
+    page = parse(render("profile", Customer.from_json(document)))
+
+    assert fact(page, "Joined from source").text == "INSTORE"
+    promotions = page.find("section", aria_labelledby="promotions-heading").find("table")
+    assert [cell.text for cell in promotions.find("tbody").find("tr").find_all("td")][:2] == [
+        "customer",
+        "Goodwill",
+    ]
+
+
+def test_a_page_fetched_by_id_in_another_session_says_what_it_lacks(client, sandbox):
+    """In the session of the lookup an expired answer is looked up again, alternate currencies
+    and all; in another session the page comes by id and says what that call leaves out."""
+    user = login(client, "Support agents")
+    overview = look_up(client, ROWS[0])
+    customer_id = int(overview.strip("/").split("/")[-1])
+
+    def expire_the_answer() -> None:
+        query = services.page_query(customer_id, user=user)
+        cache.delete(services._key(user, customer_id, services._entry_query(query)))
+
+    expire_the_answer()
+    same = parse(client.get(f"{overview}currencies/").content)
+    client.logout()
+    client.force_login(user)
+    expire_the_answer()
+    other = parse(client.get(f"{overview}currencies/").content)
+
+    assert same.find_all(class_="by-id-notice") == []
+    assert same.find_all("div", class_="currency")
+    notice = other.find("p", class_="by-id-notice")
+    assert notice.text == (
+        "This answer came by customer id, and Capillary's call for that returns no card "
+        "loyalty details, customer status, alternate currencies or gaps to upgrade and renew: "
+        "look the member up again to see them."
+    )
+    assert other.find_all("div", class_="currency") == []

@@ -1,7 +1,11 @@
 """The lookup services: what is fetched, what is kept, and for whom."""
 
+from importlib import import_module
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -26,6 +30,25 @@ def query(**params: str) -> LookupQuery:
     defaults = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
     defaults.update(params)
     return LookupQuery.from_params({name: [value] for name, value in defaults.items()})
+
+
+def new_session() -> SessionBase:
+    """A session of the configured engine, as a request has (never saved here)."""
+    return import_module(settings.SESSION_ENGINE).SessionStore()
+
+
+def cache_keys() -> list[str]:
+    """Every key the app's cache holds, as the app names them (local memory or Redis)."""
+    if hasattr(cache._cache, "get_client"):
+        prefix = cache.make_key("")
+        raw = cache._cache.get_client(None).keys(prefix + "*")
+        return [key.decode().removeprefix(prefix) for key in raw]
+    return [key.split(":", 2)[2] for key in list(cache._cache)]
+
+
+def paths(records: list) -> list[str]:
+    """The paths of the backend calls logged."""
+    return [record.lookup_call["path"] for record in records]
 
 
 def answer_key(user: User, lookup: LookupQuery) -> str:
@@ -217,12 +240,14 @@ def test_the_tiers_page_of_a_customer_never_looked_up_asks_for_todays_gaps(sandb
 
 
 def test_gap_days_are_fetched_with_mlp_and_kept_per_number_of_days(sandbox, agent, backend_calls):
-    """The tiers page's days ask for gapToUpgrade/gapToRenew N days ahead, cached per N."""
-    customer_lookup(query(embed="points"), user=agent)
+    """The tiers page's days ask for gapToUpgrade/gapToRenew N days ahead, cached per N: by the
+    lookup again, with the session's identifiers (the by-id call takes no gaps)."""
+    session = new_session()
+    customer_lookup(query(embed="points"), user=agent, session=session)
 
-    thirty = customer_fetch(AARAV, user=agent, days=30)
-    again = customer_fetch(AARAV, user=agent, days=30)
-    today = customer_fetch(AARAV, user=agent, days=0)
+    thirty = customer_fetch(AARAV, user=agent, days=30, session=session)
+    again = customer_fetch(AARAV, user=agent, days=30, session=session)
+    today = customer_fetch(AARAV, user=agent, days=0, session=session)
 
     assert thirty.query.gap_to_upgrade == thirty.query.gap_to_renew == 30
     assert "mlp" in thirty.query.embed and "points" in thirty.query.embed
@@ -321,3 +346,134 @@ def test_a_new_lookup_with_other_blocks_replaces_what_the_pages_show(sandbox, ag
     assert not second.from_cache
     assert second.request_id != first.request_id
     assert "alternateCurrencies" in second.query.embed
+
+
+# Pages fetched again: by id with what that call takes, else the lookup again in the session
+
+
+LOOKUP_PATH = "/v2/customers/lookup/customerDetails"
+BY_ID_PATH = f"/v2/customers/{AARAV}"
+
+
+def test_within_the_session_an_expired_answer_is_looked_up_again_with_every_block(
+    sandbox, agent, backend_calls
+):
+    """The default blocks include alternate currencies and customer status, which the by-id call
+    does not return: in the session that looked the member up, the page runs the lookup again
+    (identifiers from the session) and shows them, leaving nothing out."""
+    session = new_session()
+    lookup = query(embed=",".join(DEFAULT_EMBEDS))
+    customer_lookup(lookup, user=agent, session=session)
+    cache.delete(answer_key(agent, lookup))
+
+    data = customer_fetch(AARAV, user=agent, session=session)
+
+    assert paths(backend_calls()) == [LOOKUP_PATH, LOOKUP_PATH]
+    assert data.left_out == ()
+    assert data.customer.alternate_currencies
+    assert data.customer.customer_status is not None
+    assert data.query.identifiers == ()
+
+
+def test_without_the_sessions_identifiers_a_page_comes_by_id_and_says_what_it_lacks(
+    sandbox, agent, backend_calls
+):
+    """Another session (or none) has no identifiers: the page asks by id with only what that call
+    takes, and the answer says what it could not carry."""
+    lookup = query(embed=",".join(DEFAULT_EMBEDS))
+    customer_lookup(lookup, user=agent, session=new_session())
+    cache.delete(answer_key(agent, lookup))
+
+    data = customer_fetch(AARAV, user=agent, session=new_session())
+
+    [_, by_id] = backend_calls()
+    assert by_id.lookup_call["path"] == BY_ID_PATH
+    assert by_id.lookup_call["params"] == {
+        "source": "INSTORE",
+        "embed": "mlp,points,subscriptions,segments",
+    }
+    assert set(data.left_out) == {"alternateCurrencies", "customerStatus"}
+    assert data.customer.alternate_currencies == ()
+    assert data.customer.programs
+
+
+def test_a_query_the_by_id_call_can_serve_is_not_looked_up_again(sandbox, agent, backend_calls):
+    """Blocks the by-id call takes, in a source it takes: by id, even within the session."""
+    session = new_session()
+    lookup = query(embed="mlp,points")
+    customer_lookup(lookup, user=agent, session=session)
+
+    customer_fetch(AARAV, user=agent, refresh=True, session=session)
+
+    assert paths(backend_calls()) == [LOOKUP_PATH, BY_ID_PATH]
+
+
+def test_a_source_the_by_id_call_does_not_take_is_looked_up_again_in_the_session(
+    sandbox, agent, backend_calls
+):
+    """MOBILE_APP is not a by-id source: the session's identifiers run the lookup in MOBILE_APP
+    again; without them the by-id call asks ALL and says so."""
+    session = new_session()
+    lookup = query(source="MOBILE_APP", accountId="mapp-01", identifierValue="919999000007")
+    looked_up = customer_lookup(lookup, user=agent, session=session)
+
+    again = customer_fetch(looked_up.customer.id, user=agent, refresh=True, session=session)
+    elsewhere = customer_fetch(
+        looked_up.customer.id, user=agent, refresh=True, session=new_session()
+    )
+
+    sent = [record.lookup_call for record in backend_calls()]
+    assert [call["params"]["source"] for call in sent] == ["MOBILE_APP", "MOBILE_APP", "ALL"]
+    assert again.left_out == ()
+    assert "source" in elsewhere.left_out
+
+
+def test_the_sessions_identifiers_are_in_no_url_cache_key_or_log_line(
+    sandbox, agent, backend_calls
+):
+    """Kept in the session only: the cache's keys, the queries it keeps, the log lines and the
+    page's query hold no mobile number (the member's document, kept for its pages, is the
+    member's data)."""
+    session = new_session()
+    lookup = query(embed=",".join(DEFAULT_EMBEDS))
+    customer_lookup(lookup, user=agent, session=session)
+    cache.delete(answer_key(agent, lookup))
+    data = customer_fetch(AARAV, user=agent, days=30, session=session)
+
+    assert services.remembered_identifiers(session, AARAV) == (("mobile", MOBILE),)
+    assert MOBILE not in repr(data.query)
+    for key in cache_keys():
+        assert MOBILE not in key
+        kept = cache.get(key)
+        if isinstance(kept, dict):
+            assert MOBILE not in repr(kept["query"] if "document" in kept else kept)
+    for record in backend_calls():
+        assert MOBILE not in record.getMessage()
+        assert MOBILE not in repr(record.lookup_call)
+
+
+def test_identifiers_that_now_find_someone_else_fall_back_to_by_id(sandbox, agent, backend_calls):
+    """The session's identifiers are only a way back to the same customer: if the lookup answers
+    another one, the page asks by id instead."""
+    session = new_session()
+    services.remember_identifiers(session, AARAV, (("mobile", "919999000002"),))
+
+    data = customer_fetch(AARAV, user=agent, session=session)
+
+    assert data.customer.id == AARAV
+    assert paths(backend_calls()) == [LOOKUP_PATH, BY_ID_PATH]
+
+
+def test_the_session_keeps_the_identifiers_of_its_last_members_only(sandbox):
+    """At most REMEMBERED_MEMBERS customers, the oldest forgotten first; the same identifiers
+    again change nothing (no session save)."""
+    session = new_session()
+    for number in range(services.REMEMBERED_MEMBERS + 2):
+        services.remember_identifiers(session, number, (("mobile", f"91999900{number:04d}"),))
+    session.modified = False
+    services.remember_identifiers(session, 21, (("mobile", "919999000021"),))
+
+    assert not session.modified
+    assert services.remembered_identifiers(session, 0) == ()
+    assert services.remembered_identifiers(session, 2) == (("mobile", "919999000002"),)
+    assert len(session[services.SESSION_IDENTIFIERS]) == services.REMEMBERED_MEMBERS

@@ -741,9 +741,22 @@ def test_not_found_in_a_source_with_accounts_also_names_the_account_reason(clien
         assert reason in html
 
 
-def test_not_found_in_all_sources_leaves_out_the_account_reason(client, sandbox, agent):
-    """ALL takes no accountId, so the account reason cannot apply to it."""
+def test_not_found_in_all_sources_names_the_account_reason_too(client, sandbox, agent):
+    """The app sends ALL without an accountId, which the reference asks of every source but
+    INSTORE: when ALL answers 8015 the page lists that reason with the other two."""
     response = client.get(lookup_url(source="ALL", identifierValue="919999999999"))
+
+    assert response.status_code == 404
+    reasons = [
+        item.text for item in parse(response.content).find("ul", class_="reasons").find_all("li")
+    ]
+    assert len(reasons) == 3
+    assert reasons[2].startswith("The accountId is missing: this search asked all sources (ALL)")
+
+
+def test_not_found_in_instore_leaves_out_the_account_reason(client, sandbox, agent):
+    """INSTORE takes no accountId, so the account reason cannot apply to it."""
+    response = client.get(lookup_url(source="INSTORE", identifierValue="919999999999"))
 
     assert response.status_code == 404
     assert "The accountId is missing" not in response.content.decode()

@@ -21,7 +21,11 @@ from customers.capillary.exceptions import (
     RateLimited,
 )
 from customers.capillary.query import (
+    ACCEPTED_IDENTIFIER_NAMES,
     ALL,
+    BY_ID_EMBEDS,
+    BY_ID_SOURCES,
+    CARD_EXTERNAL_ID,
     DEFAULT_EMBEDS,
     DEFAULT_FLAGS,
     EMBEDS,
@@ -30,13 +34,18 @@ from customers.capillary.query import (
     INSTORE,
     MLP,
     MOBILE,
+    SOURCE_NAME,
     SOURCES,
     LookupQuery,
 )
 from customers.capillary.records import Customer, ShapeError
 
 __all__ = [
+    "ACCEPTED_IDENTIFIER_NAMES",
     "ALL",
+    "BY_ID_EMBEDS",
+    "BY_ID_SOURCES",
+    "CARD_EXTERNAL_ID",
     "DEFAULT_EMBEDS",
     "DEFAULT_FLAGS",
     "EMBEDS",
@@ -46,6 +55,7 @@ __all__ = [
     "MLP",
     "MOBILE",
     "SOURCES",
+    "SOURCE_NAME",
     "BackendError",
     "BackendUnavailable",
     "BadResponse",

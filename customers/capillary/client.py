@@ -40,7 +40,7 @@ from customers.capillary.exceptions import (
     RateLimited,
     error_class,
 )
-from customers.capillary.query import LookupQuery
+from customers.capillary.query import ALL, LookupQuery
 from customers.capillary.records import Customer, ShapeError
 from customers.capillary.transport import LocalAdapter
 from customers.masking import mask_identifier
@@ -151,13 +151,13 @@ class LookupClient:
         return self._get_customer(LOOKUP_PATH, query.to_params())
 
     def get_customer(self, customer_id: str, query: LookupQuery | None = None) -> LookupResponse:
-        """GET /v2/customers/{id}, with the query's source, accountId, embed and flags."""
+        """GET /v2/customers/{id}, with what of the query that call takes (LookupQuery.by_id:
+        its sources, embeds and flags; never identifiers or gaps); source ALL without one."""
         customer_id = str(customer_id).strip()
         if not customer_id:
             raise InvalidQuery({"customerId": ["Give a customer id."]})
-        params = query.to_params() if query else {}
-        params.pop("identifierName", None)
-        params.pop("identifierValue", None)
+        sent, _ = (query or LookupQuery(source=ALL)).by_id()
+        params = sent.to_params()
         return self._get_customer(
             CUSTOMER_PATH.format(customer_id=quote(customer_id, safe="")), params
         )

@@ -95,6 +95,13 @@ class CustomerNotFound(BackendError):
         "source but INSTORE needs the right one).",
     )
 
+    # The accountId reason for a search in ALL, which the app sends without one.
+    ALL_WITHOUT_ACCOUNT = (
+        "The accountId is missing: this search asked all sources (ALL) without one, and "
+        "Capillary's reference asks for an accountId for every source but INSTORE. Search the "
+        "member's own source and account, or INSTORE."
+    )
+
     BY_ID_ADVICE = (
         "Check the customer id, or search for the member by mobile, email or external id: the "
         "search asks the right source."
@@ -116,9 +123,13 @@ class CustomerNotFound(BackendError):
         if customer_id is not None:
             return f"No customer with id {customer_id} in {source}.", self.BY_ID_ADVICE, ()
         reasons = self.reasons
-        if reasons == self.REASONS_8015 and source in ("INSTORE", "ALL"):
-            # The account reason is about sources that take an accountId.
+        if reasons == self.REASONS_8015 and source == "INSTORE":
+            # The account reason is about sources that take an accountId: every one but INSTORE.
             reasons = reasons[:2]
+        elif reasons == self.REASONS_8015 and source == "ALL":
+            # The app asks ALL without an accountId; Capillary's reference asks one of every
+            # source but INSTORE, so an org's cluster may answer 8015 for that alone.
+            reasons = (*reasons[:2], self.ALL_WITHOUT_ACCOUNT)
         return self.message, self.advice, reasons
 
 

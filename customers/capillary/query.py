@@ -1,12 +1,14 @@
 """The lookup query: every documented parameter, validated and normalised once.
 
 `LookupQuery.from_params` is the one way in from what a person typed or pasted; `to_params` is
-the wire form. Reference: Capillary API docs, "Get Customer Details" (lookup),
-GET /v2/customers/lookup/customerDetails.
+the wire form, and `by_id` the part of it GET /v2/customers/{id} takes. Reference: Capillary API
+docs, "Get Customer Details" (lookup), GET /v2/customers/lookup/customerDetails, and "Get
+Customer Details" (v2, by id).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ Report = Callable[[str, str], None]
 
 INSTORE = "INSTORE"
 ALL = "ALL"
+# Sources Capillary's reference names as examples; orgs have others (TMALL, JD, ECOMMERCE,
+# WEBSITE, ZALO, ...), so any name of the same shape is accepted (SOURCE_NAME).
 SOURCES: tuple[str, ...] = (
     INSTORE,
     "MARTJACK",
@@ -31,12 +35,19 @@ SOURCES: tuple[str, ...] = (
     "WHATSAPP",
 )
 
+# A source's name as Capillary writes them: capitals, digits and underscores (MAPP_SDK).
+SOURCE_NAME = re.compile(r"[A-Z][A-Z0-9_]{1,39}")
+
 MOBILE = "mobile"
 EMAIL = "email"
 EXTERNAL_ID = "externalId"
 CARD_NUMBER = "cardnumber"
 WECHAT = "wechat"
+CARD_EXTERNAL_ID = "cardExternalId"
+# The five names the current reference documents (the search form offers these) ...
 IDENTIFIER_NAMES: tuple[str, ...] = (MOBILE, EMAIL, EXTERNAL_ID, CARD_NUMBER, WECHAT)
+# ... and every name a query accepts: older documentation also has cardExternalId.
+ACCEPTED_IDENTIFIER_NAMES: tuple[str, ...] = (*IDENTIFIER_NAMES, CARD_EXTERNAL_ID)
 
 MLP = "mlp"
 EMBEDS: tuple[str, ...] = (
@@ -67,13 +78,39 @@ DEFAULT_EMBEDS: tuple[str, ...] = (
     "customerStatus",
 )
 
+# What GET /v2/customers/{customerId} takes. Reference: Capillary API docs, "Get Customer
+# Details" (v2, by id): source is one of INSTORE, MARTJACK, WECHAT, LINE and ALL; embed takes
+# points, subscriptions, mlp, userGroup, gapDetails, promotionalPoints, expirySchedules,
+# expiredPoints, customerImage, returnedPoints, associatedImages and segments; the flags are
+# includedFraudDetails and the user-group ones. It has no gapToUpgrade or gapToRenew, and none
+# of alternateCurrencies, customerStatus, cardLoyaltyDetails, fleetParentDetails or
+# ignoreCardDetails.
+BY_ID_SOURCES: tuple[str, ...] = (INSTORE, "MARTJACK", "WECHAT", "LINE", ALL)
+BY_ID_EMBEDS = frozenset(
+    {
+        "points",
+        "subscriptions",
+        MLP,
+        "userGroup",
+        "promotionalPoints",
+        "expirySchedules",
+        "expiredPoints",
+        "customerImage",
+        "segments",
+    }
+)
+# What by_id() reports when it had to leave the query's source or gaps out.
+SOURCE = "source"
+GAP_TO_UPGRADE = "gapToUpgrade"
+GAP_TO_RENEW = "gapToRenew"
+
 FRAUD_DETAILS = "includedFraudDetails"
 # Flags a search ticks unless the agent unticks them, and a page fetched by id asks with when no
 # lookup said otherwise: a fraud mark is the one thing an agent must not miss.
 DEFAULT_FLAGS: tuple[str, ...] = (FRAUD_DETAILS,)
 
 # People type names in any case ("Email", "cardNumber", "EXTERNALID"); the API wants one spelling.
-IDENTIFIER_BY_FOLDED = {name.casefold(): name for name in IDENTIFIER_NAMES}
+IDENTIFIER_BY_FOLDED = {name.casefold(): name for name in ACCEPTED_IDENTIFIER_NAMES}
 EMBED_BY_FOLDED = {name.casefold(): name for name in EMBEDS}
 TRUTHY = {"true", "1", "on", "yes"}
 _FALSE = {"false", "0", "off", "no", ""}
@@ -122,15 +159,19 @@ class LookupQuery:
             error("source", "The source contains a control character: type it again.")
         elif not source:
             error("source", "Choose a source, for example INSTORE.")
-        elif source not in SOURCES:
-            error("source", f"Unknown source. Use one of: {', '.join(SOURCES)}.")
+        elif not SOURCE_NAME.fullmatch(source):
+            error(
+                "source",
+                "A source is a name in capitals, digits and underscores, such as INSTORE, "
+                "WECHAT or MAPP_SDK.",
+            )
 
         account_id = last_value(params, "accountId").strip()
         # accountId does not apply to INSTORE: a pasted one is dropped rather than refused.
         if source == INSTORE:
             account_id = ""
         # ALL reads every source profile of the customer, so no one account applies to it.
-        elif source in SOURCES and source != ALL and not account_id:
+        elif SOURCE_NAME.fullmatch(source) and source != ALL and not account_id:
             error(
                 "accountId",
                 f"Give the accountId: every source except {INSTORE} and {ALL} needs one.",
@@ -173,6 +214,30 @@ class LookupQuery:
             gap_to_upgrade=gaps["gapToUpgrade"],
             gap_to_renew=gaps["gapToRenew"],
         )
+
+    def by_id(self) -> tuple[LookupQuery, tuple[str, ...]]:
+        """This query as GET /v2/customers/{id} takes it (BY_ID_SOURCES, BY_ID_EMBEDS), and what
+        it had to leave out: embed names, GAP_TO_UPGRADE, GAP_TO_RENEW, and SOURCE when the
+        source is not one that call takes (it then asks for ALL, every source's profiles)."""
+        left_out = [name for name in self.embed if name not in BY_ID_EMBEDS]
+        source, account_id = self.source, self.account_id
+        if source not in BY_ID_SOURCES:
+            left_out.append(SOURCE)
+            source, account_id = ALL, ""
+        if self.gap_to_upgrade is not None:
+            left_out.append(GAP_TO_UPGRADE)
+        if self.gap_to_renew is not None:
+            left_out.append(GAP_TO_RENEW)
+        sent = dataclasses.replace(
+            self,
+            source=source,
+            account_id=account_id,
+            identifiers=(),
+            embed=tuple(name for name in self.embed if name in BY_ID_EMBEDS),
+            gap_to_upgrade=None,
+            gap_to_renew=None,
+        )
+        return sent, tuple(left_out)
 
     def to_params(self) -> dict[str, str]:
         """The query string the API expects: lists comma-joined, booleans as true/false."""
@@ -286,7 +351,7 @@ def _identifiers(params: Mapping[str, list[str]], error: Report) -> tuple[tuple[
             error(
                 "identifierName",
                 f"Unknown identifier type {typed_name[:30]!r}. "
-                f"Use one of: {', '.join(IDENTIFIER_NAMES)}.",
+                f"Use one of: {', '.join(ACCEPTED_IDENTIFIER_NAMES)}.",
             )
             continue
         if name in seen:

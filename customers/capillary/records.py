@@ -12,7 +12,7 @@ Public names:
     Customer, Profile, Attribution, Till, Identifier, CommChannel, LoyaltyInfo,
     FraudDetails, Tier, Program, Progress, RenewSummary, GroupProgram, ProgramRef, Card,
     CardStatus, AlternateCurrency, Subscription, PromotionalPoint, PointsExpiry,
-    CustomerStatus, UserGroup, BackendWarning      the records
+    CustomerImage, CustomerStatus, UserGroup, BackendWarning      the records
 
 Example:
     customer = Customer.from_json(response.json())
@@ -61,6 +61,7 @@ __all__ = [
     "CardStatus",
     "CommChannel",
     "Customer",
+    "CustomerImage",
     "CustomerStatus",
     "FraudDetails",
     "GroupProgram",
@@ -207,19 +208,25 @@ def _either(data: dict[str, Any], camel: str, snake: str) -> Any:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BackendWarning:
-    """A warning the backend returned with a successful answer (e.g. 8050, 91001, 91009)."""
+    """A warning the backend returned with a successful answer (e.g. 8050, 91001, 91009), with
+    its own `status` flag (false in every published sample; None when not sent)."""
 
     code: int | None
     message: str
+    status: bool | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BackendWarning:
-        return cls(code=_int(data.get("code")), message=_str(data.get("message")))
+        return cls(
+            code=_int(data.get("code")),
+            message=_str(data.get("message")),
+            status=_bool(data.get("status")),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Till:
-    """Who did something: usually a till (createdBy / modifiedBy / issuedAt)."""
+    """Who did something: usually a till (createdBy / modifiedBy / issuedAt / markedBy)."""
 
     id: int | None
     code: str
@@ -405,10 +412,12 @@ class LoyaltyInfo:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FraudDetails:
-    """Fraud status: NOT_FRAUD, MARKED, CONFIRMED, RECONFIRMED, INTERNAL or NONE."""
+    """Fraud status: NOT_FRAUD, MARKED, CONFIRMED, RECONFIRMED, INTERNAL or NONE; who marked
+    it (`markedBy`, a till-like object, empty in Capillary's sample for a member not marked)
+    and when the status last changed."""
 
     status: str
-    marked_by: Mapping[str, Any] = field(repr=False)
+    marked_by: Till | None
     modified_on: Moment | None
 
     @property
@@ -422,7 +431,7 @@ class FraudDetails:
             return None
         return cls(
             status=_str(value.get("status")),
-            marked_by=_mapping(value.get("markedBy")),
+            marked_by=Till.from_json(value.get("markedBy")),
             modified_on=_moment(value.get("modifiedOn")),
         )
 
@@ -601,6 +610,31 @@ class Program:
     def renew_strategies(self) -> tuple[Progress, ...]:
         return self.renew_summary.strategies if self.renew_summary else ()
 
+    @property
+    def linked_partners(self) -> tuple[str, ...]:
+        """The linked partner programs by name. Their shape is undocumented (every published
+        sample has an empty list): a name-like key is read, else an id, else a placeholder."""
+        names = []
+        for item in self.linked_partner_programs:
+            name = next(
+                (
+                    _str(item.get(key))
+                    for key in ("partnerProgramName", "programName", "name", "title")
+                    if _str(item.get(key))
+                ),
+                "",
+            )
+            number = next(
+                (
+                    _int(item.get(key))
+                    for key in ("partnerProgramId", "programId", "id")
+                    if _int(item.get(key)) is not None
+                ),
+                None,
+            )
+            names.append(name or (f"#{number}" if number is not None else "unnamed"))
+        return tuple(names)
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Program:
         current_name = _str(data.get("currentSlab"))
@@ -615,8 +649,12 @@ class Program:
         )
         next_name = _str(data.get("nextSlab"))
         next_serial = _int(data.get("nextSlabSerialNumber"))
-        # The top tier is marked by serial number -1, an empty nextSlab, or both.
-        top = current is not None and (next_serial == -1 or not next_name)
+        if next_serial is not None and next_serial < 1:
+            next_serial = None
+        # The top tier is the one with no next tier: an empty nextSlab. A serial number of -1
+        # alone does not make it one: Capillary's published mlp sample names "Tier2" after
+        # "Tier1" with -1, and a named next tier is always shown.
+        top = current is not None and not next_name
         upgrades = _either(data, "upgradeStrategies", "upgrade_strategy")
         return cls(
             program_id=_int(data.get("programId")),
@@ -626,7 +664,7 @@ class Program:
             loyalty_id=_int(data.get("loyaltyId")),
             current_tier=current,
             next_tier=None
-            if top or not next_name
+            if not next_name
             else Tier(
                 name=next_name,
                 description=_str(data.get("nextSlabDescription")),
@@ -700,14 +738,20 @@ class GroupProgram:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CardStatus:
-    """statusInfo of a card: NOT_ISSUED, ACTIVE, SUSPENDED, DELETED, EXPIRED, with its label."""
+    """statusInfo of a card: NOT_ISSUED, ACTIVE, SUSPENDED, DELETED, EXPIRED, with its label.
+
+    Its history as far as the document carries it: when this status was set (`createdOn`) and
+    by whom (`createdBy`, a user id; `createdByUser`, a name, in Capillary's status-log
+    entries), and the label before it (`prevLabel`, in the same entries)."""
 
     status: str
     label: str
+    previous_label: str
     reason: str
     is_active: bool | None
     created_on: Moment | None
     created_by: int | None
+    created_by_user: str
     updated_on: Moment | None
     actions: tuple[Any, ...]
     id: int | None
@@ -722,10 +766,12 @@ class CardStatus:
         return cls(
             status=_str(value.get("status")),
             label=_str(value.get("label")),
+            previous_label=_str(value.get("prevLabel")),
             reason=_str(value.get("reason")),
             is_active=_bool(value.get("isActive")),
             created_on=_moment(value.get("createdOn")),
             created_by=_int(value.get("createdBy")),
+            created_by_user=_str(value.get("createdByUser")),
             updated_on=_moment(value.get("autoUpdateTime")),
             actions=tuple(actions) if isinstance(actions, list) else (),
             id=_int(value.get("id")),
@@ -896,6 +942,17 @@ class PromotionalPoint:
     def never_expires(self) -> bool:
         return never_expires(self.expiry_date)
 
+    @property
+    def source_type(self) -> str:
+        """What issued the points (promotionSource.promotionSourceType: GOODWILL, ...)."""
+        return _str(self.promotion_source.get("promotionSourceType"))
+
+    @property
+    def source_id(self) -> int | None:
+        """The issuing source's id; Capillary sends -1 when there is none (goodwill)."""
+        number = _int(self.promotion_source.get("promotionSourceId"))
+        return number if number is not None and number >= 0 else None
+
     @classmethod
     def list_from_json(cls, value: object) -> list[PromotionalPoint]:
         data = _dict(value)
@@ -1037,6 +1094,40 @@ class UserGroup:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CustomerImage:
+    """A picture of the customer (an item of customerImage): where the file is, and the same
+    over HTTPS. Documented as a list of {filePath, secureFilePath}; a bare URL or a single
+    object is read too."""
+
+    file_path: str = field(repr=False)
+    secure_file_path: str = field(repr=False)
+
+    @property
+    def url(self) -> str:
+        """The address to show it from: the secure one first, and only an http(s) URL (the
+        value lands in an <img src> and comes from the backend); "" when there is none."""
+        for path in (self.secure_file_path, self.file_path):
+            url = path.strip()
+            if url.lower().startswith(("https://", "http://")):
+                return url
+        return ""
+
+    @classmethod
+    def list_from_json(cls, value: object) -> list[CustomerImage]:
+        if isinstance(value, str):
+            return [cls(file_path=value, secure_file_path="")] if value.strip() else []
+        items = [value] if isinstance(value, dict) else _dicts(value)
+        return [
+            cls(
+                file_path=_str(item.get("filePath")),
+                secure_file_path=_str(item.get("secureFilePath")),
+            )
+            for item in items
+            if item
+        ]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Customer:
     """The customer document of the lookup and by-id calls."""
 
@@ -1057,7 +1148,7 @@ class Customer:
     promotional_points: tuple[PromotionalPoint, ...]
     expiry_schedules: tuple[PointsExpiry, ...]
     expired_points: tuple[PointsExpiry, ...]
-    customer_image_url: str
+    images: tuple[CustomerImage, ...]
     customer_status: CustomerStatus | None
     user_groups: tuple[UserGroup, ...]
     raw: Mapping[str, Any] = field(repr=False)
@@ -1108,7 +1199,7 @@ class Customer:
                 map(PointsExpiry.from_json, _dicts(data.get("expirySchedules")))
             ),
             expired_points=tuple(map(PointsExpiry.from_json, _dicts(data.get("expiredPoints")))),
-            customer_image_url=_image_url(data.get("customerImage")),
+            images=tuple(CustomerImage.list_from_json(data.get("customerImage"))),
             customer_status=CustomerStatus.from_json(data.get("customerStatus")),
             user_groups=tuple(
                 group
@@ -1121,8 +1212,25 @@ class Customer:
 
     @property
     def primary_profile(self) -> Profile | None:
-        """The first profile: the API lists the requested source's profile first."""
+        """The first profile in the document. It need not be the searched source's: Capillary's
+        published lookup sample asked for WECHAT and answered with an INSTORE profile alone
+        (see profile_for)."""
         return self.profiles[0] if self.profiles else None
+
+    def profile_for(self, source: str, account_id: str = "") -> Profile | None:
+        """The profile of this source (and account, when one is given), else one of the source
+        in another account, else None."""
+        wanted = source.strip().upper()
+        same_source = [p for p in self.profiles if p.source.strip().upper() == wanted]
+        for profile in same_source:
+            if not account_id or profile.account_id == account_id:
+                return profile
+        return same_source[0] if same_source else None
+
+    @property
+    def customer_image_url(self) -> str:
+        """The first picture's address that a page may load, "" when there is none."""
+        return next((image.url for image in self.images if image.url), "")
 
     @property
     def display_name(self) -> str:
@@ -1173,21 +1281,3 @@ class Customer:
                 if item.type.lower() in types and item.value and not item.masked:
                     seen[item.value] = None
         return tuple(seen)
-
-
-def _image_url(value: object) -> str:
-    """The customer image's URL, from a bare string or an object holding one.
-
-    Only http(s) URLs are kept: the value lands in an <img src> and comes from the backend.
-    """
-    if isinstance(value, dict):
-        value = next(
-            (
-                value[key]
-                for key in ("url", "imageUrl", "image_url", "customerImageUrl")
-                if key in value
-            ),
-            "",
-        )
-    url = _str(value).strip()
-    return url if url.lower().startswith(("https://", "http://")) else ""

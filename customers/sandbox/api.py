@@ -8,7 +8,7 @@ the cache, both of which use the calling thread's own connections.
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +26,34 @@ OAUTH_PATH = "/v3/oauth/token/generate"
 # Where the client reaches the sandbox in-process (capillary.transport.LocalAdapter): no socket.
 IN_PROCESS_BASE_URL = "http://sandbox.invalid/sandbox"
 
+# Error codes and messages: README "Sandbox assumptions" lists each with its source.
 NOT_FOUND = (8015, "Customer not found for the given identifiers")
+MISSING = (11013, "identifierName, identifierValue, source can not be empty")
+INVALID_SOURCE = (8003, "Invalid source")
+INVALID_ACCOUNT = (8011, "Invalid source account")
+INVALID_IDENTIFIER = (8013, "Invalid customer identifier")
+MERGED = (8069, "Customer is merged into another account")
+NOT_IN_SOURCE = (8065, "No customer found in the given source")
+
+# What GET /v2/customers/{id} takes, as Capillary's reference ("Get Customer Details", v2 by id)
+# lists it: fewer sources and embeds than the lookup, and no gapToUpgrade or gapToRenew.
+BY_ID_SOURCES = frozenset({"INSTORE", "MARTJACK", "WECHAT", "LINE", org.ALL_SOURCES})
+BY_ID_EMBEDS = frozenset(
+    {
+        "points",
+        "subscriptions",
+        "mlp",
+        "userGroup",
+        "gapDetails",
+        "promotionalPoints",
+        "expirySchedules",
+        "expiredPoints",
+        "customerImage",
+        "returnedPoints",
+        "associatedImages",
+        "segments",
+    }
+)
 
 
 class Failure(Exception):
@@ -105,15 +132,18 @@ def _token(body: bytes) -> dict:
     return {"data": {"accessToken": token, "ttlSeconds": auth.token_ttl()}, "errors": None}
 
 
-def _source(query: Mapping[str, str], required: bool) -> tuple[str, str]:
-    """The validated source and account id (empty for INSTORE and ALL)."""
+def _source(query: Mapping[str, str], sources: Collection[str] | None = None) -> tuple[str, str]:
+    """The validated source and account id (empty for INSTORE and ALL); `sources` limits the
+    sources an endpoint takes (the by-id call's, which reads a missing source as ALL)."""
     source = query.get("source", "").strip().upper()
     if not source:
-        if required:
-            raise Failure(400, 11013, "identifierName, identifierValue, source can not be empty")
+        if sources is None:
+            raise Failure(400, *MISSING)
         return org.ALL_SOURCES, ""
     if source != org.ALL_SOURCES and source not in org.SOURCES:
-        raise Failure(400, 8012, "Invalid source")
+        raise Failure(400, *INVALID_SOURCE)
+    if sources is not None and source not in sources:
+        raise Failure(400, *INVALID_SOURCE)
     if source in (org.ALL_SOURCES, "INSTORE"):
         # accountId does not apply to INSTORE (nor to the ALL view over every profile).
         return source, ""
@@ -121,23 +151,28 @@ def _source(query: Mapping[str, str], required: bool) -> tuple[str, str]:
     if not account:
         raise Failure(400, *NOT_FOUND)
     if account not in org.SOURCES[source]:
-        raise Failure(400, 8011, "Invalid source account")
+        raise Failure(400, *INVALID_ACCOUNT)
     return source, account
 
 
-def _options(query: Mapping[str, str], source: str, account: str) -> Options:
+def _options(query: Mapping[str, str], source: str, account: str, *, by_id: bool) -> Options:
+    """What the request asks for. By id: only the embeds that call takes, no gaps, and
+    fraudDetails only with includedFraudDetails=true (Capillary's by-id sample has none without
+    it); the lookup answers fraudDetails always, as its published sample does without the flag."""
+
     def flag(name: str) -> bool:
         return query.get(name, "").strip().lower() == "true"
 
     def number(name: str) -> int | None:
         value = query.get(name, "").strip()
-        return int(value) if value.isascii() and value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() and not by_id else None
 
+    embed = frozenset(e.strip() for e in query.get("embed", "").split(",") if e.strip())
     return Options(
         source=source,
         account_id=account,
-        embed=frozenset(e.strip() for e in query.get("embed", "").split(",") if e.strip()),
-        fraud=flag("includedFraudDetails"),
+        embed=embed & BY_ID_EMBEDS if by_id else embed,
+        fraud=flag("includedFraudDetails") or not by_id,
         gap_to_upgrade=number("gapToUpgrade"),
         gap_to_renew=number("gapToRenew"),
         user_group=flag("includedUserGroup2LoyaltyDetails"),
@@ -150,13 +185,13 @@ def _lookup(query: Mapping[str, str]) -> tuple[int, dict]:
     names = query.get("identifierName", "").strip()
     values = query.get("identifierValue", "").strip()
     if not names or not values or not query.get("source", "").strip():
-        raise Failure(400, 11013, "identifierName, identifierValue, source can not be empty")
-    source, account = _source(query, required=True)
+        raise Failure(400, *MISSING)
+    source, account = _source(query)
     pairs = list(zip(names.split(","), values.split(","), strict=False))
     if len(names.split(",")) != len(values.split(",")) or any(
         name.strip().lower() not in org.IDENTIFIER_TYPES for name, _ in pairs
     ):
-        raise Failure(400, 8013, "Invalid customer identifier")
+        raise Failure(400, *INVALID_IDENTIFIER)
     # Dual eligibility: secondary identifiers may be shared, so only the primary one decides,
     # and without it there is no answer (Capillary sends this 8015 with HTTP 200).
     deciding = [
@@ -180,22 +215,22 @@ def _lookup(query: Mapping[str, str]) -> tuple[int, dict]:
         warnings.append(
             warning(91009, "Retrieved survivor account for the requested merge victim")
         )
-    return 200, _document(member, _options(query, source, account), warnings)
+    return 200, _document(member, _options(query, source, account, by_id=False), warnings)
 
 
 def _by_id(customer_id: int, query: Mapping[str, str]) -> tuple[int, dict]:
-    source, account = _source(query, required=False)
+    source, account = _source(query, BY_ID_SOURCES)
     member = Member.objects.filter(pk=customer_id).first()
     if member is None:
         raise Failure(404, *NOT_FOUND)
     if member.merged_into_id is not None:
-        raise Failure(400, 8069, "Customer is merged into another account")
+        raise Failure(400, *MERGED)
     if source != org.ALL_SOURCES and not any(
         p["source"] == source and p.get("accountId", "") == account
         for p in member.data["profiles"]
     ):
-        raise Failure(404, 8065, "No customer found in the given source")
-    return 200, _document(member, _options(query, source, account), [])
+        raise Failure(404, *NOT_IN_SOURCE)
+    return 200, _document(member, _options(query, source, account, by_id=True), [])
 
 
 def _document(member: Member, options: Options, warnings: list[dict[str, Any]]) -> dict:

@@ -67,13 +67,10 @@ def customer_document(
 ) -> dict[str, Any]:
     base = today()
     masked = bool(data.get("masked"))
-    profiles = [
-        p
-        for p in data.get("profiles", [])
-        if options.source == org.ALL_SOURCES
-        or (p["source"] == options.source and p.get("accountId", "") == options.account_id)
-    ]
-    first = (profiles or data["profiles"])[0]
+    # Every source's profile, in the member's own order, whatever the source asked: Capillary's
+    # published lookup sample asked for WECHAT and answered with an INSTORE profile.
+    profiles = list(data.get("profiles", []))
+    first = profiles[0]
     doc: dict[str, Any] = {
         "id": customer_id,
         "profiles": [

@@ -18,8 +18,15 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from customers import presentation
-from customers.capillary.records import Customer, Identifier, Program, Progress
+from customers import glossary, presentation
+from customers.capillary.records import (
+    AlternateCurrency,
+    Customer,
+    GroupProgram,
+    Identifier,
+    Program,
+    Progress,
+)
 from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
 
@@ -37,6 +44,12 @@ register.filter(presentation.next_tier)
 register.filter(presentation.promotion_issued)
 register.filter(presentation.expiry_kind)
 register.filter(presentation.card_status)
+register.filter(presentation.card_transactions)
+register.filter(presentation.promotion_source)
+register.filter(presentation.linked_partners)
+register.filter(presentation.value_valid_sentence)
+register.filter(presentation.renewal_note)
+register.filter(presentation.renewal_confirmed)
 register.filter(presentation.card_series)
 register.filter(presentation.card_kind)
 register.filter(presentation.card_issued)
@@ -47,10 +60,13 @@ register.filter(presentation.registration)
 register.filter(presentation.last_change)
 register.simple_tag(presentation.upgrade_sentence)
 register.simple_tag(presentation.renew_sentence)
+register.simple_tag(presentation.group_upgrade_sentence)
 register.simple_tag(presentation.progress_caption)
 register.simple_tag(presentation.points_headline)
 
 RECENT_LOOKUPS = 10
+# What a reveal of the member's photo is called (the reveal view's field, the audit's detail).
+PHOTO = "image"
 
 # What the pii and reveal_button tags read from a page, handed on to the partials that use them
 # (an inclusion tag renders its partial with only what it returns, and the CSRF token).
@@ -99,12 +115,39 @@ def label(value: presentation.Label) -> SafeString:
     return format_html('{} <span class="note">{}</span>', text, value.note)
 
 
+def _chosen(context: Context) -> presentation.MemberProfile:
+    """The member's profile for the search the page answers (the query's source and account;
+    none in a page rendered without one): see presentation.member_profile."""
+    query = context.get("query")
+    return presentation.member_profile(
+        context["customer"], getattr(query, "source", ""), getattr(query, "account_id", "")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def by_id_notice(context: Context) -> str:
+    """What the answer, fetched by id, could not carry of what the page asked for."""
+    query = context.get("query")
+    return presentation.left_out_notice(
+        context.get("left_out") or (), getattr(query, "source", "")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def member_profile(context: Context) -> presentation.MemberProfile:
+    """`{% member_profile as chosen %}`: the member's profile and where it came from."""
+    return _chosen(context)
+
+
 @register.inclusion_tag("customers/includes/customer_header.html", takes_context=True)
 def customer_header(context: Context) -> dict[str, Any]:
     """The name and badges atop every customer page, the name masked as the user may see it."""
     customer = context["customer"]
     heading = presentation.heading(
-        customer, unmasked=bool(context.get("pii_unmasked")), revealed=_revealed(context)
+        customer,
+        unmasked=bool(context.get("pii_unmasked")),
+        revealed=_revealed(context),
+        profile=_chosen(context).profile,
     )
     return {"customer": customer, "heading": heading}
 
@@ -120,12 +163,19 @@ def member_facts(context: Context) -> dict[str, Any]:
     """The overview's facts: the name (masked, with its Reveal button), the id, then
     presentation.member_facts."""
     customer = context["customer"]
-    profile = customer.primary_profile
+    chosen = _chosen(context)
+    profile = chosen.profile
     name = None
     if profile is not None:
         name = profile.first_name if profile.name_masked else profile.full_name
-    facts = presentation.member_facts(customer)
-    return {**_page(context), "profile": profile, "name": name, "facts": facts}
+    facts = presentation.member_facts(customer, chosen)
+    return {
+        **_page(context),
+        "profile": profile,
+        "name": name,
+        "name_note": chosen.note_for("name"),
+        "facts": facts,
+    }
 
 
 @register.inclusion_tag("customers/includes/tier_ladder.html")
@@ -137,7 +187,64 @@ def tier_ladder(program: Program) -> dict[str, Any]:
 @register.inclusion_tag("customers/includes/points_by_state.html")
 def points_by_state(program: Program) -> dict[str, Any]:
     """A program's points in every state, as tiles (presentation.points_by_state)."""
-    return {"program": program, "lines": presentation.points_by_state(program)}
+    title = f"Points by state in {program.title}" if program.title else "Points by state"
+    return {"title": title, "lines": presentation.points_by_state(program)}
+
+
+@register.inclusion_tag("customers/includes/points_by_state.html")
+def currency_by_state(currency: AlternateCurrency) -> dict[str, Any]:
+    """An alternate currency in every state, as the same tiles as points."""
+    title = f"{currency.name or 'Currency'} by state"
+    return {"title": title, "lines": presentation.currency_by_state(currency)}
+
+
+@register.inclusion_tag("customers/includes/points_by_state.html")
+def group_by_state(group: GroupProgram) -> dict[str, Any]:
+    """A group loyalty program's pooled points, as the same tiles."""
+    title = f"Points by state in {group.title}" if group.title else "Points by state"
+    return {"title": title, "lines": presentation.group_by_state(group)}
+
+
+@register.simple_tag
+def term(key: str, block: str = "", in_sentence: bool = False) -> SafeString:
+    """A state's label from the glossary, its meaning and Capillary field as a hover hint:
+    `{% term "available" "points" %}` ("Available to redeem"; `in_sentence=True` for
+    "available to redeem"). Pages name a state of points or currency only so."""
+    entry = glossary.term(key)
+    hint = " ".join(part for part in (entry.meaning, entry.hint(block)) if part)
+    label = glossary.word(key) if in_sentence else entry.label
+    return format_html(
+        '<span class="term" data-term="{}" title="{}">{}</span>', entry.key, hint, label
+    )
+
+
+@register.inclusion_tag("customers/includes/glossary.html")
+def glossary_list(*keys: str) -> dict[str, Any]:
+    """What the figures mean, with Capillary's field for each (the given terms, or all)."""
+    terms = [glossary.term(key) for key in keys] if keys else list(glossary.TERMS.values())
+    return {"terms": terms}
+
+
+@register.inclusion_tag("customers/includes/customer_photo.html", takes_context=True)
+def customer_photo(context: Context) -> dict[str, Any]:
+    """The member's photo (customerImage), for roles that may see unmasked PII only, behind a
+    reveal like any other PII, and only from a host CUSTOMER_IMAGE_HOSTS allows (the Content
+    Security Policy lets the browser load images from those hosts alone)."""
+    customer = context["customer"]
+    url = customer.customer_image_url
+    may_see = bool(context.get("can_reveal"))
+    revealed = bool(context.get("pii_unmasked")) or PHOTO in {
+        str(kind).lower() for kind in _revealed(context)
+    }
+    return {
+        **_page(context),
+        "on_file": bool(customer.images),
+        "url": url,
+        "may_see": may_see,
+        "revealed": may_see and revealed,
+        "allowed": presentation.photo_allowed(url),
+        "kind": PHOTO,
+    }
 
 
 @register.filter
@@ -155,11 +262,14 @@ def percent_value(step: Progress) -> str:
 
 @register.simple_tag(takes_context=True)
 def copy_summary(context: Context, customer: Customer) -> str:
+    query = context.get("query")
     return presentation.copy_summary(
         customer,
         unmasked=bool(context.get("pii_unmasked")),
         revealed=context.get("revealed") or (),
         fetched_at=context.get("fetched_at"),
+        source=getattr(query, "source", ""),
+        account_id=getattr(query, "account_id", ""),
     )
 
 
@@ -228,7 +338,10 @@ def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeStr
 def display_name(context: Context, customer: Customer) -> str:
     """The name for headings and breadcrumbs, masked like any other name."""
     return presentation.display_name(
-        customer, unmasked=bool(context.get("pii_unmasked")), revealed=_revealed(context)
+        customer,
+        unmasked=bool(context.get("pii_unmasked")),
+        revealed=_revealed(context),
+        profile=_chosen(context).profile,
     )
 
 

@@ -1,0 +1,174 @@
+"""The one glossary of point and currency states: the words every page and the copy summary use.
+
+An agent reads a figure aloud to a member, so "available" must always mean what can be spent
+now, on every page and in every program, points or alternate currency. Each state is defined
+here once: its label, what it means in plain words, and the Capillary field it is read from in
+each kind of block (a hint for those who know the API: pages show it on hover and in the
+glossary's list). Pages print the labels through the `term` tag (customers.templatetags) and
+sentences through `word`; nothing else names a state.
+
+Reference: Capillary API docs, "Get Customer Details" (lookup): alternate currencies' `earned`
+is the amount available for redemption, `delayedEarned` the promised (pending) amount and
+`totalAvailable` the two together; points' `loyaltyPoints`, `delayedPoints` and
+`totalAvailablePoints` are their counterparts in a program.
+
+Public names:
+    Term                                one state: key, label, meaning, fields by block
+    TERMS                               every term by key, in the order pages list them
+    term(key) -> Term                   KeyError for a key that is not in the glossary
+    word(key) -> str                    the label as a sentence uses it ("available to redeem")
+    POINTS, CURRENCY, GROUP, MEMBER     the blocks a figure can come from
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+__all__ = ["CURRENCY", "GROUP", "MEMBER", "POINTS", "TERMS", "Term", "term", "word"]
+
+# The blocks of the customer document a figure comes from.
+POINTS = "points"  # a loyaltyProgramDetails item, pointsSummary, a user group's pointsSummaries
+CURRENCY = "currency"  # an alternateCurrencyData item
+GROUP = "group"  # a groupLoyaltyProgramDetails item
+MEMBER = "member"  # loyaltyInfo
+
+# How the blocks are named in a hint.
+_BLOCK_NAMES: Mapping[str, str] = {
+    POINTS: "points",
+    CURRENCY: "alternate currencies",
+    GROUP: "group programs",
+    MEMBER: "loyalty",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One state of points or currency. `fields` maps a block (POINTS, CURRENCY, ...) to the
+    API field the figure in that block is read from."""
+
+    key: str
+    label: str
+    meaning: str
+    fields: Mapping[str, str]
+
+    def field(self, block: str) -> str:
+        """The API field of this state in that block, "" when the block has none."""
+        return self.fields.get(block, "")
+
+    def hint(self, block: str = "") -> str:
+        """The API field(s) for those who know the API: one block's, or every block's."""
+        if block:
+            name = self.field(block)
+            return f"Capillary field: {name}" if name else ""
+        return "Capillary fields: " + ", ".join(
+            f"{name} ({_BLOCK_NAMES[kind]})" for kind, name in self.fields.items()
+        )
+
+
+def _term(key: str, label: str, meaning: str, **fields: str) -> Term:
+    return Term(key, label, meaning, MappingProxyType(fields))
+
+
+TERMS: Mapping[str, Term] = MappingProxyType(
+    {
+        term.key: term
+        for term in (
+            _term(
+                "available",
+                "Available to redeem",
+                "Can be spent on rewards now.",
+                points="loyaltyPoints",
+                currency="earned",
+                group="loyaltyPoints",
+            ),
+            _term(
+                "pending",
+                "Pending",
+                "Earned, but released only after the program's delay: it cannot be spent yet.",
+                points="delayedPoints",
+                currency="delayedEarned",
+                group="promisedPoints",
+            ),
+            _term(
+                "available_and_pending",
+                "Available to redeem and pending",
+                "The two together: only the part available to redeem can be spent now.",
+                points="totalAvailablePoints",
+                currency="totalAvailable",
+            ),
+            _term(
+                "redeemed",
+                "Redeemed",
+                "Spent on rewards.",
+                points="redeemed",
+                currency="redeemed",
+            ),
+            _term(
+                "expired",
+                "Expired",
+                "Lapsed before it was spent.",
+                points="expired",
+                currency="expired",
+            ),
+            _term(
+                "returned",
+                "Returned",
+                "Taken back because a purchase was returned.",
+                points="returned",
+                currency="returned",
+            ),
+            _term(
+                "adjusted",
+                "Adjusted",
+                "Added or taken away by hand.",
+                points="adjusted",
+            ),
+            _term(
+                "pending_returned",
+                "Pending returned",
+                "Pending, taken back before its release because a purchase was returned.",
+                points="delayedReturnedPoints",
+                currency="delayedReturned",
+            ),
+            _term(
+                "pending_expired",
+                "Pending expired",
+                "Pending that lapsed before its release.",
+                points="delayedExpiredPoints",
+                currency="delayedExpired",
+            ),
+            _term(
+                "lifetime",
+                "Lifetime",
+                "Everything ever earned, whatever became of it since.",
+                points="lifetimePoints",
+                currency="lifetimeEarned",
+                group="lifetimePoints",
+            ),
+            _term(
+                "lifetime_pending",
+                "Lifetime pending",
+                "Everything ever earned as pending, released or not.",
+                currency="delayedLifetimeEarned",
+            ),
+            _term(
+                "lifetime_purchases",
+                "Lifetime purchases",
+                "What the member has bought in all, as the org counts purchases.",
+                member="lifetimePurchases",
+            ),
+        )
+    }
+)
+
+
+def term(key: str) -> Term:
+    """The glossary's term for this state; KeyError for any other word."""
+    return TERMS[key]
+
+
+def word(key: str) -> str:
+    """The label as a sentence uses it: "available to redeem", "pending"."""
+    return TERMS[key].label.lower()
