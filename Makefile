@@ -74,6 +74,7 @@ bench: install ## Benchmarks on PostgreSQL + Redis at 127.0.0.1 (minutes): print
 	$(BIN)/python -m tests.benchmarks.bench_lookup
 	@if [ -f tests/benchmarks/bench_render.py ]; then $(TEST_ENV) $(BIN)/python -m tests.benchmarks.bench_render; fi
 	$(BIN)/python -m tests.benchmarks.bench_audit --rows $(BENCH_ROWS)
+	$(BIN)/python -m tests.benchmarks.bench_audit_write
 
 coverage: install ## Run the suite under coverage and print what each module's tests reach
 	$(TEST_ENV) $(BIN)/coverage run -m pytest -q

@@ -98,6 +98,10 @@ FIELDS: tuple[str, ...] = (
     "latency_ms",
     "request_id",
     "app_request_id",
+    # Its place in the hash chain, for checking one entry against verify_audit's report or an
+    # export.
+    "sequence",
+    "digest",
 )
 
 

@@ -4,21 +4,22 @@ Like Django's admin `LogEntry`, rows are written through one manager method,
 `AuditEntry.objects.log_action(...)`, through the named writers `log_lookup`, `log_view`,
 `log_reveal` and `log_export`, and never changed.
 Identifier values are stored masked, with a keyed hash per value for search, so the table never
-becomes a second copy of the members' PII. The custom permissions that define the roles live
-here too, on the model they mostly concern.
+becomes a second copy of the members' PII. Each entry joins a hash chain as it is written
+(customers/audit_chain.py), so `manage.py verify_audit` can prove the trail unchanged. The custom
+permissions that define the roles live here too, on the model they mostly concern.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import masking
+from . import audit_chain, masking
 from .ratelimit import client_ip as request_client_ip
 from .roles import VIEW_ALL_AUDIT, role_of
 
@@ -68,6 +69,8 @@ class Action(models.TextChoices):
     SIGN_IN = "sign_in", "sign in"
     SIGN_OUT = "sign_out", "sign out"
     ROLE_CHANGE = "role_change", "role change"
+    # prune_audit's record of a retention run: how many entries went, where the trail starts.
+    PRUNE = "prune", "prune"
 
 
 class Outcome(models.TextChoices):
@@ -127,14 +130,67 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
         staff = viewed.values("username").distinct().count()
         return CustomerHistory(entries=entries, staff_count=staff, days=days)
 
+    def links(self, after: int = 0) -> Iterator[audit_chain.Link]:
+        """The chained entries after entry `after` as the chain's links, in its order, read in
+        chunks."""
+        entries = self.filter(sequence__gt=after).order_by("sequence").prefetch_related("hashes")
+        for row in entries.iterator(2000):
+            entry = cast("AuditEntry", row)
+            hashes = [(hashed.name, hashed.value_hash) for hashed in entry.hashes.all()]
+            yield audit_chain.Link(
+                sequence=cast(int, entry.sequence),
+                previous_digest=entry.previous_digest,
+                digest=entry.digest,
+                content=audit_chain.content_of(entry, hashes),
+            )
+
+    def prunable(self, before: datetime) -> tuple[int, "AuditEntryQuerySet"]:
+        """The entry the chain will start at once the entries created before `before` are gone,
+        and those entries.
+
+        The chained entries go as a prefix of the chain, up to the first one created at or
+        after `before` (with several instances' clocks, a slightly older one after it stays a
+        little longer), so what remains is one unbroken chain. Entries older than the chain
+        (no sequence) go by their date.
+        """
+        chained = self.filter(sequence__isnull=False)
+        start = (
+            chained.filter(created_at__gte=before)
+            .order_by("sequence")
+            .values_list("sequence", flat=True)
+            .first()
+        )
+        if start is None:
+            newest = chained.order_by("-sequence").values_list("sequence", flat=True).first()
+            start = (newest or 0) + 1
+        doomed = self.filter(
+            models.Q(sequence__lt=start) | models.Q(sequence__isnull=True, created_at__lt=before)
+        )
+        return start, doomed
+
     def prune(self, before: datetime) -> int:
-        """Deletes the entries created before `before`, in batches; returns how many.
+        """Deletes the entries created before `before`, oldest first, in batches; returns how
+        many.
 
         Only the prune_audit command calls this: it is the retention policy, and the one way an
-        audit entry leaves the table.
+        audit entry leaves the table. A prune record (an entry of its own) is written first,
+        naming how many go and the entry the trail starts at from then on: `verify_audit` then
+        tells this run from entries deleted by anything else, even if it stops half way.
         """
+        start, doomed = self.prunable(before)
+        count = doomed.count()
+        if not count:
+            return 0
+        AuditEntry.objects.log_action(
+            user=None,
+            action=Action.PRUNE,
+            outcome=Outcome.OK,
+            detail=audit_chain.prune_detail(
+                start, count, f"{before.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+            ),
+        )
         deleted = 0
-        old = self.filter(created_at__lt=before).order_by("pk")
+        old = doomed.order_by("pk")
         while batch := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
             with transaction.atomic():
                 models.QuerySet.delete(AuditEntry.objects.filter(pk__in=batch))
@@ -218,16 +274,28 @@ class AuditEntryManager(AuditEntryManagerBase):
             reason=_clip(masking.redact_for_audit(reason), "reason"),
             detail=_clip(masking.redact_for_audit(detail), "detail"),
         )
-        with transaction.atomic():
-            entry.save()
-            AuditIdentifier.objects.bulk_create(
-                AuditIdentifier(
-                    entry=entry,
-                    name=_clip(masking.mask_token(name), "name", AuditIdentifier),
-                    value_hash=masking.identifier_hash(value),
-                )
-                for name, value in pairs
+        hashes = [
+            (
+                _clip(masking.mask_token(name), "name", AuditIdentifier),
+                masking.identifier_hash(value),
             )
+            for name, value in pairs
+        ]
+        with transaction.atomic(using=self.db):
+            # The chain's head stays locked until this transaction ends: writers on every
+            # instance take their turn, so each entry's number and previous digest are unique.
+            chain = AuditChain.objects.db_manager(self.db)
+            entry.sequence, entry.previous_digest = chain.advance()
+            # Stamped in turn too, so on one clock the times follow the chain's order.
+            entry.created_at = timezone.now()
+            content = audit_chain.content_of(entry, hashes)
+            entry.digest = audit_chain.digest(entry.sequence, entry.previous_digest, content)
+            entry.save(using=self.db)
+            AuditIdentifier.objects.db_manager(self.db).bulk_create(
+                AuditIdentifier(entry=entry, name=name, value_hash=value_hash)
+                for name, value_hash in hashes
+            )
+            chain.filter(pk=AuditChain.HEAD).update(digest=entry.digest)
         return entry
 
     def log_request(self, request: HttpRequest, **kwargs: Any) -> "AuditEntry":
@@ -390,6 +458,14 @@ class AuditEntry(AppendOnlyModel):
     reason = models.CharField(max_length=500, blank=True)
     # What was viewed, revealed or exported: a section or field name, an export's row count.
     detail = models.CharField(max_length=500, blank=True)
+    # The hash chain (customers/audit_chain.py): the entry's place in it, the digest of the
+    # entry before it, and its own digest over both and its content. Empty on entries older
+    # than the chain (and on generate_audit's synthetic ones); nullable or with a database
+    # default, so the release before the chain, still running during a rolling deploy, goes on
+    # writing entries (outside the chain).
+    sequence = models.BigIntegerField(null=True, blank=True, editable=False)
+    previous_digest = models.CharField(max_length=64, blank=True, editable=False, db_default="")
+    digest = models.CharField(max_length=64, blank=True, editable=False, db_default="")
 
     objects = AuditEntryManager()
 
@@ -423,6 +499,15 @@ class AuditEntry(AppendOnlyModel):
             ),
             models.Index(fields=["request_id"], name="audit_request_idx"),
             models.Index(fields=["app_request_id"], name="audit_app_request_idx"),
+        ]
+        constraints = [
+            # Partial, so adding it to a table of entries older than the chain writes no index
+            # rows; it also orders the walks of verify_audit, export_audit and prune_audit.
+            models.UniqueConstraint(
+                fields=["sequence"],
+                condition=models.Q(sequence__isnull=False),
+                name="audit_sequence_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -478,6 +563,70 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.count}"
+
+
+class AuditChainManager(models.Manager):
+    def advance(self) -> tuple[int, str]:
+        """The next entry's sequence number and the digest before it.
+
+        One UPDATE takes both and locks the head row until the caller's transaction ends: a
+        row lock on PostgreSQL, the database's write lock on SQLite (taken by the first
+        statement, so two writers never both read first and then deadlock upgrading).
+        """
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        statement = (
+            f"UPDATE {quote(self.model._meta.db_table)} "  # noqa: S608 (names, not input)
+            f"SET {quote('sequence')} = {quote('sequence')} + 1 WHERE {quote('id')} = %s "
+            f"RETURNING {quote('sequence')}, {quote('digest')}"
+        )
+        for _ in range(2):
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [AuditChain.HEAD])
+                row = cursor.fetchone()
+            if row is not None:
+                return int(row[0]), str(row[1])
+            self._restart()
+        raise RuntimeError("The audit chain's head row could not be created.")
+
+    def _restart(self) -> None:
+        """The head row is gone (a flushed database, a restore of the entries alone): it starts
+        again from the newest chained entry."""
+        newest = (
+            AuditEntry.objects.db_manager(self.db)
+            .filter(sequence__isnull=False)
+            .order_by("-sequence")
+            .values_list("sequence", "digest")
+            .first()
+        )
+        sequence, digest = newest or (0, audit_chain.GENESIS)
+        try:
+            with transaction.atomic(using=self.db):
+                self.create(pk=AuditChain.HEAD, sequence=sequence, digest=digest)
+        except IntegrityError:
+            pass  # another writer made it meanwhile
+
+
+class AuditChain(models.Model):
+    """The head of the audit trail's hash chain: the newest entry's sequence and digest.
+
+    One row, which every audit write locks for the moment between taking its number and
+    committing (AuditChainManager.advance), so instances writing at once agree on one order.
+    verify_audit also compares it with the newest entry, to notice entries missing at the end.
+    """
+
+    HEAD = 1
+
+    sequence = models.BigIntegerField(default=0)
+    digest = models.CharField(max_length=64, default=audit_chain.GENESIS)
+
+    objects = AuditChainManager()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"audit chain at entry {self.sequence}"
 
 
 class AuditDay(models.Model):

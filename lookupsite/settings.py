@@ -237,6 +237,10 @@ SENSITIVE_FIELDS = env.list(
     "SENSITIVE_FIELDS", default=["dob", "date_of_birth", "anniversary", "address", "nickname"]
 )
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="") or SECRET_KEY
+# Key of the HMAC that chains audit entries and signs their exports (customers/audit_chain.py).
+# Entries it signed verify only with it: set it once, keep it with the backups, never change it
+# while they are retained.
+AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="") or SECRET_KEY
 # Every lookup must carry a reason or ticket (the search refuses one without).
 LOOKUP_REASON_REQUIRED = env.bool("LOOKUP_REASON_REQUIRED", default=False)
 # The org's business hours, e.g. "Mon-Fri 08:00-18:00, Sat 09:00-13:00 Europe/London"

@@ -28,6 +28,8 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # Redis databases these helpers may take (0 and 1 belong to development and the CI test run).
 REDIS_DATABASES = range(2, 16)
+# The key a run sets in the Redis database it takes (the app's keys have the prefix "lookup").
+REDIS_CLAIM = "tests:instances:claimed-by"
 # Only for these throwaway instances; never a real deployment's key.
 SECRET_KEY = "instances-only-not-secret-4c1f9e7a2b8d6350e1f7a9c3b5d2e8f0"
 TIMEOUT = 10
@@ -91,11 +93,14 @@ def postgres_database(name: str) -> Iterator[str]:
 def redis_database() -> Iterator[str]:
     """An empty Redis database for the duration of the block, flushed at its end.
 
-    Only an empty database is taken, so a run never flushes data that is someone else's.
+    Only an empty database is taken, so a run never flushes data that is someone else's, and
+    it is claimed at once with a key of its own (SET NX): two runs that find one empty at the
+    same moment do not both take it (the instances may write nothing for a while, and the first
+    run to end would flush the other's sessions).
     """
     for number in REDIS_DATABASES:
         client = _redis(number)
-        if client.dbsize() == 0:
+        if client.dbsize() == 0 and client.set(REDIS_CLAIM, os.getpid(), nx=True):
             try:
                 yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}"
             finally:
@@ -181,12 +186,13 @@ class Gunicorn:
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log()}")
 
-    def stop(self) -> None:
-        """Quick shutdown (SIGINT); the whole process group is killed if that takes too long."""
+    def stop(self, graceful: bool = False) -> None:
+        """Quick shutdown (SIGINT), or with `graceful` the one systemd asks for (SIGTERM: the
+        requests in flight finish); the whole process group is killed if it takes too long."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signal.SIGTERM if graceful else signal.SIGINT)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=40 if graceful else 15)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=15)
@@ -231,9 +237,16 @@ def gunicorn(
         server.stop()
 
 
-def login(base_url: str, username: str, password: str | None = None) -> requests.Session:
-    """A `requests` session signed in through the login form (a demo user by default)."""
-    session = requests.Session()
+def login(
+    base_url: str,
+    username: str,
+    password: str | None = None,
+    *,
+    session: requests.Session | None = None,
+) -> requests.Session:
+    """A `requests` session signed in through the login form (a demo user by default); pass
+    `session` to sign in one set up already (a certificate to trust, an address to use)."""
+    session = session or requests.Session()
     page = session.get(f"{base_url}/accounts/login/", timeout=TIMEOUT)
     page.raise_for_status()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)

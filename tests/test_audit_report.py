@@ -90,6 +90,13 @@ def test_it_only_writes_the_file_without_recipients_or_mail(trail, tmp_path, set
     assert mail.outbox == []
 
 
+def test_into_a_directory_the_file_is_named_by_its_last_day(trail, tmp_path):
+    """A weekly timer gives a directory: each report keeps its own dated file."""
+    call_command("audit_report", "--no-mail", "--output", str(tmp_path))
+    [written] = tmp_path.iterdir()
+    assert written.name == f"audit-report-{days_ago(0):%Y-%m-%d}.html"
+
+
 @pytest.mark.parametrize(("since", "days"), [("7d", 7), ("2w", 14), ("30", 30)])
 def test_the_period(trail, tmp_path, since, days):
     html, _ = report(tmp_path, "--no-mail", "--since", since)

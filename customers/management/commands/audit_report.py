@@ -55,7 +55,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output",
             type=Path,
-            help="Where to write the file (default audit-report-<date>.html here).",
+            help="The file to write, or a directory to write audit-report-<date>.html in "
+            "(default: the current directory).",
         )
         parser.add_argument(
             "--url",
@@ -78,7 +79,8 @@ class Command(BaseCommand):
         base_url = url.strip().rstrip("/")
         if base_url and not re.match(r"^https?://[^/\s]+$", base_url):
             raise CommandError(f"--url {url!r} is not a site address like https://host.")
-        output = output or Path(f"audit-report-{window.last:%Y-%m-%d}.html")
+        if output is None or output.is_dir():
+            output = (output or Path()) / f"audit-report-{window.last:%Y-%m-%d}.html"
         figures = Insights(window).overview()
         context = {
             **figures,

@@ -1,4 +1,8 @@
-"""Retention: deletes audit entries older than a number of days. The trail's only deleter."""
+"""Retention: deletes audit entries older than a number of days. The trail's only deleter.
+
+Each run that deletes anything is recorded as an audit entry of its own (action "prune"), so
+verify_audit accepts the trail starting where it left it.
+"""
 
 from datetime import timedelta
 
@@ -12,7 +16,8 @@ from customers.models import AuditEntry
 class Command(BaseCommand):
     help = (
         "Delete audit entries older than --older-than DAYS (the retention policy). This is the "
-        "only way an audit entry is ever deleted; run it from cron, e.g. daily."
+        "only way an audit entry is ever deleted; run it daily (deploy/systemd has a timer). "
+        "Each run that deletes anything is recorded in the trail."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError("--older-than must be at least 1 day.")
         before = timezone.now() - timedelta(days=older_than)
         if dry_run:
-            count = AuditEntry.objects.filter(created_at__lt=before).count()
+            count = AuditEntry.objects.prunable(before)[1].count()
             self.stdout.write(f"{count} audit entries are older than {older_than} days.")
             return
         deleted = AuditEntry.objects.prune(before)
