@@ -18,8 +18,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.memcached import PyLibMCCache, PyMemcacheCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
@@ -27,17 +28,14 @@ from django.utils import timezone
 if TYPE_CHECKING:
     from customers.models import Counter
 
-# Caches whose `incr` is one atomic operation on a store every process shares.
-SHARED_ATOMIC_CACHES = (
-    "django.core.cache.backends.redis.RedisCache",
-    "django.core.cache.backends.memcached.PyMemcacheCache",
-    "django.core.cache.backends.memcached.PyLibMCCache",
-)
+# Caches whose `incr` is one atomic operation on a store every process shares (subclasses, such
+# as customers.cache.RedisCache, included).
+SHARED_ATOMIC_CACHES = (RedisCache, PyMemcacheCache, PyLibMCCache)
 
 
 def in_cache() -> bool:
     """Whether counts live in the cache (Redis, memcached) rather than the database."""
-    return settings.CACHES["default"]["BACKEND"] in SHARED_ATOMIC_CACHES
+    return isinstance(caches["default"], SHARED_ATOMIC_CACHES)
 
 
 def hit(key: str, seconds: int) -> int:

@@ -31,6 +31,10 @@ def plain_text(value: object) -> str:
         return ""
     text = value if isinstance(value, str) else str(value)
     text = unicodedata.normalize("NFC", text)
+    if text.isprintable():
+        # No control or format character (category C) in it: the usual case, without a
+        # per-character pass (every log line and audit field goes through here).
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
 
 

@@ -96,41 +96,47 @@ class BreakerState:
 
     name: str
     retry_in: int = 0
+    # Failures are being counted towards opening it (a success then clears them).
+    failing: bool = False
 
 
 def breaker_state() -> BreakerState:
     """The breaker as every instance sharing the cache sees it (closed if it cannot be read)."""
     try:
-        open_until = cache.get(OPEN_UNTIL)
+        # One round trip for both: every backend call reads them.
+        found = cache.get_many([OPEN_UNTIL, FAILURES])
     except Exception:
         logger.warning("circuit breaker: the cache is unavailable; taken as closed")
         return BreakerState("closed")
+    open_until, failing = found.get(OPEN_UNTIL), bool(found.get(FAILURES))
     if open_until is None:
-        return BreakerState("closed")
+        return BreakerState("closed", failing=failing)
     left = open_until - time.time()
-    return BreakerState("open", math.ceil(left)) if left > 0 else BreakerState("half-open")
+    if left > 0:
+        return BreakerState("open", math.ceil(left), failing)
+    return BreakerState("half-open", failing=failing)
 
 
-def _before_call() -> bool:
-    """Raises CircuitOpen while the breaker is open; True if this call is the one probe."""
+def _before_call() -> BreakerState:
+    """Raises CircuitOpen while the breaker is open; the state the call goes ahead in, its
+    name "half-open" when this call is the one probe."""
     if not int(settings.LOOKUP_BREAKER_FAILURES):
-        return False
+        return BreakerState("closed")
     state = breaker_state()
     if state.name == "open":
         metrics.refused("circuit_open")
         raise CircuitOpen(state.retry_in)
-    if state.name == "half-open":
-        if _quietly(cache.add, PROBE, 1, _call_seconds() + 5):
-            return True
+    if state.name == "half-open" and not _quietly(cache.add, PROBE, 1, _call_seconds() + 5):
         # Another call is probing right now; its answer decides.
         metrics.refused("circuit_open")
         raise CircuitOpen(min(_cool_down(), _call_seconds()))
-    return False
+    return state
 
 
-def _after_call(error: BaseException | None, probe: bool) -> None:
+def _after_call(error: BaseException | None, state: BreakerState) -> None:
     if not int(settings.LOOKUP_BREAKER_FAILURES):
         return
+    probe = state.name == "half-open"
     if isinstance(error, BackendUnavailable) and not isinstance(error, CircuitOpen):
         if probe or _count_failure() >= int(settings.LOOKUP_BREAKER_FAILURES):
             _open()
@@ -138,7 +144,7 @@ def _after_call(error: BaseException | None, probe: bool) -> None:
         isinstance(error, BackendError) and not isinstance(error, ConfigurationError)
     ):
         # The backend answered (not-found and the like included): it is up.
-        if probe or _quietly(cache.get, FAILURES):
+        if probe or state.failing:
             _quietly(cache.delete_many, [OPEN_UNTIL, FAILURES, PROBE])
             if probe:
                 logger.warning("circuit breaker: closed, the backend answered the probe")
@@ -191,12 +197,12 @@ def _call_seconds() -> int:
 def backend_call(user: Any) -> Iterator[None]:
     """The block makes one backend call for `user`: refused at once while the breaker is open
     or a bulkhead is full, and its outcome told to the breaker."""
-    probe = _before_call()
+    state = _before_call()
     try:
         with BULKHEADS.slot(str(getattr(user, "pk", None) or "anonymous")):
             yield
     except BaseException as error:
-        _after_call(error, probe)
+        _after_call(error, state)
         raise
     else:
-        _after_call(None, probe)
+        _after_call(None, state)

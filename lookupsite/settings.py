@@ -91,7 +91,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, with one client per connection pool (customers/cache.py).
+            "BACKEND": "customers.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lookup",
         }
