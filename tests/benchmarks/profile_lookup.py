@@ -8,7 +8,7 @@ then a cached re-open of the page and GET /healthz for comparison. It prints the
 request by part (the parts overlap: the backend call includes parsing its answer), the database
 queries and cache commands each request makes, and the functions that take the most time.
 
-    python -m tests.benchmarks.profile_lookup [--rounds 300] [--top 25] [--cpu]
+    python -m tests.benchmarks.profile_lookup [--rounds 300] [--top 25] [--cpu] [--times-only]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import tempfile
 import time
 from collections import Counter
@@ -54,6 +55,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument(
         "--cpu", action="store_true", help="profile CPU time only (steadier on a busy machine)"
+    )
+    parser.add_argument(
+        "--times-only", action="store_true", help="no profiler: wall times and round trips"
     )
     args = parser.parse_args()
     require_services()
@@ -106,13 +110,13 @@ def profile(args: argparse.Namespace) -> None:
         for _ in range(args.rounds):
             for name, request in requests.items():
                 counts["current"] = Counter({name: 1})
-                profiler.enable()
+                if not args.times_only:
+                    profiler.enable()
                 timings[name].append(_timed(request))
                 profiler.disable()
             for name, request in others.items():
                 counts["current"] = Counter({name: 1})
                 timings[name].append(_timed(request))
-    stats = pstats.Stats(profiler)
     per_round = args.rounds
 
     print(
@@ -130,6 +134,9 @@ def profile(args: argparse.Namespace) -> None:
             ],
         )
     )
+    if args.times_only:
+        return
+    stats = pstats.Stats(profiler)
     print(
         table(
             "Where the lookup and its page spend it (ms per round of both, under cProfile; "
@@ -139,7 +146,7 @@ def profile(args: argparse.Namespace) -> None:
         )
     )
     for kind in ("db", "cache"):
-        for name in requests:
+        for name in (*requests, *others):
             shown = counts.get(f"{kind}:{name}", Counter())
             print(f"\n{kind} per request, {name}:")
             for statement, number in shown.most_common(12):
@@ -200,8 +207,10 @@ def counting_cache(counts: dict[str, Counter[str]]):
 
         def counted(self: Any, *args: Any, _method: str = method, **kwargs: Any) -> Any:
             current = next(iter(counts["current"]), "")
-            key = str(args[0]).split(":")[2:4] if args else ""
-            counts.setdefault(f"cache:{current}", Counter())[f"{_method} {':'.join(key)}"] += 1
+            # The key's kind, without the prefix, version and per-user or random parts.
+            key = ":".join(str(args[0]).split(":")[2:4]) if args else ""
+            key = re.sub(r"[0-9a-z]{16,}|:\d+$", "…", key)
+            counts.setdefault(f"cache:{current}", Counter())[f"{_method} {key}"] += 1
             return originals[_method](self, *args, **kwargs)
 
         setattr(client_class, method, counted)
