@@ -7,7 +7,7 @@ count, a capped count for pagination, exact-match search that uses indexes.
 
 import csv
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import cast
 
@@ -28,19 +28,21 @@ from django.http.response import HttpResponseBase
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
 
+from . import audit_views, insights
 from .capillary.query import MOBILE, SOURCES, normalise_identifier
 from .masking import identifier_hash
 from .models import Action, AuditEntry, AuditEntryQuerySet, AuditIdentifier
-from .roles import EXPORT_AUDIT, VIEW_ALL_AUDIT
+from .roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT
+from .rollup import Window, local_date
 
 admin.site.site_header = "Customer Lookup"
 admin.site.site_title = "Customer Lookup"
 admin.site.index_title = "Administration"
 admin.site.site_url = "/"
 
-ROLES = ("superuser", "auditor", "agent", "store manager", "none")
 # Lookups per user in the last 24 hours above which the "lookup volume" filter flags them.
 HEAVY_USER_THRESHOLDS = (50, 200, 1000)
 # At most this many entries are found for one identifier value by search (the newest first
@@ -63,6 +65,8 @@ OFFERED_LOOKUPS = frozenset(
         "role",
         "source",
         "heavy",
+        # The entries a signal of the auditor's pages found (SignalFilter).
+        "signal",
         "created_at__gte",
         "created_at__lt",
         "created_at__isnull",
@@ -181,6 +185,48 @@ class HeavyUserFilter(admin.SimpleListFilter):
         return queryset.filter(user__in=heavy)
 
 
+class SignalFilter(admin.SimpleListFilter):
+    """The entries a signal of the auditor's pages found, over the list's date range (the
+    `created_at` filter's, which the signals' links set) or else the last SIGNAL_DAYS days."""
+
+    title = f"signal (date range, else last {insights.SIGNAL_DAYS} days)"
+    parameter_name = "signal"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return list(insights.SIGNAL_TITLES.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        slug = self.value()
+        if not slug:
+            return None
+        if slug not in insights.SIGNAL_TITLES:
+            return queryset.none()
+        return insights.signal_entries(slug, _date_range(request), queryset)
+
+
+def _date_range(request: HttpRequest) -> Window:
+    """The whole days of the list's `created_at` range filter, else the signals' default."""
+    default = Window.last_days(insights.SIGNAL_DAYS)
+    since = _moment(request.GET.get("created_at__gte", ""))
+    until = _moment(request.GET.get("created_at__lt", ""))
+    first = local_date(since) if since else default.first
+    last = local_date(until - timedelta(microseconds=1)) if until else default.last
+    return Window(first, last) if first <= last else default
+
+
+def _moment(text: str) -> datetime | None:
+    """A date or date and time of the list's range filter, aware (local time when naive)."""
+    try:
+        moment = parse_datetime(text.strip())
+        if moment is None and (day := parse_date(text.strip())):
+            moment = datetime.combine(day, datetime.min.time())
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = [
@@ -200,6 +246,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         RoleFilter,
         SourceFilter,
         HeavyUserFilter,
+        SignalFilter,
         "created_at",
     ]
     date_hierarchy = "created_at"
@@ -273,6 +320,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_export": request.user.has_perm(EXPORT_AUDIT),
+            "can_see_insights": request.user.has_perm(VIEW_ALL_AUDIT),
         }
         return super().changelist_view(request, extra_context)
 
@@ -282,7 +330,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.export_view),
             name="customers_auditentry_export",
         )
-        return [export, *super().get_urls()]
+        # Before the admin's own: its `<path:object_id>/` would take any of these.
+        insights_pages = [
+            path("overview/", audit_views.overview, name="customers_auditentry_overview"),
+            path("signals/", audit_views.signals, name="customers_auditentry_signals"),
+            path("staff/<str:username>/", audit_views.staff, name="customers_auditentry_staff"),
+        ]
+        return [export, *insights_pages, *super().get_urls()]
 
     def export_view(self, request: HttpRequest) -> HttpResponseBase:
         """The entries of the changelist with the same filters and search, all pages, as CSV.

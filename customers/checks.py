@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
+from . import business_hours
 from .presentation import image_origin
 from .ratelimit import parse_rate
 from .renewal import parse_rules
@@ -17,6 +18,26 @@ def check_rates(app_configs: object = None, **kwargs: object) -> list[CheckMessa
             parse_rate(getattr(settings, name, ""))
         except ImproperlyConfigured as error:
             errors.append(Error(f"{name}: {error}", id="customers.E001"))
+    return errors
+
+
+@register()
+def check_audit_settings(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """AUDIT_BUSINESS_HOURS in its format, and one kind of mail TLS at a time."""
+    errors: list[CheckMessage] = []
+    try:
+        business_hours.configured()
+    except ImproperlyConfigured as error:
+        errors.append(Error(f"AUDIT_BUSINESS_HOURS: {error}", id="customers.E002"))
+    options = getattr(settings, "MAILERS", {}).get("default", {}).get("OPTIONS", {})
+    if options.get("use_tls") and options.get("use_ssl"):
+        errors.append(
+            Error(
+                "EMAIL_USE_TLS and EMAIL_USE_SSL are both on; the mail server takes one.",
+                hint="Port 587: EMAIL_USE_TLS=true. Port 465: EMAIL_USE_SSL=true.",
+                id="customers.E003",
+            )
+        )
     return errors
 
 

@@ -2,7 +2,8 @@
 
 Validation is `LookupQuery.from_params`'s job (one place for the rules); this form only turns
 parameters, in either the form's or the API's own style, back into fields, rows and ticked
-boxes, with the query's error messages next to the fields they are about.
+boxes, with the query's error messages next to the fields they are about. The org's own rule
+on top, a reason with every lookup when LOOKUP_REASON_REQUIRED is on, is `SearchForm.query`'s.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
+from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.query import (
     DEFAULT_EMBEDS,
     DEFAULT_FLAGS,
@@ -87,6 +91,11 @@ EMBED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
+REASON_REQUIRED = (
+    "Give a reason or ticket number: this organisation keeps one with every lookup "
+    "(LOOKUP_REASON_REQUIRED)."
+)
+
 FLAGS: tuple[tuple[str, str], ...] = (
     (FRAUD_DETAILS, "Include fraud details"),
     ("includedUserGroup2LoyaltyDetails", "Include user group loyalty details"),
@@ -138,8 +147,20 @@ class SearchForm:
         return dataclasses.replace(self, errors=errors)
 
     def query(self) -> LookupQuery:
-        """The query to send; raises InvalidQuery with the problems per parameter."""
-        return LookupQuery.from_params(self.params)
+        """The query to send; raises InvalidQuery with the problems per parameter, the org's
+        own rule among them: a reason with every lookup when LOOKUP_REASON_REQUIRED is on. All
+        come back at once, so one round of corrections is enough."""
+        missing_reason = settings.LOOKUP_REASON_REQUIRED and not self.reason.strip()
+        reason_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
+        try:
+            query = LookupQuery.from_params(self.params)
+        except InvalidQuery as error:
+            if reason_errors:
+                raise InvalidQuery(error.errors | reason_errors) from error
+            raise
+        if reason_errors:
+            raise InvalidQuery(reason_errors)
+        return query
 
     @property
     def typed(self) -> dict[str, Any]:
@@ -175,6 +196,10 @@ class SearchForm:
     @property
     def reason(self) -> str:
         return self._last("reason").strip()[:MAX_REASON]
+
+    @property
+    def reason_required(self) -> bool:
+        return settings.LOOKUP_REASON_REQUIRED
 
     @property
     def identifier_choices(self) -> list[tuple[str, str]]:
@@ -255,6 +280,7 @@ class SearchForm:
         shown = {
             "source",
             "accountId",
+            "reason",
             "identifierName",
             "identifierValue",
             "embed",

@@ -20,6 +20,9 @@ VIEW_RAW_RESPONSE = "customers.view_raw_response"
 VIEW_ALL_AUDIT = "customers.view_all_audit"
 EXPORT_AUDIT = "customers.export_audit"
 
+# What role_of says, most powerful first: the audit trail's role column holds these.
+ROLES = ("superuser", "auditor", "agent", "store manager", "none")
+
 # What each permission lets a person do, as the 403 page says it.
 PERMISSION_NAMES: dict[str, str] = {
     LOOKUP: "look up customers",

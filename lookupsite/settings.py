@@ -242,6 +242,34 @@ AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="") or SECRET_KEY
 # Entries it signed verify only with it: set it once, keep it with the backups, never change it
 # while they are retained.
 AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="") or SECRET_KEY
+# Every lookup must carry a reason or ticket (the search refuses one without).
+LOOKUP_REASON_REQUIRED = env.bool("LOOKUP_REASON_REQUIRED", default=False)
+# The org's business hours, e.g. "Mon-Fri 08:00-18:00, Sat 09:00-13:00 Europe/London"
+# (customers/business_hours.py); empty: no after-hours signal.
+AUDIT_BUSINESS_HOURS = env("AUDIT_BUSINESS_HOURS", default="")
+# Who receives `manage.py audit_report` by mail (comma-separated); empty: no mail is sent.
+AUDIT_REPORT_TO = env.list("AUDIT_REPORT_TO", default=[])
+
+# Mail, only for `manage.py audit_report`: no mailer (nothing is sent) while EMAIL_HOST is unset.
+# Django 6.1's MAILERS, filled from the variables of Django's former EMAIL_* settings. Implicit
+# TLS (EMAIL_USE_SSL, port 465) or STARTTLS (EMAIL_USE_TLS, port 587, the default), not both.
+if env("EMAIL_HOST", default=""):
+    _email_ssl = env.bool("EMAIL_USE_SSL", default=False)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST"),
+                "port": env.int("EMAIL_PORT", default=465 if _email_ssl else 587),
+                "username": env("EMAIL_HOST_USER", default=""),
+                "password": env("EMAIL_HOST_PASSWORD", default=""),
+                "use_ssl": _email_ssl,
+                "use_tls": env.bool("EMAIL_USE_TLS", default=not _email_ssl),
+                "timeout": env.int("EMAIL_TIMEOUT", default=30),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="customer-lookup@localhost")
 
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not LOOKUP_API_BASE_URL)
 SANDBOX_USERNAME = env("SANDBOX_USERNAME", default="sandbox.till")

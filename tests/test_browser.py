@@ -409,3 +409,84 @@ def test_a_user_without_a_role_is_told_why_they_cannot_search(page):
 
     assert page.get_by_text("permission to look up customers").is_visible()
     shoot(page, "forbidden")
+
+
+# The auditor's pages
+
+
+@pytest.fixture
+def audit_trail(settings):
+    """An auditor, two agents' days of lookups in office hours, and Eve's three lookups at
+    ten at night (after the business hours)."""
+    from tests.trail import days_ago, entry, local, write
+
+    settings.AUDIT_BUSINESS_HOURS = "Mon-Sun 08:00-18:00"
+    auditor = User.objects.create_user("auditor", password=PASSWORD, is_staff=True)
+    auditor.groups.add(role_group("Auditors"))
+    agents = []
+    for name in ("alice", "eve"):
+        agent = User.objects.create_user(name)
+        agent.groups.add(role_group("Support agents"))
+        agents.append(agent)
+    alice, eve = agents
+    rows = []
+    for days in range(1, 8):
+        day = days_ago(days)
+        rows += [entry(alice, local(day, 10, n), customer_id=f"{days}{n}") for n in range(days)]
+        rows += [entry(eve, local(day, 11), outcome="not_found")]
+    rows += [entry(eve, local(days_ago(2), 22, n), customer_id=f"9{n}") for n in range(3)]
+    write(rows)
+
+
+def open_overview(page) -> None:
+    log_in(page, "auditor", landing="/admin/customers/auditentry/")
+    page.get_by_role("link", name="Audit overview").first.click()
+    page.wait_for_url(re.compile(r"/admin/customers/auditentry/overview/$"))
+
+
+def test_an_auditor_follows_a_chart_bar_into_the_filtered_audit_list(page, audit_trail):
+    """From the header to the overview; a bar of the lookups chart opens the audit list
+    filtered to that day and outcome, as many entries as the bar counts."""
+    open_overview(page)
+    assert page.locator("svg.bar-chart").count() == 4
+    shoot(page, "audit-overview")
+
+    bar = page.locator("#chart-lookups-by-outcome svg a").first
+    title = bar.locator("title").text_content()
+    count = int(re.search(r": ([\d,]+) ", title)[1])
+    bar.click()
+
+    page.wait_for_url(re.compile(r"/admin/customers/auditentry/\?"))
+    assert "outcome__exact=" in page.url and "created_at__day=" in page.url
+    assert page.locator("#result_list tbody tr").count() == count
+    shoot(page, "audit-overview-bar-followed")
+
+
+def test_an_auditor_follows_a_signal_into_the_filtered_audit_list(page, audit_trail):
+    """The signals page names Eve's after-hours lookups; its link lists exactly those three."""
+    open_overview(page)
+    page.get_by_role("link", name="Lookups outside business hours").click()
+    page.wait_for_url(re.compile(r"/signals/"))
+    signal = page.locator("#signal-after_hours")
+    assert "3 of their 10 lookups" in signal.inner_text()
+    shoot(page, "audit-signals")
+
+    signal.get_by_role("link", name="3 of their 10 lookups").click()
+
+    page.wait_for_url(re.compile(r"signal=after_hours"))
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 3
+    assert all("eve" in text for text in rows.all_inner_texts())
+    shoot(page, "audit-signal-followed")
+
+
+def test_an_auditor_opens_a_staff_members_page(page, audit_trail):
+    """From the top users to Eve's page: her signal, her charts and her latest entries."""
+    open_overview(page)
+    page.locator(".top-users-table").get_by_role("link", name="eve").click()
+    page.wait_for_url(re.compile(r"/staff/eve/$"))
+    assert page.locator("h1").inner_text() == "Staff member: eve"
+    assert page.locator("#signal-after_hours").is_visible()
+    assert page.locator("svg.bar-chart").count() == 3
+    assert page.locator(".staff-entries tbody tr").count() == 10
+    shoot(page, "audit-staff")

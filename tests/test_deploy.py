@@ -146,6 +146,8 @@ def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path):
         "USER": "root",
         "ENV_FILE": str(tmp_path / "customer-lookup.env"),
         "EXPORT_DIR": str(tmp_path / "exports"),
+        "REPORT_DIR": str(tmp_path / "reports"),
+        "PUBLIC_ORIGIN": "https://lookup.example.com",
     }
     for template in (DEPLOY / "systemd").rglob("*"):
         if template.is_file():

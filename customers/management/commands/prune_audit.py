@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from customers import rollup
 from customers.models import AuditEntry
 
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{count} audit entries are older than {older_than} days.")
             return
         deleted = AuditEntry.objects.prune(before)
+        # The days' counts went with their entries: the day the cut fell in is counted again.
+        rollup.forget(rollup.local_date(before))
         self.stdout.write(
             self.style.SUCCESS(f"Deleted {deleted} audit entries older than {older_than} days.")
         )
