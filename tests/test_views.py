@@ -995,3 +995,16 @@ def test_an_unhandled_error_is_logged_with_the_request_id(sandbox, agent, caplog
     line = lines.pop()
     assert "ImproperlyConfigured" in line and "/lookup/" in line
     assert response["X-Request-ID"] in line
+
+
+def test_an_entry_about_a_customer_id_that_is_not_a_number_still_lists(client, sandbox, agent):
+    """My lookups links an entry's customer by id only when it is one: an odd id (from a
+    backend or an old release) is shown as text, not a 500."""
+    AuditEntry.objects.log_action(
+        user=agent, action=Action.LOOKUP, outcome=Outcome.FOUND, customer_id="c-17"
+    )
+
+    response = client.get("/my-lookups/")
+
+    assert response.status_code == 200
+    assert "c-17" in page_of(response).text
