@@ -63,7 +63,10 @@ def main() -> None:
         backend, app_env = sandbox_backend(
             stack, workdir, "lookup_bench", latency_ms=args.latency_ms, threads=args.connections
         )
-        # The shipped defaults of gunicorn.conf.py: workers and threads are not overridden.
+        # The shipped defaults of gunicorn.conf.py: workers and threads are not overridden. The
+        # one signed-in agent of the load stands for a floor of agents: the bulkheads, which
+        # would refuse one person's 32 lookups at once, are opened to the threads gunicorn runs.
+        app_env.update(LOOKUP_CALLS_PER_USER=str(args.connections), LOOKUP_CALLS_PER_WORKER="16")
         app = stack.enter_context(
             instances.gunicorn(app_env, Path(workdir), name="app", workers=None, threads=None)
         )
