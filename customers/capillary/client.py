@@ -216,10 +216,7 @@ class LookupClient:
                     self.base_url + call.path,
                     params=call.params,
                     headers=headers,
-                    timeout=(
-                        min(MAX_CONNECT_TIMEOUT_SECONDS, self.timeout, remaining),
-                        min(self.timeout, remaining),
-                    ),
+                    timeout=self._timeouts(remaining),
                     stream=True,
                     # Redirects would carry the OAuth header to wherever they point.
                     allow_redirects=False,
@@ -251,6 +248,11 @@ class LookupClient:
             if not isinstance(document, dict):
                 raise _error(BadResponse, call, "The lookup service did not send a JSON object.")
             return response, document
+
+    def _timeouts(self, remaining: float) -> tuple[float, float]:
+        """(connect, read) timeouts for one attempt: neither past the lookup's deadline."""
+        read = min(self.timeout, remaining)
+        return min(MAX_CONNECT_TIMEOUT_SECONDS, read), read
 
     def _send_failed(self, call: _Call, deadline: float, error: requests.RequestException) -> None:
         """Raise the error a failed send means, or wait before retrying it."""
@@ -327,10 +329,7 @@ class LookupClient:
                 response = self.session.post(
                     self.base_url + OAUTH_PATH,
                     json={"key": key, "secret": secret},
-                    timeout=(
-                        min(MAX_CONNECT_TIMEOUT_SECONDS, self.timeout, remaining),
-                        min(self.timeout, remaining),
-                    ),
+                    timeout=self._timeouts(remaining),
                     stream=True,
                     allow_redirects=False,
                 )
