@@ -31,7 +31,12 @@ tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm is missing: the company sign-in tests will be skipped."; fi
 
-install: $(VENV)/.installed tests/oidc/node_modules/.package-lock.json ## Create .venv and install the project with its test extras
+# axe-core, which the accessibility tests inject into each page (skipped without Node and npm).
+tests/a11y/node_modules/.package-lock.json: tests/a11y/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/a11y && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the accessibility tests will be skipped."; fi
+
+install: $(VENV)/.installed tests/oidc/node_modules/.package-lock.json tests/a11y/node_modules/.package-lock.json ## Create .venv and install the project with its test extras
 
 run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.0.1:$PORT
 	export DEBUG=true; \

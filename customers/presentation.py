@@ -226,23 +226,28 @@ class Tab:
         return f"customers:{self.name}"
 
 
-def tabs(customer: Customer, section: str, *, can_see_raw: bool) -> tuple[Tab, ...]:
+def tabs(
+    customer: Customer | None, section: str, *, can_see_raw: bool, can_lookup: bool = True
+) -> tuple[Tab, ...]:
     """The tab bar of a customer page: the sections in SECTIONS' order, the raw response only
-    for users who may see it, the cards tab with the number of cards; then the history."""
+    for users who may see it, the cards tab with the number of cards; then the history.
+
+    The history page has the same bar without a customer (it fetches none, so no card count),
+    and for a user who may not look customers up (an auditor) only the history: the bar links
+    to no page its user may not open."""
     sections = tuple(
         Tab(
             name,
             title,
             current=name == section,
-            count=len(customer.cards) if name == "cards" else None,
+            count=len(customer.cards) if name == "cards" and customer is not None else None,
         )
         for name, title in SECTIONS.items()
-        if name != "raw" or can_see_raw
+        if can_lookup and (name != "raw" or can_see_raw)
     )
-    # Who looked the customer up closes the bar. It is no section: a page of the audit trail,
-    # not of the backend's answer (no lookup, no entry of its own, outside the customer frame),
-    # so it is never the current tab.
-    return (*sections, Tab("history", "History"))
+    # Who looked the customer up closes the bar: a page of the audit trail, not of the
+    # backend's answer (no lookup, no entry of its own), in the same frame.
+    return (*sections, Tab("history", "History", current=section == "history"))
 
 
 # Numbers and dates

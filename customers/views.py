@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from customers import services
+from customers import presentation, services
 from customers.audit import Audit, audited, error_page
 from customers.capillary.query import LookupQuery, is_ascii_number, last_value
 from customers.exceptions import PermissionRefused
@@ -297,6 +297,14 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
     page = Paginator(entries, MY_LOOKUPS_PER_PAGE).get_page(request.GET.get("page"))
     sees_everyone = request.user.has_perm(VIEW_ALL_AUDIT)
     summary = AuditEntry.objects.customer_history(str(customer_id)) if sees_everyone else None
+    can_lookup = request.user.has_perm(LOOKUP)
+    # The customer pages' tab bar, without the sections a user who may not look up cannot open.
+    tabs = presentation.tabs(
+        None,
+        "history",
+        can_see_raw=request.user.has_perms(RAW_PERMISSIONS),
+        can_lookup=can_lookup,
+    )
     return render(
         request,
         "customers/history.html",
@@ -306,7 +314,8 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
             "page": page,
             "history_summary": summary,
             "sees_everyone": sees_everyone,
-            "can_lookup": request.user.has_perm(LOOKUP),
+            "can_lookup": can_lookup,
+            "tabs": tabs,
         },
     )
 

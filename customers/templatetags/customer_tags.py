@@ -88,7 +88,7 @@ def customer_tabs(context: Context) -> dict[str, Any]:
     tabs = presentation.tabs(
         customer, context["section"], can_see_raw=bool(context.get("can_see_raw"))
     )
-    return {"customer": customer, "tabs": tabs}
+    return {"customer_id": customer.id, "tabs": tabs}
 
 
 def _page(context: Context) -> dict[str, Any]:

@@ -126,7 +126,24 @@
     });
   }
 
+  // A table wider than the screen scrolls inside itself (lookup.css): one that does now is a
+  // tab stop, so the keyboard can scroll it too; one that fits again is not.
+  function markScrollingTables() {
+    document.querySelectorAll("#content table, .table-scroll").forEach(function (box) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.dataset.scrollFocus = "";
+      } else if (!scrolls && "scrollFocus" in box.dataset) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+
+  window.addEventListener("resize", markScrollingTables);
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#search-form").forEach(setUpForm);
+    markScrollingTables();
   });
 })();
