@@ -548,7 +548,8 @@ def test_each_section_renders_its_template_with_the_agreed_context(
     assert timezone.is_aware(context["fetched_at"])
     assert context["request_id"] and context["latency_ms"] is not None
     assert context["pii_unmasked"] is False
-    assert context["revealed"] == set()
+    # An agent sees members' names (view_member_name); nothing else is revealed.
+    assert context["revealed"] == {"name"}
     assert context["can_reveal"] and context["can_see_raw"]
     assert context["history_summary"] is None
     assert context["days"] == 0
@@ -804,8 +805,8 @@ def test_reveal_is_remembered_for_the_session_and_audited(client, sandbox, agent
     assert response.status_code == 302
     assert response["Location"] == f"/customers/{AARAV}/profile/"
     page = client.get(f"/customers/{AARAV}/profile/")
-    assert page.context["revealed"] == {"mobile"}
-    assert client.get("/customers/5000002/").context["revealed"] == set()
+    assert page.context["revealed"] == {"mobile", "name"}
+    assert client.get("/customers/5000002/").context["revealed"] == {"name"}
     entry = AuditEntry.objects.get(action=Action.REVEAL)
     assert (entry.outcome, entry.detail, entry.reason) == (
         Outcome.OK,
