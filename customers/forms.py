@@ -209,14 +209,6 @@ class SearchForm:
         }
 
     @property
-    def chips(self) -> list[tuple[detect.Item, list[tuple[str, str]]]]:
-        """Each identifier the box holds, with the types it could be changed to."""
-        return [
-            (item, [(kind, name) for kind, name in detect.TYPE_NAMES.items() if kind != item.kind])
-            for item in self.detected
-        ]
-
-    @property
     def typed(self) -> dict[str, Any]:
         """What the search asked for, as typed: the audit entry of a search that was not sent
         (masked there like any other)."""

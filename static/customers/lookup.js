@@ -45,7 +45,7 @@
     mobile: "Mobile", email: "Email", cardnumber: "Card number", externalId: "External id",
     wechat: "WeChat id"
   };
-  const LABEL = /(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id|ext|external|wechat[ _-]?id|wechat)(?:\s*[.:=#]+\s*|\s+)(?=\S)/giy;
+  const LABEL = /(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id|ext|external|wechat[ _-]?id|wechat)(?:\s*[.:=#]+\s*|\s+)(?=\S)/gi;
   const PHONE = /(?:\+|\b00)?\(?\d[\d().\- ]*\d\)?/y;
   const TRIM = "\"'“”‘’<>[](){}.:";
 
@@ -148,18 +148,17 @@
     spans.forEach(function (span) {
       const [start, end] = span;
       if (!text.slice(start, end).trim()) { return; }
+      const chunk = text.slice(0, end);
       let at = start;
       let labelKind = "";
       let labelStart = start;
-      for (let i = start; i < end; i += 1) {
-        LABEL.lastIndex = i;
-        const label = LABEL.exec(text.slice(0, end));
-        if (!label) { continue; }
+      let label;
+      LABEL.lastIndex = start;
+      while ((label = LABEL.exec(chunk)) !== null) {
         if (label.index > at) { values(text, at, label.index, labelKind, labelStart, items); }
         labelKind = LABELS[fold(label[1])];
         labelStart = label.index;
         at = LABEL.lastIndex;
-        i = at - 1;
       }
       values(text, at, end, labelKind, labelStart, items);
     });
