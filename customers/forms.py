@@ -1,5 +1,9 @@
 """The search form: what the search page shows, filled in from a request's parameters.
 
+The one search box (`q`) takes whatever the agent pasted; `customers.detect` reads it into
+identifiers, which join the structured rows under Advanced (empty rows left out) before the
+query is checked. Without the box the form and a pasted API query work exactly as before.
+
 Validation is `LookupQuery.from_params`'s job (one place for the rules); this form only turns
 parameters, in either the form's or the API's own style, back into fields, rows and ticked
 boxes, with the query's error messages next to the fields they are about. The org's own rule
@@ -16,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
+from customers import detect
 from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.query import (
     DEFAULT_EMBEDS,
@@ -37,6 +42,12 @@ from customers.roles import allowed_sources
 
 # The longest reason or ticket kept with a lookup or a reveal.
 MAX_REASON = 500
+# The one search box's parameter.
+BOX = "q"
+NOTHING_FOUND = (
+    "Nothing in the search box reads as a mobile, email, card number or external id: "
+    "type or paste one."
+)
 # Without JavaScript the page shows this many identifier rows; empty ones are ignored.
 ROWS_WITHOUT_JS = 3
 
@@ -151,16 +162,51 @@ class SearchForm:
         own rule among them: a reason with every lookup when LOOKUP_REASON_REQUIRED is on. All
         come back at once, so one round of corrections is enough."""
         missing_reason = settings.LOOKUP_REASON_REQUIRED and not self.reason.strip()
-        reason_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
+        own_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
+        if self.box_text and not self.detected:
+            own_errors[BOX] = [NOTHING_FOUND]
+        elif problems := detect.identifier_problems(self.detected):
+            own_errors[BOX] = problems
         try:
-            query = LookupQuery.from_params(self.params)
+            query = LookupQuery.from_params(self.search_params)
         except InvalidQuery as error:
-            if reason_errors:
-                raise InvalidQuery(error.errors | reason_errors) from error
+            if own_errors:
+                raise InvalidQuery(error.errors | own_errors) from error
             raise
-        if reason_errors:
-            raise InvalidQuery(reason_errors)
+        if own_errors:
+            raise InvalidQuery(own_errors)
         return query
+
+    @property
+    def box_text(self) -> str:
+        """What the search box holds (capped at detect.MAX_TEXT)."""
+        return detect.capped(self._last(BOX)).strip()
+
+    @property
+    def detected(self) -> list[detect.Item]:
+        """The identifiers the search box holds, as `customers.detect` reads them."""
+        return detect.detect(self.box_text) if self.box_text else []
+
+    @property
+    def search_params(self) -> Mapping[str, list[str]]:
+        """The parameters as the query takes them. From the search form (it always sends the
+        box, empty or not), the box's identifiers join the structured rows that hold a value;
+        a pasted API query (no box) is taken as it came."""
+        if BOX not in self.params:
+            # Not the search form (a pasted API query): its parameters as they came.
+            return self.params
+        names, values = split_identifiers(self.params)
+        pairs = [
+            (name, value)
+            for name, value in itertools.zip_longest(names, values, fillvalue="")
+            if value.strip()
+        ]
+        pairs += [(item.kind, item.value) for item in self.detected]
+        return {
+            **self.params,
+            "identifierName": [name for name, _ in pairs],
+            "identifierValue": [value for _, value in pairs],
+        }
 
     @property
     def typed(self) -> dict[str, Any]:
@@ -207,12 +253,13 @@ class SearchForm:
 
     @property
     def rows(self) -> list[IdentifierRow]:
-        """The identifier rows as the query split them, comma-joined lists one row each."""
+        """The identifier rows as the query split them, comma-joined lists one row each (with
+        the search box in use, only the rows that hold a value)."""
         names, values = split_identifiers(self.params)
         pairs = [
             (name, value)
             for name, value in itertools.zip_longest(names, values, fillvalue="")
-            if name or value.strip()
+            if (value.strip() if self.box_text else name or value.strip())
         ]
         pairs = [(IDENTIFIER_BY_FOLDED.get(n.casefold(), n), v) for n, v in pairs]
         if not pairs:
@@ -261,18 +308,42 @@ class SearchForm:
 
     @property
     def advanced_open(self) -> bool:
-        """Unfold the advanced options when they differ from the defaults or have an error."""
+        """Unfold Advanced when what it holds differs from the defaults or has an error: a
+        source other than the default, an account id, filled-in identifier rows, other blocks
+        or options."""
         numbers = ("userGroup2Id", "gapToUpgrade", "gapToRenew")
         changed = any(box.checked != (box.name in DEFAULT_FLAGS) for box in self.flags)
         return (
             changed
+            or self._rows_used
+            or self.embeds != set(DEFAULT_EMBEDS)
+            or self.source != (INSTORE if INSTORE in self.sources else self.sources[0])
+            or bool(self.account_id.strip())
             or any(self._last(name).strip() for name in numbers)
-            or any(self.errors.get(name) for name in (*(name for name, _ in FLAGS), *numbers))
+            or any(self.errors.get(name) for name in (*(n for n, _ in FLAGS), *numbers))
+            or any(self.errors.get(name) for name in ("source", "accountId", "embed"))
         )
 
     @property
     def identifier_errors(self) -> list[str]:
         return [*self.errors.get("identifierName", []), *self.errors.get("identifierValue", [])]
+
+    @property
+    def box_errors(self) -> list[str]:
+        """The messages shown under the search box: its own, and the identifiers' when the box
+        was used (they are about what it held)."""
+        shown = self.identifier_errors if self.errors_at_box else []
+        return [*self.errors.get(BOX, []), *shown]
+
+    @property
+    def errors_at_box(self) -> bool:
+        """Whether the identifiers' messages go under the box (it was used, or nothing was
+        typed anywhere) rather than under the rows."""
+        return bool(self.box_text) or not self._rows_used
+
+    @property
+    def _rows_used(self) -> bool:
+        return any(row.value.strip() for row in self.rows)
 
     @property
     def other_errors(self) -> list[str]:
@@ -287,6 +358,7 @@ class SearchForm:
             "userGroup2Id",
             "gapToUpgrade",
             "gapToRenew",
+            BOX,
             *(name for name, _ in FLAGS),
         }
         return [msg for name, msgs in self.errors.items() if name not in shown for msg in msgs]
@@ -297,5 +369,7 @@ class SearchForm:
 
     @property
     def identifier_pairs(self) -> list[tuple[str, str]]:
-        """The non-empty rows, for the audit entry of a refused search (masked there)."""
-        return [(row.name, row.value) for row in self.rows if row.value.strip()]
+        """The non-empty rows and what the search box held, for the audit entry of a refused
+        search (masked there)."""
+        rows = [(row.name, row.value) for row in self.rows if row.value.strip()]
+        return rows + [(item.kind, item.value) for item in self.detected]

@@ -478,6 +478,7 @@ class AuditEntry(AppendOnlyModel):
         permissions = [
             ("lookup_customer", "Can look up customers"),
             ("view_unmasked_pii", "Can see unmasked names, mobiles and emails"),
+            ("view_member_name", "Can see members' names unmasked"),
             ("view_raw_response", "Can see the raw API response"),
             ("view_all_audit", "Can view every audit entry"),
             ("export_audit", "Can export audit entries"),

@@ -1,8 +1,8 @@
 """Who may do what: the role names and the checks built on the custom permissions.
 
 The permissions live on `AuditEntry` (see models.py) and the groups that hold them are created
-by the migration `0002_roles`. Checks go through permissions, never group names, so an org may
-compose its own groups.
+by the migration `0002_roles` (`0008_member_name` gives the agents the names permission).
+Checks go through permissions, never group names, so an org may compose its own groups.
 """
 
 from typing import TYPE_CHECKING
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 LOOKUP = "customers.lookup_customer"
 VIEW_UNMASKED_PII = "customers.view_unmasked_pii"
+# Agents greet and verify callers by name: this shows members' names unmasked (mobiles and
+# emails stay behind a Reveal, which VIEW_UNMASKED_PII allows and the audit records).
+VIEW_MEMBER_NAME = "customers.view_member_name"
 VIEW_RAW_RESPONSE = "customers.view_raw_response"
 VIEW_ALL_AUDIT = "customers.view_all_audit"
 EXPORT_AUDIT = "customers.export_audit"
@@ -27,6 +30,7 @@ ROLES = ("superuser", "auditor", "agent", "store manager", "none")
 PERMISSION_NAMES: dict[str, str] = {
     LOOKUP: "look up customers",
     VIEW_UNMASKED_PII: "see unmasked names, mobiles and emails",
+    VIEW_MEMBER_NAME: "see members' names",
     VIEW_RAW_RESPONSE: "see the raw API response",
     VIEW_ALL_AUDIT: "view every audit entry",
     EXPORT_AUDIT: "export audit entries",
@@ -34,7 +38,12 @@ PERMISSION_NAMES: dict[str, str] = {
 
 # Group name -> permission codenames; the migration creates exactly these.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "Support agents": ("lookup_customer", "view_unmasked_pii", "view_raw_response"),
+    "Support agents": (
+        "lookup_customer",
+        "view_unmasked_pii",
+        "view_member_name",
+        "view_raw_response",
+    ),
     "Store managers": ("lookup_customer",),
     "Auditors": ("view_all_audit", "export_audit"),
 }

@@ -52,6 +52,7 @@ from customers.capillary.query import (
 )
 from customers.capillary.records import Customer
 from customers.exceptions import LookupRateLimited, SourceNotAllowed
+from customers.presentation import display_name
 from customers.ratelimit import check_lookup_rate
 from customers.resilience import backend_call
 from customers.roles import allowed_sources
@@ -65,6 +66,9 @@ REDIRECT_SECONDS = 10
 # lookup's [name, value] pairs), and for how many members at most (the oldest go first).
 SESSION_IDENTIFIERS = "lookup_identifiers"
 REMEMBERED_MEMBERS = 20
+# Where the session keeps the masked names of the members looked up in it, for the recent
+# lookups list (customer id -> masked name; as many members as the identifiers).
+SESSION_NAMES = "lookup_names"
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ def customer_lookup(
         response = get_client().lookup(query)
     if session is not None:
         remember_identifiers(session, response.customer.id, query.identifiers)
+        remember_name(session, response.customer)
     entry = _entry(response, query)
     cache.set(_query_key(user, response.customer.id), entry["query"], QUERY_MEMORY_SECONDS)
     # Kept at least for the redirect to the customer's page, even with caching off: that page
@@ -213,6 +218,25 @@ def remember_identifiers(
     remembered = {k: v for k, v in remembered.items() if k != key}
     remembered[key] = pairs
     session[SESSION_IDENTIFIERS] = dict(list(remembered.items())[-REMEMBERED_MEMBERS:])
+
+
+def remember_name(session: SessionBase, customer: Customer) -> None:
+    """Keep the member's name, masked, for the recent lookups list (the audit trail keeps no
+    name). Written only when it changes."""
+    names = session.get(SESSION_NAMES) or {}
+    key = str(customer.id)
+    name = display_name(customer)
+    if names.get(key) == name:
+        return
+    names = {k: v for k, v in names.items() if k != key}
+    names[key] = name
+    session[SESSION_NAMES] = dict(list(names.items())[-REMEMBERED_MEMBERS:])
+
+
+def remembered_names(session: SessionBase | None) -> dict[str, str]:
+    """The masked names of the members this session looked up, by customer id."""
+    names = (session.get(SESSION_NAMES) if session is not None else None) or {}
+    return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
 
 
 def remembered_identifiers(

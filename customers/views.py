@@ -36,11 +36,19 @@ from customers.exceptions import PermissionRefused
 from customers.forms import MAX_REASON, SearchForm
 from customers.models import Action, AuditEntry, Outcome
 from customers.presentation import SECTIONS
-from customers.roles import LOOKUP, VIEW_ALL_AUDIT, VIEW_RAW_RESPONSE, VIEW_UNMASKED_PII
+from customers.roles import (
+    LOOKUP,
+    VIEW_ALL_AUDIT,
+    VIEW_MEMBER_NAME,
+    VIEW_RAW_RESPONSE,
+    VIEW_UNMASKED_PII,
+)
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
 REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
 MY_LOOKUPS_PER_PAGE = 50
+# The field a member's name is revealed as (presentation.shown's kind).
+NAME = "name"
 MAX_DAYS = 3660
 # The raw document is not masked: a role that may see it must also see PII unmasked.
 RAW_PERMISSIONS = (LOOKUP, VIEW_RAW_RESPONSE, VIEW_UNMASKED_PII)
@@ -216,7 +224,7 @@ def _section(
         "request_id": data.request_id,
         "latency_ms": data.latency_ms,
         "pii_unmasked": can_reveal and bool(settings.PII_UNMASKED_BY_DEFAULT),
-        "revealed": revealed_fields(request, customer_id),
+        "revealed": shown_fields(request, customer_id),
         "can_reveal": can_reveal,
         "can_see_raw": user.has_perms(RAW_PERMISSIONS),
         # A COUNT DISTINCT over the audit log: only the overview shows it.
@@ -283,6 +291,15 @@ def reveal(request: HttpRequest, audit: Audit, customer_id: int) -> HttpResponse
         revealed[str(customer_id)] = sorted({*revealed.get(str(customer_id), []), field})
         request.session["revealed"] = revealed
     return redirect(_back(request, customer_id))
+
+
+def shown_fields(request: HttpRequest, customer_id: int) -> set[str]:
+    """The fields shown unmasked on this customer's pages: those the session revealed, and the
+    name for a role that sees members' names (agents greet and verify callers by name)."""
+    fields = revealed_fields(request, customer_id)
+    if request.user.has_perm(VIEW_MEMBER_NAME):
+        fields.add(NAME)
+    return fields
 
 
 def revealed_fields(request: HttpRequest, customer_id: int) -> set[str]:

@@ -117,13 +117,13 @@ def log_in(page, username: str = "agent", landing: str = "/") -> None:
 def test_log_in_and_search_one_identifier(page):
     """Signing in lands on the search; one mobile number finds the member's overview."""
     log_in(page)
-    assert page.locator("#id_identifierValue_1").evaluate("e => e === document.activeElement")
+    assert page.locator("#id_q").evaluate("e => e === document.activeElement")
     # With JavaScript only the first identifier row and no account id field are shown.
     assert page.locator("[data-identifier-row]").count() == 1
     assert page.locator("#id_accountId").is_hidden()
     shoot(page, "search")
 
-    page.fill("#id_identifierValue_1", MOBILE)
+    page.fill("#id_q", MOBILE)
     page.fill("#id_reason", "ticket 4711")
     page.click("input[type=submit]")
 
@@ -149,6 +149,7 @@ def test_typed_identifiers_reach_no_url_history_log_or_referer(page):
     request_started.connect(record)
     try:
         log_in(page)
+        page.click("#search-advanced summary")
         page.fill("#id_identifierValue_1", typed[0])
         page.click("[data-add-row]")
         rows = page.locator("[data-identifier-row]")
@@ -178,7 +179,7 @@ def test_back_after_signing_out_shows_no_member_data(page):
     """Member pages reach the browser with no-store, and after signing out Back asks the
     server again, which answers with the sign-in page, not the member."""
     log_in(page)
-    page.fill("#id_identifierValue_1", MOBILE)
+    page.fill("#id_q", MOBILE)
     page.click("input[type=submit]")
     page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
     with page.expect_response(re.compile(r"/cards/$")) as cards:
@@ -200,10 +201,11 @@ def test_back_after_signing_out_shows_no_member_data(page):
 def test_the_account_id_appears_for_sources_that_need_it(page):
     """Choosing WECHAT shows the account id field; INSTORE hides it again."""
     log_in(page)
+    page.click("#search-advanced summary")
     page.select_option("#id_source", "WECHAT")
     assert page.locator("#id_accountId").is_visible()
     page.fill("#id_accountId", "wechat-cn-01")
-    page.fill("#id_identifierValue_1", "919999000011")
+    page.fill("#id_q", "919999000011")
     shoot(page, "search-wechat")
     page.click("input[type=submit]")
     page.wait_for_url(re.compile(r"/customers/\d+/$"))
@@ -212,6 +214,7 @@ def test_the_account_id_appears_for_sources_that_need_it(page):
 def test_select_all_ticks_every_embed(page):
     """The "select all" box ticks all fourteen embeds and unticks them again."""
     log_in(page)
+    page.click("#search-advanced summary")
     page.check("[data-embed-all]")
     assert page.locator("[data-embed]:checked").count() == 14
     page.uncheck("[data-embed-all]")
@@ -311,20 +314,20 @@ def test_copy_summary_says_it_copied(page):
 def test_not_found(page):
     """An unknown mobile: the 8015 explanation, and the search filled in again."""
     log_in(page)
-    page.fill("#id_identifierValue_1", "919999999999")
+    page.fill("#id_q", "919999999999")
     page.click("input[type=submit]")
 
     page.wait_for_load_state()
     assert page.get_by_text("No customer found").first.is_visible()
     assert page.locator("text=8015").first.is_visible()
-    assert page.locator("#id_identifierValue_1").input_value() == "919999999999"
+    assert page.locator("#id_q").input_value() == "919999999999"
     shoot(page, "not-found")
 
 
 def test_invalid_input(page):
     """A mobile without its country code: the form again with the message next to it."""
     log_in(page)
-    page.fill("#id_identifierValue_1", "0999 1234")
+    page.fill("#id_q", "0999 1234")
     page.click("input[type=submit]")
 
     page.wait_for_load_state()
@@ -340,7 +343,7 @@ def test_backend_down(page, settings):
     settings.LOOKUP_API_PASSWORD = "till-password"
     settings.LOOKUP_API_TIMEOUT = 0.5
 
-    page.fill("#id_identifierValue_1", MOBILE)
+    page.fill("#id_q", MOBILE)
     page.click("input[type=submit]")
 
     page.wait_for_load_state()
@@ -361,7 +364,7 @@ def test_keyboard_only_search(page):
     page.keyboard.press("/")
     page.wait_for_url(page.base + "/")
     # The search page's autofocus lands once the page has loaded, not with the URL.
-    page.wait_for_function("document.activeElement.id === 'id_identifierValue_1'")
+    page.wait_for_function("document.activeElement.id === 'id_q'")
     page.keyboard.type("919999000002")
     page.keyboard.press("Enter")
 
@@ -373,7 +376,7 @@ def test_keyboard_only_search(page):
     page.keyboard.press("Escape")
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("/")
-    assert page.evaluate("document.activeElement.id") == "id_identifierValue_1"
+    assert page.evaluate("document.activeElement.id") == "id_q"
     shoot(page, "keyboard")
 
 
@@ -386,7 +389,7 @@ def test_the_search_fits_a_tablet(page):
     assert width <= 768
     shoot(page, "search-tablet")
     page.emulate_media(color_scheme="dark")
-    page.fill("#id_identifierValue_1", "0999")
+    page.fill("#id_q", "0999 1234")
     page.click("input[type=submit]")
     page.wait_for_load_state()
     shoot(page, "invalid-dark-tablet")

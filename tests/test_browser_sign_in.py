@@ -70,7 +70,7 @@ def test_an_agent_signs_in_at_the_company_and_looks_up_a_showcase_member(tab):
     sign_in_at_the_company(tab, "ana.agent", screenshot="company-sign-in-provider")
 
     assert tab.url == tab.base + "/"
-    tab.fill("#id_identifierValue_1", MOBILE)
+    tab.fill("#id_q", MOBILE)
     tab.fill("#id_reason", "ticket 8080")
     tab.click("input[type=submit]")
     tab.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))

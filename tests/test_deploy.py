@@ -598,7 +598,7 @@ def test_chromium_signs_in_and_looks_up_a_member_over_https(site, tmp_path):
             page.fill("#id_password", instances.DEMO_PASSWORD.format("agent"))
             page.click("input[type=submit]")
             page.wait_for_url(site.origin + "/")
-            page.fill("#id_identifierValue_1", MOBILE)
+            page.fill("#id_q", MOBILE)
             page.click("input[type=submit]")
             page.wait_for_url(f"{site.origin}/customers/{CUSTOMER_ID}/")
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)

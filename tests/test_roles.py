@@ -31,6 +31,7 @@ def test_the_migration_gives_each_group_exactly_its_permissions():
         "Support agents": {
             "customers.lookup_customer",
             "customers.view_unmasked_pii",
+            "customers.view_member_name",
             "customers.view_raw_response",
         },
         "Store managers": {"customers.lookup_customer"},

@@ -8,7 +8,8 @@ the tabs, the warnings, the member's facts, ladders and points), or build the fe
 fragments they mark as safe (a masked value, a Reveal button, a label).
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,7 @@ from customers.capillary.records import (
 )
 from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
+from customers.services import remembered_names
 
 register = template.Library()
 
@@ -65,6 +67,8 @@ register.simple_tag(presentation.progress_caption)
 register.simple_tag(presentation.points_headline)
 
 RECENT_LOOKUPS = 10
+# How many of the user's latest lookups the recent list reads to find its members.
+RECENT_SCAN = 200
 # What a reveal of the member's photo is called (the reveal view's field, the audit's detail).
 PHOTO = "image"
 
@@ -75,10 +79,36 @@ _PAGE_KEYS = ("customer", "request", "pii_unmasked", "revealed", "can_reveal")
 
 @register.inclusion_tag("customers/includes/recent_lookups.html", takes_context=True)
 def recent_lookups(context: Context) -> dict[str, Any]:
-    """The signed-in user's last lookups, masked, linking by customer id only."""
-    user = context["request"].user
-    recent = AuditEntry.objects.filter(user=user, action=Action.LOOKUP)[:RECENT_LOOKUPS]
-    return {"recent": recent}
+    """The signed-in user's last lookups, one row per member (or per search that found none),
+    latest first: masked, linking by customer id only (see recent_rows)."""
+    request = context["request"]
+    return {"recent": recent_rows(request.user, remembered_names(request.session))}
+
+
+@dataclass
+class RecentRow:
+    """One member (or one unanswered search) in the recent lookups, as of its latest lookup."""
+
+    entry: AuditEntry
+    name: str
+    times: int = 1
+
+
+def recent_rows(user: Any, names: Mapping[str, str]) -> list[RecentRow]:
+    """The user's latest lookups folded to one row per member, newest first: a member found
+    again moves up instead of repeating; a search that found no one is one row per what was
+    searched. `names` are the masked names this session remembers."""
+    entries = AuditEntry.objects.filter(user=user, action=Action.LOOKUP).only(
+        "created_at", "outcome", "source", "identifiers", "customer_id", "backend_code"
+    )[:RECENT_SCAN]
+    rows: dict[str, RecentRow] = {}
+    for entry in entries:
+        key = f"c:{entry.customer_id}" if entry.customer_id else f"s:{entry.identifiers_display}"
+        if key in rows:
+            rows[key].times += 1
+        elif len(rows) < RECENT_LOOKUPS:
+            rows[key] = RecentRow(entry, names.get(entry.customer_id, ""))
+    return list(rows.values())
 
 
 @register.inclusion_tag("customers/includes/customer_tabs.html", takes_context=True)

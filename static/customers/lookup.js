@@ -1,6 +1,7 @@
 // Comfort on top of pages that work without JavaScript: "/" jumps to the search, the search
-// form shows the account id only where it is needed, adds and removes identifier rows, and
-// ticks every embed at once.
+// box previews what it understood as chips the agent can correct, the search form shows the
+// account id only where it is needed, adds and removes identifier rows, and ticks every embed
+// at once.
 "use strict";
 
 (function () {
@@ -15,7 +16,7 @@
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) {
       return;
     }
-    const field = document.querySelector("#search-form [name=identifierValue]");
+    const field = document.querySelector("#search-form [name=q]");
     event.preventDefault();
     if (field) {
       field.focus();
@@ -26,7 +27,216 @@
     }
   });
 
+
+  // The search box's rules, as customers/detect.py states and applies them; the server reads
+  // the box again itself, so this only previews. Keep the two in step.
+  const LABELS = {
+    mobile: "mobile", mob: "mobile", phone: "mobile", tel: "mobile", cell: "mobile",
+    mobileno: "mobile", mobilenumber: "mobile", phoneno: "mobile", phonenumber: "mobile",
+    email: "email", mail: "email", emailid: "email", emailaddress: "email",
+    card: "cardnumber", cardno: "cardnumber", cardnumber: "cardnumber",
+    externalid: "externalId", extid: "externalId", ext: "externalId", external: "externalId",
+    wechat: "wechat", wechatid: "wechat"
+  };
+  const LABEL_FOR = {
+    mobile: "mobile", email: "email", cardnumber: "card", externalId: "external id", wechat: "wechat"
+  };
+  const TYPE_NAMES = {
+    mobile: "Mobile", email: "Email", cardnumber: "Card number", externalId: "External id",
+    wechat: "WeChat id"
+  };
+  const LABEL = /(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id|ext|external|wechat[ _-]?id|wechat)(?:\s*[.:=#]+\s*|\s+)(?=\S)/gi;
+  const PHONE = /(?:\+|\b00)?\(?\d[\d().\- ]*\d\)?/y;
+  const TRIM = "\"'“”‘’<>[](){}.:";
+
+  function fold(label) { return label.replace(/[\s_-]/g, "").toLowerCase(); }
+
+  function normalised(kind, raw) {
+    let value = raw.trim();
+    if (kind === "mobile") {
+      value = value.replace(/[\s\-().]/g, "");
+      if (value.startsWith("+")) { value = value.slice(1); } else if (value.startsWith("00")) { value = value.slice(2); }
+      return value;
+    }
+    if (kind === "email") { return value.toLowerCase(); }
+    if (kind === "cardnumber" && /^\d+$/.test(value.replace(/[\s-]/g, ""))) { return value.replace(/[\s-]/g, ""); }
+    return value;
+  }
+
+  function guess(raw) {
+    const value = raw.trim();
+    if (value.indexOf("@") >= 0) { return "email"; }
+    if (/^\+?[\d().\- ]+$/.test(value)) {
+      const mobile = normalised("mobile", value);
+      if (/^\d+$/.test(mobile) && mobile.length >= 8 && mobile.length <= 15) { return "mobile"; }
+      if (/^\d+$/.test(mobile) && mobile.length >= 16 && mobile.length <= 19 && value.indexOf("+") < 0) { return "cardnumber"; }
+      return "externalId";
+    }
+    if (/^[A-Za-z0-9]+$/.test(value) && value.length >= 8 && /\d/.test(value) && /[A-Za-z]/.test(value)) {
+      return "cardnumber";
+    }
+    return "externalId";
+  }
+
+  function phoneSpan(text, start, end) {
+    PHONE.lastIndex = start;
+    const run = PHONE.exec(text.slice(0, end));
+    if (!run) { return null; }
+    const runEnd = start + run[0].length;
+    if (runEnd < end && !/\s/.test(text[runEnd]) && text[runEnd] !== ")") { return null; }
+    const groups = [];
+    const digits = /\d+/g;
+    let group;
+    while ((group = digits.exec(run[0])) !== null) { groups.push([group[0].length, start + group.index + group[0].length]); }
+    const total = groups.reduce(function (sum, g) { return sum + g[0]; }, 0);
+    if (total >= 16 && total <= 19) { return [start, runEnd]; }
+    let count = 0;
+    let best = null;
+    for (const g of groups) {
+      count += g[0];
+      if (count > 15) { break; }
+      if (count >= 8) { best = g[1]; }
+    }
+    if (best === null) { return null; }
+    if (best < runEnd && text[best] === ")") { best += 1; }
+    return [start, best];
+  }
+
+  function trimmed(text, start, end) {
+    while (start < end && (TRIM.indexOf(text[start]) >= 0 || /\s/.test(text[start]))) {
+      if (text[start] === "(" && text.slice(start, end).indexOf(")") >= 0) { break; }
+      start += 1;
+    }
+    while (end > start && (TRIM.indexOf(text[end - 1]) >= 0 || /\s/.test(text[end - 1]))) {
+      if (text[end - 1] === ")" && text.slice(start, end).indexOf("(") >= 0) { break; }
+      end -= 1;
+    }
+    return [start, end];
+  }
+
+  function values(text, start, end, labelKind, labelStart, items) {
+    let position = start;
+    let first = true;
+    const word = /\S+/g;
+    while (position < end) {
+      word.lastIndex = position;
+      const found = word.exec(text);
+      if (!found || found.index >= end) { break; }
+      const wordEnd = Math.min(found.index + found[0].length, end);
+      const span = phoneSpan(text, found.index, end) || [found.index, wordEnd];
+      const [rawStart, rawEnd] = trimmed(text, span[0], span[1]);
+      position = span[1];
+      if (rawStart >= rawEnd) { continue; }
+      const raw = text.slice(rawStart, rawEnd);
+      if (LABELS[fold(raw)] && /[:=]$/.test(text.slice(span[0], span[1]).trimEnd())) { continue; }
+      const labelled = Boolean(labelKind) && first;
+      first = false;
+      const kind = labelled ? labelKind : guess(raw);
+      items.push({ kind: kind, value: normalised(kind, raw), raw: raw, start: labelled ? labelStart : rawStart, end: rawEnd });
+    }
+  }
+
+  function detect(text) {
+    text = text.slice(0, 2000);
+    const items = [];
+    const separator = /[,;\n\r]+/g;
+    const spans = [];
+    let position = 0;
+    let match;
+    while ((match = separator.exec(text)) !== null) { spans.push([position, match.index]); position = separator.lastIndex; }
+    spans.push([position, text.length]);
+    spans.forEach(function (span) {
+      const [start, end] = span;
+      if (!text.slice(start, end).trim()) { return; }
+      const chunk = text.slice(0, end);
+      let at = start;
+      let labelKind = "";
+      let labelStart = start;
+      let label;
+      LABEL.lastIndex = start;
+      while ((label = LABEL.exec(chunk)) !== null) {
+        if (label.index > at) { values(text, at, label.index, labelKind, labelStart, items); }
+        labelKind = LABELS[fold(label[1])];
+        labelStart = label.index;
+        at = LABEL.lastIndex;
+      }
+      values(text, at, end, labelKind, labelStart, items);
+    });
+    const seen = {};
+    return items.filter(function (item) {
+      const key = item.kind + "\u0000" + item.value.toLowerCase();
+      if (seen[key]) { return false; }
+      seen[key] = true;
+      return true;
+    });
+  }
+
+  function setUpBox(form) {
+    const box = form.querySelector("[data-search-box]");
+    const chips = form.querySelector("[data-chips]");
+    if (!box || !chips) { return; }
+    function render() {
+      const items = detect(box.value);
+      chips.replaceChildren();
+      if (!items.length) { return; }
+      const label = document.createElement("span");
+      label.className = "chips-label";
+      label.textContent = "Understood as:";
+      const list = document.createElement("ul");
+      list.className = "chips";
+      const counts = {};
+      items.forEach(function (item) { counts[item.kind] = (counts[item.kind] || 0) + 1; });
+      items.forEach(function (item, index) {
+        const chip = document.createElement("li");
+        chip.className = "chip chip-" + item.kind + (counts[item.kind] > 1 ? " chip-clash" : "");
+        const select = document.createElement("select");
+        select.setAttribute("aria-label", "Type of " + item.value);
+        select.dataset.chipType = String(index);
+        Object.keys(TYPE_NAMES).forEach(function (kind) {
+          const option = new Option(TYPE_NAMES[kind], kind, kind === item.kind, kind === item.kind);
+          select.add(option);
+        });
+        select.addEventListener("change", function () {
+          const text = box.value;
+          box.value = text.slice(0, item.start) + LABEL_FOR[select.value] + ": " + item.raw + text.slice(item.end);
+          render();
+          const again = chips.querySelector("[data-chip-type='" + index + "']");
+          if (again) { again.focus(); }
+        });
+        const value = document.createElement("span");
+        value.className = "chip-value";
+        value.textContent = item.value;
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "chip-remove";
+        remove.textContent = "\u00d7";
+        remove.setAttribute("aria-label", "Remove " + item.value);
+        remove.addEventListener("click", function () {
+          const text = box.value;
+          const after = text.slice(item.end).replace(/^[\s,;]+/, "");
+          const before = text.slice(0, item.start).replace(/[\s,;]+$/, "");
+          box.value = before && after ? before + ", " + after : before + after;
+          render();
+          box.focus();
+        });
+        chip.append(select, " ", value, " ", remove);
+        list.appendChild(chip);
+      });
+      chips.append(label, list);
+    }
+    box.addEventListener("input", render);
+    box.addEventListener("keydown", function (event) {
+      // Enter searches, as in a one-line field; Shift+Enter starts a new line.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    render();
+  }
+
   function setUpForm(form) {
+    setUpBox(form);
     const source = form.querySelector("[name=source]");
     const accountRow = form.querySelector("[data-account-row]");
     function showAccount() {

@@ -1,0 +1,297 @@
+"""One search box: what a pasted or typed text says, as identifiers the lookup can send.
+
+An agent pastes whatever the caller or the ticket gave: `+91 99990 00001`, `Mobile:
+919999000001, a@b.c`, a card number, an external id, several of them. `detect(text)` finds each
+one, says its type and normalises it. The rules, in the order they apply:
+
+1. Separators. Commas, semicolons and new lines always separate items. Spaces separate items
+   too, except inside a phone number (`+91 99990 00001` is one mobile).
+2. A label wins. `mobile:`, `phone:`, `email:`, `card:`, `card number:`, `external id:`,
+   `ext:`, `wechat:` (any case; `:`, `=`, `#`, `.` or a space after it) gives its type to the
+   value right after it. This
+   is how an agent corrects a guess, by typing or (with JavaScript) from the chip's menu, which
+   writes the label into the box.
+3. Without a label, in order:
+   - a value with an `@` is an email;
+   - digits written like a phone number (an optional `+` or `00`, spaces, dashes, dots,
+     brackets) with 8 to 15 digits is a mobile (one written without its country code, `0...`,
+     is refused with a message saying so, not searched as something else). A numeric
+     external id or a numeric card number of that length reads as a mobile too: the mobile
+     is what callers give most and the org's primary identifier, so it wins, and the agent
+     changes the chip (or types `card:` / `external id:`) when it was not one;
+   - digits alone, 16 to 19 of them (a payment-style card), or letters and digits together
+     with at least 8 characters and no dash or underscore (`SBXC00010001`) are a card number;
+   - anything else (`SBX-0001`, `iyer-household`, a code of fewer than 8 digits) is an
+     external id.
+4. Duplicates. The same type and value twice counts once. Two different values of one type
+   cannot go in one lookup (the API takes each type once): `identifier_problems` says so, and
+   the agent removes one.
+
+The server decides with these rules whether or not the browser ran JavaScript; the search
+page's script (static/customers/lookup.js) follows the same rules only to preview the chips.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from customers.capillary.query import (
+    CARD_NUMBER,
+    EMAIL,
+    EXTERNAL_ID,
+    IDENTIFIER_NAMES,
+    MOBILE,
+    WECHAT,
+    normalise_identifier,
+)
+
+# The longest text the box takes (about a ticket's worth of pasted lines).
+MAX_TEXT = 2000
+
+# What an agent may write before a value to say its type, folded, without spaces or dashes.
+LABELS: dict[str, str] = {
+    "mobile": MOBILE,
+    "mob": MOBILE,
+    "phone": MOBILE,
+    "tel": MOBILE,
+    "cell": MOBILE,
+    "mobileno": MOBILE,
+    "mobilenumber": MOBILE,
+    "phoneno": MOBILE,
+    "phonenumber": MOBILE,
+    "email": EMAIL,
+    "mail": EMAIL,
+    "emailid": EMAIL,
+    "emailaddress": EMAIL,
+    "card": CARD_NUMBER,
+    "cardno": CARD_NUMBER,
+    "cardnumber": CARD_NUMBER,
+    "externalid": EXTERNAL_ID,
+    "extid": EXTERNAL_ID,
+    "ext": EXTERNAL_ID,
+    "external": EXTERNAL_ID,
+    "wechat": WECHAT,
+    "wechatid": WECHAT,
+}
+# The label the box writes for a type an agent chose (lookup.js writes the same).
+LABEL_FOR: dict[str, str] = {
+    MOBILE: "mobile",
+    EMAIL: "email",
+    CARD_NUMBER: "card",
+    EXTERNAL_ID: "external id",
+    WECHAT: "wechat",
+}
+# What the chips call each type.
+TYPE_NAMES: dict[str, str] = {
+    MOBILE: "Mobile",
+    EMAIL: "Email",
+    CARD_NUMBER: "Card number",
+    EXTERNAL_ID: "External id",
+    WECHAT: "WeChat id",
+}
+
+_LABEL = re.compile(
+    r"(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell"
+    r"|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id"
+    r"|ext|external|wechat[ _-]?id|wechat)"
+    r"(?:\s*[.:=#]+\s*|\s+)(?=\S)",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(r"[,;\n\r]+")
+# A phone number as people write it: digits with spaces, dashes, dots or brackets between.
+_PHONE = re.compile(r"(?:\+|\b00)?\(?\d[\d().\- ]*\d\)?")
+_PHONE_ONLY = re.compile(r"\+?[\d().\- ]+")
+_WORD = re.compile(r"\S+")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_DIGITS = re.compile(r"\d+")
+# Punctuation a paste brings around a value: quotes, brackets, a trailing full stop.
+_TRIM = "\"'\u201c\u201d\u2018\u2019<>[](){}.:"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One identifier found in the text: its type, its value as sent, and where it was."""
+
+    kind: str
+    value: str
+    raw: str
+    start: int
+    end: int
+    labelled: bool = False
+
+    @property
+    def type_name(self) -> str:
+        return TYPE_NAMES.get(self.kind, self.kind)
+
+
+def detect(text: str) -> list[Item]:
+    """Every identifier in `text`, in the order written, duplicates once (see module doc)."""
+    text = capped(text or "")
+    items: list[Item] = []
+    for start, end in _chunks(text):
+        items.extend(_chunk_items(text, start, end))
+    unique: list[Item] = []
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        key = (item.kind, item.value.casefold())
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
+def capped(text: str) -> str:
+    """The text up to MAX_TEXT characters, cut between values rather than inside one."""
+    if len(text) <= MAX_TEXT:
+        return text
+    cut = max(text.rfind(mark, 0, MAX_TEXT + 1) for mark in (" ", "\n", ",", ";"))
+    return text[: cut if cut > 0 else MAX_TEXT]
+
+
+def identifier_problems(items: list[Item]) -> list[str]:
+    """Why these items cannot go in one lookup ([] when they can)."""
+    problems = []
+    for kind in IDENTIFIER_NAMES:
+        values = [item.raw for item in items if item.kind == kind]
+        if len(values) > 1:
+            problems.append(
+                f"The search box has {len(values)} values read as {TYPE_NAMES[kind].lower()} "
+                f"({', '.join(values)}): one lookup takes one of each type. Remove the others, "
+                "or write the right type before a value (for example “card: ...”)."
+            )
+    return problems
+
+
+def relabel(text: str, item: Item, kind: str) -> str:
+    """The text with `item` written as the type `kind` (`card: 919999000001`)."""
+    label = LABEL_FOR[kind]
+    return f"{text[: item.start]}{label}: {item.raw}{text[item.end :]}"
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """Spans between separators (commas, semicolons, new lines)."""
+    spans = []
+    position = 0
+    for match in _SEPARATOR.finditer(text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    return [(start, end) for start, end in spans if text[start:end].strip()]
+
+
+def _chunk_items(text: str, start: int, end: int) -> list[Item]:
+    """The items of one chunk: each label gives its type to the first value after it."""
+    items: list[Item] = []
+    position = start
+    label_kind = ""
+    label_start = start
+    for match in _LABEL.finditer(text, start, end):
+        if match.start() > position:
+            items.extend(_values(text, position, match.start(), label_kind, label_start))
+        label_kind = LABELS[re.sub(r"[\s_-]", "", match[1]).lower()]
+        label_start = match.start()
+        position = match.end()
+    items.extend(_values(text, position, end, label_kind, label_start))
+    return items
+
+
+def _values(text: str, start: int, end: int, label_kind: str, label_start: int) -> list[Item]:
+    """The values between `start` and `end`; the first takes `label_kind` when there is one."""
+    items: list[Item] = []
+    position = start
+    while position < end:
+        word = _WORD.search(text, position, end)
+        if word is None:
+            break
+        span = _phone_span(text, word.start(), end) or (word.start(), word.end())
+        raw_start, raw_end = _trimmed(text, *span)
+        position = span[1]
+        if raw_start >= raw_end:
+            continue
+        raw = text[raw_start:raw_end]
+        if _label_word(raw) and text[span[0] : span[1]].rstrip().endswith((":", "=")):
+            # A label with nothing after it (`mobile:` at the end): no value.
+            continue
+        labelled = bool(label_kind) and not items
+        kind = label_kind if labelled else guess(raw)
+        item_start = label_start if labelled else raw_start
+        items.append(Item(kind, _normalised(kind, raw), raw, item_start, raw_end, labelled))
+    return items
+
+
+def _phone_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The digits from `start` written like one phone or card number, spaces and all: the
+    whole run when it has 16 to 19 digits (a card written in groups), else its longest start
+    with 8 to 15 digits. None when there is no such run or it runs into letters."""
+    run = _PHONE.match(text, start, end)
+    if run is None:
+        return None
+    groups = list(_DIGITS.finditer(text, run.start(), run.end()))
+    total = sum(len(group[0]) for group in groups)
+    run_end = run.end()
+    if run_end < end and not text[run_end].isspace() and text[run_end] not in ")":
+        return None
+    if 16 <= total <= 19:
+        return run.start(), run_end
+    count = 0
+    best = None
+    for group in groups:
+        count += len(group[0])
+        if count > 15:
+            break
+        if count >= 8:
+            best = group.end()
+    if best is None:
+        return None
+    if best < run_end and text[best] == ")":
+        best += 1
+    return run.start(), best
+
+
+def _label_word(raw: str) -> bool:
+    return re.sub(r"[\s_-]", "", raw).lower() in LABELS
+
+
+def _normalised(kind: str, raw: str) -> str:
+    if kind == CARD_NUMBER:
+        digits = re.sub(r"[\s-]", "", raw)
+        if digits.isdigit():
+            return digits
+    return normalise_identifier(kind, raw)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start] in _TRIM or text[start].isspace()):
+        # An opening bracket belongs to a phone number like (91) 99990-00001.
+        if text[start] == "(" and ")" in text[start:end]:
+            break
+        start += 1
+    while end > start and (text[end - 1] in _TRIM or text[end - 1].isspace()):
+        # A closing bracket belongs to a phone number like (91) 99990-00001 only at its start.
+        if text[end - 1] == ")" and "(" in text[start:end]:
+            break
+        end -= 1
+    return start, end
+
+
+def guess(raw: str) -> str:
+    """The type of one unlabelled value (rule 3 of the module doc)."""
+    value = raw.strip()
+    if "@" in value:
+        return EMAIL
+    if _PHONE_ONLY.fullmatch(value):
+        mobile = normalise_identifier(MOBILE, value)
+        if mobile.isdigit() and 8 <= len(mobile) <= 15:
+            return MOBILE
+        if mobile.isdigit() and 16 <= len(mobile) <= 19 and "+" not in value:
+            return CARD_NUMBER
+        return EXTERNAL_ID
+    if (
+        _ALNUM.fullmatch(value)
+        and len(value) >= 8
+        and any(ch.isdigit() for ch in value)
+        and any(ch.isalpha() for ch in value)
+    ):
+        return CARD_NUMBER
+    return EXTERNAL_ID

@@ -1,0 +1,30 @@
+"""The search page's recent lookups: one row per member, latest first, the name masked."""
+
+import pytest
+
+from tests.html_tree import parse
+from tests.test_search_box import AARAV, PRIYA, search
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recent_lookups_show_one_row_per_member_latest_first_with_the_name_masked(
+    client, sandbox, agent
+):
+    for text in ("919999000001", "919999000002", "+91 99990 00001", "919876500000"):
+        search(client, text)
+
+    section = parse(client.get("/").content.decode()).find("section", class_="recent-lookups")
+    rows = section.find("tbody").find_all("tr")
+
+    cells = [[cell.text.strip() for cell in row.find_all("td")] for row in rows]
+    assert len(rows) == 3
+    # Latest first: the unknown mobile, then Aarav (found again, so moved up), then Priya.
+    assert cells[0][0] == "No member" and "91******0000" in cells[0][1]
+    assert cells[0][2].lower() == "not found"
+    assert cells[1][0].startswith("A**** S*****") and str(AARAV) in cells[1][0]
+    assert cells[1][2].lower() == "found" and "2 lookups" in cells[1][3]
+    assert cells[2][0].startswith("P**** N***") and str(PRIYA) in cells[2][0]
+    assert "1 lookup" not in cells[2][3]
+    html = section.text
+    assert "Aarav" not in html and "919999000001" not in html

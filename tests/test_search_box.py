@@ -1,0 +1,144 @@
+"""The one search box as the server answers it (no JavaScript): real HTTP to the sandbox
+through the views, as a browser without JavaScript posts the form."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from customers.models import Action, AuditEntry, Outcome
+from tests.html_tree import parse
+
+pytestmark = pytest.mark.django_db
+
+AARAV = 5000001
+PRIYA = 5000002
+
+
+def search(client: Client, text: str, **fields: str):
+    """The search form as a browser without JavaScript sends it: the box, the default source
+    and the three empty structured rows."""
+    data = {
+        "q": text,
+        "source": "INSTORE",
+        "accountId": "",
+        "identifierName": ["mobile", "", ""],
+        "identifierValue": ["", "", ""],
+        "embed": ["mlp", "points", "alternateCurrencies", "expirySchedules"],
+        "reason": "",
+        **fields,
+    }
+    return client.post("/lookup/", data)
+
+
+def signed_in(group: str) -> Client:
+    user = User.objects.create_user(group.split()[0].lower())
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("+91 99990 00001", AARAV),
+        ("Mobile: 919999000001, a@b.c", AARAV),
+        ("  919999000002\n", PRIYA),
+        ("Email: PRIYA.NAIR@sandbox.example\n+91-99990-00002", PRIYA),
+        ("SBXC00010001 (91) 99990 00001", AARAV),
+        ("external id: SBX-0002; 0091 99990 00002", PRIYA),
+    ],
+)
+def test_a_messy_paste_finds_the_member_with_a_303_and_no_identifier_in_the_url(
+    client, sandbox, agent, text, customer
+):
+    response = search(client, text)
+
+    assert response.status_code == 303
+    assert response["Location"] == f"/customers/{customer}/"
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.outcome, entry.customer_id) == (
+        Action.LOOKUP,
+        Outcome.FOUND,
+        str(customer),
+    )
+
+
+def test_what_the_box_understood_comes_back_as_chips_with_the_box_filled_in(
+    client, sandbox, agent
+):
+    """A search that finds no one shows the paste again and what it was read as (here a card
+    alone, which this org cannot answer without the mobile), so the agent sees how each value
+    was taken and can label one that was read wrong."""
+    response = search(client, "SBXC00010001, 919876500000")
+
+    assert response.status_code == 404
+    page = parse(response.content.decode())
+    assert page.find("textarea", id="id_q").text == "SBXC00010001, 919876500000"
+    chips = page.find("div", id="id_q_chips")
+    assert [chip.text.split() for chip in chips.find_all("li")] == [
+        ["Card", "number", "SBXC00010001"],
+        ["Mobile", "919876500000"],
+    ]
+    # The structured rows stay folded away under Advanced, empty.
+    assert not page.find("details", class_="advanced").attrs.get("open")
+
+
+def test_two_values_of_one_type_are_refused_next_to_the_box_and_audited_masked(
+    client, sandbox, agent
+):
+    response = search(client, "919999000001 919999000002")
+
+    assert response.status_code == 400
+    page = parse(response.content.decode())
+    errors = page.find("ul", id="id_identifiers_error").text
+    assert "2 values read as mobile" in errors
+    assert page.find("textarea", id="id_q")["aria-invalid"] == "true"
+    entry = AuditEntry.objects.get()
+    assert entry.outcome == Outcome.INVALID
+    assert entry.identifiers_display == "mobile 91******0001, mobile 91******0002"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Give at least one identifier"),
+        ("09999 000001", "country code"),
+        ("mobile:", "Nothing in the search box"),
+    ],
+)
+def test_an_empty_or_wrong_box_is_answered_next_to_it_not_with_a_500(
+    client, sandbox, agent, text, message
+):
+    response = search(client, text)
+
+    assert response.status_code == 400
+    page = parse(response.content.decode())
+    assert message in page.find("ul", id="id_identifiers_error").text
+
+
+def test_the_box_and_the_structured_rows_together_make_one_search(client, sandbox, agent):
+    """A row filled in under Advanced joins the box's identifiers (the mobile decides)."""
+    response = search(
+        client,
+        "gupta.family@sandbox.example",
+        identifierName=["mobile", "", ""],
+        identifierValue=["919999000004", "", ""],
+    )
+
+    assert response.status_code == 303
+    assert response["Location"] == "/customers/5000004/"
+
+
+def test_the_search_page_puts_the_box_first_and_the_rest_under_a_closed_advanced(
+    client, sandbox, agent
+):
+    page = parse(client.get("/").content.decode())
+    form = page.find("form", id="search-form")
+
+    assert form.find("textarea", id="id_q", autofocus=True)
+    advanced = form.find("details", class_="advanced")
+    assert "open" not in advanced.attrs
+    for field in ("source", "accountId", "identifierValue", "embed", "gapToUpgrade"):
+        assert advanced.find_all(name=field), field
+    assert not advanced.find_all("textarea")
