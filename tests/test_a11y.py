@@ -163,7 +163,7 @@ def visit(page, path: str, name: str) -> list[str]:
 
 def search(page, typed: str) -> None:
     page.goto(page.base + "/")
-    page.fill("#id_identifierValue_1", typed)
+    page.fill("#id_q", typed)
     page.click("input[type=submit]")
     page.wait_for_load_state()
 
@@ -345,7 +345,7 @@ def test_the_whole_flow_works_from_the_keyboard_alone(page):
     page.keyboard.press("Enter")
     page.wait_for_url(page.base + "/")
 
-    page.wait_for_function("document.activeElement.name === 'identifierValue'")
+    page.wait_for_function("document.activeElement.name === 'q'")
     page.keyboard.type(MOBILE)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
