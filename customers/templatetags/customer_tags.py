@@ -36,6 +36,8 @@ register = template.Library()
 # a presentation.Label is printed by `{% label %}`).
 # `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
 register.filter("when", presentation.format_moment)
+register.filter(glossary.identifier_label)
+register.simple_tag(glossary.not_asked)
 register.filter(presentation.warning_explanation)
 register.filter(presentation.strategy_kind)
 register.filter(presentation.tier_label)
@@ -384,3 +386,21 @@ def without_cards(identifiers: tuple[Identifier, ...]) -> list[Identifier]:
 @register.filter
 def card_count(identifiers: tuple[Identifier, ...]) -> int:
     return sum(1 for identifier in identifiers if identifier.is_card)
+
+
+# How many programs the overview lists before pointing to the Programs tab.
+OVERVIEW_PROGRAMS = 6
+
+
+@register.simple_tag(takes_context=True)
+def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
+    """The overview's answers: what needs attention, and the first programs' answers with how
+    many there are in all (a member in 36 programs gets the first few and a link)."""
+    query = context.get("query")
+    asked = query is None or "expirySchedules" in query.embed
+    answers = presentation.program_answers(customer, schedules_asked=asked)
+    return {
+        "attention": presentation.needs_attention(customer),
+        "programs": answers[:OVERVIEW_PROGRAMS],
+        "total": len(answers),
+    }
