@@ -6,16 +6,16 @@ test's part); the showcase members' data is in customers/sandbox/examples.py.
 """
 
 import re
-from html import unescape
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.utils.html import strip_tags
 
 from customers import presentation
-from customers.presentation import SECTIONS
 from customers.capillary.query import DEFAULT_EMBEDS
 from customers.capillary.records import Customer
+from customers.presentation import SECTIONS
 
 pytestmark = pytest.mark.django_db
 
