@@ -147,3 +147,20 @@ def test_no_api_word_reaches_an_agent_outside_the_raw_tab(sandbox, agent, client
         html = client.get(url).content.decode()
         words = sorted(set(API_WORDS.findall(visible_text(html))))
         assert words == [], f"{section}: {words}"
+
+
+def test_not_found_advice_asks_for_the_primary_identifier_only_where_the_org_has_one():
+    from customers.capillary.query import LookupQuery
+
+    searched = LookupQuery(
+        source="INSTORE", identifiers=(("email", "a@b.c"), ("cardnumber", "C1"))
+    )
+    help = presentation.not_found_help(searched, primary="mobile", allowed=None)
+    assert help.steps[0] == (
+        "Add the member's mobile: this org finds members by their mobile, and an email and "
+        "card number alone may not find them."
+    )
+    assert help.other_source == "ALL"
+    assert ("identifierValue", "a@b.c,C1") in help.fields
+    plain = presentation.not_found_help(searched, primary="", allowed=None)
+    assert not any("Add the member's" in step for step in plain.steps)

@@ -13,12 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.context import Context
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 from customers import glossary, presentation
+from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.records import (
     AlternateCurrency,
     Customer,
@@ -29,6 +31,7 @@ from customers.capillary.records import (
 )
 from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
+from customers.roles import allowed_sources
 
 register = template.Library()
 
@@ -404,3 +407,20 @@ def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
         "programs": answers[:OVERVIEW_PROGRAMS],
         "total": len(answers),
     }
+
+
+@register.simple_tag(takes_context=True)
+def not_found_help(context: Context) -> presentation.NotFoundHelp:
+    """The not-found page's advice from the search it failed (`search_again`, the form)."""
+    form = context.get("search_again")
+    try:
+        query = form.query() if form is not None else None
+    except InvalidQuery:
+        query = None
+    request = context["request"]
+    return presentation.not_found_help(
+        query,
+        primary=settings.LOOKUP_PRIMARY_IDENTIFIER,
+        allowed=allowed_sources(request.user),
+        reason=getattr(form, "reason", "") or "",
+    )
