@@ -16,6 +16,7 @@ from customers import presentation
 from customers.capillary.query import DEFAULT_EMBEDS
 from customers.capillary.records import Customer
 from customers.presentation import SECTIONS
+from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +165,32 @@ def test_not_found_advice_asks_for_the_primary_identifier_only_where_the_org_has
     assert ("identifierValue", "a@b.c,C1") in help.fields
     plain = presentation.not_found_help(searched, primary="", allowed=None)
     assert not any("Add the member's" in step for step in plain.steps)
+
+
+def test_cards_are_filtered_by_status_sorted_and_paged_on_the_server(sandbox, agent, client):
+    """Rajesh's 300 cards: 25 a page, a status filter that counts, sorting both ways, and
+    whatever a URL asks that does not apply shows page 1 of all cards, never an error."""
+    base = lookup(client, "919999000014") + "cards/"
+
+    first = client.get(base).content.decode()
+    assert "300 cards" in first and "Page 1 of 12" in first
+    assert first.count('class="card-number"') == 25
+
+    suspended = client.get(base, {"status": "Suspended", "sort": "-expiry", "page": "2"})
+    html = suspended.content.decode()
+    assert "60 of 300 cards: Suspended" in html and "Page 2 of 3" in html
+    assert html.count('class="card-number"') == 25
+    rows = parse(html).find("table", class_="cards-table").find("tbody").find_all("tr")
+    assert all(row.find_all("td")[0].text.startswith("Suspended") for row in rows)
+    # Sorted by expiry, latest first: page 2 goes on where page 1 left off.
+    customer = suspended.context["customer"]
+    latest_first = presentation.cards_view(customer.cards, status="Suspended", sort="-expiry")
+    dates = [card.expiry_date for card in latest_first.cards]
+    assert dates == sorted(dates, reverse=True)
+    second = presentation.cards_view(customer.cards, status="Suspended", sort="-expiry", page="2")
+    assert second.cards[0].expiry_date <= dates[-1]
+
+    for odd in ({"status": "<script>", "page": "999"}, {"sort": "x", "page": "-1"}):
+        response = client.get(base, odd)
+        assert response.status_code == 200
+        assert "Page 1 of 12" in response.content.decode()

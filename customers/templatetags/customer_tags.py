@@ -11,6 +11,7 @@ fragments they mark as safe (a masked value, a Reveal button, a label).
 from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
@@ -424,3 +425,43 @@ def not_found_help(context: Context) -> presentation.NotFoundHelp:
         allowed=allowed_sources(request.user),
         reason=getattr(form, "reason", "") or "",
     )
+
+
+# Up to this many programs, a page shows every program's details open and no summary table.
+OPEN_PROGRAMS = 3
+
+
+@register.simple_tag
+def program_summary(customer: Customer) -> dict[str, Any]:
+    """What a page of many programs starts with: every program's answer, and whether the
+    details below start folded (more than OPEN_PROGRAMS programs)."""
+    answers = presentation.program_answers(customer)
+    return {"answers": answers, "folded": len(answers) > OPEN_PROGRAMS}
+
+
+@register.simple_tag(takes_context=True)
+def cards_view(context: Context, customer: Customer) -> presentation.CardsView:
+    """The cards page's cards as its GET parameters ask (status, sort, page)."""
+    asked = context["request"].GET
+    return presentation.cards_view(
+        customer.cards,
+        status=asked.get("status", "")[:50],
+        sort=asked.get("sort", "")[:20],
+        page=asked.get("page", "")[:10],
+    )
+
+
+@register.simple_tag
+def cards_url(view: presentation.CardsView, **changes: Any) -> str:
+    """The cards page's query string with some parameters changed ("" drops one)."""
+    params = {"status": view.status, "sort": view.sort, "page": str(view.number)}
+    params.update({name: str(value) for name, value in changes.items()})
+    if params["page"] == "1":
+        params["page"] = ""
+    return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+@register.simple_tag
+def sort_link(view: presentation.CardsView, key: str) -> str:
+    """A column's sort link: ascending, or descending when it is already sorted ascending."""
+    return cards_url(view, sort=f"-{key}" if view.sort == key else key, page="1")
