@@ -557,3 +557,32 @@ def test_no_api_word_in_visible_text_outside_the_raw_tab(page, mobile):
         page.goto(base + ("" if section == "overview" else f"{section}/"))
         words = sorted(set(API_WORDS.findall(page.evaluate(VISIBLE_TEXT))))
         assert words == [], f"{section}: {words}"
+
+
+def test_every_page_of_the_largest_member_is_under_five_screens(page):
+    """Rajesh, 36 programs and 300 cards: each page at 1366x768 is shorter than five screen
+    heights, the header says how many programs its badges leave out, and the cards page pages."""
+    page.set_viewport_size(LAPTOP)
+    log_in(page)
+    look_up(page, "919999000014")
+    assert page.locator(".programs-chip").inner_text() == "3 of 36 programs"
+    base = page.url
+    heights = {}
+    for section in SECTIONS:
+        page.goto(base + ("" if section == "overview" else f"{section}/"))
+        heights[section] = page.evaluate("document.documentElement.scrollHeight")
+        shoot(page, f"large-{section}")
+    print("page heights at 1366x768:", heights)
+    too_tall = {name: px for name, px in heights.items() if px >= 5 * LAPTOP["height"]}
+    assert too_tall == {}, heights
+    page.goto(base + "cards/")
+    page.select_option("#id_card_status", "Suspended")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"cards/\?status=Suspended"))
+    assert page.locator("#cards-heading").inner_text() == "60 of 300 cards: Suspended"
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator(".cards-pages").inner_text().startswith("Previous")
+    page.goto(base + "programs/")
+    page.locator(".program-summary-table a").nth(20).click()
+    assert page.locator("#program-21").evaluate("e => e.open")
