@@ -194,3 +194,19 @@ def test_cards_are_filtered_by_status_sorted_and_paged_on_the_server(sandbox, ag
         response = client.get(base, odd)
         assert response.status_code == 200
         assert "Page 1 of 12" in response.content.decode()
+
+
+def test_the_not_found_advice_names_no_api_word(sandbox, agent, client):
+    """The failure box (the search form below is the search page's own) in plain words: no
+    accountId, error class or HTTP status."""
+    response = client.post(
+        "/lookup/",
+        {"source": "WECHAT", "accountId": "wechat-cn-01", "identifierName": "email",
+         "identifierValue": "nobody@sandbox.example", "reason": "ticket 2"},
+    )  # fmt: skip
+    assert response.status_code == 404
+    html = response.content.decode()
+    failure = html[html.index('<div class="module failure"') : html.index('id="search-again"')]
+    text = visible_text(failure)
+    assert "Add the member's mobile" in text and "try INSTORE" in text
+    assert API_WORDS.findall(text) == []
