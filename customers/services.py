@@ -101,9 +101,9 @@ def default_query(user: Any) -> LookupQuery:
 
 
 def with_gaps_as_of_today(query: LookupQuery) -> LookupQuery:
-    """A lookup that asks for tiers but for no gap asks for both as of today (0 days ahead): the
-    overview answers "what does the member need to upgrade, to keep the tier" from the same one
-    call. Days the agent typed are kept as typed."""
+    """The search's query as the lookup sends it: one that asks for tiers but for no gap asks
+    for both as of today (0 days ahead), so the overview answers "what does the member need to
+    upgrade, to keep the tier" from the same one call. Days the agent typed are kept."""
     if (
         MLP not in query.embed
         or query.gap_to_upgrade is not None
@@ -127,7 +127,6 @@ def customer_lookup(
     Raises SourceNotAllowed or LookupRateLimited before calling, and the client's BackendError
     subclasses (and InvalidQuery without identifiers).
     """
-    query = with_gaps_as_of_today(query)
     _check_source(user, query)
     with backend_call(user):
         _spend(user)
