@@ -805,6 +805,10 @@ def copy_summary(
     if registered:
         note = chosen.note_for("registered")
         lines.append(f"Registered: {registered}{f' ({note})' if note else ''}")
+    attention = [item.text for item in needs_attention(customer) if item.rank[0] in (1, 2)]
+    if attention:
+        lines.append("Needs attention:")
+        lines += [f"  {text}" for text in attention]
     for program in customer.programs or (
         (customer.points_summary,) if customer.points_summary else ()
     ):

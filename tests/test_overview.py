@@ -64,6 +64,8 @@ def test_the_default_search_answers_expiry_and_both_gaps_in_one_call(
     assert "No renewal figures" not in programs
     assert re.search(r"Needs [\d,]+ more [^.]* to reach \w+", programs)
     assert "to keep" in programs or "nothing is needed to keep it" in programs
+    # The summary for a ticket says it too, in the same words.
+    assert re.search(rf"Needs attention: 900 points in [^.]+ expire on {re.escape(due)}", text)
 
 
 def attention_of(document: dict, today: date) -> list[str]:
