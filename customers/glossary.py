@@ -19,6 +19,8 @@ Public names:
     word(key) -> str                    the label as a sentence uses it ("available to redeem")
     POINTS, CURRENCY, GROUP, MEMBER     the blocks a figure can come from
     identifier_label(type) -> str       an identifier's type as agents say it ("External id")
+    not_asked(block) -> str             the one wording for a block a search may not have asked
+                                        for, and how to ask for it
 """
 
 from __future__ import annotations

@@ -34,6 +34,15 @@ Public names:
     card_issued, subscription_choice, promotion_issued, promotion_source,
     linked_partners -> Label
     card_kind, channel_kind, subscription_messages, registration, last_change, expiry_kind -> str
+    needs_attention(customer) -> tuple[Attention, ...]   what to raise with the member, most
+                                         urgent first (fraud, expiring points and tiers, cards,
+                                         warnings, pending points)
+    program_answers(customer) -> tuple[ProgramAnswer, ...]   per program: next expiry, one
+                                         sentence each for upgrading and keeping the tier
+    next_expiry(customer, program), in_days(moment)   the next batch to expire; "in 20 days"
+    not_found_help(query, primary=, allowed=) -> NotFoundHelp   what a search that found no
+                                         one should try, and another source to search in a click
+    cards_view(cards, status=, sort=, page=) -> CardsView   one page of cards, filtered, sorted
     SECTIONS                             a customer's pages (URL name -> tab title), in tab order
     tabs(customer, section, can_see_raw=) -> tuple[Tab, ...]   the tab bar of a customer page
 
@@ -83,10 +92,14 @@ from customers.glossary import Term
 
 __all__ = [
     "SECTIONS",
+    "Attention",
+    "CardsView",
     "Heading",
     "Label",
     "MemberProfile",
+    "NotFoundHelp",
     "PointsLine",
+    "ProgramAnswer",
     "Rung",
     "Shown",
     "Tab",
@@ -96,6 +109,7 @@ __all__ = [
     "card_series",
     "card_status",
     "card_transactions",
+    "cards_view",
     "channel_kind",
     "copy_summary",
     "currency_by_state",
@@ -108,15 +122,20 @@ __all__ = [
     "group_by_state",
     "group_upgrade_sentence",
     "heading",
+    "in_days",
     "last_change",
     "left_out_notice",
     "linked_partners",
     "member_facts",
     "member_profile",
+    "needs_attention",
+    "next_expiry",
     "next_tier",
+    "not_found_help",
     "photo_allowed",
     "points_by_state",
     "points_headline",
+    "program_answers",
     "progress_caption",
     "promotion_issued",
     "promotion_source",
