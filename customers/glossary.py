@@ -18,15 +18,30 @@ Public names:
     term(key) -> Term                   KeyError for a key that is not in the glossary
     word(key) -> str                    the label as a sentence uses it ("available to redeem")
     POINTS, CURRENCY, GROUP, MEMBER     the blocks a figure can come from
+    identifier_label(type) -> str       an identifier's type as agents say it ("External id")
+    not_asked(block) -> str             the one wording for a block a search may not have asked
+                                        for, and how to ask for it
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["CURRENCY", "GROUP", "MEMBER", "POINTS", "TERMS", "Term", "term", "word"]
+__all__ = [
+    "CURRENCY",
+    "GROUP",
+    "MEMBER",
+    "POINTS",
+    "TERMS",
+    "Term",
+    "identifier_label",
+    "not_asked",
+    "term",
+    "word",
+]
 
 # The blocks of the customer document a figure comes from.
 POINTS = "points"  # a loyaltyProgramDetails item, pointsSummary, a user group's pointsSummaries
@@ -172,3 +187,53 @@ def term(key: str) -> Term:
 def word(key: str) -> str:
     """The label as a sentence uses it: "available to redeem", "pending"."""
     return TERMS[key].label.lower()
+
+
+# Identifier types as the API spells them (case folded) -> as agents say them. A type the app
+# does not know is split into words ("pushToken" -> "Push token").
+_IDENTIFIER_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "mobile": "Mobile",
+        "email": "Email",
+        "externalid": "External id",
+        "cardnumber": "Card number",
+        "cardexternalid": "Card external id",
+        "wechat": "WeChat",
+        "line": "LINE",
+        "whatsapp": "WhatsApp",
+    }
+)
+
+
+def identifier_label(kind: str) -> str:
+    """An identifier's type in plain words: "mobile" -> "Mobile", "externalId" -> "External
+    id"; "" for none."""
+    known = _IDENTIFIER_LABELS.get(kind.casefold())
+    if known:
+        return known
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_\-]+", " ", kind).split()
+    return " ".join(words).capitalize()
+
+
+# The blocks a search can ask for (the API's embed names) as the search form names them.
+_BLOCK_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "mlp": "Tiers per program",
+        "points": "Points summary",
+        "alternateCurrencies": "Alternate currencies",
+        "expirySchedules": "Points expiry schedule",
+        "expiredPoints": "Expired points",
+        "promotionalPoints": "Promotional points",
+        "subscriptions": "Subscriptions",
+        "segments": "Segments",
+        "customerStatus": "Customer status",
+        "customerImage": "Customer image",
+        "userGroup": "User group",
+    }
+)
+
+
+def not_asked(block: str) -> str:
+    """The one wording for a block a search may not have asked for: how to ask for it."""
+    label = _BLOCK_LABELS.get(block, block)
+    return f"or not asked for: tick “{label}” under Advanced and search again"

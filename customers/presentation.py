@@ -34,6 +34,15 @@ Public names:
     card_issued, subscription_choice, promotion_issued, promotion_source,
     linked_partners -> Label
     card_kind, channel_kind, subscription_messages, registration, last_change, expiry_kind -> str
+    needs_attention(customer) -> tuple[Attention, ...]   what to raise with the member, most
+                                         urgent first (fraud, expiring points and tiers, cards,
+                                         warnings, pending points)
+    program_answers(customer) -> tuple[ProgramAnswer, ...]   per program: next expiry, one
+                                         sentence each for upgrading and keeping the tier
+    next_expiry(customer, program), in_days(moment)   the next batch to expire; "in 20 days"
+    not_found_help(query, primary=, allowed=) -> NotFoundHelp   what a search that found no
+                                         one should try, and another source to search in a click
+    cards_view(cards, status=, sort=, page=) -> CardsView   one page of cards, filtered, sorted
     SECTIONS                             a customer's pages (URL name -> tab title), in tab order
     tabs(customer, section, can_see_raw=) -> tuple[Tab, ...]   the tab bar of a customer page
 
@@ -42,6 +51,7 @@ Every state of points and currencies is named through customers.glossary.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Collection, Mapping
@@ -56,7 +66,7 @@ from django.utils import formats, timezone, translation
 
 from customers import glossary, masking, renewal
 from customers.capillary.query import ALL as ALL_SOURCES
-from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, SOURCE
+from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, INSTORE, SOURCE
 from customers.capillary.records import (
     MASKED,
     AlternateCurrency,
@@ -82,10 +92,14 @@ from customers.glossary import Term
 
 __all__ = [
     "SECTIONS",
+    "Attention",
+    "CardsView",
     "Heading",
     "Label",
     "MemberProfile",
+    "NotFoundHelp",
     "PointsLine",
+    "ProgramAnswer",
     "Rung",
     "Shown",
     "Tab",
@@ -95,6 +109,7 @@ __all__ = [
     "card_series",
     "card_status",
     "card_transactions",
+    "cards_view",
     "channel_kind",
     "copy_summary",
     "currency_by_state",
@@ -107,15 +122,20 @@ __all__ = [
     "group_by_state",
     "group_upgrade_sentence",
     "heading",
+    "in_days",
     "last_change",
     "left_out_notice",
     "linked_partners",
     "member_facts",
     "member_profile",
+    "needs_attention",
+    "next_expiry",
     "next_tier",
+    "not_found_help",
     "photo_allowed",
     "points_by_state",
     "points_headline",
+    "program_answers",
     "progress_caption",
     "promotion_issued",
     "promotion_source",
@@ -809,6 +829,10 @@ def copy_summary(
     if registered:
         note = chosen.note_for("registered")
         lines.append(f"Registered: {registered}{f' ({note})' if note else ''}")
+    attention = [item.text for item in needs_attention(customer) if item.rank[0] in (1, 2)]
+    if attention:
+        lines.append("Needs attention:")
+        lines += [f"  {text}" for text in attention]
     for program in customer.programs or (
         (customer.points_summary,) if customer.points_summary else ()
     ):
@@ -872,6 +896,8 @@ class Heading:
     fraud: str
     status: str
     tiers: tuple[tuple[str, str], ...]
+    # How many programs the member is in: the badges show the first few ("3 of 36 programs").
+    programs: int = 0
 
 
 def heading(
@@ -894,6 +920,7 @@ def heading(
             for program in customer.programs[:3]
             if program.current_tier is not None
         ),
+        programs=len(customer.programs),
     )
 
 
@@ -1178,3 +1205,366 @@ def promotion_issued(promotion: PromotionalPoint) -> Label:
 def expiry_kind(batch: PointsExpiry) -> str:
     """What kind of points expire and how: "REGULAR · FIXED_DATE"."""
     return " \N{MIDDLE DOT} ".join(filter(None, (batch.points_type or DASH, batch.expiry_type)))
+
+
+# The overview's answers: per program, and what needs the agent's attention
+
+# How far ahead an expiry or a tier's end counts as needing attention, in days.
+POINTS_EXPIRY_DAYS = 30
+TIER_EXPIRY_DAYS = 60
+# Card statuses the agent must mention to the member: status -> the word for it.
+_CARD_TROUBLE: Mapping[str, str] = {"SUSPENDED": "suspended", "EXPIRED": "expired"}
+
+
+def _day_of(moment: Moment) -> date:
+    if isinstance(moment, datetime):
+        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return moment
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def in_days(moment: Moment, today: date | None = None) -> str:
+    """How far away a day is, in words: "today", "tomorrow", "in 20 days", "2 days ago"."""
+    days = (_day_of(moment) - (today or _today())).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 1:
+        return f"in {days} days"
+    return "yesterday" if days == -1 else f"{-days} days ago"
+
+
+def next_expiry(
+    customer: Customer, program: Program, today: date | None = None
+) -> PointsExpiry | None:
+    """The program's next batch of points to expire (expiry schedules), None when none is due
+    or the answer carries no schedule. Batches due the same day are added up."""
+    today = today or _today()
+    due = [
+        batch
+        for batch in customer.expiry_schedules
+        if batch.program_id == program.program_id
+        and batch.expiry_date is not None
+        and not batch.never_expires
+        and batch.points
+        and _day_of(batch.expiry_date) >= today
+    ]
+    if not due:
+        return None
+    first = min(_day_of(batch.expiry_date) for batch in due if batch.expiry_date is not None)
+    same_day = [b for b in due if b.expiry_date is not None and _day_of(b.expiry_date) == first]
+    total = sum((b.points for b in same_day if b.points is not None), Decimal(0))
+    return PointsExpiry(
+        points=total,
+        expiry_date=first,
+        program_id=program.program_id,
+        points_type=same_day[0].points_type,
+        expiry_type=same_day[0].expiry_type,
+    )
+
+
+def expiry_sentence(
+    batch: PointsExpiry | None, schedules_asked: bool, today: date | None = None
+) -> str:
+    """The next expiry in words: "900 points on 21 Dec 2026 (in 20 days)"."""
+    if batch is None or batch.expiry_date is None:
+        return "none due" if schedules_asked else "not asked for"
+    when = format_moment(batch.expiry_date)
+    return f"{format_number(batch.points)} points on {when} ({in_days(batch.expiry_date, today)})"
+
+
+def upgrade_answer(program: Program) -> str:
+    """One sentence on the gap to the next tier, whatever the document carries."""
+    if program.is_top_tier:
+        return f"Already in the top tier ({_tier_name(program.current_tier, 'this program')})."
+    if not program.upgrade_strategies:
+        return "No upgrade figures in this answer: see the Tiers tab."
+    return upgrade_sentence(program, program.upgrade_strategies[0])
+
+
+def keep_answer(program: Program) -> str:
+    """One sentence on what keeps the current tier: the condition met, else the first one."""
+    tier = _tier_name(program.current_tier, "the current tier")
+    if program.current_tier is not None and program.tier_never_expires:
+        return f"{tier} does not expire: nothing is needed to keep it."
+    steps = program.renew_strategies
+    if not steps:
+        if program.current_tier is not None and program.current_tier.serial_number == 1:
+            return f"{tier} is the base tier: nothing is needed to keep it."
+        return "No renewal figures in this answer: see the Tiers tab."
+    if len(steps) == 1 or program.tier_never_expires:
+        return renew_sentence(program, steps[0])
+    rule = renewal.rule_for(program.program_id)
+    met = [step for step in steps if step.met]
+    if met and rule == renewal.ANY:
+        return renew_sentence(program, met[0])
+    unmet = [step for step in steps if not step.met and step.gap is not None]
+    if not unmet:
+        return renew_sentence(program, steps[0])
+    expiry = steps[0].until or program.tier_expiry_date
+    by = f" by {format_moment(expiry)}" if expiry is not None else ""
+    amounts = [quantity(step, step.gap) for step in unmet]
+    if rule == renewal.ANY:
+        return f"{' or '.join(amounts)}{by} would keep {tier}."
+    if rule == renewal.ALL:
+        return f"Needs {' and '.join(amounts)}{by} to keep {tier}."
+    return (
+        f"To keep {tier}{by}: {'; '.join(amounts)} (the program's rule decides whether one "
+        "of these is enough)."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramAnswer:
+    """What the overview says about one program."""
+
+    program: Program
+    expiry: str
+    expiry_soon: bool
+    upgrade: str
+    keep: str
+
+
+def program_answers(
+    customer: Customer, schedules_asked: bool = True, today: date | None = None
+) -> tuple[ProgramAnswer, ...]:
+    """Every program's tier, points, next expiry and both gaps, in the document's order."""
+    today = today or _today()
+    answers = []
+    for program in customer.programs or (
+        (customer.points_summary,) if customer.points_summary else ()
+    ):
+        batch = next_expiry(customer, program, today)
+        soon = (
+            batch is not None
+            and batch.expiry_date is not None
+            and (_day_of(batch.expiry_date) - today).days <= POINTS_EXPIRY_DAYS
+        )
+        answers.append(
+            ProgramAnswer(
+                program,
+                expiry_sentence(batch, schedules_asked, today),
+                soon,
+                upgrade_answer(program),
+                keep_answer(program),
+            )
+        )
+    return tuple(answers)
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """One thing the agent should raise with the member; `badge` colours it (customer.css)."""
+
+    text: str
+    badge: str
+    # Sort key: the rank of its kind, then how many days away.
+    rank: tuple[int, int]
+
+
+def _program_name(program: Program) -> str:
+    return program.title or (
+        f"program {program.program_id}" if program.program_id else "the program"
+    )
+
+
+def needs_attention(customer: Customer, today: date | None = None) -> tuple[Attention, ...]:
+    """What needs attention, in plain words, most urgent first: a fraud flag, then whatever is
+    dated (points expiring within 30 days, a tier ending within 60 days not yet renewed) by
+    date, then suspended or expired cards, the backend's warnings and pending points."""
+    today = today or _today()
+    items: list[Attention] = []
+    fraud = customer.fraud_details
+    if fraud is not None and fraud.is_flagged:
+        items.append(Attention(f"Marked as fraud: {fraud_sentence(fraud)}.", "status-bad", (0, 0)))
+    programs = customer.programs or ((customer.points_summary,) if customer.points_summary else ())
+    for program in programs:
+        batch = next_expiry(customer, program, today)
+        if batch is not None and batch.expiry_date is not None:
+            days = (_day_of(batch.expiry_date) - today).days
+            if days <= POINTS_EXPIRY_DAYS:
+                amount, name = format_number(batch.points), _program_name(program)
+                when = f"{format_moment(batch.expiry_date)} ({in_days(batch.expiry_date, today)})"
+                text = f"{amount} points in {name} expire on {when}."
+                items.append(Attention(text, "status-warn", (1, days)))
+        expiry = program.tier_expiry_date
+        confirmed = program.renew_summary is not None and program.renew_summary.renew_confirmed
+        if (
+            program.current_tier is not None
+            and expiry is not None
+            and not program.tier_never_expires
+            and not confirmed
+        ):
+            days = (_day_of(expiry) - today).days
+            if 0 <= days <= TIER_EXPIRY_DAYS:
+                items.append(
+                    Attention(
+                        f"{program.current_tier.name} in {_program_name(program)} ends on "
+                        f"{format_moment(expiry)} ({in_days(expiry, today)}) and is not renewed "
+                        f"yet. {keep_answer(program)}",
+                        "status-warn",
+                        (1, days),
+                    )
+                )
+    troubled: dict[str, int] = {}
+    for card in customer.cards:
+        status = card.status.status.upper() if card.status is not None else ""
+        if status in _CARD_TROUBLE:
+            troubled[status] = troubled.get(status, 0) + 1
+    if troubled:
+        parts = [
+            f"{count} {'card' if count == 1 else 'cards'} {_CARD_TROUBLE[status]}"
+            for status, count in troubled.items()
+        ]
+        items.append(
+            Attention(f"{' and '.join(parts)}: see the Cards tab.", "status-warn", (2, 0))
+        )
+    for warning in customer.warnings:
+        text = warning_explanation(warning) or warning.message or "a warning without a message"
+        items.append(Attention(f"The loyalty service warned: {text}", "status-info", (3, 0)))
+    for program in programs:
+        if program.delayed_points:
+            items.append(
+                Attention(
+                    f"{format_number(program.delayed_points)} points {glossary.word('pending')} "
+                    f"in {_program_name(program)}: not yet {glossary.word('available')}.",
+                    "status-info",
+                    (4, 0),
+                )
+            )
+    return tuple(sorted(items, key=lambda item: item.rank))
+
+
+# What to do when a search found no one
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundHelp:
+    """What the not-found page advises, derived from what was searched: the steps most likely
+    to help first, and another source to search in one click (`fields` is that search as the
+    lookup form posts it; "" and () when there is none to offer)."""
+
+    steps: tuple[str, ...]
+    other_source: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+def _source_words(source: str) -> str:
+    return "all sources" if source == ALL_SOURCES else source
+
+
+def not_found_help(
+    query: Any,
+    *,
+    primary: str,
+    allowed: Collection[str] | None,
+    reason: str = "",
+) -> NotFoundHelp:
+    """The not-found page's advice for a search (a LookupQuery; None when it is not known).
+
+    With dual eligibility an org finds a member by its primary identifier only: a search
+    without it (an email or card alone where the mobile is primary) is told to add it. A search
+    in a source where the member may have no profile is offered the stores' source (INSTORE),
+    and one in INSTORE all sources, where the user may search there."""
+    if query is None or not getattr(query, "identifiers", ()):
+        return NotFoundHelp(("Check the identifiers, then search again.",))
+    steps = []
+    names = [name for name, _ in query.identifiers]
+    if primary and primary.casefold() not in {name.casefold() for name in names}:
+        wanted = glossary.identifier_label(primary).lower()
+        given = " and ".join(dict.fromkeys(glossary.identifier_label(n).lower() for n in names))
+        steps.append(
+            f"Add the member's {wanted}: this org finds members by their {wanted}, and "
+            f"{'an' if given[:1] in 'aeiou' else 'a'} {given} alone may not find them."
+        )
+    other = ALL_SOURCES if query.source == INSTORE else INSTORE
+    may = allowed is None or other in allowed
+    fields: tuple[tuple[str, str], ...] = ()
+    if may:
+        where = _source_words(query.source)
+        account = " under that account" if query.account_id else ""
+        steps.append(
+            f"The member may have no profile in {where}{account}: try {_source_words(other)}."
+        )
+        there = dataclasses.replace(query, source=other, account_id="")
+        fields = tuple(there.to_params().items())
+        if reason:
+            fields += (("reason", reason),)
+    steps.append("Check each identifier for a typo: the search is filled in below to edit.")
+    return NotFoundHelp(tuple(steps), other if may else "", fields)
+
+
+# The cards of a member with many: filtered by status, sorted, a page at a time
+
+CARDS_PER_PAGE = 25
+# Sort keys the cards page offers: key -> column title.
+CARD_SORTS: Mapping[str, str] = {
+    "number": "Card number",
+    "status": "Status",
+    "issued": "Issued",
+    "expiry": "Expiry",
+}
+
+
+def _card_sort_key(sort: str) -> Any:
+    def moment(value: Moment | None) -> tuple[int, date]:
+        return (0, _day_of(value)) if value is not None else (1, date.max)
+
+    if sort == "status":
+        return lambda card: (card.status_label.casefold(), card.card_number)
+    if sort == "issued":
+        return lambda card: moment(card.issued_on)
+    if sort == "expiry":
+        return lambda card: moment(card.expiry_date)
+    return lambda card: card.card_number
+
+
+@dataclass(frozen=True, slots=True)
+class CardsView:
+    """One page of a member's cards as asked: `status` ("" for all), `sort` (a CARD_SORTS key,
+    "-" in front for descending), `number` of `pages`; `statuses` the statuses the member's cards
+    have, with how many of each."""
+
+    cards: tuple[Card, ...]
+    matching: int
+    total: int
+    status: str
+    sort: str
+    number: int
+    pages: int
+    statuses: tuple[tuple[str, int], ...]
+
+
+def cards_view(
+    cards: Collection[Card], *, status: str = "", sort: str = "", page: str = ""
+) -> CardsView:
+    """The page of cards a request asks for; anything it asks that does not apply is ignored
+    (an unknown status shows all, an unknown sort the document's order, page 1)."""
+    counts: dict[str, int] = {}
+    for card in cards:
+        label = card.status_label or "no status"
+        counts[label] = counts.get(label, 0) + 1
+    status = status if status in counts else ""
+    chosen = [card for card in cards if not status or (card.status_label or "no status") == status]
+    key = sort.removeprefix("-")
+    if key in CARD_SORTS:
+        chosen.sort(key=_card_sort_key(key), reverse=sort.startswith("-"))
+    else:
+        sort = ""
+    pages = max(1, -(-len(chosen) // CARDS_PER_PAGE))
+    number = int(page) if page.isascii() and page.isdigit() and 1 <= int(page) <= pages else 1
+    start = (number - 1) * CARDS_PER_PAGE
+    return CardsView(
+        cards=tuple(chosen[start : start + CARDS_PER_PAGE]),
+        matching=len(chosen),
+        total=len(cards),
+        status=status,
+        sort=sort,
+        number=number,
+        pages=pages,
+        statuses=tuple(sorted(counts.items())),
+    )

@@ -104,6 +104,19 @@ def default_query(user: Any) -> LookupQuery:
     raise SourceNotAllowed(INSTORE, allowed or [])
 
 
+def with_gaps_as_of_today(query: LookupQuery) -> LookupQuery:
+    """The search's query as the lookup sends it: one that asks for tiers but for no gap asks
+    for both as of today (0 days ahead), so the overview answers "what does the member need to
+    upgrade, to keep the tier" from the same one call. Days the agent typed are kept."""
+    if (
+        MLP not in query.embed
+        or query.gap_to_upgrade is not None
+        or query.gap_to_renew is not None
+    ):
+        return query
+    return dataclasses.replace(query, gap_to_upgrade=0, gap_to_renew=0)
+
+
 def page_query(customer_id: int | str, *, user: Any) -> LookupQuery:
     """The query the customer's pages ask by id with: the user's lookup's, else the default."""
     return _query_from(cache.get(_query_key(user, customer_id))) or default_query(user)

@@ -124,7 +124,7 @@ def _lookup(request: HttpRequest, audit: Audit, params: dict[str, list[str]]) ->
     form = SearchForm.for_user(request.user, params)
     # A failed POST search is sent again by a form; a GET one by its own URL.
     audit.page.update(form=form, resubmit=request.method == "POST")
-    query = form.query()
+    query = services.with_gaps_as_of_today(form.query())
     audit.record(
         source=query.source,
         account_id=query.account_id,

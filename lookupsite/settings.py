@@ -244,6 +244,9 @@ AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="") or SECRET_KEY
 AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="") or SECRET_KEY
 # Every lookup must carry a reason or ticket (the search refuses one without).
 LOOKUP_REASON_REQUIRED = env.bool("LOOKUP_REASON_REQUIRED", default=False)
+# The org's primary identifier under dual eligibility (mobile, email, externalId): a search
+# without it that finds no one is told to add it. Empty: the org has no such rule.
+LOOKUP_PRIMARY_IDENTIFIER = env("LOOKUP_PRIMARY_IDENTIFIER", default="mobile")
 # The org's business hours, e.g. "Mon-Fri 08:00-18:00, Sat 09:00-13:00 Europe/London"
 # (customers/business_hours.py); empty: no after-hours signal.
 AUDIT_BUSINESS_HOURS = env("AUDIT_BUSINESS_HOURS", default="")

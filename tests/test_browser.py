@@ -19,6 +19,7 @@ from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
 from customers.roles import GROUPS
 from tests.faultserver import refused_url
+from tests.test_overview import API_WORDS
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
@@ -493,3 +494,98 @@ def test_an_auditor_opens_a_staff_members_page(page, audit_trail):
     assert page.locator("svg.bar-chart").count() == 3
     assert page.locator(".staff-entries tbody tr").count() == 10
     shoot(page, "audit-staff")
+
+
+# The overview at a laptop's 1366x768 (issue 13): its answers above the fold, and no word of the
+# API outside the raw tab and the Advanced folds.
+
+LAPTOP = {"width": 1366, "height": 768}
+LARGE = 5000014
+# The page's visible text without the Advanced folds (API names are allowed there as hints).
+VISIBLE_TEXT = """() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (parent.closest("details.advanced, script, style, template")) continue;
+        if (!parent.checkVisibility()) continue;
+        parts.push(node.textContent);
+    }
+    return parts.join(" ");
+}"""
+
+
+def look_up(page, mobile: str) -> None:
+    page.fill("#id_identifierValue_1", mobile)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/customers/\d+/$"))
+
+
+def above_the_fold(page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP["height"]
+
+
+def test_expiring_points_and_both_gaps_are_visible_without_scrolling(page):
+    """Aarav's 900 travel points expiring in 20 days head the list, and each program's row with
+    its next expiry and both gaps is on the first screen at 1366x768."""
+    page.set_viewport_size(LAPTOP)
+    log_in(page)
+    look_up(page, MOBILE)
+    page.wait_for_url(re.compile(rf"/customers/{AARAV}/$"))
+    shoot(page, "overview-laptop")
+    first = page.locator(".attention-list li").first
+    assert re.search(r"^900 points in .+ expire on .+\(in 20 days\)", first.inner_text())
+    assert above_the_fold(page, ".attention-list li")
+    rows = page.locator(".program-answers tbody tr")
+    assert rows.count() == 3
+    for n in range(3):
+        for cell in ("next-expiry", "gap-upgrade", "gap-keep"):
+            selector = f".program-answers tbody tr:nth-child({n + 1}) .{cell}"
+            assert page.locator(selector).inner_text().strip()
+            assert above_the_fold(page, selector), selector
+    assert "900 points on" in page.locator(".program-answers").inner_text()
+
+
+@pytest.mark.parametrize("mobile", [MOBILE, "919999000014"])
+def test_no_api_word_in_visible_text_outside_the_raw_tab(page, mobile):
+    """Every tab but the raw response reads in plain words: no block, flag, field or error
+    class name, no HTTP status."""
+    log_in(page)
+    look_up(page, mobile)
+    base = page.url
+    for section in SECTIONS:
+        if section == "raw":
+            continue
+        page.goto(base + ("" if section == "overview" else f"{section}/"))
+        words = sorted(set(API_WORDS.findall(page.evaluate(VISIBLE_TEXT))))
+        assert words == [], f"{section}: {words}"
+
+
+def test_every_page_of_the_largest_member_is_under_five_screens(page):
+    """Rajesh, 36 programs and 300 cards: each page at 1366x768 is shorter than five screen
+    heights, the header says how many programs its badges leave out, and the cards page pages."""
+    page.set_viewport_size(LAPTOP)
+    log_in(page)
+    look_up(page, "919999000014")
+    assert page.locator(".programs-chip").inner_text() == "3 of 36 programs"
+    base = page.url
+    heights = {}
+    for section in SECTIONS:
+        page.goto(base + ("" if section == "overview" else f"{section}/"))
+        heights[section] = page.evaluate("document.documentElement.scrollHeight")
+        shoot(page, f"large-{section}")
+    print("page heights at 1366x768:", heights)
+    too_tall = {name: px for name, px in heights.items() if px >= 5 * LAPTOP["height"]}
+    assert too_tall == {}, heights
+    page.goto(base + "cards/")
+    page.select_option("#id_card_status", "Suspended")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"cards/\?status=Suspended"))
+    assert page.locator("#cards-heading").inner_text() == "60 of 300 cards: Suspended"
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator(".cards-pages").inner_text().startswith("Previous")
+    page.goto(base + "programs/")
+    page.locator(".program-summary-table a").nth(20).click()
+    assert page.locator("#program-21").evaluate("e => e.open")

@@ -477,7 +477,7 @@ def test_not_found_8015_carries_the_three_documented_reasons(server, basic):
 
     assert isinstance(error, CustomerNotFound)
     assert len(error.reasons) == 3
-    assert any("accountId" in reason for reason in error.reasons)
+    assert any("account id" in reason for reason in error.reasons)
 
 
 def test_a_customer_deleted_after_a_pii_request_is_not_found(server, basic):

@@ -390,7 +390,7 @@ def test_without_the_sessions_identifiers_a_page_comes_by_id_and_says_what_it_la
     assert by_id.lookup_call["path"] == BY_ID_PATH
     assert by_id.lookup_call["params"] == {
         "source": "INSTORE",
-        "embed": "mlp,points,subscriptions,segments",
+        "embed": "mlp,points,expirySchedules,subscriptions,segments",
     }
     assert set(data.left_out) == {"alternateCurrencies", "customerStatus"}
     assert data.customer.alternate_currencies == ()

@@ -389,8 +389,12 @@ def test_not_found_explains_8015_and_keeps_the_search_filled_in(client, sandbox,
     assert "8015" in page.text
     assert any(reason.startswith("An identifier is wrong") for reason in reasons)
     assert any("primary identifier" in reason for reason in reasons)
-    assert not any("The accountId is missing" in reason for reason in reasons)
-    assert "primary identifier" in page.find("p", class_="advice").text
+    assert not any("The account id is missing" in reason for reason in reasons)
+    steps = [item.text for item in page.find("ol", class_="not-found-steps").find_all("li")]
+    assert steps[0].startswith("Add the member's mobile: this org finds members by their mobile")
+    assert "an email alone" in steps[0]
+    edit = page.find("div", class_="not-found-actions").find("a", class_="button")
+    assert (edit.text, edit["href"]) == ("Edit the search", "#search-again")
     again = page.find("form", id="search-form")
     typed = again.find("input", id="id_identifierValue_1")["value"]
     assert typed == "gupta.family@sandbox.example"
@@ -615,18 +619,19 @@ def test_the_tiers_page_keeps_a_pasted_query_s_own_upgrade_and_renew_days(
     assert len(backend_calls()) == 1
 
 
-def test_the_tiers_page_asks_for_todays_gaps_when_the_lookup_did_not(
+def test_a_lookup_without_gap_days_asks_for_todays_gaps_and_the_tiers_page_reuses_it(
     client, sandbox, agent, backend_calls
 ):
-    """A lookup without gap days still gives a tiers page with gaps: one more call, as of today."""
+    """A lookup with tiers but no gap days asks for both gaps as of today in its one call (the
+    overview answers with them), so the tiers page needs no second call."""
     client.get(lookup_url(embed="mlp"))
 
     response = client.get(f"/customers/{AARAV}/tiers/")
 
     assert response.context["days"] == 0
     assert any(p.upgrade_strategies for p in response.context["customer"].programs)
-    assert len(backend_calls()) == 2
-    assert '"gapToUpgrade":"0"' in backend_calls()[-1].getMessage()
+    assert len(backend_calls()) == 1
+    assert '"gapToUpgrade":"0","gapToRenew":"0"' in backend_calls()[0].getMessage()
 
 
 def test_refresh_fetches_again_and_returns_to_the_page(client, sandbox, agent, backend_calls):
@@ -741,7 +746,7 @@ def test_not_found_in_a_source_with_accounts_also_names_the_account_reason(clien
     html = response.content.decode()
 
     assert response.status_code == 404
-    for reason in ("An identifier is wrong", "primary identifier", "The accountId is missing"):
+    for reason in ("An identifier is wrong", "primary identifier", "The account id is missing"):
         assert reason in html
 
 
@@ -755,7 +760,7 @@ def test_not_found_in_all_sources_names_the_account_reason_too(client, sandbox, 
         item.text for item in parse(response.content).find("ul", class_="reasons").find_all("li")
     ]
     assert len(reasons) == 3
-    assert reasons[2].startswith("The accountId is missing: this search asked all sources (ALL)")
+    assert reasons[2].startswith("The account id is missing: this search asked all sources")
 
 
 def test_not_found_in_instore_leaves_out_the_account_reason(client, sandbox, agent):
@@ -763,7 +768,7 @@ def test_not_found_in_instore_leaves_out_the_account_reason(client, sandbox, age
     response = client.get(lookup_url(source="INSTORE", identifierValue="919999999999"))
 
     assert response.status_code == 404
-    assert "The accountId is missing" not in response.content.decode()
+    assert "The account id is missing" not in response.content.decode()
 
 
 def test_a_deep_link_to_an_unknown_customer_is_not_found(client, sandbox, agent):
@@ -1012,3 +1017,52 @@ def test_an_entry_about_a_customer_id_that_is_not_a_number_still_lists(client, s
 
     assert response.status_code == 200
     assert "c-17" in page_of(response).text
+
+
+def test_not_found_in_a_source_offers_a_one_click_search_in_the_stores_source(
+    client, sandbox, agent
+):
+    """Aarav has no WeChat profile: the page says to try INSTORE, and its button posts that
+    search (identifiers in the POST body, never in a URL), which finds him."""
+    response = client.get(lookup_url(source="WECHAT", accountId="wechat-cn-01"))
+    page = page_of(response)
+
+    assert response.status_code == 404
+    steps = [item.text for item in page.find("ol", class_="not-found-steps").find_all("li")]
+    assert "The member may have no profile in WECHAT under that account: try INSTORE." in steps
+    assert not any("Add the member's" in step for step in steps)  # the mobile was given
+    other = page.find("form", class_="other-source-form")
+    assert other["method"] == "post" and other["action"] == "/lookup/"
+    assert other.find("button").text == "Search INSTORE"
+    assert not [link for link in links_of(response.content.decode()) if MOBILE in link]
+    fields = {
+        field["name"]: field["value"]
+        for field in other.find_all("input")
+        if field["name"] != "csrfmiddlewaretoken"
+    }
+    assert fields["source"] == "INSTORE" and "accountId" not in fields
+
+    found = client.post("/lookup/", fields)
+
+    assert found.status_code == 303
+    assert found["Location"] == f"/customers/{AARAV}/"
+
+
+def test_not_found_in_the_stores_source_offers_all_sources_only_to_who_may_search_there(
+    client, sandbox, agent
+):
+    """From INSTORE the other place to look is all sources; a store manager, who may search
+    INSTORE only, is offered none and told to check the identifiers."""
+    response = client.get(lookup_url(identifierValue="919999999999"))
+    other = page_of(response).find("form", class_="other-source-form")
+    assert other.find("button").text == "Search all sources"
+
+    manager = User.objects.create_user("manager")
+    manager.groups.add(Group.objects.get(name="Store managers"))
+    client.force_login(manager)
+    response = client.get(lookup_url(identifierValue="919999999999"))
+    page = page_of(response)
+    assert response.status_code == 404
+    assert not page.find_all("form", class_="other-source-form")
+    steps = [item.text for item in page.find("ol", class_="not-found-steps").find_all("li")]
+    assert steps == ["Check each identifier for a typo: the search is filled in below to edit."]

@@ -91,14 +91,14 @@ class CustomerNotFound(BackendError):
         "An identifier is wrong or belongs to no member.",
         "The org uses dual eligibility and its primary identifier (mobile, email or external id) "
         "was not among the identifiers given.",
-        "The accountId is missing or is not the member's account in that source (every "
+        "The account id is missing or is not the member's account in that source (every "
         "source but INSTORE needs the right one).",
     )
 
     # The accountId reason for a search in ALL, which the app sends without one.
     ALL_WITHOUT_ACCOUNT = (
-        "The accountId is missing: this search asked all sources (ALL) without one, and "
-        "Capillary's reference asks for an accountId for every source but INSTORE. Search the "
+        "The account id is missing: this search asked all sources at once without one, and "
+        "Capillary's reference asks for an account id for every source but INSTORE. Search the "
         "member's own source and account, or INSTORE."
     )
 

@@ -68,10 +68,12 @@ EMBEDS: tuple[str, ...] = (
 )
 
 # What a search asks for unless the agent changes it, and what a page fetched by id asks for when
-# no lookup said otherwise: tiers and points, currencies, subscriptions, segments, status.
+# no lookup said otherwise: tiers and points, when points expire (the overview's "next expiry"),
+# currencies, subscriptions, segments, status.
 DEFAULT_EMBEDS: tuple[str, ...] = (
     MLP,
     "points",
+    "expirySchedules",
     "alternateCurrencies",
     "subscriptions",
     "segments",

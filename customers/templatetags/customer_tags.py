@@ -12,14 +12,17 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.template.context import Context
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 from customers import glossary, presentation
+from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.records import (
     AlternateCurrency,
     Customer,
@@ -30,6 +33,7 @@ from customers.capillary.records import (
 )
 from customers.models import Action, AuditEntry
 from customers.presentation import SECTIONS
+from customers.roles import allowed_sources
 from customers.services import remembered_names
 
 register = template.Library()
@@ -38,6 +42,8 @@ register = template.Library()
 # a presentation.Label is printed by `{% label %}`).
 # `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
 register.filter("when", presentation.format_moment)
+register.filter(glossary.identifier_label)
+register.simple_tag(glossary.not_asked)
 register.filter(presentation.warning_explanation)
 register.filter(presentation.strategy_kind)
 register.filter(presentation.tier_label)
@@ -414,3 +420,78 @@ def without_cards(identifiers: tuple[Identifier, ...]) -> list[Identifier]:
 @register.filter
 def card_count(identifiers: tuple[Identifier, ...]) -> int:
     return sum(1 for identifier in identifiers if identifier.is_card)
+
+
+# How many programs the overview lists before pointing to the Programs tab.
+OVERVIEW_PROGRAMS = 6
+
+
+@register.simple_tag(takes_context=True)
+def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
+    """The overview's answers: what needs attention, and the first programs' answers with how
+    many there are in all (a member in 36 programs gets the first few and a link)."""
+    query = context.get("query")
+    asked = query is None or "expirySchedules" in query.embed
+    answers = presentation.program_answers(customer, schedules_asked=asked)
+    return {
+        "attention": presentation.needs_attention(customer),
+        "programs": answers[:OVERVIEW_PROGRAMS],
+        "total": len(answers),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def not_found_help(context: Context) -> presentation.NotFoundHelp:
+    """The not-found page's advice from the search it failed (`search_again`, the form)."""
+    form = context.get("search_again")
+    try:
+        query = form.query() if form is not None else None
+    except InvalidQuery:
+        query = None
+    request = context["request"]
+    return presentation.not_found_help(
+        query,
+        primary=settings.LOOKUP_PRIMARY_IDENTIFIER,
+        allowed=allowed_sources(request.user),
+        reason=getattr(form, "reason", "") or "",
+    )
+
+
+# Up to this many programs, a page shows every program's details open and no summary table.
+OPEN_PROGRAMS = 3
+
+
+@register.simple_tag
+def program_summary(customer: Customer) -> dict[str, Any]:
+    """What a page of many programs starts with: every program's answer, and whether the
+    details below start folded (more than OPEN_PROGRAMS programs)."""
+    answers = presentation.program_answers(customer)
+    return {"answers": answers, "folded": len(answers) > OPEN_PROGRAMS}
+
+
+@register.simple_tag(takes_context=True)
+def cards_view(context: Context, customer: Customer) -> presentation.CardsView:
+    """The cards page's cards as its GET parameters ask (status, sort, page)."""
+    asked = context["request"].GET
+    return presentation.cards_view(
+        customer.cards,
+        status=asked.get("status", "")[:50],
+        sort=asked.get("sort", "")[:20],
+        page=asked.get("page", "")[:10],
+    )
+
+
+@register.simple_tag
+def cards_url(view: presentation.CardsView, **changes: Any) -> str:
+    """The cards page's query string with some parameters changed ("" drops one)."""
+    params = {"status": view.status, "sort": view.sort, "page": str(view.number)}
+    params.update({name: str(value) for name, value in changes.items()})
+    if params["page"] == "1":
+        params["page"] = ""
+    return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+@register.simple_tag
+def sort_link(view: presentation.CardsView, key: str) -> str:
+    """A column's sort link: ascending, or descending when it is already sorted ascending."""
+    return cards_url(view, sort=f"-{key}" if view.sort == key else key, page="1")

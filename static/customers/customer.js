@@ -41,3 +41,13 @@ document.addEventListener("DOMContentLoaded", () => {
         });
     }
 });
+
+// A jump link to a folded program (#program-7) opens it.
+const openTarget = () => {
+    const target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target instanceof HTMLDetailsElement) {
+        target.open = true;
+    }
+};
+window.addEventListener("hashchange", openTarget);
+document.addEventListener("DOMContentLoaded", openTarget);
