@@ -516,7 +516,7 @@ VISIBLE_TEXT = """() => {
 
 
 def look_up(page, mobile: str) -> None:
-    page.fill("#id_identifierValue_1", mobile)
+    page.fill("#id_q", mobile)
     page.click("input[type=submit]")
     page.wait_for_url(re.compile(r"/customers/\d+/$"))
 
