@@ -1,3 +1,5 @@
+# The browser fixture comes from test_browser, and tests take it as an argument.
+# ruff: noqa: F811
 """Every page is usable by everyone: axe-core finds nothing serious in light or dark mode, no page
 scrolls sideways on a 390 px phone, every customer page wears the same frame, and the whole
 lookup flow works from the keyboard alone.
@@ -20,7 +22,14 @@ from django.contrib.auth.models import User
 from customers.models import AuditEntry
 from customers.presentation import SECTIONS
 from tests.faultserver import refused_url
-from tests.test_browser import CHROMIUM, MOBILE, PASSWORD, SCREENSHOTS, role_group
+from tests.test_browser import (  # noqa: F401 (browser: a fixture)
+    CHROMIUM,
+    MOBILE,
+    PASSWORD,
+    SCREENSHOTS,
+    browser,
+    role_group,
+)
 
 AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 AARAV = 5000001
@@ -42,24 +51,6 @@ if not os.path.exists(CHROMIUM) or not AXE.exists():
         f"{missing} is missing: install Debian's chromium and run `make install`.",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--headless",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
