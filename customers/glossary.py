@@ -229,6 +229,8 @@ _BLOCK_LABELS: Mapping[str, str] = MappingProxyType(
         "customerStatus": "Customer status",
         "customerImage": "Customer image",
         "userGroup": "User group",
+        # A flag, not a block, asked for the same way.
+        "includedFraudDetails": "Include fraud details",
     }
 )
 

@@ -66,7 +66,13 @@ from django.utils import formats, timezone, translation
 
 from customers import glossary, masking, renewal
 from customers.capillary.query import ALL as ALL_SOURCES
-from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, INSTORE, SOURCE
+from customers.capillary.query import (
+    FRAUD_DETAILS,
+    GAP_TO_RENEW,
+    GAP_TO_UPGRADE,
+    INSTORE,
+    SOURCE,
+)
 from customers.capillary.records import (
     MASKED,
     AlternateCurrency,
@@ -980,7 +986,7 @@ def _last_update(profile: Profile | None) -> Label:
 def _customer_status(customer: Customer) -> Label:
     status = customer.customer_status
     if status is None:
-        return Label("not in this answer (embed customerStatus)", empty=True)
+        return Label(f"not in this answer ({glossary.not_asked('customerStatus')})", empty=True)
     note = f"({status.reason})" if status.reason else ""
     return Label(status.label or status.status or DASH, note=note)
 
@@ -988,7 +994,7 @@ def _customer_status(customer: Customer) -> Label:
 def _fraud(customer: Customer) -> Label:
     fraud = customer.fraud_details
     if fraud is None:
-        return Label("not in this answer (includedFraudDetails)", empty=True)
+        return Label(f"not in this answer ({glossary.not_asked(FRAUD_DETAILS)})", empty=True)
     if not fraud.is_flagged:
         return Label("not flagged", badge="status-ok")
     details = fraud_sentence(fraud).removeprefix(fraud.status).strip().strip("()")
@@ -1282,7 +1288,7 @@ def upgrade_answer(program: Program) -> str:
     if program.is_top_tier:
         return f"Already in the top tier ({_tier_name(program.current_tier, 'this program')})."
     if not program.upgrade_strategies:
-        return "No upgrade figures in this answer: see the Tiers tab."
+        return "No upgrade figures in this answer: look the member up again to see them."
     return upgrade_sentence(program, program.upgrade_strategies[0])
 
 
@@ -1295,7 +1301,7 @@ def keep_answer(program: Program) -> str:
     if not steps:
         if program.current_tier is not None and program.current_tier.serial_number == 1:
             return f"{tier} is the base tier: nothing is needed to keep it."
-        return "No renewal figures in this answer: see the Tiers tab."
+        return "No renewal figures in this answer: look the member up again to see them."
     if len(steps) == 1 or program.tier_never_expires:
         return renew_sentence(program, steps[0])
     rule = renewal.rule_for(program.program_id)

@@ -88,7 +88,8 @@ class CustomerData:
 
 def default_query(user: Any) -> LookupQuery:
     """The query for a customer this user never looked up: INSTORE, else ALL, where allowed,
-    with the search form's default blocks and flags.
+    with the search form's default blocks and flags, and both gaps as of today as a search
+    asks (a page fetched by id then says that call carries no gaps).
 
     Every other source needs an accountId that only a lookup tells, so a user limited to such
     sources is asked to search first (SourceNotAllowed).
@@ -96,10 +97,12 @@ def default_query(user: Any) -> LookupQuery:
     allowed = allowed_sources(user)
     for source in (INSTORE, ALL):
         if allowed is None or source in allowed:
-            return LookupQuery(
-                source=source,
-                embed=DEFAULT_EMBEDS,
-                included_fraud_details=FRAUD_DETAILS in DEFAULT_FLAGS,
+            return with_gaps_as_of_today(
+                LookupQuery(
+                    source=source,
+                    embed=DEFAULT_EMBEDS,
+                    included_fraud_details=FRAUD_DETAILS in DEFAULT_FLAGS,
+                )
             )
     raise SourceNotAllowed(INSTORE, allowed or [])
 

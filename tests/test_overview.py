@@ -152,6 +152,24 @@ def test_no_api_word_reaches_an_agent_outside_the_raw_tab(sandbox, agent, client
         assert words == [], f"{section}: {words}"
 
 
+def test_a_member_opened_by_id_says_in_plain_words_what_that_call_cannot_carry(
+    sandbox, agent, client
+):
+    """A link by customer id with nothing looked up first (a shared link, a lookup from another
+    day) is fetched by id, which carries no gaps and no customer status: every page says so in
+    the glossary's words, and asks for a lookup instead of naming the API's blocks."""
+    base = "/customers/5000001/"
+    overview = visible_text(client.get(base).content.decode())
+    assert "customer status or gaps to upgrade and renew: look the member up again" in overview
+    assert "No upgrade figures in this answer: look the member up again" in overview
+    for section in SECTIONS:
+        if section == "raw":
+            continue
+        url = base + ("" if section == "overview" else f"{section}/")
+        words = sorted(set(API_WORDS.findall(visible_text(client.get(url).content.decode()))))
+        assert words == [], f"{section}: {words}"
+
+
 def test_not_found_advice_asks_for_the_primary_identifier_only_where_the_org_has_one():
     from customers.capillary.query import LookupQuery
 

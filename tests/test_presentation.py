@@ -649,7 +649,7 @@ def test_the_member_facts_say_what_the_answer_holds_and_what_it_left_out():
     assert facts["Last profile update"] == presentation.Label("not sent", empty=True)
     assert facts["Source profiles"].text == "INSTORE"
     bare = dict(presentation.member_facts(Customer.from_json({"id": 1})))
-    assert bare["Status"].empty and "embed customerStatus" in bare["Status"].text
+    assert bare["Status"].empty and "tick “Customer status”" in bare["Status"].text
     assert bare["Fraud"].empty and bare["Source profiles"] == presentation.Label(
         "none", empty=True
     )

@@ -110,7 +110,7 @@ def test_a_search_with_the_forms_defaults_shows_a_fraud_mark(client, sandbox, ag
 
     assert page.find("h1").find("span", class_="fraud-badge").text == "Fraud: CONFIRMED"
     assert "Fraud status: CONFIRMED" in page.find("textarea", id="copy-summary").text
-    assert "not in this answer (includedFraudDetails)" not in page.text
+    assert "Include fraud details”" not in page.text
 
 
 def test_recent_lookups_show_masked_identifiers_and_link_by_customer_id(client, sandbox, agent):
