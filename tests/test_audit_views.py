@@ -139,7 +139,7 @@ def test_the_staff_page_masks_identifiers_as_the_audit_list_does(trail, auditor)
     """Their latest entries show the mobile as the audit list does, never in full."""
     response = client_for(auditor).get(staff_page("alice"))
     entries = parse(response.content).find("section", class_="staff-entries").text
-    assert "mobile 91******0001" in entries
+    assert "Mobile 91******0001" in entries
     assert MOBILE not in response.content.decode()
     assert response.context["role"] == "agent"
 

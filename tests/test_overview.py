@@ -129,7 +129,7 @@ API_WORDS = re.compile(
 )
 TAG = re.compile(r"<[^>]*>")
 HIDDEN = re.compile(
-    r"<(script|style|template)\b.*?</\1>|<details class=\"advanced\b.*?</details>", re.S
+    r"<(script|style|template)\b.*?</\1>|<details class=\"[^\"]*\badvanced\b.*?</details>", re.S
 )
 
 
@@ -168,6 +168,23 @@ def test_a_member_opened_by_id_says_in_plain_words_what_that_call_cannot_carry(
         url = base + ("" if section == "overview" else f"{section}/")
         words = sorted(set(API_WORDS.findall(visible_text(client.get(url).content.decode()))))
         assert words == [], f"{section}: {words}"
+
+
+def test_the_lists_agents_read_name_no_api_word(sandbox, agent, client):
+    """Recent lookups, My lookups and a member's history after a search that found the member
+    and one by external id that found no one: identifier types and outcomes in plain words."""
+    lookup(client, "919999000001")
+    missed = {"source": "INSTORE", "identifierName": "externalId", "identifierValue": "NOPE-0404"}
+    assert client.post("/lookup/", missed).status_code == 404
+    pages = {
+        url: visible_text(client.get(url).content.decode())
+        for url in ("/", "/my-lookups/", "/customers/5000001/history/")
+    }
+    for url, text in pages.items():
+        assert API_WORDS.findall(text) == [], url
+    assert "External id *****0404" in pages["/"] and "Mobile 91******0001" in pages["/"]
+    assert "External id *****0404" in pages["/my-lookups/"]
+    assert "No customer found" in pages["/my-lookups/"]
 
 
 def test_not_found_advice_asks_for_the_primary_identifier_only_where_the_org_has_one():
