@@ -331,7 +331,7 @@ def test_invalid_input_shows_the_search_again_filled_in_with_errors_next_to_fiel
     assert response.status_code == 400
     assert selected(page, "source") == ["MARTJACK"]
     assert page.find("input", id="id_identifierValue_1")["value"] == "0999 1234"
-    assert "Give the accountId" in page.find("ul", id="id_accountId_error").text
+    assert "Give the account id" in page.find("ul", id="id_accountId_error").text
     assert "country code" in page.find("ul", id="id_identifiers_error").text
     advanced = page.find("details", class_="advanced", open=True)
     assert any(

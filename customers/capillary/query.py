@@ -176,12 +176,12 @@ class LookupQuery:
         elif SOURCE_NAME.fullmatch(source) and source != ALL and not account_id:
             error(
                 "accountId",
-                f"Give the accountId: every source except {INSTORE} and {ALL} needs one.",
+                f"Give the account id: every source except {INSTORE} and {ALL} needs one.",
             )
         elif "," in account_id:
-            error("accountId", "The accountId cannot contain a comma.")
+            error("accountId", "The account id cannot contain a comma.")
         elif _CONTROL.search(account_id):
-            error("accountId", "The accountId contains a control character: type it again.")
+            error("accountId", "The account id contains a control character: type it again.")
 
         identifiers = _identifiers(params, error)
         embed = _embed(params, error)
