@@ -1487,8 +1487,9 @@ def not_found_help(
             f"Add the member's {wanted}: this org finds members by their {wanted}, and "
             f"{'an' if given[:1] in 'aeiou' else 'a'} {given} alone may not find them."
         )
-    other = ALL_SOURCES if query.source == INSTORE else INSTORE
-    may = allowed is None or other in allowed
+    # All sources already hold INSTORE's profile: from there, no other source to try.
+    other = {INSTORE: ALL_SOURCES, ALL_SOURCES: ""}.get(query.source, INSTORE)
+    may = bool(other) and (allowed is None or other in allowed)
     fields: tuple[tuple[str, str], ...] = ()
     if may:
         where = _source_words(query.source)

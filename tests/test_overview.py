@@ -202,6 +202,14 @@ def test_not_found_advice_asks_for_the_primary_identifier_only_where_the_org_has
     assert ("identifierValue", "a@b.c,C1") in help.fields
     plain = presentation.not_found_help(searched, primary="", allowed=None)
     assert not any("Add the member's" in step for step in plain.steps)
+    # From all sources there is no other to try (INSTORE would send the agent back and forth).
+    everywhere = presentation.not_found_help(
+        LookupQuery(source="ALL", identifiers=(("mobile", "919999999999"),)),
+        primary="mobile",
+        allowed=None,
+    )
+    assert everywhere.other_source == "" and everywhere.fields == ()
+    assert not any("try" in step for step in everywhere.steps)
 
 
 def test_cards_are_filtered_by_status_sorted_and_paged_on_the_server(sandbox, agent, client):
