@@ -1370,6 +1370,8 @@ class Attention:
     badge: str
     # Sort key: the rank of its kind, then how many days away.
     rank: tuple[int, int]
+    # For card trouble: the Cards tab's status filter that lists them ("" for all cards).
+    cards_filter: str | None = None
 
 
 def _program_name(program: Program) -> str:
@@ -1417,17 +1419,20 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
                     )
                 )
     troubled: dict[str, int] = {}
+    labels: set[str] = set()
     for card in customer.cards:
         status = card.status.status.upper() if card.status is not None else ""
         if status in _CARD_TROUBLE:
             troubled[status] = troubled.get(status, 0) + 1
+            labels.add(card.status_label or "no status")
     if troubled:
         parts = [
             f"{count} {'card' if count == 1 else 'cards'} {_CARD_TROUBLE[status]}"
             for status, count in troubled.items()
         ]
+        only = labels.pop() if len(labels) == 1 else ""
         items.append(
-            Attention(f"{' and '.join(parts)}: see the Cards tab.", "status-warn", (2, 0))
+            Attention(f"{' and '.join(parts)}: see the Cards tab.", "status-warn", (2, 0), only)
         )
     for warning in customer.warnings:
         text = warning_explanation(warning) or warning.message or "a warning without a message"

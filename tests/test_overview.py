@@ -109,6 +109,19 @@ def test_needs_attention_lists_the_most_urgent_first_and_only_what_is_due():
     assert "merged" in texts[4]
     assert texts[5].startswith("5 points pending in P1")
     assert len(texts) == 6  # P2's expiry is months away, P3's tier is renewed
+    # The card trouble links to the Cards tab filtered to those cards.
+    cards = presentation.needs_attention(Customer.from_json(document), today)[3]
+    assert cards.cards_filter == "SUSPENDED"
+
+
+def test_card_trouble_in_needs_attention_opens_the_cards_it_counts(sandbox, agent, client):
+    """Rajesh's suspended and expired cards: the item links to his Cards tab (two statuses,
+    so unfiltered), which lists the 120 cards it counts among the rest."""
+    base = lookup(client, "919999000014")
+    item = parse(client.get(base).content).find("ul", class_="attention-list").find("a")
+    assert item.text == "60 cards suspended and 60 cards expired: see the Cards tab."
+    assert item["href"] == base + "cards/"
+    assert "300 cards" in client.get(item["href"]).content.decode()
 
 
 def test_a_member_with_nothing_due_has_nothing_to_attend_to():
