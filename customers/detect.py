@@ -34,12 +34,14 @@ page's script (static/customers/lookup.js) follows the same rules only to previe
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from customers.capillary.query import (
     CARD_NUMBER,
     EMAIL,
     EXTERNAL_ID,
+    IDENTIFIER_BY_FOLDED,
     IDENTIFIER_NAMES,
     MOBILE,
     WECHAT,
@@ -149,16 +151,25 @@ def capped(text: str) -> str:
     return text[: cut if cut > 0 else MAX_TEXT]
 
 
-def identifier_problems(items: list[Item]) -> list[str]:
-    """Why these items cannot go in one lookup ([] when they can)."""
+def identifier_problems(items: list[Item], given: Collection[str] = ()) -> list[str]:
+    """Why these items cannot go in one lookup ([] when they can). `given`: the identifier
+    types the search gives besides the box (the rows under Advanced). The messages leave the
+    values out: the chips show them, and the messages are kept in the audit trail."""
     problems = []
+    others = {IDENTIFIER_BY_FOLDED.get(name.strip().casefold(), "") for name in given}
     for kind in IDENTIFIER_NAMES:
-        values = [item.raw for item in items if item.kind == kind]
-        if len(values) > 1:
+        count = sum(1 for item in items if item.kind == kind)
+        name = TYPE_NAMES[kind].lower()
+        if count > 1:
             problems.append(
-                f"The search box has {len(values)} values read as {TYPE_NAMES[kind].lower()} "
-                f"({', '.join(values)}): one lookup takes one of each type. Remove the others, "
-                "or write the right type before a value (for example “card: ...”)."
+                f"The search box has {count} values read as {name}: one lookup takes one of "
+                "each type. Remove the others, or write the right type before a value (for "
+                "example “card: ...”)."
+            )
+        elif count and kind in others:
+            problems.append(
+                f"The search box has a value read as {name}, and the identifier rows under "
+                "Advanced give one too: one lookup takes one of each type. Remove one of them."
             )
     return problems
 

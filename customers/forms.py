@@ -165,7 +165,8 @@ class SearchForm:
         own_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
         if self.box_text and not self.detected:
             own_errors[BOX] = [NOTHING_FOUND]
-        elif problems := detect.identifier_problems(self.detected):
+        elif problems := detect.identifier_problems(self.detected, self._row_names):
+            # Said here in plain words; the query does not see the clash (search_params).
             own_errors[BOX] = problems
         try:
             query = LookupQuery.from_params(self.search_params)
@@ -188,6 +189,12 @@ class SearchForm:
         return detect.detect(self.box_text) if self.box_text else []
 
     @property
+    def _row_names(self) -> list[str]:
+        """The identifier types the rows under Advanced give (those holding a value)."""
+        names, values = split_identifiers(self.params)
+        return [name for name, value in zip(names, values, strict=False) if value.strip()]
+
+    @property
     def search_params(self) -> Mapping[str, list[str]]:
         """The parameters as the query takes them. From the search form (it always sends the
         box, empty or not), the box's identifiers join the structured rows that hold a value;
@@ -201,7 +208,13 @@ class SearchForm:
             for name, value in itertools.zip_longest(names, values, fillvalue="")
             if value.strip()
         ]
-        pairs += [(item.kind, item.value) for item in self.detected]
+        # A box value of a type already given is left out: the form refuses the clash itself,
+        # in plain words, rather than with the query's message (query()).
+        given = {IDENTIFIER_BY_FOLDED.get(name.strip().casefold(), name) for name, _ in pairs}
+        for item in self.detected:
+            if item.kind not in given:
+                given.add(item.kind)
+                pairs.append((item.kind, item.value))
         return {
             **self.params,
             "identifierName": [name for name, _ in pairs],

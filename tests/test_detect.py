@@ -129,3 +129,15 @@ def test_positions_point_at_the_value_as_written():
 def test_very_long_text_is_read_up_to_the_limit_without_error():
     text = "a@b.c " * 2000
     assert read(text) == [("email", "a@b.c")]
+
+
+def test_the_clash_message_leaves_the_values_out():
+    """The message goes to the audit trail: the values typed must not be in it."""
+    for text in ("SBX-0001 SBX-0002", "card: SBXC00010001 card: SBXC00020002"):
+        (problem,) = identifier_problems(detect(text))
+        for value in ("SBX-0001", "SBX-0002", "SBXC00010001", "SBXC00020002"):
+            assert value not in problem
+        assert "2 values read as" in problem
+    (problem,) = identifier_problems(detect("SBX-0001"), given=["externalId"])
+    assert "rows under Advanced" in problem
+    assert identifier_problems(detect("SBX-0001"), given=["mobile"]) == []

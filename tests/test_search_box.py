@@ -142,3 +142,53 @@ def test_the_search_page_puts_the_box_first_and_the_rest_under_a_closed_advanced
     for field in ("source", "accountId", "identifierValue", "embed", "gapToUpgrade"):
         assert advanced.find_all(name=field), field
     assert not advanced.find_all("textarea")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("SBX-0001 SBX-0002", ["SBX-0001", "SBX-0002"]),
+        ("card: SBXC00010001 card: SBXC00020002", ["SBXC00010001", "SBXC00020002"]),
+        ("aarav.sharma@sandbox.example priya.nair@sandbox.example", ["aarav", "priya"]),
+    ],
+)
+def test_a_refused_box_shows_the_values_but_the_audit_detail_has_none_of_them(
+    client, sandbox, agent, text, values
+):
+    response = search(client, text)
+
+    assert response.status_code == 400
+    page = parse(response.content.decode())
+    assert "2 values read as" in page.find("ul", id="id_identifiers_error").text
+    chips = page.find("div", id="id_q_chips").text
+    assert all(value in chips for value in values)
+    entry = AuditEntry.objects.get()
+    assert entry.outcome == Outcome.INVALID
+    assert entry.detail
+    for value in values:
+        assert value.casefold() not in entry.detail.casefold()
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        ("SBX-0001 SBX-0002", {}),
+        ("card: SBXC00010001 card: SBXC00020002", {}),
+        ("919999000001 919999000002", {}),
+        (
+            "SBX-0001",
+            {"identifierName": ["externalId", "", ""], "identifierValue": ["SBX-0002", "", ""]},
+        ),
+    ],
+)
+def test_a_clash_in_the_box_is_explained_once_in_plain_words(client, sandbox, agent, text, rows):
+    response = search(client, text, **rows)
+
+    assert response.status_code == 400
+    page = parse(response.content.decode())
+    messages = [li.text for li in page.find("ul", id="id_identifiers_error").find_all("li")]
+    assert len(messages) == 1, messages
+    assert "one lookup takes one of each type" in messages[0]
+    for api_name in ("externalId", "cardnumber", "identifierName", "given twice"):
+        assert api_name not in messages[0]
+    assert AuditEntry.objects.get().outcome == Outcome.INVALID
