@@ -163,9 +163,9 @@ class SearchForm:
         come back at once, so one round of corrections is enough."""
         missing_reason = settings.LOOKUP_REASON_REQUIRED and not self.reason.strip()
         own_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
-        if self.box_text and not self.detected:
+        if self.box_text and not self.identifiers:
             own_errors[BOX] = [NOTHING_FOUND]
-        elif problems := detect.identifier_problems(self.detected, self._row_names):
+        elif problems := detect.identifier_problems(self.identifiers, self._row_names):
             # Said here in plain words; the query does not see the clash (search_params).
             own_errors[BOX] = problems
         try:
@@ -180,13 +180,20 @@ class SearchForm:
 
     @property
     def box_text(self) -> str:
-        """What the search box holds (capped at detect.MAX_TEXT)."""
-        return detect.capped(self._last(BOX)).strip()
+        """What the search box holds (capped at detect.MAX_TEXT, without invisible format
+        characters, digits as ASCII: what the chips' positions are in)."""
+        return detect.clean(detect.capped(self._last(BOX))).strip()
 
     @property
     def detected(self) -> list[detect.Item]:
-        """The identifiers the search box holds, as `customers.detect` reads them."""
-        return detect.detect(self.box_text) if self.box_text else []
+        """What the search box holds as the chips show it, as `customers.detect` reads it:
+        the identifiers and the words it ignored."""
+        return detect.read(self.box_text) if self.box_text else []
+
+    @property
+    def identifiers(self) -> list[detect.Item]:
+        """The identifiers the search box holds (the words it ignored left out)."""
+        return [item for item in self.detected if not item.ignored]
 
     @property
     def _row_names(self) -> list[str]:
@@ -211,7 +218,7 @@ class SearchForm:
         # A box value of a type already given is left out: the form refuses the clash itself,
         # in plain words, rather than with the query's message (query()).
         given = {IDENTIFIER_BY_FOLDED.get(name.strip().casefold(), name) for name, _ in pairs}
-        for item in self.detected:
+        for item in self.identifiers:
             if item.kind not in given:
                 given.add(item.kind)
                 pairs.append((item.kind, item.value))
@@ -385,4 +392,4 @@ class SearchForm:
         """The non-empty rows and what the search box held, for the audit entry of a refused
         search (masked there)."""
         rows = [(row.name, row.value) for row in self.rows if row.value.strip()]
-        return rows + [(item.kind, item.value) for item in self.detected]
+        return rows + [(item.kind, item.value) for item in self.identifiers]

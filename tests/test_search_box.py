@@ -47,6 +47,14 @@ def signed_in(group: str) -> Client:
         ("Email: PRIYA.NAIR@sandbox.example\n+91-99990-00002", PRIYA),
         ("SBXC00010001 (91) 99990 00001", AARAV),
         ("external id: SBX-0002; 0091 99990 00002", PRIYA),
+        ("Hi, the customer's mobile is +91 99990 00001", AARAV),
+        ("Name: Aarav Sharma, Mobile: +91 99990 00001", AARAV),
+        ("Aarav Sharma 919999000001", AARAV),
+        ("919999000001 (home)", AARAV),
+        ("+91 9999000001 x12", AARAV),
+        ("(+91) 99990-00001", AARAV),
+        ("\u202a+91 99990 00001\u202c", AARAV),
+        ("\ufeff\u0669\u0661\u0669\u0669\u0669\u0669\u0660\u0660\u0660\u0660\u0660\u0662", PRIYA),
     ],
 )
 def test_a_messy_paste_finds_the_member_with_a_303_and_no_identifier_in_the_url(
@@ -192,3 +200,23 @@ def test_a_clash_in_the_box_is_explained_once_in_plain_words(client, sandbox, ag
     for api_name in ("externalId", "cardnumber", "identifierName", "given twice"):
         assert api_name not in messages[0]
     assert AuditEntry.objects.get().outcome == Outcome.INVALID
+
+
+def test_ignored_words_are_shown_as_ignored_chips_and_not_searched_or_audited(
+    client, sandbox, agent
+):
+    """Without JavaScript too the agent sees which words were left out of the search."""
+    response = search(client, "Name: Aarav Sharma, Mobile: +91 98765 00000")
+
+    assert response.status_code == 404
+    page = parse(response.content.decode())
+    chips = [chip.text.split() for chip in page.find("div", id="id_q_chips").find_all("li")]
+    assert chips == [
+        ["Ignored", "Name"],
+        ["Ignored", "Aarav"],
+        ["Ignored", "Sharma"],
+        ["Mobile", "919876500000"],
+    ]
+    entry = AuditEntry.objects.get()
+    assert entry.identifiers_display == "mobile 91******0000"
+    assert "Aarav" not in str(entry.__dict__)
