@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,6 +113,14 @@ FLAGS: tuple[tuple[str, str], ...] = (
     ("includedUserGroup2LoyaltyDetails", "Include user group loyalty details"),
     ("includedAllUserGroup2", "Include all of the customer's user groups"),
 )
+
+
+# An identifier type as the API spells it, in a message shown under the search box.
+_API_NAME = re.compile(rf"\b({'|'.join(name for name in IDENTIFIER_NAMES if name != MOBILE)})\b")
+
+
+def _plain_name(match: re.Match[str]) -> str:
+    return detect.TYPE_NAMES[match[1]].lower()
 
 
 @dataclass(frozen=True)
@@ -351,9 +360,10 @@ class SearchForm:
     @property
     def box_errors(self) -> list[str]:
         """The messages shown under the search box: its own, and the identifiers' when the box
-        was used (they are about what it held)."""
+        was used (they are about what it held), with the types in the chips' words rather than
+        the API's (`externalId`)."""
         shown = self.identifier_errors if self.errors_at_box else []
-        return [*self.errors.get(BOX, []), *shown]
+        return [*self.errors.get(BOX, []), *(_API_NAME.sub(_plain_name, msg) for msg in shown)]
 
     @property
     def errors_at_box(self) -> bool:

@@ -202,6 +202,23 @@ def test_a_clash_in_the_box_is_explained_once_in_plain_words(client, sandbox, ag
     assert AuditEntry.objects.get().outcome == Outcome.INVALID
 
 
+def test_the_rows_messages_shown_under_the_box_name_types_as_the_chips_do(client, sandbox, agent):
+    response = search(
+        client,
+        "a@b.c",
+        identifierName=["externalId", "externalId", "cardnumber"],
+        identifierValue=["SBX-0001", "SBX-0002", "SBXC00010001,1"],
+    )
+
+    assert response.status_code == 400
+    page = parse(response.content.decode())
+    messages = page.find("ul", id="id_identifiers_error").text
+    assert "external id is given twice" in messages
+    assert "card number value contains a comma" in messages
+    assert "externalId" not in messages
+    assert "cardnumber" not in messages
+
+
 def test_ignored_words_are_shown_as_ignored_chips_and_not_searched_or_audited(
     client, sandbox, agent
 ):
