@@ -1,16 +1,24 @@
 """One search box: what a pasted or typed text says, as identifiers the lookup can send.
 
 An agent pastes whatever the caller or the ticket gave: `+91 99990 00001`, `Mobile:
-919999000001, a@b.c`, a card number, an external id, several of them. `detect(text)` finds each
-one, says its type and normalises it. The rules, in the order they apply:
+919999000001, a@b.c`, a card number, an external id, several of them, often with a name or a
+few words around them. `detect(text)` finds each one, says its type and normalises it;
+`read(text)` also returns the words it ignored. The rules, in the order they apply:
 
+0. Cleaning (`clean`). Invisible format characters a paste brings along (Unicode category Cf:
+   direction marks and isolates, zero-width spaces and joiners, a byte order mark) are dropped;
+   digits of any script (full-width, Arabic-Indic) are read as the ASCII digits 0-9 they stand
+   for, full-width forms (plus sign, at sign, letters) as ASCII, and other spaces (no-break,
+   thin) as ordinary spaces. Only ASCII digits count as digits after that.
 1. Separators. Commas, semicolons and new lines always separate items. Spaces separate items
    too, except inside a phone number (`+91 99990 00001` is one mobile).
 2. A label wins. `mobile:`, `phone:`, `email:`, `card:`, `card number:`, `external id:`,
-   `ext:`, `wechat:` (any case; `:`, `=`, `#`, `.` or a space after it) gives its type to the
-   value right after it. This
-   is how an agent corrects a guess, by typing or (with JavaScript) from the chip's menu, which
-   writes the label into the box.
+   `ext:`, `wechat:` (any case; `:`, `=`, `#`, `.`, a spaced dash or a space after it, and an
+   `is` or `was` after that: `mobile is +91 ...`, `Email - a@b.c`) gives its type to the value
+   right after it, when that value can be one: a mobile or a card number needs a digit, an email
+   an `@` (`mobile: unknown` does not make `unknown` a mobile). This is how an agent corrects a
+   guess, by typing or (with JavaScript) from the chip's menu, which writes the label into the
+   box.
 3. Without a label, in order:
    - a value with an `@` is an email;
    - digits written like a phone number (an optional `+` or `00`, spaces, dashes, dots,
@@ -23,7 +31,13 @@ one, says its type and normalises it. The rules, in the order they apply:
      with at least 8 characters and no dash or underscore (`SBXC00010001`) are a card number;
    - anything else (`SBX-0001`, `iyer-household`, a code of fewer than 8 digits) is an
      external id.
-4. Duplicates. The same type and value twice counts once. Two different values of one type
+4. Words around the identifiers. When the text holds a mobile, an email or a card number, an
+   unlabelled word with no digit and no `@` (a name, `Hi`, `(home)`) and an extension written
+   `x12` right after a mobile are ignored rather than read as external ids: the chips show them
+   as "Ignored", and the agent who meant one as an external id chooses that type on its chip
+   or writes `external id:` before it. Text of words only (`iyer-household`) is still an
+   external id.
+5. Duplicates. The same type and value twice counts once. Two different values of one type
    cannot go in one lookup (the API takes each type once): `identifier_problems` says so, and
    the agent removes one.
 
@@ -34,12 +48,15 @@ page's script (static/customers/lookup.js) follows the same rules only to previe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 from customers.capillary.query import (
     CARD_NUMBER,
     EMAIL,
     EXTERNAL_ID,
+    IDENTIFIER_BY_FOLDED,
     IDENTIFIER_NAMES,
     MOBILE,
     WECHAT,
@@ -95,16 +112,21 @@ _LABEL = re.compile(
     r"(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell"
     r"|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id"
     r"|ext|external|wechat[ _-]?id|wechat)"
-    r"(?:\s*[.:=#]+\s*|\s+)(?=\S)",
+    r"(?:\s*[.:=#]+\s*|\s+[-\u2013\u2014]+\s+|\s+)(?:(?:is|was)\b\s*[.:=#]*\s*)?(?=\S)",
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"[,;\n\r]+")
 # A phone number as people write it: digits with spaces, dashes, dots or brackets between.
-_PHONE = re.compile(r"(?:\+|\b00)?\(?\d[\d().\- ]*\d\)?")
-_PHONE_ONLY = re.compile(r"\+?[\d().\- ]+")
+_PHONE = re.compile(r"(?:\+|\b00)?\(?(?:\+|\b00)?[0-9][0-9().\- ]*[0-9]\)?")
+_PHONE_ONLY = re.compile(r"\(?\+?[0-9().\- ]+")
 _WORD = re.compile(r"\S+")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")
+_DIGIT = re.compile(r"[0-9]")
+# An extension written after a phone number (`+91 99990 00001 x12`).
+_EXTENSION = re.compile(r"x[0-9]{1,6}", re.IGNORECASE)
+# What a word must hold to take a label's type (rule 2).
+_FITS: dict[str, re.Pattern[str]] = {MOBILE: _DIGIT, CARD_NUMBER: _DIGIT, EMAIL: re.compile("@")}
 # Punctuation a paste brings around a value: quotes, brackets, a trailing full stop.
 _TRIM = "\"'\u201c\u201d\u2018\u2019<>[](){}.:"
 
@@ -119,15 +141,23 @@ class Item:
     start: int
     end: int
     labelled: bool = False
+    # A word around the identifiers, not searched (rule 4).
+    ignored: bool = False
 
     @property
     def type_name(self) -> str:
-        return TYPE_NAMES.get(self.kind, self.kind)
+        return "Ignored" if self.ignored else TYPE_NAMES.get(self.kind, self.kind)
 
 
 def detect(text: str) -> list[Item]:
     """Every identifier in `text`, in the order written, duplicates once (see module doc)."""
-    text = capped(text or "")
+    return [item for item in read(text) if not item.ignored]
+
+
+def read(text: str) -> list[Item]:
+    """Every value in `text` as the chips show it: the identifiers and the ignored words.
+    Positions are in `clean(text)`."""
+    text = clean(capped(text or ""))
     items: list[Item] = []
     for start, end in _chunks(text):
         items.extend(_chunk_items(text, start, end))
@@ -138,7 +168,46 @@ def detect(text: str) -> list[Item]:
         if key not in seen:
             seen.add(key)
             unique.append(item)
-    return unique
+    if not any(item.kind in (MOBILE, EMAIL, CARD_NUMBER) for item in unique):
+        return unique
+    return [
+        replace(item, ignored=True)
+        if _ignored(item, unique[index - 1] if index else None)
+        else item
+        for index, item in enumerate(unique)
+    ]
+
+
+def _ignored(item: Item, previous: Item | None) -> bool:
+    """Whether `item` is a word around the identifiers (rule 4), in a text that holds one."""
+    if item.labelled or item.kind != EXTERNAL_ID:
+        return False
+    if _DIGIT.search(item.raw) is None and "@" not in item.raw:
+        return True
+    after_mobile = previous is not None and previous.kind == MOBILE
+    return after_mobile and _EXTENSION.fullmatch(item.raw) is not None
+
+
+def clean(text: str) -> str:
+    """The text without invisible format characters, digits of any script as ASCII and any
+    space as a space (rule 0)."""
+    if text.isascii():
+        return text
+    kept = []
+    for char in text:
+        if char.isascii():
+            kept.append(char)
+        elif unicodedata.category(char) == "Cf":
+            continue
+        elif unicodedata.category(char) == "Zs":
+            kept.append(" ")
+        elif "\uff01" <= char <= "\uff5e":
+            # Full-width forms (plus sign, at sign, letters) as their ASCII characters.
+            kept.append(chr(ord(char) - 0xFEE0))
+        else:
+            digit = unicodedata.decimal(char, None)
+            kept.append(char if digit is None else str(digit))
+    return "".join(kept)
 
 
 def capped(text: str) -> str:
@@ -149,22 +218,33 @@ def capped(text: str) -> str:
     return text[: cut if cut > 0 else MAX_TEXT]
 
 
-def identifier_problems(items: list[Item]) -> list[str]:
-    """Why these items cannot go in one lookup ([] when they can)."""
+def identifier_problems(items: list[Item], given: Collection[str] = ()) -> list[str]:
+    """Why these items cannot go in one lookup ([] when they can). `given`: the identifier
+    types the search gives besides the box (the rows under Advanced). The messages leave the
+    values out: the chips show them, and the messages are kept in the audit trail."""
     problems = []
+    others = {IDENTIFIER_BY_FOLDED.get(name.strip().casefold(), "") for name in given}
     for kind in IDENTIFIER_NAMES:
-        values = [item.raw for item in items if item.kind == kind]
-        if len(values) > 1:
+        count = sum(1 for item in items if item.kind == kind and not item.ignored)
+        name = TYPE_NAMES[kind].lower()
+        if count > 1:
             problems.append(
-                f"The search box has {len(values)} values read as {TYPE_NAMES[kind].lower()} "
-                f"({', '.join(values)}): one lookup takes one of each type. Remove the others, "
-                "or write the right type before a value (for example “card: ...”)."
+                f"The search box has {count} values read as {name}: one lookup takes one of "
+                "each type. Remove the others, or write the right type before a value (for "
+                "example “card: ...”)."
+            )
+        elif count and kind in others:
+            problems.append(
+                f"The search box has a value read as {name}, and the identifier rows under "
+                "Advanced give one too: one lookup takes one of each type. Remove one of them."
             )
     return problems
 
 
 def relabel(text: str, item: Item, kind: str) -> str:
-    """The text with `item` written as the type `kind` (`card: 919999000001`)."""
+    """The text with `item` written as the type `kind` (`card: 919999000001`); `item` comes
+    from reading this text."""
+    text = clean(capped(text))
     label = LABEL_FOR[kind]
     return f"{text[: item.start]}{label}: {item.raw}{text[item.end :]}"
 
@@ -213,7 +293,8 @@ def _values(text: str, start: int, end: int, label_kind: str, label_start: int) 
         if _label_word(raw) and text[span[0] : span[1]].rstrip().endswith((":", "=")):
             # A label with nothing after it (`mobile:` at the end): no value.
             continue
-        labelled = bool(label_kind) and not items
+        fits = _FITS.get(label_kind)
+        labelled = bool(label_kind) and not items and (fits is None or bool(fits.search(raw)))
         kind = label_kind if labelled else guess(raw)
         item_start = label_start if labelled else raw_start
         items.append(Item(kind, _normalised(kind, raw), raw, item_start, raw_end, labelled))
@@ -256,7 +337,7 @@ def _label_word(raw: str) -> bool:
 def _normalised(kind: str, raw: str) -> str:
     if kind == CARD_NUMBER:
         digits = re.sub(r"[\s-]", "", raw)
-        if digits.isdigit():
+        if _DIGITS.fullmatch(digits):
             return digits
     return normalise_identifier(kind, raw)
 
@@ -264,12 +345,12 @@ def _normalised(kind: str, raw: str) -> str:
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start] in _TRIM or text[start].isspace()):
         # An opening bracket belongs to a phone number like (91) 99990-00001.
-        if text[start] == "(" and ")" in text[start:end]:
+        if text[start] == "(" and ")" in text[start:end] and _DIGIT.search(text, start, end):
             break
         start += 1
     while end > start and (text[end - 1] in _TRIM or text[end - 1].isspace()):
         # A closing bracket belongs to a phone number like (91) 99990-00001 only at its start.
-        if text[end - 1] == ")" and "(" in text[start:end]:
+        if text[end - 1] == ")" and "(" in text[start:end] and _DIGIT.search(text, start, end):
             break
         end -= 1
     return start, end
@@ -282,15 +363,16 @@ def guess(raw: str) -> str:
         return EMAIL
     if _PHONE_ONLY.fullmatch(value):
         mobile = normalise_identifier(MOBILE, value)
-        if mobile.isdigit() and 8 <= len(mobile) <= 15:
+        digits = _DIGITS.fullmatch(mobile) is not None
+        if digits and 8 <= len(mobile) <= 15:
             return MOBILE
-        if mobile.isdigit() and 16 <= len(mobile) <= 19 and "+" not in value:
+        if digits and 16 <= len(mobile) <= 19 and "+" not in value:
             return CARD_NUMBER
         return EXTERNAL_ID
     if (
         _ALNUM.fullmatch(value)
         and len(value) >= 8
-        and any(ch.isdigit() for ch in value)
+        and _DIGIT.search(value) is not None
         and any(ch.isalpha() for ch in value)
     ):
         return CARD_NUMBER

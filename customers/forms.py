@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,6 +115,14 @@ FLAGS: tuple[tuple[str, str], ...] = (
 )
 
 
+# An identifier type as the API spells it, in a message shown under the search box.
+_API_NAME = re.compile(rf"\b({'|'.join(name for name in IDENTIFIER_NAMES if name != MOBILE)})\b")
+
+
+def _plain_name(match: re.Match[str]) -> str:
+    return detect.TYPE_NAMES[match[1]].lower()
+
+
 @dataclass(frozen=True)
 class IdentifierRow:
     number: int
@@ -163,9 +172,10 @@ class SearchForm:
         come back at once, so one round of corrections is enough."""
         missing_reason = settings.LOOKUP_REASON_REQUIRED and not self.reason.strip()
         own_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
-        if self.box_text and not self.detected:
+        if self.box_text and not self.identifiers:
             own_errors[BOX] = [NOTHING_FOUND]
-        elif problems := detect.identifier_problems(self.detected):
+        elif problems := detect.identifier_problems(self.identifiers, self._row_names):
+            # Said here in plain words; the query does not see the clash (search_params).
             own_errors[BOX] = problems
         try:
             query = LookupQuery.from_params(self.search_params)
@@ -179,13 +189,26 @@ class SearchForm:
 
     @property
     def box_text(self) -> str:
-        """What the search box holds (capped at detect.MAX_TEXT)."""
-        return detect.capped(self._last(BOX)).strip()
+        """What the search box holds (capped at detect.MAX_TEXT, without invisible format
+        characters, digits as ASCII: what the chips' positions are in)."""
+        return detect.clean(detect.capped(self._last(BOX))).strip()
 
     @property
     def detected(self) -> list[detect.Item]:
-        """The identifiers the search box holds, as `customers.detect` reads them."""
-        return detect.detect(self.box_text) if self.box_text else []
+        """What the search box holds as the chips show it, as `customers.detect` reads it:
+        the identifiers and the words it ignored."""
+        return detect.read(self.box_text) if self.box_text else []
+
+    @property
+    def identifiers(self) -> list[detect.Item]:
+        """The identifiers the search box holds (the words it ignored left out)."""
+        return [item for item in self.detected if not item.ignored]
+
+    @property
+    def _row_names(self) -> list[str]:
+        """The identifier types the rows under Advanced give (those holding a value)."""
+        names, values = split_identifiers(self.params)
+        return [name for name, value in zip(names, values, strict=False) if value.strip()]
 
     @property
     def search_params(self) -> Mapping[str, list[str]]:
@@ -201,7 +224,13 @@ class SearchForm:
             for name, value in itertools.zip_longest(names, values, fillvalue="")
             if value.strip()
         ]
-        pairs += [(item.kind, item.value) for item in self.detected]
+        # A box value of a type already given is left out: the form refuses the clash itself,
+        # in plain words, rather than with the query's message (query()).
+        given = {IDENTIFIER_BY_FOLDED.get(name.strip().casefold(), name) for name, _ in pairs}
+        for item in self.identifiers:
+            if item.kind not in given:
+                given.add(item.kind)
+                pairs.append((item.kind, item.value))
         return {
             **self.params,
             "identifierName": [name for name, _ in pairs],
@@ -331,9 +360,10 @@ class SearchForm:
     @property
     def box_errors(self) -> list[str]:
         """The messages shown under the search box: its own, and the identifiers' when the box
-        was used (they are about what it held)."""
+        was used (they are about what it held), with the types in the chips' words rather than
+        the API's (`externalId`)."""
         shown = self.identifier_errors if self.errors_at_box else []
-        return [*self.errors.get(BOX, []), *shown]
+        return [*self.errors.get(BOX, []), *(_API_NAME.sub(_plain_name, msg) for msg in shown)]
 
     @property
     def errors_at_box(self) -> bool:
@@ -372,4 +402,4 @@ class SearchForm:
         """The non-empty rows and what the search box held, for the audit entry of a refused
         search (masked there)."""
         rows = [(row.name, row.value) for row in self.rows if row.value.strip()]
-        return rows + [(item.kind, item.value) for item in self.detected]
+        return rows + [(item.kind, item.value) for item in self.identifiers]

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from customers.detect import detect
+from customers.detect import read
 from customers.sandbox.examples import EXAMPLES
 from customers.sandbox.models import Identifier, Member
 from tests.test_browser import (  # noqa: F401 (the fixtures)
@@ -54,6 +54,11 @@ def chips(page) -> list[tuple[str, str]]:
     ]
 
 
+def server_chips(text: str) -> list[tuple[str, str]]:
+    """The chips as the server reads the text (an ignored word's type reads "ignored")."""
+    return [("ignored" if item.ignored else item.kind, item.value) for item in read(text)]
+
+
 @pytest.mark.parametrize("number", range(len(EXAMPLES)))
 def test_the_box_finds_each_showcase_member_from_a_messy_paste(page, number):
     """Each showcase member from their mobile pasted the messy way (plus, for the shared email
@@ -78,7 +83,7 @@ def test_the_box_finds_each_showcase_member_from_a_messy_paste(page, number):
 
     understood = chips(page)
     assert ("mobile", mobile) in understood
-    assert understood == [(item.kind, item.value) for item in detect(text)]
+    assert understood == server_chips(text)
     if number == 1:
         shoot(page, "search-box-chips")
     page.click("input[type=submit]")
@@ -97,6 +102,15 @@ TRICKY = (
     '"919999000001". mobile:',
     "09999 000001 wechat: wx_12345",
     "call back on +91 99990 00001 today",
+    "(+91) 99990-00001",
+    "Hi, the customer's mobile is +91 99990 00001",
+    "Name: Aarav Sharma, Mobile: +91 99990 00001 (home) x12",
+    "Email - a@b.c, mobile: unknown, card: none SBXC00010001",
+    "iyer-household card-1234",
+    "\u202a+91 99990 00001\u202c \u2066a\u200b@b.c\u2069 \ufeffSBX\u200d-0001",
+    "\uff0b\uff19\uff11 \uff19\uff19\uff19\uff19\uff10 \uff10\uff10\uff10\uff10\uff11",
+    "\u0669\u0661\u0669\u0669\u0669\u0669\u0660\u0660\u0660\u0660\u0660\u0661 \U0001d7d7",
+    "+91\u00a099990\u202f00001",
 )
 
 
@@ -106,7 +120,7 @@ def test_the_chips_preview_exactly_what_the_server_will_read(page):
     log_in(page)
     for text in TRICKY:
         page.fill("#id_q", text)
-        assert chips(page) == [(item.kind, item.value) for item in detect(text)], text
+        assert chips(page) == server_chips(text), text
 
 
 def test_a_chip_corrects_the_guess_and_removes_a_value(page):
@@ -129,6 +143,24 @@ def test_a_chip_corrects_the_guess_and_removes_a_value(page):
     page.get_by_role("button", name="Remove a@b.c").click()
     assert chips(page) == [("mobile", "919999000001"), ("cardnumber", "919876543210")]
     shoot(page, "search-box-corrected")
+
+
+def test_an_ignored_word_is_greyed_and_its_chip_makes_it_an_external_id(page):
+    """Words around a mobile are ignored, not searched; the agent who meant one as an
+    external id chooses that type on its chip, which writes the label into the box."""
+    log_in(page)
+    page.fill("#id_q", "\u202aAarav\u202c 919999000001")
+    assert chips(page) == [("ignored", "Aarav"), ("mobile", "919999000001")]
+    ignored = page.locator(".chip-ignored")
+    assert ignored.count() == 1
+    assert ignored.evaluate("chip => getComputedStyle(chip).borderStyle") == "dashed"
+    shoot(page, "search-box-ignored")
+
+    page.get_by_label("Type of Aarav").select_option("externalId")
+
+    assert page.input_value("#id_q") == "external id: Aarav 919999000001"
+    assert chips(page) == [("externalId", "Aarav"), ("mobile", "919999000001")]
+    assert page.locator(".chip-ignored").count() == 0
 
 
 def test_without_javascript_the_server_reads_the_box_the_same_way(browser, live_server, sandbox):

@@ -47,6 +47,14 @@ def signed_in(group: str) -> Client:
         ("Email: PRIYA.NAIR@sandbox.example\n+91-99990-00002", PRIYA),
         ("SBXC00010001 (91) 99990 00001", AARAV),
         ("external id: SBX-0002; 0091 99990 00002", PRIYA),
+        ("Hi, the customer's mobile is +91 99990 00001", AARAV),
+        ("Name: Aarav Sharma, Mobile: +91 99990 00001", AARAV),
+        ("Aarav Sharma 919999000001", AARAV),
+        ("919999000001 (home)", AARAV),
+        ("+91 9999000001 x12", AARAV),
+        ("(+91) 99990-00001", AARAV),
+        ("\u202a+91 99990 00001\u202c", AARAV),
+        ("\ufeff\u0669\u0661\u0669\u0669\u0669\u0669\u0660\u0660\u0660\u0660\u0660\u0662", PRIYA),
     ],
 )
 def test_a_messy_paste_finds_the_member_with_a_303_and_no_identifier_in_the_url(
@@ -142,3 +150,90 @@ def test_the_search_page_puts_the_box_first_and_the_rest_under_a_closed_advanced
     for field in ("source", "accountId", "identifierValue", "embed", "gapToUpgrade"):
         assert advanced.find_all(name=field), field
     assert not advanced.find_all("textarea")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("SBX-0001 SBX-0002", ["SBX-0001", "SBX-0002"]),
+        ("card: SBXC00010001 card: SBXC00020002", ["SBXC00010001", "SBXC00020002"]),
+        ("aarav.sharma@sandbox.example priya.nair@sandbox.example", ["aarav", "priya"]),
+    ],
+)
+def test_a_refused_box_shows_the_values_but_the_audit_detail_has_none_of_them(
+    client, sandbox, agent, text, values
+):
+    response = search(client, text)
+
+    assert response.status_code == 400
+    page = parse(response.content.decode())
+    assert "2 values read as" in page.find("ul", id="id_identifiers_error").text
+    chips = page.find("div", id="id_q_chips").text
+    assert all(value in chips for value in values)
+    entry = AuditEntry.objects.get()
+    assert entry.outcome == Outcome.INVALID
+    assert entry.detail
+    for value in values:
+        assert value.casefold() not in entry.detail.casefold()
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        ("SBX-0001 SBX-0002", {}),
+        ("card: SBXC00010001 card: SBXC00020002", {}),
+        ("919999000001 919999000002", {}),
+        (
+            "SBX-0001",
+            {"identifierName": ["externalId", "", ""], "identifierValue": ["SBX-0002", "", ""]},
+        ),
+    ],
+)
+def test_a_clash_in_the_box_is_explained_once_in_plain_words(client, sandbox, agent, text, rows):
+    response = search(client, text, **rows)
+
+    assert response.status_code == 400
+    page = parse(response.content.decode())
+    messages = [li.text for li in page.find("ul", id="id_identifiers_error").find_all("li")]
+    assert len(messages) == 1, messages
+    assert "one lookup takes one of each type" in messages[0]
+    for api_name in ("externalId", "cardnumber", "identifierName", "given twice"):
+        assert api_name not in messages[0]
+    assert AuditEntry.objects.get().outcome == Outcome.INVALID
+
+
+def test_the_rows_messages_shown_under_the_box_name_types_as_the_chips_do(client, sandbox, agent):
+    response = search(
+        client,
+        "a@b.c",
+        identifierName=["externalId", "externalId", "cardnumber"],
+        identifierValue=["SBX-0001", "SBX-0002", "SBXC00010001,1"],
+    )
+
+    assert response.status_code == 400
+    page = parse(response.content.decode())
+    messages = page.find("ul", id="id_identifiers_error").text
+    assert "external id is given twice" in messages
+    assert "card number value contains a comma" in messages
+    assert "externalId" not in messages
+    assert "cardnumber" not in messages
+
+
+def test_ignored_words_are_shown_as_ignored_chips_and_not_searched_or_audited(
+    client, sandbox, agent
+):
+    """Without JavaScript too the agent sees which words were left out of the search."""
+    response = search(client, "Name: Aarav Sharma, Mobile: +91 98765 00000")
+
+    assert response.status_code == 404
+    page = parse(response.content.decode())
+    chips = [chip.text.split() for chip in page.find("div", id="id_q_chips").find_all("li")]
+    assert chips == [
+        ["Ignored", "Name"],
+        ["Ignored", "Aarav"],
+        ["Ignored", "Sharma"],
+        ["Mobile", "919876500000"],
+    ]
+    entry = AuditEntry.objects.get()
+    assert entry.identifiers_display == "mobile 91******0000"
+    assert "Aarav" not in str(entry.__dict__)

@@ -45,8 +45,31 @@
     mobile: "Mobile", email: "Email", cardnumber: "Card number", externalId: "External id",
     wechat: "WeChat id"
   };
-  const LABEL = /(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id|ext|external|wechat[ _-]?id|wechat)(?:\s*[.:=#]+\s*|\s+)(?=\S)/gi;
-  const PHONE = /(?:\+|\b00)?\(?\d[\d().\- ]*\d\)?/y;
+  const LABEL = /(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id|ext|external|wechat[ _-]?id|wechat)(?:\s*[.:=#]+\s*|\s+[-\u2013\u2014]+\s+|\s+)(?:(?:is|was)\b\s*[.:=#]*\s*)?(?=\S)/gi;
+  const PHONE = /(?:\+|\b00)?\(?(?:\+|\b00)?\d[\d().\- ]*\d\)?/y;
+  // What a word must hold to take a label's type.
+  const FITS = { mobile: /\d/, cardnumber: /\d/, email: /@/ };
+
+  // The position of a digit in its script's run of ten (Unicode assigns each 0 to 9 in order).
+  function digitValue(char) {
+    const point = char.codePointAt(0);
+    let start = point;
+    while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) { start -= 1; }
+    return (point - start) % 10;
+  }
+
+  // Invisible format characters (category Cf) dropped, digits of any script and
+  // full-width forms as ASCII, any space (category Zs) as a space.
+  function clean(text) {
+    let kept = "";
+    for (const char of text) {
+      if (/\p{Cf}/u.test(char)) { continue; }
+      if (/\p{Zs}/u.test(char)) { kept += " "; continue; }
+      if (char >= "\uff01" && char <= "\uff5e") { kept += String.fromCharCode(char.charCodeAt(0) - 0xfee0); continue; }
+      kept += /\p{Nd}/u.test(char) && !/[0-9]/.test(char) ? String(digitValue(char)) : char;
+    }
+    return kept;
+  }
   const TRIM = "\"'“”‘’<>[](){}.:";
 
   function fold(label) { return label.replace(/[\s_-]/g, "").toLowerCase(); }
@@ -54,7 +77,7 @@
   function normalised(kind, raw) {
     let value = raw.trim();
     if (kind === "mobile") {
-      value = value.replace(/[\s\-().]/g, "");
+      value = value.replace(/[\s\-()./]/g, "");
       if (value.startsWith("+")) { value = value.slice(1); } else if (value.startsWith("00")) { value = value.slice(2); }
       return value;
     }
@@ -66,7 +89,7 @@
   function guess(raw) {
     const value = raw.trim();
     if (value.indexOf("@") >= 0) { return "email"; }
-    if (/^\+?[\d().\- ]+$/.test(value)) {
+    if (/^\(?\+?[\d().\- ]+$/.test(value)) {
       const mobile = normalised("mobile", value);
       if (/^\d+$/.test(mobile) && mobile.length >= 8 && mobile.length <= 15) { return "mobile"; }
       if (/^\d+$/.test(mobile) && mobile.length >= 16 && mobile.length <= 19 && value.indexOf("+") < 0) { return "cardnumber"; }
@@ -104,11 +127,11 @@
 
   function trimmed(text, start, end) {
     while (start < end && (TRIM.indexOf(text[start]) >= 0 || /\s/.test(text[start]))) {
-      if (text[start] === "(" && text.slice(start, end).indexOf(")") >= 0) { break; }
+      if (text[start] === "(" && text.slice(start, end).indexOf(")") >= 0 && /\d/.test(text.slice(start, end))) { break; }
       start += 1;
     }
     while (end > start && (TRIM.indexOf(text[end - 1]) >= 0 || /\s/.test(text[end - 1]))) {
-      if (text[end - 1] === ")" && text.slice(start, end).indexOf("(") >= 0) { break; }
+      if (text[end - 1] === ")" && text.slice(start, end).indexOf("(") >= 0 && /\d/.test(text.slice(start, end))) { break; }
       end -= 1;
     }
     return [start, end];
@@ -129,15 +152,16 @@
       if (rawStart >= rawEnd) { continue; }
       const raw = text.slice(rawStart, rawEnd);
       if (LABELS[fold(raw)] && /[:=]$/.test(text.slice(span[0], span[1]).trimEnd())) { continue; }
-      const labelled = Boolean(labelKind) && first;
+      const labelled = Boolean(labelKind) && first && (!FITS[labelKind] || FITS[labelKind].test(raw));
       first = false;
       const kind = labelled ? labelKind : guess(raw);
-      items.push({ kind: kind, value: normalised(kind, raw), raw: raw, start: labelled ? labelStart : rawStart, end: rawEnd });
+      items.push({ kind: kind, value: normalised(kind, raw), raw: raw, start: labelled ? labelStart : rawStart, end: rawEnd, labelled: labelled, ignored: false });
     }
   }
 
-  function detect(text) {
-    text = text.slice(0, 2000);
+  // Every value as the chips show it, the ignored words marked; positions are in clean(text).
+  function read(text) {
+    text = clean(text.slice(0, 2000));
     const items = [];
     const separator = /[,;\n\r]+/g;
     const spans = [];
@@ -163,12 +187,22 @@
       values(text, at, end, labelKind, labelStart, items);
     });
     const seen = {};
-    return items.filter(function (item) {
+    const unique = items.filter(function (item) {
       const key = item.kind + "\u0000" + item.value.toLowerCase();
       if (seen[key]) { return false; }
       seen[key] = true;
       return true;
     });
+    // Words around the identifiers: ignored when the text holds a mobile, email or card.
+    if (unique.some(function (item) { return ["mobile", "email", "cardnumber"].indexOf(item.kind) >= 0; })) {
+      unique.forEach(function (item, index) {
+        if (item.labelled || item.kind !== "externalId") { return; }
+        const previous = unique[index - 1];
+        item.ignored = (!/\d/.test(item.raw) && item.raw.indexOf("@") < 0) ||
+          (Boolean(previous) && previous.kind === "mobile" && /^x\d{1,6}$/i.test(item.raw));
+      });
+    }
+    return unique;
   }
 
   function setUpBox(form) {
@@ -176,7 +210,7 @@
     const chips = form.querySelector("[data-chips]");
     if (!box || !chips) { return; }
     function render() {
-      const items = detect(box.value);
+      const items = read(box.value);
       chips.replaceChildren();
       if (!items.length) { return; }
       const label = document.createElement("span");
@@ -185,19 +219,24 @@
       const list = document.createElement("ul");
       list.className = "chips";
       const counts = {};
-      items.forEach(function (item) { counts[item.kind] = (counts[item.kind] || 0) + 1; });
+      items.forEach(function (item) {
+        if (!item.ignored) { counts[item.kind] = (counts[item.kind] || 0) + 1; }
+      });
       items.forEach(function (item, index) {
         const chip = document.createElement("li");
-        chip.className = "chip chip-" + item.kind + (counts[item.kind] > 1 ? " chip-clash" : "");
+        const kind = item.ignored ? "ignored" : item.kind;
+        chip.className = "chip chip-" + kind + (counts[kind] > 1 ? " chip-clash" : "");
         const select = document.createElement("select");
         select.setAttribute("aria-label", "Type of " + item.value);
         select.dataset.chipType = String(index);
-        Object.keys(TYPE_NAMES).forEach(function (kind) {
-          const option = new Option(TYPE_NAMES[kind], kind, kind === item.kind, kind === item.kind);
+        if (item.ignored) { select.add(new Option("Ignored", "ignored", true, true)); }
+        Object.keys(TYPE_NAMES).forEach(function (type) {
+          const option = new Option(TYPE_NAMES[type], type, type === kind, type === kind);
           select.add(option);
         });
         select.addEventListener("change", function () {
-          const text = box.value;
+          if (select.value === "ignored") { return; }
+          const text = clean(box.value.slice(0, 2000));
           box.value = text.slice(0, item.start) + LABEL_FOR[select.value] + ": " + item.raw + text.slice(item.end);
           render();
           const again = chips.querySelector("[data-chip-type='" + index + "']");
@@ -212,7 +251,7 @@
         remove.textContent = "\u00d7";
         remove.setAttribute("aria-label", "Remove " + item.value);
         remove.addEventListener("click", function () {
-          const text = box.value;
+          const text = clean(box.value.slice(0, 2000));
           const after = text.slice(item.end).replace(/^[\s,;]+/, "");
           const before = text.slice(0, item.start).replace(/[\s,;]+$/, "");
           box.value = before && after ? before + ", " + after : before + after;
