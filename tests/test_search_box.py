@@ -234,6 +234,8 @@ def test_ignored_words_are_shown_as_ignored_chips_and_not_searched_or_audited(
         ["Ignored", "Sharma"],
         ["Mobile", "919876500000"],
     ]
+    kinds = [chip["class"] for chip in page.find("div", id="id_q_chips").find_all("li")]
+    assert kinds == ["chip chip-ignored"] * 3 + ["chip chip-mobile"]
     entry = AuditEntry.objects.get()
     assert entry.identifiers_display == "mobile 91******0000"
     assert "Aarav" not in str(entry.__dict__)
