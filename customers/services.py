@@ -222,31 +222,29 @@ def _fetch_again(
 def remember_identifiers(
     session: SessionBase, customer_id: int | str, identifiers: tuple[tuple[str, str], ...]
 ) -> None:
-    """Keep a lookup's identifiers in the session, for its pages to look the member up again.
-
-    The session is written only when they change, so opening the same member again costs no
-    session save."""
-    remembered = session.get(SESSION_IDENTIFIERS) or {}
-    pairs = [[name, value] for name, value in identifiers]
-    key = str(customer_id)
-    if remembered.get(key) == pairs:
-        return
-    remembered = {k: v for k, v in remembered.items() if k != key}
-    remembered[key] = pairs
-    session[SESSION_IDENTIFIERS] = dict(list(remembered.items())[-REMEMBERED_MEMBERS:])
+    """Keep a lookup's identifiers in the session, for its pages to look the member up again."""
+    _remember(
+        session, SESSION_IDENTIFIERS, customer_id, [[name, value] for name, value in identifiers]
+    )
 
 
 def remember_name(session: SessionBase, customer: Customer) -> None:
     """Keep the member's name, masked, for the recent lookups list (the audit trail keeps no
-    name). Written only when it changes."""
-    names = session.get(SESSION_NAMES) or {}
-    key = str(customer.id)
-    name = display_name(customer)
-    if names.get(key) == name:
+    name)."""
+    _remember(session, SESSION_NAMES, customer.id, display_name(customer))
+
+
+def _remember(session: SessionBase, where: str, customer_id: int | str, value: Any) -> None:
+    """Keep `value` for this member under the session's `where`, the latest
+    REMEMBERED_MEMBERS members only. The session is written only when the value changes, so
+    opening the same member again costs no session save."""
+    remembered = session.get(where) or {}
+    key = str(customer_id)
+    if remembered.get(key) == value:
         return
-    names = {k: v for k, v in names.items() if k != key}
-    names[key] = name
-    session[SESSION_NAMES] = dict(list(names.items())[-REMEMBERED_MEMBERS:])
+    remembered = {k: v for k, v in remembered.items() if k != key}
+    remembered[key] = value
+    session[where] = dict(list(remembered.items())[-REMEMBERED_MEMBERS:])
 
 
 def remembered_names(session: SessionBase | None) -> dict[str, str]:
