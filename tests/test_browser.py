@@ -547,6 +547,25 @@ def test_expiring_points_and_both_gaps_are_visible_without_scrolling(page):
     assert "900 points on" in page.locator(".program-answers").inner_text()
 
 
+def test_on_a_phone_each_programs_expiry_and_gaps_read_without_scrolling_sideways(page):
+    """At 390 px the per-program table stacks each program into labelled lines, so the next
+    expiry and both gaps sit inside the screen instead of off to the right of a scrolling
+    table."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page)
+    look_up(page, MOBILE)
+    shoot(page, "overview-phone")
+    for cell in ("next-expiry", "gap-upgrade", "gap-keep"):
+        box = page.locator(f".program-answers tbody tr:nth-child(2) .{cell}").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, cell
+    travel = page.locator(".program-answers tbody tr:nth-child(2)")
+    assert "900 points on" in travel.locator(".next-expiry").inner_text()
+    label = travel.locator(".next-expiry").evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    )
+    assert label == '"Next points expiry: "'
+
+
 @pytest.mark.parametrize("mobile", [MOBILE, "919999000014"])
 def test_no_api_word_in_visible_text_outside_the_raw_tab(page, mobile):
     """Every tab but the raw response reads in plain words: no block, flag, field or error
