@@ -6,4 +6,4 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customer lookup"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from customers import checks  # noqa: F401  (registers the system checks)

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
-from . import business_hours
-from .presentation import image_origin
-from .ratelimit import parse_rate
-from .renewal import parse_rules
+from customers.insights import business_hours
+from customers.pages.presentation import image_origin
+from customers.pages.renewal import parse_rules
+from customers.platform.ratelimit import parse_rate
 
 
 @register()
@@ -45,7 +45,7 @@ def check_audit_settings(app_configs: object = None, **kwargs: object) -> list[C
 def check_shared_cache(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """Several gunicorn workers with a per-process cache do not share lookup results, the OAuth
     token or the circuit breaker (rate limits and the sign-in throttle count in the database
-    then: customers.counters)."""
+    then: customers.platform.counters)."""
     backend = settings.CACHES["default"]["BACKEND"]
     if backend.endswith(("LocMemCache", "DummyCache")):
         return [
@@ -61,9 +61,9 @@ def check_shared_cache(app_configs: object = None, **kwargs: object) -> list[Che
 
 @register()
 def check_sign_in(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
-    """LOCAL_LOGIN and the company sign-in's settings (see customers/oidc.py)."""
-    from .accounts import LOCAL_LOGIN_VALUES
-    from .oidc import group_roles
+    """LOCAL_LOGIN and the company sign-in's settings (see customers/accounts/oidc.py)."""
+    from customers.accounts.oidc import group_roles
+    from customers.accounts.views import LOCAL_LOGIN_VALUES
 
     errors: list[CheckMessage] = []
     if settings.LOCAL_LOGIN not in LOCAL_LOGIN_VALUES:
@@ -109,7 +109,7 @@ def check_sign_in(app_configs: object = None, **kwargs: object) -> list[CheckMes
 @register()
 def check_pages(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """TIER_RENEWAL_RULES and CUSTOMER_IMAGE_HOSTS, which decide what the customer pages say and
-    show (customers/renewal.py, the photo on the profile page)."""
+    show (customers/pages/renewal.py, the photo on the profile page)."""
     errors: list[CheckMessage] = []
     try:
         parse_rules(settings.TIER_RENEWAL_RULES)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import health, metrics, views
+from customers.lookup import views
+from customers.platform import health, metrics
 
 app_name = "customers"
 

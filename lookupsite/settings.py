@@ -42,7 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "customers.middleware.RequestIdMiddleware",
+    "customers.platform.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "customers.middleware.SessionUpkeepMiddleware",
+    "customers.platform.middleware.SessionUpkeepMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -71,7 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "customers.context_processors.site",
+                "customers.platform.context_processors.site",
             ],
         },
     },
@@ -91,8 +91,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache, with one client per connection pool (customers/cache.py).
-            "BACKEND": "customers.cache.RedisCache",
+            # Django's Redis cache, with one client per connection pool (platform/cache.py).
+            "BACKEND": "customers.platform.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lookup",
         }
@@ -102,8 +102,10 @@ else:
 # With Redis, sessions live there, shared by every instance and expired by Redis itself: a
 # database commit per session renewal cost more than rendering the page (the README's
 # benchmarks). Without Redis, in the database. A Redis outage fails requests instead of signing
-# everyone out (customers/sessions.py).
-SESSION_ENGINE = "customers.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+# everyone out (customers/platform/sessions.py).
+SESSION_ENGINE = (
+    "customers.platform.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -115,8 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # client address, then refused until the window ends. Then the company's identity provider,
 # which answers only its own callback (and nothing while OIDC_ISSUER is unset).
 AUTHENTICATION_BACKENDS = [
-    "customers.backends.ThrottledModelBackend",
-    "customers.oidc.CompanyBackend",
+    "customers.accounts.backends.ThrottledModelBackend",
+    "customers.accounts.oidc.CompanyBackend",
 ]
 LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", default="5/15m")
 LOGIN_URL = "login"
@@ -126,7 +128,7 @@ LOGOUT_REDIRECT_URL = "login"
 # once staff sign in with the company's identity provider).
 LOCAL_LOGIN = env("LOCAL_LOGIN", default="all").strip().lower()
 
-# Sign-in with the company's identity provider (OpenID Connect, customers/oidc.py), on when
+# Sign-in with the company's identity provider (OpenID Connect, accounts/oidc.py), on when
 # OIDC_ISSUER is set. The endpoints come from the issuer's discovery document; the OIDC_RP_* and
 # OIDC_* names below are mozilla-django-oidc's, which does the protocol.
 OIDC_ISSUER = env("OIDC_ISSUER", default="").strip()
@@ -141,7 +143,7 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 # The claim holding the user's groups, and which of them give which of the app's roles:
-# "provider group:Django group,..." (see customers/roles.py for the groups).
+# "provider group:Django group,..." (see customers/accounts/roles.py for the groups).
 OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
 OIDC_GROUP_ROLES = env("OIDC_GROUP_ROLES", default="")
 OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
@@ -182,7 +184,7 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-# A signed-in session is renewed once a minute while it is used (customers.middleware's
+# A signed-in session is renewed once a minute while it is used (customers.platform.middleware's
 # SessionUpkeepMiddleware), so SESSION_COOKIE_AGE acts as an idle timeout: a store terminal left
 # alone logs itself out.
 SESSION_SAVE_EVERY_REQUEST = False
@@ -215,7 +217,7 @@ LOOKUP_API_OAUTH_SECRET = env("LOOKUP_API_OAUTH_SECRET", default="")
 LOOKUP_API_TIMEOUT = env.float("LOOKUP_API_TIMEOUT", default=10.0)
 LOOKUP_CACHE_SECONDS = env.int("LOOKUP_CACHE_SECONDS", default=120)
 LOOKUP_RATE_LIMIT = env("LOOKUP_RATE_LIMIT", default="120/h")
-# Bulkheads (customers.resilience): backend calls one worker runs at once, in all (by default
+# Bulkheads (platform.resilience): backend calls one worker runs at once, in all (by default
 # half its threads, so a slow backend leaves the other half to every other page) and per user.
 LOOKUP_CALLS_PER_WORKER = env.int(
     "LOOKUP_CALLS_PER_WORKER", default=max(1, env.int("GUNICORN_THREADS", default=16) // 2)
@@ -231,14 +233,14 @@ STORE_MANAGER_SOURCES = env.list("STORE_MANAGER_SOURCES", default=["INSTORE"])
 PII_UNMASKED_BY_DEFAULT = env.bool("PII_UNMASKED_BY_DEFAULT", default=False)
 # How a program's renewal conditions combine, per program id: "1101:any,1103:all". Capillary's
 # document does not say; without an entry the tiers page lists the conditions and says that the
-# program's rule decides (customers/renewal.py).
+# program's rule decides (customers/pages/renewal.py).
 TIER_RENEWAL_RULES = env("TIER_RENEWAL_RULES", default="")
 # Custom and extended fields that are personal data: masked for those who may not see PII.
 SENSITIVE_FIELDS = env.list(
     "SENSITIVE_FIELDS", default=["dob", "date_of_birth", "anniversary", "address", "nickname"]
 )
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="") or SECRET_KEY
-# Key of the HMAC that chains audit entries and signs their exports (customers/audit_chain.py).
+# Key of the HMAC that chains audit entries and signs their exports (customers/audit/chain.py).
 # Entries it signed verify only with it: set it once, keep it with the backups, never change it
 # while they are retained.
 AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="") or SECRET_KEY
@@ -248,7 +250,7 @@ LOOKUP_REASON_REQUIRED = env.bool("LOOKUP_REASON_REQUIRED", default=False)
 # without it that finds no one is told to add it. Empty: the org has no such rule.
 LOOKUP_PRIMARY_IDENTIFIER = env("LOOKUP_PRIMARY_IDENTIFIER", default="mobile")
 # The org's business hours, e.g. "Mon-Fri 08:00-18:00, Sat 09:00-13:00 Europe/London"
-# (customers/business_hours.py); empty: no after-hours signal.
+# (customers/insights/business_hours.py); empty: no after-hours signal.
 AUDIT_BUSINESS_HOURS = env("AUDIT_BUSINESS_HOURS", default="")
 # Who receives `manage.py audit_report` by mail (comma-separated); empty: no mail is sent.
 AUDIT_REPORT_TO = env.list("AUDIT_REPORT_TO", default=[])

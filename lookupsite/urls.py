@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from customers import accounts
+from customers.accounts import views as accounts
 
 # Only the account pages the product has: no self-service password reset (staff accounts are
 # managed in the admin, and the site sends no mail).
@@ -32,4 +32,4 @@ urlpatterns = [
 ]
 
 # The 500 page names the request id the error was logged under (404 and 403 pages are templates).
-handler500 = "customers.views.server_error"
+handler500 = "customers.lookup.views.server_error"

@@ -87,7 +87,7 @@ def backend_calls(caplog):
 def one_rate_window():
     """Rate limits count in fixed windows. Called with a rate (`"1/h"`) before a test's
     counts, it sleeps past a window edge under ten seconds away, so they all fall in one."""
-    from customers.ratelimit import parse_rate
+    from customers.platform.ratelimit import parse_rate
 
     def wait(rate: str) -> None:
         seconds = parse_rate(rate).seconds

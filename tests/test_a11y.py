@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from customers.models import AuditEntry
-from customers.presentation import SECTIONS
+from customers.audit.models import AuditEntry
+from customers.pages.presentation import SECTIONS
 from tests.faultserver import refused_url
 from tests.test_browser import (  # noqa: F401 (browser: a fixture)
     CHROMIUM,

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from customers.models import AuditEntry
+from customers.audit.models import AuditEntry
 from tests.html_tree import parse
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

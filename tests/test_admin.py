@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from customers.admin import CappedCountPaginator
-from customers.models import AuditEntry
+from customers.audit.admin import CappedCountPaginator
+from customers.audit.models import AuditEntry
 from tests.html_tree import parse
 
 MOBILE = "919999000001"
@@ -340,7 +340,7 @@ def test_the_date_drill_down_lists_calendar_periods_without_scanning(auditor):
 
 def test_export_rows_come_in_the_list_order_across_chunks(agent):
     """The export fetches entries a chunk at a time and keeps the list's order."""
-    from customers.admin import _in_order
+    from customers.audit.admin import _in_order
 
     ids = [log(agent).pk for _ in range(5)][::-1]
     assert [entry.pk for entry in _in_order(ids, chunk_size=2)] == ids

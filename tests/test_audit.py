@@ -11,14 +11,14 @@ from django.db import connection
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from customers.masking import identifier_hash
-from customers.models import (
+from customers.audit.models import (
     Action,
     AuditEntry,
     AuditEntryImmutableError,
     AuditIdentifier,
     Outcome,
 )
+from customers.masking import identifier_hash
 
 MOBILE = "919999000001"
 EMAIL = "john.smith@example.com"
@@ -317,7 +317,7 @@ def test_prune_audit_refuses_zero_days():
 
 def test_prune_audit_works_across_batches(monkeypatch):
     """More old entries than one batch are all deleted."""
-    monkeypatch.setattr("customers.models.PRUNE_BATCH", 3)
+    monkeypatch.setattr("customers.audit.models.PRUNE_BATCH", 3)
     make_old_entries([100] * 7 + [1])
     assert AuditEntry.objects.prune(timezone.now() - timedelta(days=90)) == 7
     assert AuditEntry.objects.exclude(action=Action.PRUNE).count() == 1

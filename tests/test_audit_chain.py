@@ -12,8 +12,8 @@ from django.db import connection, models
 from django.test import override_settings
 from django.utils import timezone
 
-from customers.audit_chain import GENESIS
-from customers.models import Action, AuditChain, AuditEntry, AuditIdentifier, Outcome
+from customers.audit.chain import GENESIS
+from customers.audit.models import Action, AuditChain, AuditEntry, AuditIdentifier, Outcome
 
 MOBILE = "919999000001"
 
@@ -222,7 +222,7 @@ def test_a_prune_that_stopped_half_way_is_not_tampering(monkeypatch):
     """The prune record is written first: if the deletion stops early, the extra old entries
     still make an unbroken chain."""
     write_days_ago(monkeypatch, [400, 390, 380, 5])
-    monkeypatch.setattr("customers.models.PRUNE_BATCH", 1)
+    monkeypatch.setattr("customers.audit.models.PRUNE_BATCH", 1)
     real_delete = models.QuerySet.delete
     calls = []
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.utils import timezone
 
-from customers.models import AuditChain, AuditEntry
+from customers.audit.models import AuditChain, AuditEntry
 from tests.test_audit_chain import MOBILE, remove, verify, write
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from django.db import connection
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from customers.audit.models import AuditEntry, AuditIdentifier
 from customers.masking import RedactingLogFilter
-from customers.models import AuditEntry, AuditIdentifier
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from customers.admin import OFFERED_LOOKUPS
-from customers.models import AuditEntry
+from customers.audit.admin import OFFERED_LOOKUPS
+from customers.audit.models import AuditEntry
 from tests.html_tree import parse
 from tests.trail import days_ago, entry, local, person, write
 

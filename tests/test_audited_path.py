@@ -17,8 +17,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from customers import ratelimit, urls
-from customers.models import Action, AuditEntry, Outcome
+from customers import urls
+from customers.audit.models import Action, AuditEntry, Outcome
+from customers.platform import ratelimit
 from tests.faultserver import refused_url
 from tests.test_permissions import make_user
 
@@ -136,7 +137,7 @@ def test_every_url_is_covered():
 
 def test_the_app_mounts_no_other_url_of_its_own():
     """The project's other URLs are the accounts pages and the admin (whose login and logout
-    are the same audited sign-in and sign-out, customers/accounts.py), and the sandbox."""
+    are the same audited sign-in and sign-out, customers/accounts/views.py), and the sandbox."""
     mounted = {str(p.pattern) for p in get_resolver().url_patterns}
     assert mounted == {"accounts/", "admin/login/", "admin/logout/", "admin/", "sandbox/", ""}
 
@@ -211,7 +212,7 @@ def test_an_unexpected_error_is_audited_and_shown_as_the_500_page(sandbox, agent
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("customers.services.customer_lookup", broken)
+    monkeypatch.setattr("customers.lookup.services.customer_lookup", broken)
     response = client.post("/lookup/", SEARCH)
 
     assert response.status_code == 500

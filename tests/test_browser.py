@@ -15,9 +15,9 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.signals import request_started
 
-from customers.models import Action, AuditEntry
-from customers.presentation import SECTIONS
-from customers.roles import GROUPS
+from customers.accounts.roles import GROUPS
+from customers.audit.models import Action, AuditEntry
+from customers.pages.presentation import SECTIONS
 from tests.faultserver import refused_url
 from tests.test_overview import API_WORDS
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from customers.detect import read
+from customers.lookup.detect import read
 from customers.sandbox.examples import EXAMPLES
 from customers.sandbox.models import Identifier, Member
 from tests.test_browser import (  # noqa: F401 (the fixtures)
@@ -115,7 +115,7 @@ TRICKY = (
 
 
 def test_the_chips_preview_exactly_what_the_server_will_read(page):
-    """lookup.js follows customers.detect: for each tricky paste the chips show the same types
+    """lookup.js follows lookup.detect: for each tricky paste the chips show the same types
     and values, in the same order, as the server reads."""
     log_in(page)
     for text in TRICKY:

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from customers.models import Action, AuditEntry
+from customers.audit.models import Action, AuditEntry
 from tests.oidcprovider import PASSWORD, OidcProvider, configure, require_node
 from tests.test_browser import (  # noqa: F401 (browser: a fixture)
     browser,

@@ -9,9 +9,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 
-from customers import business_hours
+from customers.audit.models import AuditEntry
 from customers.checks import check_audit_settings
-from customers.models import AuditEntry
+from customers.insights import business_hours
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 

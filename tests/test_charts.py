@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from customers.charts import bar_chart, bars_markup, nice_ceiling, table_markup
-from customers.insights import Breakdown
-from customers.rollup import Window
+from customers.insights.charts import bar_chart, bars_markup, nice_ceiling, table_markup
+from customers.insights.figures import Breakdown
+from customers.insights.rollup import Window
 
 LAST = date(2026, 11, 29)
 

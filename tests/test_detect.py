@@ -1,9 +1,9 @@
-"""The one search box's reading of a paste (customers.detect): each rule of its docstring, the
+"""The one search box's reading of a paste (lookup.detect): each rule of its docstring, the
 ambiguous cases, and how a correction (a label) changes the reading."""
 
 import pytest
 
-from customers.detect import clean, detect, guess, identifier_problems, read, relabel
+from customers.lookup.detect import clean, detect, guess, identifier_problems, read, relabel
 
 
 def found(text: str) -> list[tuple[str, str]]:

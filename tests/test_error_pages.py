@@ -59,7 +59,7 @@ def test_a_server_error_names_the_request_id_it_was_logged_under(settings, caplo
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
         }
     }
-    settings.SESSION_ENGINE = "customers.sessions"
+    settings.SESSION_ENGINE = "customers.platform.sessions"
     User.objects.create_user("agent", password="agent-password-1")
     client = Client(raise_request_exception=False)
 

@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from customers.forms import REASON_REQUIRED
-from customers.models import AuditEntry, Outcome
+from customers.audit.models import AuditEntry, Outcome
+from customers.lookup.forms import REASON_REQUIRED
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db

@@ -100,7 +100,7 @@ def test_it_reads_settings_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "customers.cache.RedisCache",
+        "customers.platform.cache.RedisCache",
         "https://eu.api.capillarytech.com",
         "4.5",
         "False",

@@ -1,8 +1,8 @@
-"""The one glossary of point and currency states (customers.glossary)."""
+"""The one glossary of point and currency states (customers.pages.glossary)."""
 
 import pytest
 
-from customers import glossary
+from customers.pages import glossary
 
 
 def test_each_state_has_one_distinct_label_a_meaning_and_its_capillary_fields():

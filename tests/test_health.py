@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from customers.models import AuditEntry
+from customers.audit.models import AuditEntry
 from tests.instances import free_port
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +13,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def health_log(caplog):
     """The health check's log records (the customers logger does not propagate)."""
-    logger = logging.getLogger("customers.health")
+    logger = logging.getLogger("customers.platform.health")
     logger.addHandler(caplog.handler)
     # A record can reach caplog twice (this handler and the root's): each is counted once.
-    yield lambda: list({id(r): r for r in caplog.records if r.name == "customers.health"}.values())
+    yield lambda: list(
+        {id(r): r for r in caplog.records if r.name == "customers.platform.health"}.values()
+    )
     logger.removeHandler(caplog.handler)
 
 

@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from customers import insights
-from customers.insights import Insights
-from customers.models import AuditDayCount, AuditEntry
-from customers.rollup import Window
+from customers.audit.models import AuditEntry
+from customers.insights import figures as insights
+from customers.insights.figures import Insights
+from customers.insights.models import AuditDayCount
+from customers.insights.rollup import Window
 from tests.trail import days_ago, entry, local, person, write
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,7 @@ def test_each_signal_finds_exactly_its_planted_pattern(team):
 def test_signals_are_the_same_read_live(team, monkeypatch):
     """Counted live (as the last hour is) or from the roll-up, the signals agree."""
     with monkeypatch.context() as clock:
-        clock.setattr("customers.rollup.settled", lambda now=None: PERIOD.start)
+        clock.setattr("customers.insights.rollup.settled", lambda now=None: PERIOD.start)
         live = {s.slug: findings(s) for s in Insights(PERIOD).signals()}
     assert not AuditDayCount.objects.exists()
     assert {s.slug: findings(s) for s in Insights(PERIOD).signals()} == live

@@ -3,7 +3,7 @@ page and in the summary; mobiles and emails stay behind an audited reveal."""
 
 import pytest
 
-from customers.models import Action, AuditEntry, Outcome
+from customers.audit.models import Action, AuditEntry, Outcome
 from tests.html_tree import parse
 from tests.test_search_box import AARAV, search, signed_in
 

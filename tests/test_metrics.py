@@ -4,7 +4,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from customers.capillary.client import LOOKUP_PATH
-from customers.resilience import BULKHEADS
+from customers.platform.resilience import BULKHEADS
 from tests.documents import complete_document
 from tests.faultserver import errors, reply
 

@@ -52,7 +52,7 @@ def test_a_permission_taken_away_applies_at_the_next_upkeep(sandbox, agent, clie
     """Leaving the group is seen when the minute is over, without signing in again."""
     from django.contrib.auth.models import Group
 
-    from customers.middleware import UPKEEP
+    from customers.platform.middleware import UPKEEP
 
     assert client.get("/").status_code == 200
     agent.groups.remove(Group.objects.get(name="Support agents"))
@@ -70,7 +70,7 @@ def test_a_permission_taken_away_applies_at_the_next_upkeep(sandbox, agent, clie
 @pytest.mark.django_db
 def test_permissions_kept_for_another_user_are_not_taken(sandbox, agent, client):
     """Permissions in the session are only ever the signed-in user's."""
-    from customers.middleware import UPKEEP
+    from customers.platform.middleware import UPKEEP
 
     client.get("/")
     session = client.session
@@ -84,3 +84,21 @@ def settings_cookie_name() -> str:
     from django.conf import settings
 
     return settings.SESSION_COOKIE_NAME
+
+
+@pytest.mark.django_db
+def test_a_session_signed_in_before_the_move_into_packages_stays_signed_in(sandbox, agent, client):
+    """Sessions record the backend's dotted path; one recorded before the code moved into
+    packages (customers.backends, customers.oidc) is carried over, not signed out."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "customers.backends.ThrottledModelBackend"
+    session.save()
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert (
+        client.session[BACKEND_SESSION_KEY] == "customers.accounts.backends.ThrottledModelBackend"
+    )

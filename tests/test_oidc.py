@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 
-from customers.models import Action, AuditEntry
+from customers.audit.models import Action, AuditEntry
 from tests.faultserver import refused_url
 from tests.html_tree import parse
 from tests.oidcprovider import EXPIRED, WRONG_AUDIENCE, path_of

@@ -12,10 +12,10 @@ from html import unescape
 import pytest
 from django.utils.html import strip_tags
 
-from customers import presentation
 from customers.capillary.query import DEFAULT_EMBEDS
 from customers.capillary.records import Customer
-from customers.presentation import SECTIONS
+from customers.pages import presentation
+from customers.pages.presentation import SECTIONS
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
-from customers.models import Action, AuditEntry, Outcome
+from customers.audit.models import Action, AuditEntry, Outcome
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db

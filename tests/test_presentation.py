@@ -1,4 +1,4 @@
-"""Sentences and figures of the customer pages (customers.presentation)."""
+"""Sentences and figures of the customer pages (customers.pages.presentation)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -8,7 +8,6 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from customers import presentation
 from customers.capillary.records import (
     BackendWarning,
     Card,
@@ -20,6 +19,7 @@ from customers.capillary.records import (
     Subscription,
     Tier,
 )
+from customers.pages import presentation
 from customers.templatetags.customer_tags import figure
 from tests import documents
 

@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import OperationalError, connections
 from django.test import Client, RequestFactory, override_settings
 
-from customers.ratelimit import Rate, check_lookup_rate, parse_rate
+from customers.platform.ratelimit import Rate, check_lookup_rate, parse_rate
 
 # Counts live in the database unless the cache is Redis.
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,7 @@ import django
 
 django.setup()
 from django.contrib.auth.models import User
-from customers.ratelimit import check_lookup_rate
+from customers.platform.ratelimit import check_lookup_rate
 
 user = User(pk=int(sys.argv[1]), username="agent")
 print(sum(check_lookup_rate(user).allowed for _ in range(int(sys.argv[2]))))

@@ -1,11 +1,11 @@
-"""How a program's renewal conditions combine (customers.renewal, TIER_RENEWAL_RULES)."""
+"""How a program's renewal conditions combine (customers.pages.renewal, TIER_RENEWAL_RULES)."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from customers import renewal
+from customers.pages import renewal
 
 
 def test_the_setting_names_a_rule_per_program_id():

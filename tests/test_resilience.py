@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.auth.models import Group, User
 
+from customers.audit.models import AuditEntry, Outcome
 from customers.capillary.client import LOOKUP_PATH
-from customers.models import AuditEntry, Outcome
-from customers.resilience import BULKHEADS, breaker_state
+from customers.platform.resilience import BULKHEADS, breaker_state
 from tests.documents import complete_document
 from tests.faultserver import errors, nested, reply
 from tests.html_tree import parse
@@ -190,7 +190,7 @@ def test_a_breaker_whose_cache_is_down_lets_calls_through(client, agent, server,
             "OPTIONS": {"socket_connect_timeout": 0.5},
         },
     }
-    from customers.resilience import _before_call
+    from customers.platform.resilience import _before_call
 
     assert breaker_state().name == "closed"
     assert _before_call().name == "closed"

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from customers.roles import GROUPS, allowed_sources, role_of
+from customers.accounts.roles import GROUPS, allowed_sources, role_of
 
 # Password hashing is not under test here; the fast hasher keeps these tests quick.
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from django.test import override_settings
 from django.utils import timezone
 
-from customers import rollup
-from customers.models import AuditDay, AuditDayCount, AuditDayMember, AuditEntry
-from customers.rollup import Activity, Window
+from customers.audit.models import AuditEntry
+from customers.insights import rollup
+from customers.insights.models import AuditDay, AuditDayCount, AuditDayMember
+from customers.insights.rollup import Activity, Window
 from tests.trail import days_ago, entry, local, person, write
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from customers.models import Action, AuditEntry, Outcome
+from customers.audit.models import Action, AuditEntry, Outcome
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db

@@ -22,10 +22,12 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.utils.html import escape
 
-from customers import glossary, masking, presentation, services
+from customers import masking
+from customers.audit.models import Action, AuditEntry
 from customers.capillary.records import Customer
-from customers.models import Action, AuditEntry
-from customers.presentation import SECTIONS
+from customers.lookup import services
+from customers.pages import glossary, presentation
+from customers.pages.presentation import SECTIONS
 from customers.sandbox import api, examples
 from customers.sandbox.auth import basic_header
 from customers.sandbox.seeding import seed
@@ -475,7 +477,7 @@ def test_absent_blocks_have_empty_states():
     assert "No identifiers in this answer." in overview
 
 
-# Words that name a state of points or currency. The glossary (customers/glossary.py) holds each
+# Words that name a state of points or currency. The glossary (pages/glossary.py) holds each
 # state's one label and meaning; no page may name a state any other way.
 STATE_WORDS = re.compile(
     r"\b(available|pending|promised|delayed|earned|expired|redeemed|redeemable|returned"

@@ -9,11 +9,11 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils import timezone
 
-from customers import services
 from customers.capillary.exceptions import CustomerMerged, CustomerNotFound
 from customers.capillary.query import DEFAULT_EMBEDS, LookupQuery
-from customers.exceptions import LookupRateLimited, SourceNotAllowed
-from customers.services import (
+from customers.errors import LookupRateLimited, SourceNotAllowed
+from customers.lookup import services
+from customers.lookup.services import (
     customer_fetch,
     customer_lookup,
     tiers_days,

@@ -12,10 +12,10 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import timezone
 
-from customers import services
+from customers.audit.models import Action, AuditEntry, Outcome
 from customers.capillary.records import Customer
-from customers.models import Action, AuditEntry, Outcome
-from customers.presentation import SECTIONS
+from customers.lookup import services
+from customers.pages.presentation import SECTIONS
 from customers.sandbox.examples import showcase
 from tests.faultserver import errors, refused_url, reply
 from tests.html_tree import Element, parse
@@ -969,14 +969,14 @@ def test_a_failure_is_logged_with_both_request_ids_and_no_identifier(
     client, sandbox, agent, caplog
 ):
     """The warning line carries the backend's and the app's request ids, never the mobile."""
-    logger = logging.getLogger("customers.views")
+    logger = logging.getLogger("customers.lookup.views")
     logger.addHandler(caplog.handler)
     try:
         response = client.get(lookup_url(identifierValue="919999999999"))
     finally:
         logger.removeHandler(caplog.handler)
 
-    lines = [r.getMessage() for r in caplog.records if r.name == "customers.audit"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "customers.audit.audited"]
     assert len(set(lines)) == 1
     entry = AuditEntry.objects.get()
     for request_id in (entry.request_id, response["X-Request-ID"]):

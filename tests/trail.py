@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from customers.models import AuditEntry
-from customers.roles import role_of
+from customers.accounts.roles import role_of
+from customers.audit.models import AuditEntry
 
 
 def person(username: str, group: str = "Support agents", **flags: bool) -> User:

@@ -25,7 +25,6 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 
-from customers import metrics
 from customers.capillary.auth import OAuthToken, basic_authorization
 from customers.capillary.deadline import Deadline, DeadlineAdapter
 from customers.capillary.deadline import active as _active
@@ -44,6 +43,7 @@ from customers.capillary.query import ALL, LookupQuery
 from customers.capillary.records import Customer, ShapeError
 from customers.capillary.transport import LocalAdapter
 from customers.masking import mask_identifier
+from customers.platform import metrics
 
 logger = logging.getLogger("customers.capillary")
 

@@ -194,7 +194,7 @@ class BackendUnavailable(BackendError):
 
 class CircuitOpen(BackendUnavailable):
     """Not called at all: after repeated timeouts or 5xx the app stops calling the backend for
-    a cool-down (`customers.resilience`); `retry_after` says when it tries again."""
+    a cool-down (`customers.platform.resilience`); `retry_after` says when it tries again."""
 
     default_message = "Capillary is not answering."
     heading = "Capillary is not answering"

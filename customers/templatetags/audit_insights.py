@@ -2,8 +2,8 @@
 
 from django import template
 
-from customers.charts import bar_chart, bars_markup, table_markup
-from customers.insights import Breakdown
+from customers.insights.charts import bar_chart, bars_markup, table_markup
+from customers.insights.figures import Breakdown
 
 register = template.Library()
 

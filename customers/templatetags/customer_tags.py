@@ -1,6 +1,6 @@
 """Template tags of the customer pages: masking, figures, dates and sentences.
 
-Load with `{% load customer_tags %}`. The logic lives in customers.presentation: its functions
+Load with `{% load customer_tags %}`. The logic lives in customers.pages: its functions
 are registered here as they are, as filters and tags, so templates print what it decided. The tags
 defined here add what presentation cannot know (the request's context: masking, reveal buttons,
 the tab bar), render the partials of templates/customers/includes/ as inclusion tags (the header,
@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from customers import glossary, presentation
+from customers.accounts.roles import allowed_sources
+from customers.audit.models import Action, AuditEntry
 from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.records import (
     AlternateCurrency,
@@ -31,10 +32,9 @@ from customers.capillary.records import (
     Program,
     Progress,
 )
-from customers.models import Action, AuditEntry
-from customers.presentation import SECTIONS
-from customers.roles import allowed_sources
-from customers.services import remembered_names
+from customers.lookup.services import remembered_names
+from customers.pages import glossary, presentation
+from customers.pages.presentation import SECTIONS
 
 register = template.Library()
 

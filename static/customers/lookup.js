@@ -28,7 +28,7 @@
   });
 
 
-  // The search box's rules, as customers/detect.py states and applies them; the server reads
+  // The search box's rules, as customers/lookup/detect.py states and applies them; the server reads
   // the box again itself, so this only previews. Keep the two in step.
   const LABELS = {
     mobile: "mobile", mob: "mobile", phone: "mobile", tel: "mobile", cell: "mobile",

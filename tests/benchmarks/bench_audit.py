@@ -39,7 +39,7 @@ KNOWN_MOBILE = "919812345678"
 KNOWN_CUSTOMER = "4242"
 KNOWN_ENTRY = f"""
 from django.contrib.auth import get_user_model
-from customers.models import AuditEntry
+from customers.audit.models import AuditEntry
 AuditEntry.objects.log_action(
     user=get_user_model().objects.get(username="agent"), action="lookup", outcome="found",
     source="INSTORE", identifiers=[("mobile", "{KNOWN_MOBILE}")], customer_id="{KNOWN_CUSTOMER}",

@@ -59,8 +59,8 @@ def main() -> None:
 def writers() -> tuple[Callable[[], None], Callable[[], None]]:
     from django.db import transaction
 
+    from customers.audit.models import AuditEntry, AuditIdentifier
     from customers.masking import identifier_hash
-    from customers.models import AuditEntry, AuditIdentifier
 
     fields = {
         "role": "agent",

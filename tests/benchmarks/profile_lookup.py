@@ -43,7 +43,7 @@ PARTS: tuple[tuple[str, str, str], ...] = (
     ("user loaded", "django/contrib/auth/__init__.py", "get_user"),
     ("permissions checked", "django/contrib/auth/models.py", "has_perm"),
     ("CSRF checked", "django/middleware/csrf.py", "process_view"),
-    ("answer kept in / read from the cache", "customers/services.py", "_entry"),
+    ("answer kept in / read from the cache", "customers/lookup/services.py", "_entry"),
     ("audit entry written", "customers/models.py", "log_action"),
     ("page rendered", "django/shortcuts.py", "render"),
 )

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from customers.insights import Insights
-from customers.rollup import Window
+from customers.insights.figures import Insights
+from customers.insights.rollup import Window
 
 SINCE = re.compile(r"^\s*(\d+)\s*([dw]?)\s*$", re.IGNORECASE)
 MAX_DAYS = 366

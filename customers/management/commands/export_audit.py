@@ -1,4 +1,4 @@
-"""Appends the audit entries not yet exported to signed daily files (customers/audit_export.py)."""
+"""Appends the audit entries not yet exported to signed daily files (customers/audit/export.py)."""
 
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
-from customers.audit_chain import entries_are
-from customers.audit_export import ExportError, append, last_exported
-from customers.models import AuditEntry
+from customers.audit.chain import entries_are
+from customers.audit.export import ExportError, append, last_exported
+from customers.audit.models import AuditEntry
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from customers import rollup
+from customers.audit.models import Action, AuditEntry, AuditIdentifier, Outcome
+from customers.insights import rollup
 from customers.masking import identifier_hash, mask_mobile
-from customers.models import Action, AuditEntry, AuditIdentifier, Outcome
 
 # (action, weight) and (outcome, weight): roughly what a busy call centre produces.
 ACTIONS = [

@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from customers import rollup
-from customers.models import AuditEntry
+from customers.audit.models import AuditEntry
+from customers.insights import rollup
 
 
 class Command(BaseCommand):

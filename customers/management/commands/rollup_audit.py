@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from customers import rollup
-from customers.insights import BASELINE_DAYS
+from customers.insights import rollup
+from customers.insights.figures import BASELINE_DAYS
 
 
 class Command(BaseCommand):

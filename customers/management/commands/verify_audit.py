@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from customers.audit_chain import Break, Link, Walk, entries_are
-from customers.audit_export import Agreement, ExportError, read_links
-from customers.models import AuditChain, AuditEntry
+from customers.audit.chain import Break, Link, Walk, entries_are
+from customers.audit.export import Agreement, ExportError, read_links
+from customers.audit.models import AuditChain, AuditEntry
 
 
 class Command(BaseCommand):

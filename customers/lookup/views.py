@@ -1,6 +1,6 @@
 """Search, lookup and the customer's pages.
 
-Every view that shows or acts on member data goes through `customers.audit.audited`, which checks
+Every view that shows or acts on member data goes through `audit.audited.audited`, which checks
 its permissions, answers every failure with the page its exception describes and writes the
 request's one audit entry. A view here only reads its input, calls one service and renders.
 """
@@ -29,20 +29,21 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from customers import presentation, services
-from customers.audit import Audit, audited, error_page
-from customers.capillary.query import LookupQuery, is_ascii_number, last_value
-from customers.exceptions import PermissionRefused
-from customers.forms import MAX_REASON, SearchForm
-from customers.models import Action, AuditEntry, Outcome
-from customers.presentation import SECTIONS
-from customers.roles import (
+from customers.accounts.roles import (
     LOOKUP,
     VIEW_ALL_AUDIT,
     VIEW_MEMBER_NAME,
     VIEW_RAW_RESPONSE,
     VIEW_UNMASKED_PII,
 )
+from customers.audit.audited import Audit, audited, error_page
+from customers.audit.models import Action, AuditEntry, Outcome
+from customers.capillary.query import LookupQuery, is_ascii_number, last_value
+from customers.errors import PermissionRefused
+from customers.lookup import services
+from customers.lookup.forms import MAX_REASON, SearchForm
+from customers.pages import presentation
+from customers.pages.presentation import SECTIONS
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
 REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")

@@ -14,7 +14,7 @@ module adds what the library leaves out and what is this app's:
 - every refusal is an exception that owns its page (status, audit outcome, heading, advice) and
   is one audit entry.
 
-Off while OIDC_ISSUER is unset: the views (customers/accounts.py) answer 404, the backend nothing.
+Off while OIDC_ISSUER is unset: the views (accounts/views.py) answer 404, the backend nothing.
 """
 
 from __future__ import annotations
@@ -39,15 +39,15 @@ from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from .models import AuditEntry, Outcome
-from .roles import VIEW_ALL_AUDIT
+from customers.accounts.roles import VIEW_ALL_AUDIT
+from customers.audit.models import AuditEntry, Outcome
 
-logger = logging.getLogger("customers.oidc")
+logger = logging.getLogger("customers.accounts.oidc")
 
 # How the audit trail names this way of signing in.
 METHOD = "company sign-in"
 # The backend a session signed in here records (Django's BACKEND_SESSION_KEY).
-BACKEND = "customers.oidc.CompanyBackend"
+BACKEND = "customers.accounts.oidc.CompanyBackend"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 DISCOVERY_SECONDS = 3600
 # Seconds of clock difference with the provider tolerated on the ID token's times.

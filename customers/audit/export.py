@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from .audit_chain import Break, Link, canonical_json, entries_are
+from customers.audit.chain import Break, Link, canonical_json, entries_are
 
 FILENAME = re.compile(r"^audit-(\d{4}-\d{2}-\d{2})\.jsonl$")
 

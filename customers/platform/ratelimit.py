@@ -1,6 +1,6 @@
 """Per-user lookup rate limit and failed-login throttle.
 
-Both are fixed-window counters in `customers.counters`, which every worker of every instance
+Both are fixed-window counters in `platform.counters`, which every worker of every instance
 shares: Redis when REDIS_URL is set, else the database (never a per-process cache).
 """
 
@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from . import counters
-from .masking import identifier_hash
+from customers.masking import identifier_hash
+from customers.platform import counters
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])[a-z]*\s*$", re.IGNORECASE)

@@ -30,8 +30,9 @@ from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from . import business_hours
-from .models import AuditDay, AuditDayCount, AuditDayMember, AuditEntry, Outcome
+from customers.audit.models import AuditEntry, Outcome
+from customers.insights import business_hours
+from customers.insights.models import AuditDay, AuditDayCount, AuditDayMember
 
 # An hour is counted for good this long after it ended: entries stamped 10:59:59 may commit a
 # moment later, or come from an instance whose clock is a little behind.

@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -46,6 +47,14 @@ class RequestIdMiddleware:
         )
 
 
+# Authentication backends by the dotted path sessions signed in before the move into packages
+# recorded (django.contrib.auth keeps the path in the session and signs out a session whose path
+# is not in AUTHENTICATION_BACKENDS): such a session is carried over to the new path.
+MOVED_BACKENDS = {
+    f"customers.{old}": f"customers.accounts.{old}"
+    for old in ("backends.ThrottledModelBackend", "oidc.CompanyBackend")
+}
+
 # Session key of the last upkeep: {"at": Unix time, "user": pk, "perms": [...]}.
 UPKEEP = "upkeep"
 UPKEEP_SECONDS = 60
@@ -67,6 +76,9 @@ class SessionUpkeepMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        moved = MOVED_BACKENDS.get(request.session.get(BACKEND_SESSION_KEY, ""))
+        if moved:
+            request.session[BACKEND_SESSION_KEY] = moved
         user = request.user
         if user.is_authenticated:
             upkeep = request.session.get(UPKEEP)

@@ -6,7 +6,7 @@ everything around the view's own work, so no view can forget a branch:
 1. the permission check: a missing permission is a refusal;
 2. the page for every way the request can fail, as the exception's class describes it
    (`status_code`, `heading`, `advice`, `template_name`): the app's refusals
-   (`customers.exceptions.Refused`: permission, source, rate limit), a query that cannot be sent
+   (`customers.errors.Refused`: permission, source, rate limit), a query that cannot be sent
    (`InvalidQuery`: the search again, with the problems marked) and the backend's failures
    (`BackendError`: what happened, what to try, both request ids);
 3. exactly one audit entry per request, with its outcome, written through the audit manager's
@@ -31,15 +31,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from customers.audit.models import Action, AuditEntry, Outcome
 from customers.capillary import BackendError, CustomerNotFound, InvalidQuery, InvalidRequest
-from customers.exceptions import PermissionRefused, Refused, SourceNotAllowed
-from customers.models import Action, AuditEntry, Outcome
+from customers.errors import PermissionRefused, Refused, SourceNotAllowed
 
 if TYPE_CHECKING:
     from customers.capillary import LookupResponse
-    from customers.services import CustomerData
+    from customers.lookup.services import CustomerData
 
-logger = logging.getLogger("customers.audit")
+logger = logging.getLogger("customers.audit.audited")
 
 P = ParamSpec("P")
 PageError = Refused | InvalidQuery | BackendError

@@ -46,7 +46,7 @@ Public names:
     SECTIONS                             a customer's pages (URL name -> tab title), in tab order
     tabs(customer, section, can_see_raw=) -> tuple[Tab, ...]   the tab bar of a customer page
 
-Every state of points and currencies is named through customers.glossary.
+Every state of points and currencies is named through customers.pages.glossary.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import formats, timezone, translation
 
-from customers import glossary, masking, renewal
+from customers import masking
 from customers.capillary.query import ALL as ALL_SOURCES
 from customers.capillary.query import (
     FRAUD_DETAILS,
@@ -94,7 +94,8 @@ from customers.capillary.records import (
     Tier,
     never_expires,
 )
-from customers.glossary import Term
+from customers.pages import glossary, renewal
+from customers.pages.glossary import Term
 
 __all__ = [
     "SECTIONS",

@@ -26,10 +26,10 @@ from django.db.models import F
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from customers.models import Counter
+    from customers.platform.models import Counter
 
 # Caches whose `incr` is one atomic operation on a store every process shares (subclasses, such
-# as customers.cache.RedisCache, included).
+# as customers.platform.cache.RedisCache, included).
 SHARED_ATOMIC_CACHES = (RedisCache, PyMemcacheCache, PyLibMCCache)
 
 

@@ -1,6 +1,6 @@
 """The search form: what the search page shows, filled in from a request's parameters.
 
-The one search box (`q`) takes whatever the agent pasted; `customers.detect` reads it into
+The one search box (`q`) takes whatever the agent pasted; `customers.lookup.detect` reads it into
 identifiers, which join the structured rows under Advanced (empty rows left out) before the
 query is checked. Without the box the form and a pasted API query work exactly as before.
 
@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
-from customers import detect
+from customers.accounts.roles import allowed_sources
 from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.query import (
     DEFAULT_EMBEDS,
@@ -39,7 +39,7 @@ from customers.capillary.query import (
     split_identifiers,
     split_list,
 )
-from customers.roles import allowed_sources
+from customers.lookup import detect
 
 # The longest reason or ticket kept with a lookup or a reveal.
 MAX_REASON = 500
@@ -195,7 +195,7 @@ class SearchForm:
 
     @property
     def detected(self) -> list[detect.Item]:
-        """What the search box holds as the chips show it, as `customers.detect` reads it:
+        """What the search box holds as the chips show it, as `customers.lookup.detect` reads it:
         the identifiers and the words it ignored."""
         return detect.read(self.box_text) if self.box_text else []
 

@@ -1,7 +1,7 @@
 """What the auditor's pages show: activity per day, the top users, refusals and the signals
 worth a look, each figure with the address of the audit list filtered to its entries.
 
-Everything is counted through the roll-ups (customers/rollup.py), so a page costs about the same
+Everything is counted through the roll-ups (insights/rollup.py), so a page costs about the same
 at ten thousand entries as at ten million. Links use only the filters the audit list offers
 (action, outcome, user, role, customer id, the date drill-down and range, the signal filter, and
 the search box for a deleted account's username), so following one lists the entries that make
@@ -22,10 +22,10 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import business_hours, rollup
-from .models import Action, Outcome
-from .roles import ROLES
-from .rollup import Window
+from customers.accounts.roles import ROLES
+from customers.audit.models import Action, Outcome
+from customers.insights import business_hours, rollup
+from customers.insights.rollup import Window
 
 # Periods a page offers, in days back from today; the overview's default is the longest.
 PERIODS = (7, 30, 90)

@@ -36,16 +36,16 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from customers import metrics
 from customers.capillary.exceptions import (
     BackendError,
     BackendUnavailable,
     CircuitOpen,
     ConfigurationError,
 )
-from customers.exceptions import LookupsInFlight, WorkerBusy
+from customers.errors import LookupsInFlight, WorkerBusy
+from customers.platform import metrics
 
-logger = logging.getLogger("customers.resilience")
+logger = logging.getLogger("customers.platform.resilience")
 
 OPEN_UNTIL = "breaker:open-until"
 FAILURES = "breaker:failures"

@@ -76,7 +76,7 @@ class BreakerCollector(Collector):
     """The shared breaker's state at scrape time: 0 closed, 1 half-open, 2 open."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from customers.resilience import breaker_state
+        from customers.platform.resilience import breaker_state
 
         gauge = GaugeMetricFamily(
             "lookup_breaker_state",

@@ -19,7 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from customers.resilience import breaker_state
+from customers.platform.resilience import breaker_state
 
 logger = logging.getLogger(__name__)
 

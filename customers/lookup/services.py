@@ -19,7 +19,7 @@ included, and is as fresh as a lookup; without the identifiers (another session,
 audit trail) the page shows what the by-id call gives and says what it left out (`left_out`).
 
 Every backend call made for a user counts against settings.LOOKUP_RATE_LIMIT, asks only in
-the user's allowed sources and goes through `customers.resilience` (bulkheads, circuit breaker):
+the user's allowed sources and goes through `platform.resilience` (bulkheads, circuit breaker):
 services raise `LookupRateLimited`, `SourceNotAllowed`, `LookupsInFlight`, `WorkerBusy` or
 `CircuitOpen` before calling, and the views turn them into their pages.
 """
@@ -38,7 +38,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils import timezone
 
-from customers import metrics
+from customers.accounts.roles import allowed_sources
 from customers.capillary.client import LookupResponse, get_client
 from customers.capillary.exceptions import CustomerNotFound
 from customers.capillary.query import (
@@ -51,11 +51,11 @@ from customers.capillary.query import (
     LookupQuery,
 )
 from customers.capillary.records import Customer
-from customers.exceptions import LookupRateLimited, SourceNotAllowed
-from customers.presentation import display_name
-from customers.ratelimit import check_lookup_rate
-from customers.resilience import backend_call
-from customers.roles import allowed_sources
+from customers.errors import LookupRateLimited, SourceNotAllowed
+from customers.pages.presentation import display_name
+from customers.platform import metrics
+from customers.platform.ratelimit import check_lookup_rate
+from customers.platform.resilience import backend_call
 
 # How long a lookup's query (no identifiers) is remembered for the customer's pages: a working
 # day and then some, far longer than the answer itself is kept.

@@ -8,7 +8,7 @@ write to the audit tables but does not hold the key cannot recompute the digests
 `manage.py prune_audit` deletes the oldest entries (the retention policy). It records each run as
 an entry of its own ("prune"), naming the entry the trail starts at from then on, so the chain
 is checked from the first remaining entry, whose stored previous digest is the anchor, and
-entries deleted by anything else are still reported. Exports (customers/audit_export.py) are
+entries deleted by anything else are still reported. Exports (customers/audit/export.py) are
 the same links written to files, checked by the same walk.
 """
 
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from .models import AuditEntry
+    from customers.audit.models import AuditEntry
 
 # The previous digest of the very first entry.
 GENESIS = "0" * 64

@@ -2,9 +2,9 @@
 passwords), the company sign-in's two views, and sign-out.
 
 Every sign-in, failed sign-in and sign-out is one audit entry, written here, whichever way it
-went (`customers.oidc` adds the role changes). The admin's own login and logout URLs lead here
+went (`accounts.oidc` adds the role changes). The admin's own login and logout URLs lead here
 too (lookupsite/urls.py), so there is one sign-in for the whole site. How failed passwords are
-throttled is the authentication backend's business (customers/backends.py), not this module's.
+throttled is the authentication backend's business (accounts/backends.py), not this module's.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from . import oidc
-from .models import AuditEntry, Outcome
-from .views import CONFIRM
+from customers.accounts import oidc
+from customers.audit.models import AuditEntry, Outcome
+from customers.lookup.views import CONFIRM
 
 # How the audit trail names signing in with a password of this app.
 LOCAL = "local password"

@@ -2,7 +2,7 @@
 
 Each class owns its page, like the backend errors in `customers.capillary.exceptions`: the HTTP
 status (`status_code`), the audit outcome (`outcome`), the page's `heading` and `advice`, and the
-template that shows it (`template_name`). The audited request layer (`customers.audit`) catches
+template that shows it (`template_name`). The audited request layer (`audit.audited`) catches
 both trees and answers with the page.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from customers.roles import GROUPS, PERMISSION_NAMES
+from customers.accounts.roles import GROUPS, PERMISSION_NAMES
 
 
 class Refused(Exception):

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from . import metrics
-from .ratelimit import client_ip, release_login_attempt, reserve_login_attempt
+from customers.platform import metrics
+from customers.platform.ratelimit import client_ip, release_login_attempt, reserve_login_attempt
 
 
 class ThrottledModelBackend(ModelBackend):

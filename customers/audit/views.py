@@ -18,13 +18,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import insights
-from .audit import error_page
-from .exceptions import PermissionRefused
-from .insights import Insights, Staff, audit_list_url
-from .models import AuditEntry
-from .roles import VIEW_ALL_AUDIT
-from .rollup import Window
+from customers.accounts.roles import VIEW_ALL_AUDIT
+from customers.audit.audited import error_page
+from customers.audit.models import AuditEntry
+from customers.errors import PermissionRefused
+from customers.insights import figures as insights
+from customers.insights.figures import Insights, Staff, audit_list_url
+from customers.insights.rollup import Window
 
 # The staff page lists this many of the member of staff's latest entries.
 STAFF_LATEST = 50

@@ -1,0 +1,430 @@
+"""The admin: branding, and the audit trail as a read-only list for auditors.
+
+Nobody, superusers included, can add, change or delete an audit entry here; the only deleter is
+`manage.py prune_audit`. The list is built to stay fast on a table of millions of rows: no full
+count, a capped count for pagination, exact-match search that uses indexes.
+"""
+
+import csv
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import cast
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import PAGE_VAR
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import urlencode
+
+from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT
+from customers.audit import views as audit_views
+from customers.audit.models import Action, AuditEntry, AuditEntryQuerySet, AuditIdentifier
+from customers.capillary.query import MOBILE, SOURCES, normalise_identifier
+from customers.insights import figures as insights
+from customers.insights.rollup import Window, local_date
+from customers.masking import identifier_hash
+
+admin.site.site_header = "Customer Lookup"
+admin.site.site_title = "Customer Lookup"
+admin.site.index_title = "Administration"
+admin.site.site_url = "/"
+
+# Lookups per user in the last 24 hours above which the "lookup volume" filter flags them.
+HEAVY_USER_THRESHOLDS = (50, 200, 1000)
+# At most this many entries are found for one identifier value by search (the newest first
+# need not be among them: narrow with the date drill-down).
+SEARCH_HASH_CAP = 10_000
+# The query-string lookups the list's filters and date drill-down send, a member's history
+# (`customer_id`, indexed) and links by action or outcome, and no others: any other lookup on a
+# column (`identifiers__contains`, `reason__regex`) could fail in the database (a 500) or scan
+# millions of rows. Anything else is refused with a 400.
+OFFERED_LOOKUPS = frozenset(
+    {
+        "customer_id",
+        # Plain equality on an indexed column, as links into the list write it (?action=sign_in).
+        "action",
+        "outcome",
+        "action__exact",
+        "outcome__exact",
+        "user__id__exact",
+        "user__isnull",
+        "role",
+        "source",
+        "heavy",
+        # The entries a signal of the auditor's pages found (SignalFilter).
+        "signal",
+        "created_at__gte",
+        "created_at__lt",
+        "created_at__isnull",
+        "created_at__year",
+        "created_at__month",
+        "created_at__day",
+    }
+)
+# Characters that make a spreadsheet treat a cell as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# The entry's fields as the admin shows them, all read-only.
+FIELDS: tuple[str, ...] = (
+    "created_at",
+    "username",
+    "role",
+    "client_ip",
+    "action",
+    "outcome",
+    "detail",
+    "reason",
+    "source",
+    "account_id",
+    "identifiers_display",
+    "embeds",
+    "customer_id",
+    "backend_code",
+    "latency_ms",
+    "request_id",
+    "app_request_id",
+    # Its place in the hash chain, for checking one entry against verify_audit's report or an
+    # export.
+    "sequence",
+    "digest",
+)
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most `cap` rows, so a page of a huge table never waits for COUNT(*).
+
+    Beyond the cap the list shows "more than N" and older entries are reached through the
+    filters and the date drill-down.
+    """
+
+    cap = 10_000
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # Without ORDER BY, so the database may count through whichever index fits the filter
+        # instead of walking the created_at index until it finds cap + 1 matches.
+        counted = cast(QuerySet, self.object_list).order_by()[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+class ChoicesFilter(admin.SimpleListFilter):
+    """A filter over fixed values: unlike Django's default for a plain text column, it does not
+    scan the whole table for the distinct values it offers."""
+
+    values: tuple[str, ...] = ()
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(value, value) for value in self.values]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        if self.value():
+            return queryset.filter(**{str(self.parameter_name): self.value()})
+        return None
+
+
+class RoleFilter(ChoicesFilter):
+    title = "role"
+    parameter_name = "role"
+    values = ROLES
+
+
+class SourceFilter(ChoicesFilter):
+    title = "source"
+    parameter_name = "source"
+    values = SOURCES
+
+
+class HeavyUserFilter(admin.SimpleListFilter):
+    """Entries of users whose lookups in the last 24 hours exceed a threshold: the misuse
+    signal an auditor checks first."""
+
+    title = "lookup volume (last 24 hours)"
+    parameter_name = "heavy"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(str(n), f"users with more than {n} lookups") for n in HEAVY_USER_THRESHOLDS]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        value = self.value()
+        if not value:
+            return None
+        try:
+            threshold = int(value)
+        except ValueError:
+            return queryset.none()
+        # Resolved to a short list of user ids first: a plain `user_id IN (...)` is something
+        # the database estimates well, where a correlated subquery can send it scanning.
+        heavy = list(
+            AuditEntry.objects.filter(
+                action=Action.LOOKUP, created_at__gte=timezone.now() - timedelta(hours=24)
+            )
+            .exclude(user=None)
+            .values("user")
+            # COUNT(*), not COUNT(id): the id is not in the index this is answered from.
+            .annotate(lookups=Count("*"))
+            .filter(lookups__gt=threshold)
+            .values_list("user", flat=True)
+        )
+        return queryset.filter(user__in=heavy)
+
+
+class SignalFilter(admin.SimpleListFilter):
+    """The entries a signal of the auditor's pages found, over the list's date range (the
+    `created_at` filter's, which the signals' links set) or else the last SIGNAL_DAYS days."""
+
+    title = f"signal (date range, else last {insights.SIGNAL_DAYS} days)"
+    parameter_name = "signal"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return list(insights.SIGNAL_TITLES.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        slug = self.value()
+        if not slug:
+            return None
+        if slug not in insights.SIGNAL_TITLES:
+            return queryset.none()
+        return insights.signal_entries(slug, _date_range(request), queryset)
+
+
+def _date_range(request: HttpRequest) -> Window:
+    """The whole days of the list's `created_at` range filter, else the signals' default."""
+    default = Window.last_days(insights.SIGNAL_DAYS)
+    since = _moment(request.GET.get("created_at__gte", ""))
+    until = _moment(request.GET.get("created_at__lt", ""))
+    first = local_date(since) if since else default.first
+    last = local_date(until - timedelta(microseconds=1)) if until else default.last
+    return Window(first, last) if first <= last else default
+
+
+def _moment(text: str) -> datetime | None:
+    """A date or date and time of the list's range filter, aware (local time when naive)."""
+    try:
+        moment = parse_datetime(text.strip())
+        if moment is None and (day := parse_date(text.strip())):
+            moment = datetime.combine(day, datetime.min.time())
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "username",
+        "role",
+        "action",
+        "outcome",
+        "identifiers_display",
+        "customer_id",
+        "backend_code",
+    ]
+    list_filter = [
+        "action",
+        "outcome",
+        "user",
+        RoleFilter,
+        SourceFilter,
+        HeavyUserFilter,
+        SignalFilter,
+        "created_at",
+    ]
+    date_hierarchy = "created_at"
+    # Only shows the search box: get_search_results does the searching.
+    search_fields = ["username"]
+    search_help_text = (
+        "Exact username, customer id, backend or app request id, or a full identifier value "
+        "(mobile with country code, email, card number, external id)."
+    )
+    fields = FIELDS
+    readonly_fields = FIELDS
+    actions = None
+    list_per_page = 100
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    @admin.display(description="identifiers")
+    def identifiers_display(self, entry: AuditEntry) -> str:
+        return entry.identifiers_display
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(VIEW_ALL_AUDIT)
+
+    def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return request.user.has_perm(VIEW_ALL_AUDIT)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return cast(AuditEntryQuerySet, super().get_queryset(request)).visible_to(request.user)
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        """Only the filters the list offers (OFFERED_LOOKUPS); Django answers others 400."""
+        return lookup in OFFERED_LOOKUPS
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """Exact matches only, each served by an index; an identifier is found through its
+        keyed hash, so the auditor types the full mobile or email and the table holds neither."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # The entries of an identifier are fetched first, as a list of ids (capped), so the
+        # final query is an OR of plain indexed equalities the database can combine.
+        # Lookups store a mobile as sent to the API (no leading + or 00): the auditor may have
+        # typed either form. Only mobiles: `00AB1234` and `AB1234` are two external ids.
+        as_mobile = identifier_hash(normalise_identifier(MOBILE, term))
+        by_hash = AuditIdentifier.objects.filter(
+            Q(value_hash=identifier_hash(term)) | Q(name=MOBILE, value_hash=as_mobile)
+        )
+        entry_ids = list(by_hash.values_list("entry_id", flat=True)[:SEARCH_HASH_CAP])
+        return queryset.filter(
+            Q(username=term)
+            | Q(customer_id=term)
+            | Q(request_id=term)
+            | Q(app_request_id=term)
+            | Q(pk__in=entry_ids)
+        ), False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": request.user.has_perm(EXPORT_AUDIT),
+            "can_see_insights": request.user.has_perm(VIEW_ALL_AUDIT),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self) -> list:
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="customers_auditentry_export",
+        )
+        # Before the admin's own: its `<path:object_id>/` would take any of these.
+        insights_pages = [
+            path("overview/", audit_views.overview, name="customers_auditentry_overview"),
+            path("signals/", audit_views.signals, name="customers_auditentry_signals"),
+            path("staff/<str:username>/", audit_views.staff, name="customers_auditentry_staff"),
+        ]
+        return [export, *insights_pages, *super().get_urls()]
+
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
+        """The entries of the changelist with the same filters and search, all pages, as CSV.
+
+        The export is itself audited. The search term is recorded as an identifier (masked and
+        hashed) because an auditor's search may be a member's mobile or email.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_AUDIT)):
+            raise PermissionDenied
+        # The page number does not narrow an export: every page of the filtered list is in it.
+        query = request.GET.copy()
+        query.pop(PAGE_VAR, None)
+        request.GET = query  # type: ignore[assignment]
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("These filters are not valid for the audit list.")
+        # The ids first, with the plan for all rows: streaming through a server-side cursor
+        # instead makes PostgreSQL plan for the first rows and walk the created_at index over
+        # the whole table. Taken before the export's own entry exists, so it is not in the file.
+        ids = list(changelist.queryset.values_list("pk", flat=True))
+        search = request.GET.get("q", "").strip()
+        filters: dict[str, str] = {
+            key: str(value) for key, value in request.GET.items() if key not in {"q", "o"}
+        }
+        AuditEntry.objects.log_export(
+            request, rows=len(ids), filters=urlencode(filters), search=search
+        )
+        rows = _in_order(ids)
+        filename = f"audit-{timezone.now():%Y%m%d-%H%M%S}.csv"
+        response = StreamingHttpResponse(
+            _csv_lines(rows),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+        # Masked, but a copy of the trail: no browser or proxy keeps it.
+        add_never_cache_headers(response)
+        return response
+
+
+CSV_COLUMNS = [
+    ("id", lambda e: e.pk),
+    ("when", lambda e: e.created_at.isoformat()),
+    ("who", lambda e: e.username),
+    ("role", lambda e: e.role),
+    ("client ip", lambda e: e.client_ip or ""),
+    ("action", lambda e: e.action),
+    ("outcome", lambda e: e.outcome),
+    ("source", lambda e: e.source),
+    ("account id", lambda e: e.account_id),
+    ("identifier types", lambda e: e.identifier_types),
+    ("identifiers (masked)", lambda e: e.identifiers_display),
+    ("embeds", lambda e: e.embeds),
+    ("customer id", lambda e: e.customer_id),
+    ("backend code", lambda e: e.backend_code),
+    ("backend request id", lambda e: e.request_id),
+    ("app request id", lambda e: e.app_request_id),
+    ("backend latency ms", lambda e: "" if e.latency_ms is None else e.latency_ms),
+    ("reason", lambda e: e.reason),
+    ("detail", lambda e: e.detail),
+]
+
+
+class _Line:
+    """A file-like object whose write returns the line, for csv.writer in a streaming body."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _in_order(ids: list[int], chunk_size: int = 2000) -> Iterator[AuditEntry]:
+    """The entries with these ids, in this order, fetched a chunk at a time."""
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
+        by_id = AuditEntry.objects.in_bulk(chunk)
+        yield from (by_id[pk] for pk in chunk if pk in by_id)
+
+
+def _csv_lines(entries: Iterator[AuditEntry]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield writer.writerow([name for name, _ in CSV_COLUMNS])
+    for entry in entries:
+        yield writer.writerow([_cell(value(entry)) for _, value in CSV_COLUMNS])

@@ -1,0 +1,2 @@
+"""The search: the form and its one box, the services that call Capillary for a user (sources,
+rate limit, cache), and the views of the lookup and of a member's pages."""
