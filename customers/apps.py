@@ -6,4 +6,14 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customer lookup"
 
     def ready(self) -> None:
-        from customers import checks  # noqa: F401  (registers the system checks)
+        from customers import (
+            capillary,
+            checks,  # noqa: F401  (registers the system checks)
+            masking,
+        )
+        from customers.platform import metrics
+
+        # The boundary imports nothing of the app: it is lent what it needs here.
+        capillary.configure(
+            record_call=metrics.record_call, mask_identifier=masking.mask_identifier
+        )

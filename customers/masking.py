@@ -16,6 +16,8 @@ from urllib.parse import unquote
 
 from django.conf import settings
 
+from customers.capillary.records import is_masked as is_masked_by_capillary
+
 STAR = "*"
 # A long value must not become a long mask: the length of the stars is capped so a mask never
 # grows with its input (and tells little about the length of the original).
@@ -40,15 +42,6 @@ def plain_text(value: object) -> str:
 
 def _stars(count: int) -> str:
     return STAR * max(1, min(count, MAX_STARS))
-
-
-def is_masked_by_capillary(value: object) -> bool:
-    """True for values Capillary's own PII masking replaced (`*****`).
-
-    Only a value made of nothing but stars counts: a typed value that merely contains stars is
-    data and is masked like any other.
-    """
-    return isinstance(value, str) and bool(value.strip()) and not value.strip().strip(STAR)
 
 
 def _keep_last(text: str, keep: int) -> str:

@@ -1,14 +1,14 @@
 from django.urls import path
 
 from customers.lookup import views
-from customers.platform import health, metrics
+from customers.platform import health
 
 app_name = "customers"
 
 urlpatterns = [
     path("", views.search, name="search"),
     path("healthz", health.healthz, name="healthz"),
-    path("metrics", metrics.metrics, name="metrics"),
+    path("metrics", health.metrics_view, name="metrics"),
     path("lookup/", views.lookup, name="lookup"),
     path("my-lookups/", views.my_lookups, name="my_lookups"),
     path("customers/<int:customer_id>/", views.overview, name="overview"),

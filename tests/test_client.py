@@ -832,3 +832,28 @@ def test_an_error_after_a_retry_reports_the_last_attempt_not_an_earlier_one(serv
 
     assert isinstance(error, BackendUnavailable)
     assert (error.status, error.request_id, error.attempts) == (None, "", 3)
+
+
+def test_the_boundary_masks_what_it_logs_with_what_the_app_lends_it(monkeypatch):
+    """customers.capillary imports nothing of the app: its log lines mask identifiers with the
+    masking the app lends at start-up, and hide them whole until it does."""
+    from customers.capillary import client
+
+    params = {"identifierName": "mobile", "identifierValue": "919999000001"}
+    assert client.masked_params(params)["identifierValue"] == "91******0001"
+
+    monkeypatch.setattr(client, "_hooks", client.Hooks())
+    assert client.masked_params(params)["identifierValue"] == "************"
+
+
+def test_without_a_base_url_or_an_embedded_backend_the_client_says_what_to_set(
+    monkeypatch, settings
+):
+    from customers.capillary import ConfigurationError, client
+
+    settings.LOOKUP_API_BASE_URL = ""
+    monkeypatch.setattr(client, "_hooks", client.Hooks())
+    monkeypatch.setattr(client, "_client", None)
+
+    with pytest.raises(ConfigurationError, match="customers.sandbox"):
+        client.get_client()

@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,8 +36,7 @@ from customers.capillary import BackendError, CustomerNotFound, InvalidQuery, In
 from customers.errors import PermissionRefused, Refused, SourceNotAllowed
 
 if TYPE_CHECKING:
-    from customers.capillary import LookupResponse
-    from customers.lookup.services import CustomerData
+    from customers.capillary import LookupQuery, LookupResponse
 
 logger = logging.getLogger("customers.audit.audited")
 
@@ -52,6 +51,19 @@ WRITERS: dict[str, Callable[..., AuditEntry]] = {
     Action.RAW_VIEW: AuditEntry.objects.log_view,
     Action.REVEAL: AuditEntry.objects.log_reveal,
 }
+
+
+class Answer(Protocol):
+    """A customer document a page showed (customers.lookup.services.CustomerData)."""
+
+    @property
+    def query(self) -> LookupQuery: ...
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def latency_ms(self) -> float: ...
+    @property
+    def from_cache(self) -> bool: ...
 
 
 @dataclass
@@ -78,7 +90,7 @@ class Audit:
             latency_ms=response.latency_ms,
         )
 
-    def shown(self, data: CustomerData) -> None:
+    def shown(self, data: Answer) -> None:
         """A customer shown from `data`: where it came from, and the backend's latency unless
         the answer came from the cache."""
         self.outcome = Outcome.OK

@@ -19,13 +19,10 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import Protocol
 
 from django.conf import settings
-
-if TYPE_CHECKING:
-    from customers.audit.models import AuditEntry
 
 # The previous digest of the very first entry.
 GENESIS = "0" * 64
@@ -54,7 +51,62 @@ def _ip(value: object) -> str:
         return str(value)
 
 
-def content_of(entry: "AuditEntry", hashes: Iterable[tuple[str, str]]) -> dict[str, object]:
+class Entry(Protocol):
+    """The facts of an audit entry the digest covers (customers.audit.models.AuditEntry)."""
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def client_ip(self) -> str | None: ...
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def outcome(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def identifiers(self) -> object: ...
+
+    @property
+    def embeds(self) -> str: ...
+
+    @property
+    def customer_id(self) -> str: ...
+
+    @property
+    def backend_code(self) -> str: ...
+
+    @property
+    def request_id(self) -> str: ...
+
+    @property
+    def app_request_id(self) -> str: ...
+
+    @property
+    def latency_ms(self) -> int | None: ...
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def detail(self) -> str: ...
+
+
+def content_of(entry: Entry, hashes: Iterable[tuple[str, str]]) -> dict[str, object]:
     """What the digest covers: every recorded fact of an entry and its identifier hashes.
 
     Not the user's id: deleting an account sets it to NULL (the username stays and is covered).

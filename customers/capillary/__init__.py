@@ -6,7 +6,13 @@ parameter, validated) and `records` (the customer document as typed records). Th
 modules beside this package import these names from here.
 """
 
-from customers.capillary.client import LookupClient, LookupResponse, get_client
+from customers.capillary.client import (
+    InProcess,
+    LookupClient,
+    LookupResponse,
+    configure,
+    get_client,
+)
 from customers.capillary.exceptions import (
     BackendError,
     BackendUnavailable,
@@ -64,6 +70,7 @@ __all__ = [
     "Customer",
     "CustomerMerged",
     "CustomerNotFound",
+    "InProcess",
     "InvalidQuery",
     "InvalidRequest",
     "LookupClient",
@@ -72,5 +79,6 @@ __all__ = [
     "NotAllowed",
     "RateLimited",
     "ShapeError",
+    "configure",
     "get_client",
 ]

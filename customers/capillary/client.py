@@ -4,6 +4,10 @@
 connections, auth from settings (`auth`), a timeout on every call, bounded retries for GETs,
 errors mapped onto `exceptions`, and one structured log line per call with identifiers masked.
 
+The package imports nothing of the app: what it needs from it (counting calls in the metrics,
+masking identifiers in its log lines, an embedded backend answered in-process) it is lent once
+at start-up through `configure()` (customers.apps, customers.sandbox.apps).
+
 Reference: Capillary API docs, "Get Customer Details" (lookup and v2 by id), "Basic
 Authentication", "OAuth", "Errors and Warnings".
 """
@@ -16,8 +20,8 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
@@ -42,10 +46,49 @@ from customers.capillary.exceptions import (
 from customers.capillary.query import ALL, LookupQuery
 from customers.capillary.records import Customer, ShapeError
 from customers.capillary.transport import LocalAdapter
-from customers.masking import mask_identifier
-from customers.platform import metrics
 
 logger = logging.getLogger("customers.capillary")
+
+
+def _count_nothing(endpoint: str, outcome: str, code: int | None, seconds: float) -> None:
+    pass
+
+
+def _hide(name: str, value: str) -> str:
+    return "*" * min(len(value), 12)
+
+
+@dataclass(frozen=True)
+class InProcess:
+    """A backend answered inside the process through a transport adapter (the embedded sandbox):
+    its base URL, the function that answers a request, and the latency it simulates."""
+
+    base_url: str
+    respond: Callable[..., Any]
+    latency_seconds: Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What the app lends the boundary. Until it does: nothing counted, every identifier in a
+    log line hidden whole, and no in-process backend."""
+
+    record_call: Callable[[str, str, int | None, float], None] = _count_nothing
+    mask_identifier: Callable[[str, str], str] = _hide
+    in_process: InProcess | None = None
+
+
+_hooks = Hooks()
+
+
+def configure(**hooks: Any) -> None:
+    """Lends the boundary what it needs from the app (the fields of `Hooks`); the next
+    `get_client()` builds its client with them."""
+    global _hooks, _client
+    with _client_lock:
+        _hooks = replace(_hooks, **hooks)
+        _client = None
+
 
 LOOKUP_PATH = "/v2/customers/lookup/customerDetails"
 CUSTOMER_PATH = "/v2/customers/{customer_id}"
@@ -114,7 +157,7 @@ def masked_params(params: Mapping[str, str]) -> dict[str, str]:
         names = shown.get("identifierName", "").split(",")
         values = shown["identifierValue"].split(",")
         shown["identifierValue"] = ",".join(
-            mask_identifier(name, value)
+            _hooks.mask_identifier(name, value)
             for name, value in itertools.zip_longest(names, values, fillvalue="")
         )
     return shown
@@ -525,7 +568,7 @@ def _log(call: _Call, error: BackendError | None) -> None:
     """One line per call: enough to trace it, nothing that identifies a person or authenticates;
     and the call counted in the metrics."""
     endpoint = {LOOKUP_PATH: "lookup", OAUTH_PATH: "oauth"}.get(call.path, "customer")
-    metrics.record_call(
+    _hooks.record_call(
         endpoint,
         type(error).__name__ if error else "ok",
         error.code if error else None,
@@ -585,15 +628,19 @@ def _build_client() -> LookupClient:
     timeout = float(settings.LOOKUP_API_TIMEOUT)
     if not settings.LOOKUP_API_BASE_URL:
         # The embedded sandbox, answered in-process by a transport adapter: no socket, no server.
-        from customers.sandbox.api import IN_PROCESS_BASE_URL, latency_seconds, respond_in_process
-
+        backend = _hooks.in_process
+        if backend is None:
+            raise ConfigurationError(
+                "LOOKUP_API_BASE_URL is unset and no embedded backend is installed: set it, or "
+                "add customers.sandbox to INSTALLED_APPS."
+            )
         session = requests.Session()
         session.mount(
-            IN_PROCESS_BASE_URL,
-            LocalAdapter(IN_PROCESS_BASE_URL, respond_in_process, latency_seconds),
+            backend.base_url,
+            LocalAdapter(backend.base_url, backend.respond, backend.latency_seconds),
         )
         return LookupClient(
-            IN_PROCESS_BASE_URL,
+            backend.base_url,
             timeout=timeout,
             basic=(settings.SANDBOX_USERNAME, settings.SANDBOX_PASSWORD),
             session=session,

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.core.cache import cache, caches
 from django.core.cache.backends.memcached import PyLibMCCache, PyMemcacheCache
 from django.core.cache.backends.redis import RedisCache
@@ -25,8 +23,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from customers.platform.models import Counter
+from customers.platform.models import Counter
 
 # Caches whose `incr` is one atomic operation on a store every process shares (subclasses, such
 # as customers.platform.cache.RedisCache, included).
@@ -59,16 +56,10 @@ def give_back(key: str) -> None:
         with contextlib.suppress(ValueError):
             cache.decr(key)
         return
-    _model().objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
-
-
-def _model() -> type[Counter]:
-    # Looked up when used: customers.models imports the rate limits, which import this.
-    return apps.get_model("customers", "Counter")
+    Counter.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
 
 
 def _hit_database(key: str, seconds: int) -> int:
-    Counter = _model()
     quote = connection.ops.quote_name
     table, key_column, count = quote(Counter._meta.db_table), quote("key"), quote("count")
     now = timezone.now()

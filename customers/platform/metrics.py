@@ -2,36 +2,13 @@
 
 The metrics are prometheus_client's. Under gunicorn every worker writes its own in
 PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py sets one up) and a scrape sums them; elsewhere
-(runserver, tests) the process's own registry answers. The breaker's state is read from the
-cache at scrape time, as every worker and instance sees it.
-
-`GET /metrics` is not public: it answers only a bearer token equal to METRICS_TOKEN, and is a
-plain 404 while METRICS_TOKEN is unset.
+(runserver, tests) the process's own registry answers. They are served at `GET /metrics`
+(customers.platform.health), with the breaker's state read at scrape time.
 """
 
 from __future__ import annotations
 
-import hmac
-import os
-from collections.abc import Iterator
-
-from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    REGISTRY,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-    multiprocess,
-)
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
+from prometheus_client import Counter, Gauge, Histogram
 
 from customers.capillary.exceptions import KNOWN_CODES
 
@@ -70,50 +47,3 @@ def record_call(endpoint: str, outcome: str, code: int | None, seconds: float) -
 
 def refused(reason: str) -> None:
     REFUSALS.labels(reason).inc()
-
-
-class BreakerCollector(Collector):
-    """The shared breaker's state at scrape time: 0 closed, 1 half-open, 2 open."""
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        from customers.platform.resilience import breaker_state
-
-        gauge = GaugeMetricFamily(
-            "lookup_breaker_state",
-            "The circuit breaker in front of Capillary: 0 closed, 1 half-open, 2 open.",
-        )
-        gauge.add_metric([], BREAKER_VALUES[breaker_state().name])
-        yield gauge
-
-
-def _registry() -> CollectorRegistry:
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    else:
-        registry = CollectorRegistry()
-        registry.register(_ProcessMetrics())
-    registry.register(BreakerCollector())
-    return registry
-
-
-class _ProcessMetrics(Collector):
-    """This process's own registry, when workers do not share a directory."""
-
-    def collect(self) -> Iterator:
-        yield from REGISTRY.collect()
-
-
-@login_not_required
-@never_cache
-@require_safe
-def metrics(request: HttpRequest) -> HttpResponse:
-    token = str(settings.METRICS_TOKEN)
-    if not token:
-        raise Http404
-    sent = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
-        response = HttpResponse("A bearer token is required.\n", status=401)
-        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
-        return response
-    return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

@@ -7,4 +7,16 @@ class SandboxConfig(AppConfig):
     verbose_name = "Lookup API sandbox"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the system check)
+        from customers import capillary
+
+        from . import (
+            api,
+            checks,  # noqa: F401  (registers the system check)
+        )
+
+        # With LOOKUP_API_BASE_URL unset, the client answers from this app, in-process.
+        capillary.configure(
+            in_process=capillary.InProcess(
+                api.IN_PROCESS_BASE_URL, api.respond_in_process, api.latency_seconds
+            )
+        )

@@ -1,0 +1,186 @@
+"""The customer document: `Customer.from_json`, the entry point."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from customers.capillary.records.cards import (
+    AlternateCurrency,
+    Card,
+    CustomerImage,
+    CustomerStatus,
+    PointsExpiry,
+    PromotionalPoint,
+    Subscription,
+    UserGroup,
+)
+from customers.capillary.records.convert import ShapeError, _dict, _dicts, _int, _mapping, _str
+from customers.capillary.records.profile import (
+    BackendWarning,
+    CommChannel,
+    FraudDetails,
+    Identifier,
+    LoyaltyInfo,
+    Profile,
+)
+from customers.capillary.records.programs import GroupProgram, Program
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Customer:
+    """The customer document of the lookup and by-id calls."""
+
+    id: int
+    associated_with: str
+    extended_fields: Mapping[str, Any] = field(repr=False)
+    segments: Mapping[str, Any] = field(repr=False)
+    warnings: tuple[BackendWarning, ...]
+    profiles: tuple[Profile, ...]
+    loyalty_info: LoyaltyInfo | None
+    fraud_details: FraudDetails | None
+    programs: tuple[Program, ...]
+    points_summary: Program | None
+    group_programs: tuple[GroupProgram, ...]
+    cards: tuple[Card, ...]
+    alternate_currencies: tuple[AlternateCurrency, ...]
+    subscriptions: tuple[Subscription, ...]
+    promotional_points: tuple[PromotionalPoint, ...]
+    expiry_schedules: tuple[PointsExpiry, ...]
+    expired_points: tuple[PointsExpiry, ...]
+    images: tuple[CustomerImage, ...]
+    customer_status: CustomerStatus | None
+    user_groups: tuple[UserGroup, ...]
+    raw: Mapping[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, data: object) -> Customer:
+        """Parse a decoded customer document; ShapeError if it is not one."""
+        if not isinstance(data, dict):
+            raise ShapeError(f"Expected a JSON object, got {type(data).__name__}.")
+        customer_id = _int(data.get("id"))
+        # Customer pages are addressed by a positive id: anything else is not a customer.
+        if customer_id is None or customer_id <= 0:
+            raise ShapeError("The customer document has no customer id.")
+        alternate = [
+            currency
+            for item in _dicts(data.get("alternateCurrencyDetails"))
+            for currency in AlternateCurrency.list_from_json(item)
+        ]
+        points_summary = data.get("pointsSummary")
+        return cls(
+            id=customer_id,
+            associated_with=_str(data.get("associatedWith")),
+            extended_fields=_mapping(data.get("extendedFields")),
+            segments=_mapping(data.get("segments")),
+            warnings=tuple(map(BackendWarning.from_json, _dicts(data.get("warnings")))),
+            profiles=tuple(map(Profile.from_json, _dicts(data.get("profiles")))),
+            loyalty_info=LoyaltyInfo.from_json(data.get("loyaltyInfo")),
+            fraud_details=FraudDetails.from_json(data.get("fraudDetails")),
+            programs=tuple(map(Program.from_json, _dicts(data.get("loyaltyProgramDetails")))),
+            points_summary=Program.from_json(points_summary)
+            if isinstance(points_summary, dict) and points_summary
+            else None,
+            group_programs=tuple(
+                map(GroupProgram.from_json, _dicts(data.get("groupLoyaltyProgramDetails")))
+            ),
+            cards=tuple(map(Card.from_json, _dicts(data.get("cardDetails")))),
+            alternate_currencies=tuple(alternate),
+            subscriptions=tuple(
+                map(
+                    Subscription.from_json,
+                    _dicts(_dict(data.get("subscriptionInfo")).get("subscriptions")),
+                )
+            ),
+            promotional_points=tuple(
+                PromotionalPoint.list_from_json(data.get("promotionalPoints"))
+            ),
+            expiry_schedules=tuple(
+                map(PointsExpiry.from_json, _dicts(data.get("expirySchedules")))
+            ),
+            expired_points=tuple(map(PointsExpiry.from_json, _dicts(data.get("expiredPoints")))),
+            images=tuple(CustomerImage.list_from_json(data.get("customerImage"))),
+            customer_status=CustomerStatus.from_json(data.get("customerStatus")),
+            user_groups=tuple(
+                group
+                for key, value in data.items()
+                if isinstance(key, str) and key.startswith("userGroup")
+                for group in UserGroup.list_from_json(key, value)
+            ),
+            raw=MappingProxyType(data),
+        )
+
+    @property
+    def primary_profile(self) -> Profile | None:
+        """The first profile in the document. It need not be the searched source's: Capillary's
+        published lookup sample asked for WECHAT and answered with an INSTORE profile alone
+        (see profile_for)."""
+        return self.profiles[0] if self.profiles else None
+
+    def profile_for(self, source: str, account_id: str = "") -> Profile | None:
+        """The profile of this source (and account, when one is given), else one of the source
+        in another account, else None."""
+        wanted = source.strip().upper()
+        same_source = [p for p in self.profiles if p.source.strip().upper() == wanted]
+        for profile in same_source:
+            if not account_id or profile.account_id == account_id:
+                return profile
+        return same_source[0] if same_source else None
+
+    @property
+    def customer_image_url(self) -> str:
+        """The first picture's address that a page may load, "" when there is none."""
+        return next((image.url for image in self.images if image.url), "")
+
+    @property
+    def display_name(self) -> str:
+        """The first unmasked name across profiles, else "Customer <id>"."""
+        for profile in self.profiles:
+            if profile.full_name:
+                return profile.full_name
+        return f"Customer {self.id}"
+
+    @property
+    def masked_by_capillary(self) -> bool:
+        """Whether Capillary masked any name, mobile, email or channel value."""
+        return any(profile.masked_by_capillary for profile in self.profiles)
+
+    @property
+    def mobiles(self) -> tuple[str, ...]:
+        return self._values({"mobile"})
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        return self._values({"email"})
+
+    @property
+    def external_ids(self) -> tuple[str, ...]:
+        return self._values({"externalid"})
+
+    @property
+    def card_numbers(self) -> tuple[str, ...]:
+        numbers = self._values({"cardnumber"})
+        extra = tuple(card.card_number for card in self.cards if card.card_number)
+        return tuple(dict.fromkeys(numbers + extra))
+
+    @property
+    def raw_json(self) -> str:
+        """The document as received, pretty-printed for the raw page."""
+        return json.dumps(dict(self.raw), indent=2, ensure_ascii=False, default=str)
+
+    def _values(self, types: set[str]) -> tuple[str, ...]:
+        """Distinct unmasked values of these identifier/channel types, in document order."""
+        seen: dict[str, None] = {}
+        for profile in self.profiles:
+            items: tuple[Identifier | CommChannel, ...] = (
+                *profile.identifiers,
+                *profile.channels,
+                *profile.identifiers_all,
+            )
+            for item in items:
+                if item.type.lower() in types and item.value and not item.masked:
+                    seen[item.value] = None
+        return tuple(seen)
