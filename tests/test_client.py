@@ -855,5 +855,5 @@ def test_without_a_base_url_or_an_embedded_backend_the_client_says_what_to_set(
     monkeypatch.setattr(client, "_hooks", client.Hooks())
     monkeypatch.setattr(client, "_client", None)
 
-    with pytest.raises(ConfigurationError, match="customers.sandbox"):
+    with pytest.raises(ConfigurationError, match=r"customers\.sandbox"):
         client.get_client()
