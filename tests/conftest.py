@@ -56,13 +56,21 @@ def sandbox(settings):
 
 @pytest.fixture
 def agent(client):
-    """A support agent (the roles migration's group), signed in on the test client."""
-    from django.contrib.auth.models import Group, User
+    """A support agent (the roles migration's group), signed in on the test client; a browser
+    signs in as "agent" with tests.people.PASSWORD."""
+    from tests.people import make_user
 
-    user = User.objects.create_user("agent")
-    user.groups.add(Group.objects.get(name="Support agents"))
+    user = make_user("agent", "Support agents")
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def auditor():
+    """An auditor (staff, the Auditors group), not signed in."""
+    from tests.people import make_user
+
+    return make_user("auditor", "Auditors", is_staff=True)
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def test_every_package_says_what_it_owns():
     for init in APP.glob("*/__init__.py"):
         if init.parent.name in {"migrations", "templatetags", "management"}:
             continue
-        assert (init.read_text().startswith('"""')), init
+        assert init.read_text().startswith('"""'), init
 
 
 def test_no_module_outside_migrations_has_more_than_800_lines():

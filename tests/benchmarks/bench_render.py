@@ -89,7 +89,7 @@ def main() -> None:
     from customers.pages.presentation import SECTIONS
 
     # The section views' context, as the section tests render it: one place for that contract.
-    from tests.test_sections import render as render_section
+    from tests.pages.test_sections import render as render_section
 
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

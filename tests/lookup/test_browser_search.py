@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from customers.lookup.detect import read
 from customers.sandbox.examples import EXAMPLES
 from customers.sandbox.models import Identifier, Member
-from tests.test_browser import (  # noqa: F401 (the fixtures)
+from tests.lookup.test_browser import (  # noqa: F401 (the fixtures)
     AARAV,
     MOBILE,
     PASSWORD,

@@ -5,7 +5,7 @@ import pytest
 
 from customers.audit.models import Action, AuditEntry, Outcome
 from tests.html_tree import parse
-from tests.test_search_box import AARAV, search, signed_in
+from tests.lookup.test_search_box import AARAV, search, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from customers import urls
 from customers.audit.models import Action, AuditEntry, Outcome
 from customers.platform import ratelimit
 from tests.faultserver import refused_url
-from tests.test_permissions import make_user
+from tests.accounts.test_permissions import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -26,13 +26,6 @@ EMAIL = "john.smith@example.com"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def agent() -> User:
-    user = User.objects.create_user("agent", password="agent-password-1")
-    user.groups.add(Group.objects.get(name="Support agents"))
-    return User.objects.get(pk=user.pk)
-
-
 def raw_rows(table: str) -> list[str]:
     """Every column of every row of a table, as text, read past the ORM."""
     with connection.cursor() as cursor:
@@ -294,7 +287,7 @@ def test_prune_audit_deletes_only_entries_older_than_the_given_days(capsys):
     assert ages == [1, 30, 89]
     assert AuditIdentifier.objects.count() == 3
     assert "Deleted 3 audit entries older than 90 days." in capsys.readouterr().out
-    # The run is itself on the record (tests/test_audit_chain.py has the details).
+    # The run is itself on the record (tests/audit/test_audit_chain.py has the details).
     [record] = AuditEntry.objects.filter(action=Action.PRUNE)
     assert "deleted 3 entries" in record.detail
 

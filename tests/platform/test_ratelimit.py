@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # Password hashing is not under test here; the fast hasher keeps these tests quick.
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REDIS_URL = "redis://127.0.0.1:6379/0"
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 HOUR = 3600
 # A Unix time at the start of an hour (and of a day), so windows are predictable.
 START = 1_800_000_000 - 1_800_000_000 % 86400
@@ -273,7 +273,7 @@ class SlowHasher(MD5PasswordHasher):
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(LOGIN_FAILURE_LIMIT="5/15m")
-@override_settings(PASSWORD_HASHERS=["tests.test_ratelimit.SlowHasher"])
+@override_settings(PASSWORD_HASHERS=["tests.platform.test_ratelimit.SlowHasher"])
 def test_the_sign_in_throttle_holds_against_parallel_attempts(one_rate_window):
     """16 wrong passwords sent at once for one username from one address: 5 are checked, the
     other 11 refused, as if they had come one after the other."""
@@ -335,7 +335,7 @@ def test_errors_while_checking_a_password_are_not_failed_sign_ins(settings, one_
     User.objects.create_user("agent", password="right-password-1")
     client = Client(REMOTE_ADDR="198.51.100.60", raise_request_exception=False)
     right = {"username": "agent", "password": "right-password-1"}
-    settings.PASSWORD_HASHERS = ["tests.test_ratelimit.FailingHasher"]
+    settings.PASSWORD_HASHERS = ["tests.platform.test_ratelimit.FailingHasher"]
     for _ in range(3):
         assert client.post("/accounts/login/", right).status_code == 500
 

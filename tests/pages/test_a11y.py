@@ -6,7 +6,7 @@ lookup flow works from the keyboard alone.
 
 axe-core comes from npm (tests/a11y/package.json, installed by `make install` and CI with
 `npm ci`) and is injected into each page with Playwright's add_script_tag; the browser context
-bypasses the page's Content Security Policy for that one script (tests/test_browser.py checks
+bypasses the page's Content Security Policy for that one script (tests/lookup/test_browser.py checks
 the policy itself). Screenshots of every page at 1366 px, 390 px and in dark mode land in
 test-output/screenshots/a11y-*.png.
 """
@@ -22,7 +22,8 @@ from django.contrib.auth.models import User
 from customers.audit.models import AuditEntry
 from customers.pages.presentation import SECTIONS
 from tests.faultserver import refused_url
-from tests.test_browser import (  # noqa: F401 (browser: a fixture)
+from tests.people import make_user
+from tests.lookup.test_browser import (  # noqa: F401 (browser: a fixture)
     CHROMIUM,
     MOBILE,
     PASSWORD,
@@ -31,7 +32,7 @@ from tests.test_browser import (  # noqa: F401 (browser: a fixture)
     role_group,
 )
 
-AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 AARAV = 5000001
 # The largest showcase member (36 programs, 300 cards).
 LARGEST_MOBILE = "919999000014"
@@ -73,15 +74,11 @@ def sign_in(page, username: str, landing: str = "/") -> None:
 
 
 def agent() -> User:
-    user = User.objects.create_user("agent", password=PASSWORD)
-    user.groups.add(role_group("Support agents"))
-    return user
+    return make_user("agent", "Support agents")
 
 
 def auditor() -> User:
-    user = User.objects.create_user("auditor", password=PASSWORD, is_staff=True)
-    user.groups.add(role_group("Auditors"))
-    return user
+    return make_user("auditor", "Auditors", is_staff=True)
 
 
 def axe_violations(page) -> list[str]:

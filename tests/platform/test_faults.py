@@ -30,7 +30,7 @@ import requests
 from tests import clusters, instances
 from tests.documents import complete_document
 from tests.faultserver import FaultServer, Seen, errors, reply
-from tests.test_support_floor import lookup_path
+from tests.platform.test_support_floor import lookup_path
 
 pytestmark = pytest.mark.services
 

@@ -11,7 +11,7 @@ import pytest
 
 from customers.audit.models import Action, AuditEntry
 from tests.oidcprovider import PASSWORD, OidcProvider, configure, require_node
-from tests.test_browser import (  # noqa: F401 (browser: a fixture)
+from tests.lookup.test_browser import (  # noqa: F401 (browser: a fixture)
     browser,
     new_tab,
     role_group,

@@ -12,29 +12,13 @@ from django.urls import reverse
 from customers.audit.admin import CappedCountPaginator
 from customers.audit.models import AuditEntry
 from tests.html_tree import parse
+from tests.people import make_user
 
 MOBILE = "919999000001"
 CHANGELIST = reverse("admin:customers_auditentry_changelist")
 EXPORT = reverse("admin:customers_auditentry_export")
 
 pytestmark = pytest.mark.django_db
-
-
-def make_user(username: str, group: str | None = None, **flags: bool) -> User:
-    user = User.objects.create_user(username, **flags)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def agent() -> User:
-    return make_user("agent", "Support agents")
-
-
-@pytest.fixture
-def auditor() -> User:
-    return make_user("auditor", "Auditors", is_staff=True)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from customers.audit.models import AuditChain, AuditEntry
-from tests.test_audit_chain import MOBILE, remove, verify, write
+from tests.audit.test_audit_chain import MOBILE, remove, verify, write
 
 pytestmark = pytest.mark.django_db
 

@@ -38,11 +38,6 @@ def client_for(user: User) -> Client:
 
 
 @pytest.fixture
-def auditor() -> User:
-    return person("auditor", "Auditors", is_staff=True)
-
-
-@pytest.fixture
 def trail(settings):
     """A week of an agent's and a store manager's lookups, reveals, refusals and raw views, an
     agent whose account was deleted since, and an entry written through log_action with a full

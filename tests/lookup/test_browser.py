@@ -19,11 +19,11 @@ from customers.accounts.roles import GROUPS
 from customers.audit.models import Action, AuditEntry
 from customers.pages.presentation import SECTIONS
 from tests.faultserver import refused_url
-from tests.test_overview import API_WORDS
+from tests.people import PASSWORD
+from tests.pages.test_overview import API_WORDS
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
-PASSWORD = "browser-test-password-7"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 MOBILE = "919999000001"
 AARAV = 5000001
 AARAV_NAME_PART = "A**** S"

@@ -1,6 +1,6 @@
 """Signing in and out with a local password: every sign-in, failure and sign-out is an audit
 entry, on the site's sign-in page and the admin's alike; LOCAL_LOGIN=admins-only keeps local
-passwords for superusers. (The company sign-in is tests/test_oidc.py.)"""
+passwords for superusers. (The company sign-in is tests/accounts/test_oidc.py.)"""
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from customers.audit.models import AuditEntry
 from tests.html_tree import parse
+from tests.people import PASSWORD
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHANGELIST = reverse("admin:customers_auditentry_changelist")
@@ -24,13 +25,6 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_HASHER
 
 
-@pytest.fixture
-def agent() -> User:
-    user = User.objects.create_user("agent", password="agent-password-1")
-    user.groups.add(Group.objects.get(name="Support agents"))
-    return user
-
-
 def entries() -> list[tuple[str, str, str, str, str]]:
     """(action, outcome, who, role, detail) of the audit entries, oldest first."""
     return list(
@@ -43,7 +37,7 @@ def entries() -> list[tuple[str, str, str, str, str]]:
 def test_a_password_sign_in_and_sign_out_are_audited_with_the_client_address(agent):
     client = Client(REMOTE_ADDR="198.51.100.7")
 
-    client.post("/accounts/login/", {"username": "agent", "password": "agent-password-1"})
+    client.post("/accounts/login/", {"username": "agent", "password": PASSWORD})
     client.post("/accounts/logout/")
 
     assert entries() == [
@@ -71,7 +65,7 @@ def test_a_throttled_sign_in_is_audited_as_rate_limited(agent, one_rate_window):
     client = Client()
     client.post("/accounts/login/", {"username": "agent", "password": "guess"})
 
-    client.post("/accounts/login/", {"username": "agent", "password": "agent-password-1"})
+    client.post("/accounts/login/", {"username": "agent", "password": PASSWORD})
 
     assert entries()[-1][:2] == ("sign_in", "rate_limited")
     assert entries()[-1][4] == "by local password: too many failed sign-ins"
@@ -98,9 +92,7 @@ def test_admins_only_keeps_local_passwords_for_superusers(agent):
     User.objects.create_superuser("root", password="root-password-1")
     client = Client()
 
-    refused = client.post(
-        "/accounts/login/", {"username": "agent", "password": "agent-password-1"}
-    )
+    refused = client.post("/accounts/login/", {"username": "agent", "password": PASSWORD})
     signed_in = client.post(
         "/accounts/login/", {"username": "root", "password": "root-password-1"}
     )
@@ -128,7 +120,7 @@ def test_auditors_filter_the_audit_list_by_the_sign_in_actions(agent):
     """The audit list offers the new actions as filters and each finds its entries."""
     Client().post("/accounts/login/", {"username": "agent", "password": "guess"})
     signed_in = Client()
-    signed_in.post("/accounts/login/", {"username": "agent", "password": "agent-password-1"})
+    signed_in.post("/accounts/login/", {"username": "agent", "password": PASSWORD})
     signed_in.post("/accounts/logout/")
     auditor = User.objects.create_user("auditor", is_staff=True)
     auditor.groups.add(Group.objects.get(name="Auditors"))

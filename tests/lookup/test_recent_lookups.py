@@ -3,7 +3,7 @@
 import pytest
 
 from tests.html_tree import parse
-from tests.test_search_box import AARAV, PRIYA, search
+from tests.lookup.test_search_box import AARAV, PRIYA, search
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 The provider is Node's oidc-provider (tests/oidc/server.mjs) with users in groups; these tests
 drive its sign-in page over HTTP and the app through Django's test client. The browser tests
-(tests/test_browser_sign_in.py) do the same in Chromium.
+(tests/accounts/test_browser_sign_in.py) do the same in Chromium.
 """
 
 from urllib.parse import parse_qs, urlencode, urlsplit
