@@ -92,3 +92,19 @@ def test_no_module_outside_migrations_has_more_than_800_lines():
     }
 
     assert {path: lines for path, lines in long.items() if lines > 800} == {}
+
+
+def test_the_readmes_layout_is_what_ls_customers_shows():
+    """README.md's Layout block names every package of customers/ on a line of its own and the
+    modules beside them on one line, and nothing else."""
+    readme = (APP.parent / "README.md").read_text()
+    block = readme[readme.index("## Layout") :].split("```")[1]
+    lines = [line for line in block.splitlines() if line.startswith("  ")]
+    firsts = [line.split()[0] for line in lines]
+    named_packages = {first.rstrip("/") for first in firsts if first.endswith("/")}
+    named_modules = {word for line in lines for word in line.split() if word.endswith(".py")}
+
+    packages = {p.name for p in APP.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    modules = {p.name for p in APP.glob("*.py")} - {"__init__.py"}
+    assert named_packages == packages
+    assert named_modules == modules

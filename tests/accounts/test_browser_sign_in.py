@@ -10,13 +10,13 @@ import re
 import pytest
 
 from customers.audit.models import Action, AuditEntry
-from tests.oidcprovider import PASSWORD, OidcProvider, configure, require_node
 from tests.lookup.test_browser import (  # noqa: F401 (browser: a fixture)
     browser,
     new_tab,
     role_group,
     shoot,
 )
+from tests.oidcprovider import PASSWORD, OidcProvider, configure, require_node
 
 MOBILE = "919999000001"
 AARAV = 5000001

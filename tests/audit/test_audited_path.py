@@ -20,8 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from customers import urls
 from customers.audit.models import Action, AuditEntry, Outcome
 from customers.platform import ratelimit
-from tests.faultserver import refused_url
 from tests.accounts.test_permissions import make_user
+from tests.faultserver import refused_url
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ for him (its blocks, fraud details, both gaps as of today) is built by the sandb
 Customer.from_json and rendered on every section as the section views render it, the cards page
 also filtered, sorted and on its last page. The table gives the median and the slowest of the
 runs in milliseconds and the page's size; the budget is 100 ms a page. The pages' heights at
-1366x768 are measured by the browser test (tests/lookup/test_browser.py, under five screen heights).
+1366x768 are measured by the browser test (lookup/test_browser.py, under five screen heights).
 Nothing here touches the database or the network.
 """
 

@@ -19,8 +19,8 @@ from customers.accounts.roles import GROUPS
 from customers.audit.models import Action, AuditEntry
 from customers.pages.presentation import SECTIONS
 from tests.faultserver import refused_url
-from tests.people import PASSWORD
 from tests.pages.test_overview import API_WORDS
+from tests.people import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"

@@ -6,7 +6,7 @@ lookup flow works from the keyboard alone.
 
 axe-core comes from npm (tests/a11y/package.json, installed by `make install` and CI with
 `npm ci`) and is injected into each page with Playwright's add_script_tag; the browser context
-bypasses the page's Content Security Policy for that one script (tests/lookup/test_browser.py checks
+bypasses the page's Content Security Policy for that one script (lookup/test_browser.py checks
 the policy itself). Screenshots of every page at 1366 px, 390 px and in dark mode land in
 test-output/screenshots/a11y-*.png.
 """
@@ -22,7 +22,6 @@ from django.contrib.auth.models import User
 from customers.audit.models import AuditEntry
 from customers.pages.presentation import SECTIONS
 from tests.faultserver import refused_url
-from tests.people import make_user
 from tests.lookup.test_browser import (  # noqa: F401 (browser: a fixture)
     CHROMIUM,
     MOBILE,
@@ -31,6 +30,7 @@ from tests.lookup.test_browser import (  # noqa: F401 (browser: a fixture)
     browser,
     role_group,
 )
+from tests.people import make_user
 
 AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 AARAV = 5000001
