@@ -19,7 +19,9 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
 # (method, path below the base URL, query parameters, headers, body) -> (status, headers, body)
-Responder = Callable[[str, str, dict[str, str], dict[str, str], bytes], tuple[int, dict, bytes]]
+Responder = Callable[
+    [str, str, dict[str, str], dict[str, str], bytes], tuple[int, dict[str, str], bytes]
+]
 
 
 def _timeout_seconds(timeout: object) -> float | None:

@@ -99,7 +99,7 @@ def respond_in_process(
 
 def _route(
     method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
-) -> tuple[int, dict]:
+) -> tuple[int, dict[str, Any]]:
     match = CUSTOMER_BY_ID.match(path)
     if path.rstrip("/") == OAUTH_PATH:
         _allow(method, "POST")
@@ -119,7 +119,7 @@ def _allow(method: str, allowed: str) -> None:
         raise Failure(405, 405, "Method not allowed")
 
 
-def _token(body: bytes) -> dict:
+def _token(body: bytes) -> dict[str, Any]:
     try:
         payload = json.loads(body or b"{}")
     except ValueError:
@@ -181,7 +181,7 @@ def _options(query: Mapping[str, str], source: str, account: str, *, by_id: bool
     )
 
 
-def _lookup(query: Mapping[str, str]) -> tuple[int, dict]:
+def _lookup(query: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
     names = query.get("identifierName", "").strip()
     values = query.get("identifierValue", "").strip()
     if not names or not values or not query.get("source", "").strip():
@@ -218,7 +218,7 @@ def _lookup(query: Mapping[str, str]) -> tuple[int, dict]:
     return 200, _document(member, _options(query, source, account, by_id=False), warnings)
 
 
-def _by_id(customer_id: int, query: Mapping[str, str]) -> tuple[int, dict]:
+def _by_id(customer_id: int, query: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
     source, account = _source(query, BY_ID_SOURCES)
     member = Member.objects.filter(pk=customer_id).first()
     if member is None:
@@ -233,7 +233,7 @@ def _by_id(customer_id: int, query: Mapping[str, str]) -> tuple[int, dict]:
     return 200, _document(member, _options(query, source, account, by_id=True), [])
 
 
-def _document(member: Member, options: Options, warnings: list[dict[str, Any]]) -> dict:
+def _document(member: Member, options: Options, warnings: list[dict[str, Any]]) -> dict[str, Any]:
     sources = {p["source"] for p in member.data["profiles"]}
     if options.source == org.ALL_SOURCES and len(sources) > 1:
         warnings.append(warning(8050, "Same Customer found in other sources, Combining"))

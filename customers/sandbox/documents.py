@@ -39,14 +39,16 @@ class Options:
     all_user_groups: bool = False
 
 
-def error_document(code: int, message: str, warnings: list[dict] | None = None) -> dict:
+def error_document(
+    code: int, message: str, warnings: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return {
         "warnings": warnings or [],
         "errors": [{"status": False, "code": code, "message": message}],
     }
 
 
-def warning(code: int, message: str) -> dict:
+def warning(code: int, message: str) -> dict[str, Any]:
     return {"status": False, "code": code, "message": message}
 
 
@@ -58,12 +60,12 @@ def _stamp(base: date, offset: int, clock: str = "10:30:00") -> str:
     return f"{_day(base, offset)}T{clock}+05:30"
 
 
-def _till(code: str) -> dict:
+def _till(code: str) -> dict[str, Any]:
     return {"id": 70000 + sum(code.encode()), "code": code, "name": code, "type": "TILL"}
 
 
 def customer_document(
-    customer_id: int, data: dict[str, Any], options: Options, warnings: list[dict]
+    customer_id: int, data: dict[str, Any], options: Options, warnings: list[dict[str, Any]]
 ) -> dict[str, Any]:
     base = today()
     masked = bool(data.get("masked"))
@@ -130,8 +132,13 @@ def customer_document(
 
 
 def _profile(
-    customer_id: int, prof: dict, data: dict, base: date, masked: bool, with_cards: bool
-) -> dict:
+    customer_id: int,
+    prof: dict[str, Any],
+    data: dict[str, Any],
+    base: date,
+    masked: bool,
+    with_cards: bool,
+) -> dict[str, Any]:
     def shown(kind: str, value: str) -> str:
         return MASK if masked and kind in MASKED_TYPES else value
 
@@ -182,7 +189,7 @@ def _profile(
     }
 
 
-def _fraud(fraud: dict | None, base: date) -> dict:
+def _fraud(fraud: dict[str, Any] | None, base: date) -> dict[str, Any]:
     if not fraud:
         return {"markedBy": {}, "modifiedOn": _stamp(base, -1000), "status": "NOT_FRAUD"}
     return {
@@ -192,7 +199,7 @@ def _fraud(fraud: dict | None, base: date) -> dict:
     }
 
 
-def points(data: dict, program_id: int) -> dict[str, float]:
+def points(data: dict[str, Any], program_id: int) -> dict[str, float]:
     """The program's point totals; they add up by construction."""
     totals: dict[str, float] = defaultdict(float)
     for item in data.get("lots", []):
@@ -215,7 +222,9 @@ def points(data: dict, program_id: int) -> dict[str, float]:
     }
 
 
-def upgrade_value(based_on: str, bills: list[dict], lots: list[dict], day: int) -> float:
+def upgrade_value(
+    based_on: str, bills: list[dict[str, Any]], lots: list[dict[str, Any]], day: int
+) -> float:
     """The upgrade entity's value as of `day` (an offset from today), lapsed values left out."""
     if based_on == "CURRENT_POINTS":
         return fsum(
@@ -228,7 +237,9 @@ def upgrade_value(based_on: str, bills: list[dict], lots: list[dict], day: int) 
     return fsum(b["amount"] for b in bills)
 
 
-def _valid_upto(based_on: str, bills: list[dict], lots: list[dict], day: int) -> int:
+def _valid_upto(
+    based_on: str, bills: list[dict[str, Any]], lots: list[dict[str, Any]], day: int
+) -> int:
     if based_on == "CURRENT_POINTS":
         ends = [
             x["exp"] for x in lots if x["state"] in ("available", "adjusted") and x["exp"] >= day
@@ -240,7 +251,9 @@ def _valid_upto(based_on: str, bills: list[dict], lots: list[dict], day: int) ->
     return min(ends, default=org.NEVER_DAYS)
 
 
-def renew_value(based_on: str, bills: list[dict], lots: list[dict], day: int) -> float:
+def renew_value(
+    based_on: str, bills: list[dict[str, Any]], lots: list[dict[str, Any]], day: int
+) -> float:
     """What counts towards renewal as of `day`: the moving window ending that day."""
     in_window = [b for b in bills if b["day"] + org.WINDOW_DAYS > day]
     if based_on == "VISITS":
@@ -255,13 +268,15 @@ def renew_value(based_on: str, bills: list[dict], lots: list[dict], day: int) ->
     )
 
 
-def _ledger(data: dict, program_id: int) -> tuple[list[dict], list[dict]]:
+def _ledger(
+    data: dict[str, Any], program_id: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     bills = [b for b in data.get("bills", []) if b["p"] == program_id]
     lots = [x for x in data.get("lots", []) if x["p"] == program_id]
     return bills, lots
 
 
-def _slab_fields(enrolment: dict, base: date) -> dict:
+def _slab_fields(enrolment: dict[str, Any], base: date) -> dict[str, Any]:
     program = org.PROGRAMS[enrolment["p"]]
     tier = program.tier(enrolment["slab"])
     following = program.next_tier(tier.serial)
@@ -278,8 +293,8 @@ def _slab_fields(enrolment: dict, base: date) -> dict:
 
 
 def _program_details(
-    customer_id: int, enrolment: dict, data: dict, base: date, options: Options
-) -> dict:
+    customer_id: int, enrolment: dict[str, Any], data: dict[str, Any], base: date, options: Options
+) -> dict[str, Any]:
     program = org.PROGRAMS[enrolment["p"]]
     bills, lots = _ledger(data, program.id)
     doc: dict[str, Any] = {
@@ -305,8 +320,13 @@ def _program_details(
 
 
 def _upgrade(
-    program: org.Program, enrolment: dict, bills: list, lots: list, day: int, base: date
-) -> list[dict]:
+    program: org.Program,
+    enrolment: dict[str, Any],
+    bills: list[dict[str, Any]],
+    lots: list[dict[str, Any]],
+    day: int,
+    base: date,
+) -> list[dict[str, Any]]:
     following = program.next_tier(enrolment["slab"])
     if following is None:
         return []
@@ -327,8 +347,13 @@ def _upgrade(
 
 
 def _renew(
-    program: org.Program, enrolment: dict, bills: list, lots: list, day: int, base: date
-) -> dict:
+    program: org.Program,
+    enrolment: dict[str, Any],
+    bills: list[dict[str, Any]],
+    lots: list[dict[str, Any]],
+    day: int,
+    base: date,
+) -> dict[str, Any]:
     strategies = []
     for rule in program.renew:
         value = renew_value(rule.based_on, bills, lots, day)
@@ -349,7 +374,7 @@ def _renew(
     }
 
 
-def _group_details(data: dict) -> dict | None:
+def _group_details(data: dict[str, Any]) -> dict[str, Any] | None:
     group = org.GROUP_PROGRAM
     enrolled = [e["p"] for e in data.get("enrolments", []) if e["p"] in group.program_ids]
     if not enrolled:
@@ -370,7 +395,7 @@ def _group_details(data: dict) -> dict | None:
     }
 
 
-def _points_summary(customer_id: int, data: dict, base: date) -> dict:
+def _points_summary(customer_id: int, data: dict[str, Any], base: date) -> dict[str, Any]:
     enrolment = next(
         (e for e in data.get("enrolments", []) if e["p"] == org.DEFAULT_PROGRAM_ID), None
     )
@@ -386,7 +411,7 @@ def _points_summary(customer_id: int, data: dict, base: date) -> dict:
     }
 
 
-def _card(customer_id: int, item: dict, base: date) -> dict:
+def _card(customer_id: int, item: dict[str, Any], base: date) -> dict[str, Any]:
     series = org.CARD_SERIES[item["series"]]
     card_id = zlib.crc32(item["number"].encode()) % 10_000_000
     status = item["status"]
@@ -427,7 +452,7 @@ def _card(customer_id: int, item: dict, base: date) -> dict:
     }
 
 
-def _currency(item: dict) -> dict:
+def _currency(item: dict[str, Any]) -> dict[str, Any]:
     program = org.PROGRAMS[item["p"]]
     earned, delayed = item["earned"], item["delayedEarned"]
     spent = item["redeemed"] + item["expired"] + item["returned"]
@@ -453,7 +478,7 @@ def _currency(item: dict) -> dict:
     }
 
 
-def _promotions(data: dict, base: date) -> dict:
+def _promotions(data: dict[str, Any], base: date) -> dict[str, Any]:
     return {
         "customerPromotionType": [
             {
@@ -472,7 +497,9 @@ def _promotions(data: dict, base: date) -> dict:
     }
 
 
-def _schedules(data: dict, base: date, states: tuple[str, ...], future: bool) -> list[dict]:
+def _schedules(
+    data: dict[str, Any], base: date, states: tuple[str, ...], future: bool
+) -> list[dict[str, Any]]:
     grouped: dict[tuple[int, int], float] = defaultdict(float)
     for item in data.get("lots", []):
         if item["state"] in states and (item["exp"] >= 0) == future:
@@ -491,7 +518,7 @@ def _schedules(data: dict, base: date, states: tuple[str, ...], future: bool) ->
     ]
 
 
-def _user_groups(data: dict, options: Options) -> list[dict]:
+def _user_groups(data: dict[str, Any], options: Options) -> list[dict[str, Any]]:
     groups = data.get("userGroups", [])
     if options.user_group_id is not None:
         groups = [g for g in groups if g["id"] == options.user_group_id]

@@ -47,25 +47,27 @@ def profile(
     }
 
 
-def lot(program: int, points: float, day: int, expires: int, state: str = "available") -> dict:
+def lot(
+    program: int, points: float, day: int, expires: int, state: str = "available"
+) -> dict[str, Any]:
     return {"p": program, "points": float(points), "day": day, "exp": expires, "state": state}
 
 
-def bill(program: int, amount: float, day: int) -> dict:
+def bill(program: int, amount: float, day: int) -> dict[str, Any]:
     return {"p": program, "amount": float(amount), "day": day}
 
 
-def enrolment(program: int, slab: int = 1, tier_expiry: int = org.NEVER_DAYS) -> dict:
+def enrolment(program: int, slab: int = 1, tier_expiry: int = org.NEVER_DAYS) -> dict[str, Any]:
     return {"p": program, "slab": slab, "tierExpiry": tier_expiry}
 
 
-def card(number: str, series: int, status: str, day: int, expires: int = 730) -> dict:
+def card(number: str, series: int, status: str, day: int, expires: int = 730) -> dict[str, Any]:
     return {"number": number, "series": series, "status": status, "day": day, "exp": expires}
 
 
 def currency(
     program: int, earned: float, redeemed: float = 0, expired: float = 0, **more: Any
-) -> dict:
+) -> dict[str, Any]:
     """Alternate currency balances; `earned` is what is left to spend."""
     return {
         "p": program,
@@ -77,7 +79,7 @@ def currency(
     }
 
 
-def member(profiles: list[dict], **blocks: Any) -> dict[str, Any]:
+def member(profiles: list[dict[str, Any]], **blocks: Any) -> dict[str, Any]:
     """A member's data with every optional block present (empty when not given)."""
     data: dict[str, Any] = {
         "profiles": profiles,
