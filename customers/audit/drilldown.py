@@ -8,6 +8,7 @@ periods between them; a period with no entries simply shows an empty list.
 
 import copy
 from datetime import date
+from typing import Any
 
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.views.main import ChangeList
@@ -30,13 +31,13 @@ class CalendarDates:
     the real one, `datetimes` and `dates` list calendar periods between the first and last
     entry."""
 
-    def __init__(self, queryset: QuerySet) -> None:
+    def __init__(self, queryset: QuerySet[Any]) -> None:
         self.queryset = queryset
 
-    def aggregate(self, *args: object, **kwargs: object) -> dict:
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return self.queryset.aggregate(*args, **kwargs)
 
-    def datetimes(self, field_name: str, kind: str, *args: object, **kwargs: object) -> list:
+    def datetimes(self, field_name: str, kind: str, *args: object, **kwargs: object) -> list[date]:
         bounds = self.queryset.aggregate(first=Min(field_name), last=Max(field_name))
         if bounds["first"] is None or bounds["last"] is None:
             return []
