@@ -23,7 +23,6 @@ from customers import masking
 from customers.accounts.roles import VIEW_ALL_AUDIT, role_of
 from customers.audit import chain as audit_chain
 from customers.capillary.exceptions import BackendError
-from customers.pages import glossary
 from customers.platform.ratelimit import client_ip as request_client_ip
 
 # How many entries prune_audit deletes per statement, to keep transactions and memory small.
@@ -529,16 +528,6 @@ class AuditEntry(AppendOnlyModel):
             f"{item.get('name', '')} {item.get('value', '')}".strip()
             for item in self._identifier_items()
         )
-
-    @property
-    def identifiers_plain(self) -> str:
-        """`Mobile 91******0001, External id ****0404`: identifiers_display in the glossary's
-        words, for the lists agents read (My lookups, history, recent lookups)."""
-        pairs = (
-            (glossary.identifier_label(str(item.get("name", ""))), item.get("value", ""))
-            for item in self._identifier_items()
-        )
-        return ", ".join(f"{name} {value}".strip() for name, value in pairs)
 
     @property
     def detail_plain(self) -> str:

@@ -43,6 +43,8 @@ register = template.Library()
 # `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
 register.filter("when", presentation.format_moment)
 register.filter(glossary.identifier_label)
+register.filter(glossary.identifiers_plain)
+register.simple_tag(glossary.identifier_types)
 register.simple_tag(glossary.not_asked)
 register.filter(presentation.warning_explanation)
 register.filter(presentation.strategy_kind)
