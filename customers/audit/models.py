@@ -22,7 +22,6 @@ from django.utils import timezone
 from customers import masking
 from customers.accounts.roles import VIEW_ALL_AUDIT, role_of
 from customers.audit import chain as audit_chain
-from customers.capillary.exceptions import BackendError
 from customers.platform.ratelimit import client_ip as request_client_ip
 
 # How many entries prune_audit deletes per statement, to keep transactions and memory small.
@@ -529,30 +528,9 @@ class AuditEntry(AppendOnlyModel):
             for item in self._identifier_items()
         )
 
-    @property
-    def detail_plain(self) -> str:
-        """The detail as agents read it: a backend error's class name, as the entry records it,
-        becomes the heading of the page the agent saw."""
-        return _ERROR_HEADINGS.get(self.detail, self.detail)
-
     def _identifier_items(self) -> list[dict[str, object]]:
         items = self.identifiers if isinstance(self.identifiers, list) else []
         return [item for item in items if isinstance(item, dict)]
-
-
-def _error_headings() -> dict[str, str]:
-    """Each backend error's class name -> the heading of its page (CustomerNotFound -> "No
-    customer found")."""
-    headings: dict[str, str] = {}
-    classes: list[type[BackendError]] = [BackendError]
-    while classes:
-        error = classes.pop()
-        headings[error.__name__] = error.heading
-        classes += error.__subclasses__()
-    return headings
-
-
-_ERROR_HEADINGS = _error_headings()
 
 
 class AuditIdentifier(AppendOnlyModel):
