@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from customers import masking
-from customers.accounts.roles import VIEW_ALL_AUDIT, role_of
+from customers.accounts.roles import may_see_all_audit, role_of
 from customers.audit import chain as audit_chain
 from customers.platform.ratelimit import client_ip as request_client_ip
 
@@ -117,7 +117,7 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
         """Every entry for auditors and superusers; only their own for everyone else."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.has_perm(VIEW_ALL_AUDIT):
+        if may_see_all_audit(user):
             return self
         return self.filter(user=user)
 
