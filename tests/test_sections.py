@@ -26,8 +26,10 @@ from customers import masking
 from customers.audit.models import Action, AuditEntry
 from customers.capillary.records import Customer
 from customers.lookup import services
-from customers.pages import glossary, presentation
-from customers.pages.presentation import SECTIONS
+from customers.pages import glossary
+from customers.pages.cards import CARDS_PER_PAGE
+from customers.pages.summary import copy_summary
+from customers.pages.tabs import SECTIONS
 from customers.sandbox import api, examples
 from customers.sandbox.auth import basic_header
 from customers.sandbox.seeding import seed
@@ -187,7 +189,7 @@ def test_cards_currencies_and_profile_show_what_came_back(documents, key):
     customer = Customer.from_json(document)
     currencies, profile = (render(section, customer) for section in ("currencies", "profile"))
     # The cards come a page at a time.
-    pages = -(-len(customer.cards) // presentation.CARDS_PER_PAGE)
+    pages = -(-len(customer.cards) // CARDS_PER_PAGE)
     cards = "".join(render("cards", customer, f"?page={n}") for n in range(1, pages + 1))
     cards = cards or render("cards", customer)
 
@@ -523,7 +525,7 @@ def test_every_page_and_the_copy_summary_name_states_only_in_the_glossarys_words
         for section in SECTIONS:
             page = parse(render(section, customer, pii_unmasked=unmasked))
             assert outside_glossary(own_words(page)) == [], section
-        summary = presentation.copy_summary(customer, unmasked=unmasked)
+        summary = copy_summary(customer, unmasked=unmasked)
         assert outside_glossary(summary) == [], summary
 
 

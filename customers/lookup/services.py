@@ -52,7 +52,7 @@ from customers.capillary.query import (
 )
 from customers.capillary.records import Customer
 from customers.errors import LookupRateLimited, SourceNotAllowed
-from customers.pages.presentation import display_name
+from customers.pages.heading import display_name
 from customers.platform import metrics
 from customers.platform.ratelimit import check_lookup_rate
 from customers.platform.resilience import backend_call

@@ -42,13 +42,12 @@ from customers.capillary.query import LookupQuery, is_ascii_number, last_value
 from customers.errors import PermissionRefused
 from customers.lookup import services
 from customers.lookup.forms import MAX_REASON, SearchForm
-from customers.pages import presentation
-from customers.pages.presentation import SECTIONS
+from customers.pages.tabs import SECTIONS, tabs
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
 REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
 MY_LOOKUPS_PER_PAGE = 50
-# The field a member's name is revealed as (presentation.shown's kind).
+# The field a member's name is revealed as (customers.pages.numbers.shown's kind).
 NAME = "name"
 MAX_DAYS = 3660
 # The raw document is not masked: a role that may see it must also see PII unmasked.
@@ -317,7 +316,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
     summary = AuditEntry.objects.customer_history(str(customer_id)) if sees_everyone else None
     can_lookup = request.user.has_perm(LOOKUP)
     # The customer pages' tab bar, without the sections a user who may not look up cannot open.
-    tabs = presentation.tabs(
+    bar = tabs(
         None,
         "history",
         can_see_raw=request.user.has_perms(RAW_PERMISSIONS),
@@ -333,7 +332,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
             "history_summary": summary,
             "sees_everyone": sees_everyone,
             "can_lookup": can_lookup,
-            "tabs": tabs,
+            "tabs": bar,
         },
     )
 
