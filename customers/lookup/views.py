@@ -42,6 +42,7 @@ from customers.capillary.query import LookupQuery, is_ascii_number, last_value
 from customers.errors import PermissionRefused
 from customers.lookup import services
 from customers.lookup.forms import MAX_REASON, SearchForm
+from customers.pages.heading import display_name
 from customers.pages.tabs import SECTIONS, tabs
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
@@ -132,6 +133,8 @@ def _lookup(request: HttpRequest, audit: Audit, params: dict[str, list[str]]) ->
         embeds=query.embed,
     )
     response = services.customer_lookup(query, user=request.user, session=request.session)
+    # The recent lookups list names the member as anyone may see them: masked, whatever the role.
+    services.remember_name(request.session, response.customer.id, display_name(response.customer))
     audit.found(response)
     page = reverse("customers:overview", args=[response.customer.id])
     # 303 See Other: the browser GETs the page, and Back or reload never sends the POST again.

@@ -72,6 +72,7 @@ def _goal(step: Progress) -> str:
 
 
 def tier_name(tier: Any, fallback: str) -> str:
+    """A tier's name, or `fallback` when the document gives none."""
     return tier.name if tier is not None and tier.name else fallback
 
 

@@ -54,6 +54,7 @@ def _formatted(moment: Moment, fmt: str, language: str | None, zone: str) -> str
 
 
 def day_of(moment: Moment) -> date:
+    """The day of a date or moment, in the active time zone when the moment is aware."""
     if isinstance(moment, datetime):
         return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
     return moment
