@@ -1,29 +1,26 @@
 """Template tags of the customer pages: masking, figures, dates and sentences.
 
-Load with `{% load customer_tags %}`. The logic lives in customers.pages: its functions
-are registered here as they are, as filters and tags, so templates print what it decided. The tags
-defined here add what customers.pages cannot know (the request's context: masking, reveal buttons,
-the tab bar), render the partials of templates/customers/includes/ as inclusion tags (the header,
-the tabs, the warnings, the member's facts, ladders and points), or build the few small HTML
-fragments they mark as safe (a masked value, a Reveal button, a label).
+Load with `{% load customer_tags %}`. The logic lives in customers.pages: its functions are
+registered here as they are, as filters and tags, so templates print what it decided. The tags
+defined here apply it to what the view put in the page's context (masking, reveal buttons, the
+tab bar), render the partials of templates/customers/includes/ as inclusion tags (the header, the
+tabs, the warnings, the member's facts, ladders and points), or build the few small HTML
+fragments they mark as safe (a masked value, a Reveal button, a label). They format only: what
+comes from the database, the request or the user (recent lookups, the not-found advice, the
+page of cards asked for, the page's own address) the views compute and pass in.
 """
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
 from django.template.context import Context
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from customers.accounts.roles import allowed_sources
-from customers.audit.models import Action, AuditEntry
-from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.records import (
     AlternateCurrency,
     Customer,
@@ -32,7 +29,6 @@ from customers.capillary.records import (
     Program,
     Progress,
 )
-from customers.lookup.services import remembered_names
 from customers.pages import (
     by_id,
     cards,
@@ -48,7 +44,6 @@ from customers.pages import (
     summary,
     tabs,
 )
-from customers.pages import not_found as not_found_page
 from customers.pages.backend_warnings import warning_explanation, warning_lines
 from customers.pages.tabs import SECTIONS
 
@@ -88,49 +83,12 @@ register.simple_tag(gaps.group_upgrade_sentence)
 register.simple_tag(gaps.progress_caption)
 register.simple_tag(programs.points_headline)
 
-RECENT_LOOKUPS = 10
-# How many of the user's latest lookups the recent list reads to find its members.
-RECENT_SCAN = 200
 # What a reveal of the member's photo is called (the reveal view's field, the audit's detail).
 PHOTO = "image"
 
 # What the pii and reveal_button tags read from a page, handed on to the partials that use them
 # (an inclusion tag renders its partial with only what it returns, and the CSRF token).
-_PAGE_KEYS = ("customer", "request", "pii_unmasked", "revealed", "can_reveal")
-
-
-@register.inclusion_tag("customers/includes/recent_lookups.html", takes_context=True)
-def recent_lookups(context: Context) -> dict[str, Any]:
-    """The signed-in user's last lookups, one row per member (or per search that found none),
-    latest first: masked, linking by customer id only (see recent_rows)."""
-    request = context["request"]
-    return {"recent": recent_rows(request.user, remembered_names(request.session))}
-
-
-@dataclass
-class RecentRow:
-    """One member (or one unanswered search) in the recent lookups, as of its latest lookup."""
-
-    entry: AuditEntry
-    name: str
-    times: int = 1
-
-
-def recent_rows(user: Any, names: Mapping[str, str]) -> list[RecentRow]:
-    """The user's latest lookups folded to one row per member, newest first: a member found
-    again moves up instead of repeating; a search that found no one is one row per what was
-    searched. `names` are the masked names this session remembers."""
-    entries = AuditEntry.objects.filter(user=user, action=Action.LOOKUP).only(
-        "created_at", "outcome", "source", "identifiers", "customer_id", "backend_code"
-    )[:RECENT_SCAN]
-    rows: dict[str, RecentRow] = {}
-    for entry in entries:
-        key = f"c:{entry.customer_id}" if entry.customer_id else f"s:{entry.identifiers_display}"
-        if key in rows:
-            rows[key].times += 1
-        elif len(rows) < RECENT_LOOKUPS:
-            rows[key] = RecentRow(entry, names.get(entry.customer_id, ""))
-    return list(rows.values())
+_PAGE_KEYS = ("customer", "page_path", "pii_unmasked", "revealed", "can_reveal")
 
 
 @register.inclusion_tag("customers/includes/customer_tabs.html", takes_context=True)
@@ -361,9 +319,9 @@ def pii(
 
 @register.simple_tag(takes_context=True)
 def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeString:
-    """A POST form revealing one kind of value for this customer (works without JavaScript)."""
+    """A POST form revealing one kind of value for this customer (works without JavaScript),
+    coming back to the page's `page_path`."""
     customer = context.get("customer")
-    request = context.get("request")
     if customer is None or not context.get("can_reveal"):
         return SafeString("")
     return format_html(
@@ -375,7 +333,7 @@ def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeStr
         reverse("customers:reveal", args=[customer.id]),
         context.get("csrf_token") or "",
         kind,
-        request.get_full_path() if request is not None else "",
+        context.get("page_path") or "",
         label,
         kind,
         label,
@@ -452,23 +410,6 @@ def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
     }
 
 
-@register.simple_tag(takes_context=True)
-def not_found_help(context: Context) -> not_found_page.NotFoundHelp:
-    """The not-found page's advice from the search it failed (`search_again`, the form)."""
-    form = context.get("search_again")
-    try:
-        query = form.query() if form is not None else None
-    except InvalidQuery:
-        query = None
-    request = context["request"]
-    return not_found_page.not_found_help(
-        query,
-        primary=settings.LOOKUP_PRIMARY_IDENTIFIER,
-        allowed=allowed_sources(request.user),
-        reason=getattr(form, "reason", "") or "",
-    )
-
-
 # Up to this many programs, a page shows every program's details open and no summary table.
 OPEN_PROGRAMS = 3
 
@@ -479,18 +420,6 @@ def program_summary(customer: Customer) -> dict[str, Any]:
     details below start folded (more than OPEN_PROGRAMS programs)."""
     answers = overview.program_answers(customer)
     return {"answers": answers, "folded": len(answers) > OPEN_PROGRAMS}
-
-
-@register.simple_tag(takes_context=True)
-def cards_view(context: Context, customer: Customer) -> cards.CardsView:
-    """The cards page's cards as its GET parameters ask (status, sort, page)."""
-    asked = context["request"].GET
-    return cards.cards_view(
-        customer.cards,
-        status=asked.get("status", "")[:50],
-        sort=asked.get("sort", "")[:20],
-        page=asked.get("page", "")[:10],
-    )
 
 
 @register.simple_tag
