@@ -12,15 +12,14 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.signals import request_started
 
-from customers.accounts.roles import GROUPS
 from customers.audit.models import Action, AuditEntry
 from customers.pages.tabs import SECTIONS
 from tests.faultserver import refused_url
 from tests.pages.test_overview import API_WORDS
-from tests.people import PASSWORD
+from tests.people import PASSWORD, role_group
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
@@ -88,16 +87,6 @@ def page(browser, live_server, sandbox):
     user.groups.add(role_group("Support agents"))
     with new_tab(browser, live_server.url) as tab:
         yield tab
-
-
-def role_group(name: str) -> Group:
-    """A role's group as the roles migration makes it (a transactional test's flush empties the
-    table after each test; post_migrate brings the permissions back, not the groups)."""
-    group, _ = Group.objects.get_or_create(name=name)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="customers", codename__in=GROUPS[name])
-    )
-    return group
 
 
 def shoot(page, name: str) -> None:
