@@ -335,7 +335,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         insights_pages = [
             path("overview/", audit_views.overview, name="customers_auditentry_overview"),
             path("signals/", audit_views.signals, name="customers_auditentry_signals"),
-            path("staff/<str:username>/", audit_views.staff, name="customers_auditentry_staff"),
+            path("staff/<path:username>/", audit_views.staff, name="customers_auditentry_staff"),
         ]
         return [export, *insights_pages, *super().get_urls()]
 

@@ -28,6 +28,10 @@ from customers.platform.ratelimit import client_ip as request_client_ip
 
 # How many entries prune_audit deletes per statement, to keep transactions and memory small.
 PRUNE_BATCH = 5000
+# Who a refused sign-in names when nothing was typed or the provider named no one (a callback
+# with an error and no session). Not a valid username (Django's allow no parentheses or
+# spaces), so it is never mistaken for an account.
+NO_USERNAME = "(no username given)"
 
 
 class AuditEntryImmutableError(Exception):
@@ -402,13 +406,13 @@ class AuditEntryManager(AuditEntryManagerBase):
     def log_sign_in_failed(
         self, request: HttpRequest, *, method: str, username: str, outcome: str, why: str
     ) -> "AuditEntry":
-        """A sign-in as `username` (what was typed or what the provider said; may be empty)
-        was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why` in
-        words."""
+        """A sign-in as `username` (what was typed or what the provider said; NO_USERNAME when
+        empty) was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why`
+        in words."""
         return self.log_request(
             request,
             user=None,
-            username=username,
+            username=username.strip() or NO_USERNAME,
             action=Action.SIGN_IN,
             outcome=outcome,
             detail=f"by {method}: {why}",

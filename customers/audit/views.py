@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from customers.accounts.roles import VIEW_ALL_AUDIT
 from customers.audit.audited import error_page
-from customers.audit.models import AuditEntry
+from customers.audit.models import NO_USERNAME, AuditEntry
 from customers.errors import PermissionRefused
 from customers.insights import figures as insights
 from customers.insights.figures import Insights, Staff, audit_list_url
@@ -99,7 +99,10 @@ def signals(request: HttpRequest) -> HttpResponse:
 
 @auditor_only
 def staff(request: HttpRequest, username: str) -> HttpResponse:
-    latest = list(AuditEntry.objects.filter(username=username)[:STAFF_LATEST])
+    # Any name a refused sign-in typed has a page (a slash too); the placeholder's shows the
+    # older refusals written with an empty name as well.
+    names = [username, ""] if username == NO_USERNAME else [username]
+    latest = list(AuditEntry.objects.filter(username__in=names)[:STAFF_LATEST])
     if not latest and not get_user_model().objects.filter(username=username).exists():
         raise Http404("No such member of staff in the audit trail.")
     window = _window(request, insights.OVERVIEW_DAYS)

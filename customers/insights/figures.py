@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from customers.accounts.roles import ROLES
-from customers.audit.models import Action, Outcome
+from customers.audit.models import NO_USERNAME, Action, Outcome
 from customers.insights import business_hours, rollup
 from customers.insights.rollup import Window
 
@@ -82,10 +82,12 @@ class Staff:
 
     @property
     def url(self) -> str:
-        return reverse("admin:customers_auditentry_staff", args=[self.username])
+        # Entries written before refusals were named NO_USERNAME have an empty name: their
+        # page is the placeholder's, which shows both.
+        return reverse("admin:customers_auditentry_staff", args=[self.username or NO_USERNAME])
 
     def __str__(self) -> str:
-        return self.username or "(anonymous)"
+        return self.username or NO_USERNAME
 
 
 def audit_list_url(
