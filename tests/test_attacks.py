@@ -63,3 +63,70 @@ def test_the_placeholder_and_any_typed_name_have_a_staff_page(settings, auditor)
         page = auditor_client.get(reverse("admin:customers_auditentry_staff", args=[name]))
         assert page.status_code == 200, name
         assert page.content.decode().lower().count("sign in") >= entries
+
+
+# 5. Every filter value of the audit list is checked before it reaches the database.
+
+HOSTILE_FILTERS = [
+    {"customer_id": "42\x00"},
+    {"action": "lookup\x00"},
+    {"outcome": "found\x00"},
+    {"action__exact": "\x00"},
+    {"outcome__exact": "\x00"},
+    {"role": "agent\x00"},
+    {"source": "INSTORE\x00"},
+    {"q": "alice\x00"},
+    {"user__id__exact": "1\x00"},
+    {"user__id__exact": "99999999999999999999"},
+    {"heavy": "\x00"},
+    {"signal": "spike\x00"},
+    {"created_at__year": "99999999999999999999"},
+    {"created_at__year": "2026", "created_at__month": "99999999999999999999"},
+    {"created_at__year": "2026", "created_at__month": "2", "created_at__day": "31"},
+    {"created_at__year": "0"},
+    {"created_at__gte": "2026-01-01\x00"},
+    {"created_at__lt": "99999-01-01"},
+    {"created_at__isnull": "\x00"},
+    {"customer_id": "9" * 5000},
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_FILTERS, ids=lambda q: repr(q)[:60])
+def test_hostile_filter_values_are_refused_not_500(auditor, query):
+    """A NUL byte, an out-of-range year or an overlong value in any of the list's filters used
+    to reach PostgreSQL (DataError) or datetime (OverflowError) and answer 500, the CSV export
+    too. The list now says the filters are not valid, the export answers 400."""
+    from customers.accounts.roles import EXPORT_AUDIT
+
+    auditor.user_permissions.add(_permission(EXPORT_AUDIT))
+    client = client_for(auditor)
+    listed = client.get(CHANGELIST, query)
+    # The admin's answer to filters it cannot run: back to the list, saying so.
+    assert listed.status_code == 302 and listed["Location"].endswith("?e=1"), listed.status_code
+    exported = client.post(CHANGELIST + "export/?" + _encode(query))
+    assert exported.status_code == 400, exported.status_code
+
+
+@pytest.mark.parametrize("name", ["\x00", "a\x00b", "x" * 5000])
+def test_a_staff_page_for_a_hostile_name_is_not_found(auditor, name):
+    from urllib.parse import quote
+
+    page = client_for(auditor).get(
+        reverse("admin:customers_auditentry_overview").replace("overview/", "staff/")
+        + quote(name)
+        + "/"
+    )
+    assert page.status_code == 404
+
+
+def _permission(dotted: str):
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _encode(query: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(query)

@@ -6,14 +6,15 @@ count, a capped count for pagination, exact-match search that uses indexes.
 """
 
 import csv
+import unicodedata
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import cast
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -22,6 +23,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseNotAllowed,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
@@ -33,7 +35,13 @@ from django.utils.http import urlencode
 
 from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT
 from customers.audit import views as audit_views
-from customers.audit.models import Action, AuditEntry, AuditEntryQuerySet, AuditIdentifier
+from customers.audit.models import (
+    Action,
+    AuditEntry,
+    AuditEntryQuerySet,
+    AuditIdentifier,
+    Outcome,
+)
 from customers.capillary.query import MOBILE, SOURCES, normalise_identifier
 from customers.insights import figures as insights
 from customers.insights.rollup import Window, local_date
@@ -76,6 +84,27 @@ OFFERED_LOOKUPS = frozenset(
         "created_at__day",
     }
 )
+# The longest value any filter or the search box takes (a full email is at most 254).
+LONGEST_FILTER_VALUE = 320
+# The filters over a fixed set of values, whatever else is refused before the query.
+FIXED_VALUES: dict[str, frozenset[str]] = {
+    "action": frozenset(Action.values),
+    "action__exact": frozenset(Action.values),
+    "outcome": frozenset(Outcome.values),
+    "outcome__exact": frozenset(Outcome.values),
+    "role": frozenset(ROLES),
+    "source": frozenset(SOURCES),
+    "user__isnull": frozenset({"True", "False", "true", "false", "1", "0"}),
+    "created_at__isnull": frozenset({"True", "False", "true", "false", "1", "0"}),
+}
+# The date drill-down's parts, and the range each may take.
+DATE_PARTS = {
+    "created_at__year": (1, 9999),
+    "created_at__month": (1, 12),
+    "created_at__day": (1, 31),
+}
+# The largest id of a bigint column.
+LARGEST_ID = 2**63 - 1
 # Characters that make a spreadsheet treat a cell as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -205,6 +234,35 @@ class SignalFilter(admin.SimpleListFilter):
         return insights.signal_entries(slug, _date_range(request), queryset)
 
 
+def filter_problem(query: QueryDict) -> str:
+    """Why the list's filters and search in `query` cannot be run, or "" when they can.
+
+    Every value is checked before it reaches the database: PostgreSQL refuses a NUL byte in
+    text (a 500), datetime an out-of-range year, and a bigint column a larger number.
+    """
+    for name, values in query.lists():
+        for value in values:
+            if len(value) > LONGEST_FILTER_VALUE:
+                return f"{name} is too long"
+            # Around a pasted value a tab or newline is harmless (the search strips it).
+            if any(unicodedata.category(char) == "Cc" for char in value.strip()):
+                return f"{name} holds a control character"
+            if name in FIXED_VALUES and value not in FIXED_VALUES[name]:
+                return f"{name} is not one of the list's values"
+            if name in DATE_PARTS or name in ("user__id__exact", "heavy"):
+                low, high = DATE_PARTS.get(name, (0, LARGEST_ID))
+                if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+                    return f"{name} is not a number the list takes"
+            if name in ("created_at__gte", "created_at__lt") and _moment(value) is None:
+                return f"{name} is not a date"
+    if all(part in query for part in DATE_PARTS):
+        try:
+            date(*(int(query[part]) for part in DATE_PARTS))
+        except ValueError:
+            return "the drill-down's day does not exist"
+    return ""
+
+
 def _date_range(request: HttpRequest) -> Window:
     """The whole days of the list's `created_at` range filter, else the signals' default."""
     default = Window.last_days(insights.SIGNAL_DAYS)
@@ -285,6 +343,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return cast(AuditEntryQuerySet, super().get_queryset(request)).visible_to(request.user)
+
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        """The list, once every filter value is known to be one the database takes (else the
+        admin's "incorrect filters" answer, or the export's 400)."""
+        if problem := filter_problem(request.GET):
+            raise IncorrectLookupParameters(problem)
+        return super().get_changelist_instance(request)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         """Only the filters the list offers (OFFERED_LOOKUPS); Django answers others 400."""

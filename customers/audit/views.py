@@ -26,6 +26,8 @@ from customers.insights import figures as insights
 from customers.insights.figures import Insights, Staff, audit_list_url
 from customers.insights.rollup import Window
 
+# The longest name the trail keeps (AuditEntry.username).
+USERNAME_LENGTH = 150
 # The staff page lists this many of the member of staff's latest entries.
 STAFF_LATEST = 50
 
@@ -99,6 +101,9 @@ def signals(request: HttpRequest) -> HttpResponse:
 
 @auditor_only
 def staff(request: HttpRequest, username: str) -> HttpResponse:
+    if len(username) > USERNAME_LENGTH or any(ord(char) < 32 for char in username):
+        # No entry or account has such a name (and PostgreSQL refuses a NUL byte in text).
+        raise Http404("No such member of staff in the audit trail.")
     # Any name a refused sign-in typed has a page (a slash too); the placeholder's shows the
     # older refusals written with an empty name as well.
     names = [username, ""] if username == NO_USERNAME else [username]
