@@ -130,3 +130,43 @@ def _encode(query: dict[str, str]) -> str:
     from urllib.parse import urlencode
 
     return urlencode(query)
+
+
+# 2. A crafted date range cannot make the auditor's pages count millions of days.
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/Los_Angeles"])
+def test_a_signal_over_years_1_to_9999_counts_only_the_days_the_trail_holds(
+    settings, auditor, monkeypatch, zone
+):
+    """`?signal=spike&created_at__gte=0001-01-01&created_at__lt=9999-12-31` used to count
+    roll-ups one day at a time over 3.65 million days (hours of a core, tens of thousands of
+    rows). The range is clamped to the trail: here its first entry is three days old."""
+    import time
+
+    from customers.insights import rollup
+    from customers.insights.models import AuditDay
+    from tests.trail import days_ago, entry, local, write
+
+    settings.TIME_ZONE = zone
+    alice = person("alice")
+    write([entry(alice, local(days_ago(3), 9)), entry(alice, local(days_ago(1), 9))])
+    counted = []
+    count_day = rollup.count_day
+
+    def bounded(day, until):
+        counted.append(day)
+        if len(counted) > 50:
+            raise AssertionError("more days counted than the trail holds")
+        count_day(day, until)
+
+    monkeypatch.setattr(rollup, "count_day", bounded)
+    started = time.monotonic()
+    listed = client_for(auditor).get(
+        CHANGELIST,
+        {"signal": "spike", "created_at__gte": "0001-01-01", "created_at__lt": "9999-12-31"},
+    )
+    assert listed.status_code == 200
+    assert time.monotonic() - started < 10
+    assert len(counted) <= 4
+    assert AuditDay.objects.filter(day__lt=days_ago(3)).count() == 0

@@ -44,7 +44,7 @@ from customers.audit.models import (
 )
 from customers.capillary.query import MOBILE, SOURCES, normalise_identifier
 from customers.insights import figures as insights
-from customers.insights.rollup import Window, local_date
+from customers.insights.rollup import Window, clamped, local_date, trail_window
 from customers.masking import identifier_hash
 
 admin.site.site_header = "Customer Lookup"
@@ -263,14 +263,40 @@ def filter_problem(query: QueryDict) -> str:
     return ""
 
 
+def _clamped_range(query: QueryDict) -> QueryDict:
+    """`query` with its `created_at` range bounds made aware and clamped to the days the trail
+    holds: a crafted link's year 1 or 9999 is the trail's first day or tomorrow's start (and
+    never a naive or out-of-range moment for the database)."""
+    if not ("created_at__gte" in query or "created_at__lt" in query):
+        return query
+    span = trail_window() or Window.last_days(1)
+    low, high = span.start, span.end
+    query = query.copy()
+    for name in ("created_at__gte", "created_at__lt"):
+        if name not in query:
+            continue
+        moment = _moment(query[name])
+        try:
+            bounded = low if moment is None or moment < low else min(moment, high)
+        except OverflowError:
+            bounded = low if moment is not None and moment.year < low.year else high
+        query[name] = bounded.isoformat()
+    return query
+
+
 def _date_range(request: HttpRequest) -> Window:
-    """The whole days of the list's `created_at` range filter, else the signals' default."""
+    """The whole days of the list's `created_at` range filter, else the signals' default;
+    clamped to the days the trail holds (a link may ask for years 1 to 9999)."""
     default = Window.last_days(insights.SIGNAL_DAYS)
     since = _moment(request.GET.get("created_at__gte", ""))
     until = _moment(request.GET.get("created_at__lt", ""))
-    first = local_date(since) if since else default.first
-    last = local_date(until - timedelta(microseconds=1)) if until else default.last
-    return Window(first, last) if first <= last else default
+    try:
+        first = local_date(since) if since else default.first
+        last = local_date(until - timedelta(microseconds=1)) if until else default.last
+    except OverflowError:
+        return default
+    asked = Window(first, last) if first <= last else default
+    return clamped(asked) or Window(default.last, default.last)
 
 
 def _moment(text: str) -> datetime | None:
@@ -349,6 +375,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         admin's "incorrect filters" answer, or the export's 400)."""
         if problem := filter_problem(request.GET):
             raise IncorrectLookupParameters(problem)
+        request.GET = _clamped_range(request.GET)  # type: ignore[assignment]
         return super().get_changelist_instance(request)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
