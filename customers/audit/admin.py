@@ -257,7 +257,7 @@ def filter_problem(query: QueryDict) -> str:
                 return f"{name} is not a date"
     if all(part in query for part in DATE_PARTS):
         try:
-            date(*(int(query[part]) for part in DATE_PARTS))
+            date(*(int(query.get(part) or 0) for part in DATE_PARTS))
         except ValueError:
             return "the drill-down's day does not exist"
     return ""
@@ -275,7 +275,7 @@ def _clamped_range(query: QueryDict) -> QueryDict:
     for name in ("created_at__gte", "created_at__lt"):
         if name not in query:
             continue
-        moment = _moment(query[name])
+        moment = _moment(query.get(name) or "")
         try:
             bounded = low if moment is None or moment < low else min(moment, high)
         except OverflowError:
