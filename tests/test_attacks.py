@@ -170,3 +170,48 @@ def test_a_signal_over_years_1_to_9999_counts_only_the_days_the_trail_holds(
     assert time.monotonic() - started < 10
     assert len(counted) <= 4
     assert AuditDay.objects.filter(day__lt=days_ago(3)).count() == 0
+
+
+# 9. /healthz answers for the instance, whatever cookie the request carries.
+
+
+def test_healthz_with_a_session_cookie_during_a_redis_outage_is_a_503_in_json(settings):
+    """Sessions live in Redis on the scale-out path: a health check carrying a session cookie
+    (a browser, a probe that kept cookies) used to load the session first and answer 500 in
+    HTML while Redis was down, instead of the 503 a load balancer reads."""
+    from tests.instances import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+    settings.SESSION_ENGINE = "customers.platform.sessions"
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "x" * 32
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["cache"] == "unavailable"
+
+
+def test_healthz_with_a_session_cookie_during_a_database_outage_is_a_503_in_json(
+    settings, monkeypatch
+):
+    """The same with sessions in the database, while the database refuses connections."""
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def refused(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "x" * 32
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refused)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["database"] == "unavailable"

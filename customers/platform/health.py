@@ -11,11 +11,12 @@ open; unknown when the cache is down), which never changes the status.
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -66,3 +67,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "unavailable" if failed else "ok", **status, **shown},
         status=503 if failed else 200,
     )
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before the session and authentication middleware: a check carrying a
+    session cookie (a browser, a probe that keeps cookies) would otherwise load that session
+    from Redis or the database first, and answer the 500 page during the very outage the
+    check is there to report, instead of its 503 in JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)
