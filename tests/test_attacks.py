@@ -215,3 +215,40 @@ def test_healthz_with_a_session_cookie_during_a_database_outage_is_a_503_in_json
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert response.json()["database"] == "unavailable"
+
+
+# 10. A .env copied from .env.example is read without a complaint.
+
+
+def test_env_example_reads_cleanly_and_names_only_settings_the_app_reads(
+    caplog, tmp_path, monkeypatch
+):
+    """Three lines of merge-conflict markers printed "Invalid line" at every start from a
+    copied .env. Each line is now blank, a comment or NAME=value; django-environ reads the copy
+    without a warning; and every name set or shown commented out is one settings.py or
+    gunicorn.conf.py reads."""
+    import logging
+    import re
+    from pathlib import Path
+
+    import environ
+
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text()
+    for number, line in enumerate(example.splitlines(), 1):
+        assert (
+            not line.strip() or line.startswith("#") or re.fullmatch(r"[A-Z][A-Z0-9_]*=.*", line)
+        ), f".env.example line {number}: {line!r}"
+    copied = tmp_path / ".env"
+    copied.write_text(example)
+    # Read into a dict of its own, not this process's environment.
+    monkeypatch.setattr(environ.Env, "ENVIRON", {})
+    with caplog.at_level(logging.DEBUG, logger="environ"):
+        environ.Env.read_env(copied, overwrite=False)
+    assert environ.Env.ENVIRON["LOOKUP_CACHE_SECONDS"] == "120"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    read = "\n".join(
+        (root / name).read_text() for name in ("lookupsite/settings.py", "gunicorn.conf.py")
+    )
+    for name in set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE)):
+        assert f'"{name}"' in read, f"{name} in .env.example is read by nothing"
