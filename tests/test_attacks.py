@@ -252,3 +252,36 @@ def test_env_example_reads_cleanly_and_names_only_settings_the_app_reads(
     )
     for name in set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE)):
         assert f'"{name}"' in read, f"{name} in .env.example is read by nothing"
+
+
+# 7. No page a signed-in user sees is kept by a browser or a proxy.
+
+AARAV = 5000001
+
+
+def _no_store(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def test_every_page_a_signed_in_agent_opens_says_no_store(sandbox, agent, client):
+    """The search page, My lookups, a member's history and the filled-in search opened from a
+    link (the full mobile and email in its form) had no `Cache-Control: no-store`."""
+    lookup = client.post(
+        "/lookup/",
+        {"source": "INSTORE", "identifierName": "mobile", "identifierValue": "919999000001"},
+    )
+    assert lookup.status_code == 303
+    pages = [
+        "/",
+        "/my-lookups/",
+        f"/customers/{AARAV}/history/",
+        "/?identifierName=mobile&identifierValue=919999000001",
+        "/?q=919999000001",
+        "/accounts/password_change/",
+        "/admin/",
+        "/no-such-page/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code in (200, 302, 404), (url, response.status_code)
+        assert _no_store(response), url

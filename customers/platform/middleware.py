@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger("customers.request")
 
@@ -94,3 +95,21 @@ class SessionUpkeepMiddleware:
                 perms = sorted(user.get_all_permissions())
                 request.session[UPKEEP] = {"at": now, "user": user.pk, "perms": perms}
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every answer to a signed-in user, whatever the
+    view: any page of theirs may show a member's data or an identifier (the search filled in
+    from a link, My lookups, a history), and a view that forgets to say so must not leave it
+    in a shared browser's cache or a proxy's. After AuthenticationMiddleware; static files
+    (WhiteNoise, earlier in the chain) keep their own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
