@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "customers.platform.middleware.NoStoreMiddleware",
     "customers.platform.middleware.SessionUpkeepMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "customers.platform.middleware.MemberLinkConfirmMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

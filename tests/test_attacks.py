@@ -285,3 +285,68 @@ def test_every_page_a_signed_in_agent_opens_says_no_store(sandbox, agent, client
         response = client.get(url)
         assert response.status_code in (200, 302, 404), (url, response.status_code)
         assert _no_store(response), url
+
+
+# 6. A link from another site opens no member in the agent's name.
+
+MEMBER_PAGES = ["", "programs/", "cards/", "currencies/", "tiers/", "profile/", "history/"]
+
+
+@pytest.mark.parametrize("tab", MEMBER_PAGES)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_REFERER": "https://evil.example/page"},
+    ],
+    ids=["sec-fetch-cross-site", "sec-fetch-same-site", "referer"],
+)
+def test_a_member_page_opened_from_another_site_asks_first(
+    sandbox, agent, client, backend_calls, tab, headers
+):
+    """The confirm step guarded /lookup/ only: a cross-site navigation to /customers/<id>/ or
+    one of its tabs fetched the member, wrote "ok" entries and spent the agent's limit. Now it
+    shows a page asking to open the member, with a same-site link, and nothing else happens."""
+    from customers.audit.models import AuditEntry
+
+    url = f"/customers/{AARAV}/{tab}"
+    asked = client.get(url, **headers)
+    assert asked.status_code == 200
+    assert b"Open this member" in asked.content
+    assert backend_calls() == []
+    assert not AuditEntry.objects.filter(customer_id=str(AARAV)).exists()
+    links = [a["href"] for a in _parse(asked.content).find_all("a", href=True)]
+    assert url in links
+    assert _no_store(asked)
+    # The agent's own click on that link (same-origin) opens the page.
+    opened = client.get(url, HTTP_SEC_FETCH_SITE="same-origin")
+    assert opened.status_code == 200
+    assert b"Open this member" not in opened.content
+
+
+def test_a_member_link_through_signing_in_asks_first(sandbox, client, backend_calls):
+    """The same link followed while signed out: after the sign-in the member page asks first
+    (the redirect back from the sign-in is same-origin, the link that started it was not)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("agent2", password="a long password 1")
+    user.groups.add(Group.objects.get(name="Support agents"))
+    url = f"/customers/{AARAV}/"
+    first = client.get(url, HTTP_SEC_FETCH_SITE="cross-site")
+    assert first.status_code == 302
+    signed_in = client.post(
+        first["Location"].split("?")[0] + "?" + first["Location"].split("?", 1)[1],
+        {"username": "agent2", "password": "a long password 1"},
+    )
+    assert signed_in.status_code == 302
+    back = client.get(signed_in["Location"], HTTP_SEC_FETCH_SITE="same-origin")
+    assert back.status_code == 200
+    assert b"Open this member" in back.content
+    assert backend_calls() == []
+
+
+def _parse(content: bytes):
+    from tests.html_tree import parse
+
+    return parse(content)
