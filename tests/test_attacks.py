@@ -350,3 +350,123 @@ def _parse(content: bytes):
     from tests.html_tree import parse
 
     return parse(content)
+
+
+# 3. Identifiers reach neither the audit trail nor the logs, however they are written.
+
+MOBILE = "919999000001"
+# The mobile as people and attackers write it: separators of every kind between digit groups,
+# other forms of the digits.
+WRITTEN = [
+    "9199_9900_0001",
+    "9199:9900:0001",
+    "9199--9900--0001",
+    "9199\u20119900\u20110001",
+    "9199\u00b79900\u00b70001",
+    "91 99 99 00 00 01",
+    "\uff19\uff11\uff19\uff19\uff19\uff19\uff10\uff10\uff10\uff10\uff10\uff11",
+    "9199\u30fb9900\u30fb0001",
+    "+91/9999/000001",
+]
+EMAILS = ["jane.doe\uff20example.com", "jane.doe@example.com", "jane.doe%40example.com"]
+
+
+def _digits(text: str) -> str:
+    """The digits a person reads in `text` (other scripts' and full-width ones too, and
+    JSON's \\u escapes decoded)."""
+    import re
+    import unicodedata
+
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), text)
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        str(unicodedata.digit(ch)) for ch in text if unicodedata.digit(ch, None) is not None
+    )
+
+
+def _holds_identifier(text: str) -> bool:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKC", text).replace("%40", "@")
+    return "99990000" in _digits(text) or "jane.doe" in plain
+
+
+@pytest.mark.parametrize("written", WRITTEN + EMAILS)
+def test_no_identifier_reaches_the_audit_trail_however_written(written):
+    """In the reason, identifierName, source, accountId, embed names and the detail (where a
+    revealed field's name goes), an identifier was kept in clear when separated by `_`, `:`,
+    `--`, U+2011 or a middle dot, or written with a full-width at sign (U+FF20)."""
+    from customers.audit.models import AuditEntry, AuditIdentifier
+
+    entry = AuditEntry.objects.log_action(
+        user=None,
+        action="lookup",
+        outcome="found",
+        source=written,
+        account_id=written,
+        identifiers=[(written, "x"), ("mobile", written)],
+        embeds=["points", written],
+        reason=f"member called about {written}",
+        detail=f"revealed {written}",
+    )
+    stored = AuditEntry.objects.filter(pk=entry.pk).values().get()
+    for field, value in stored.items():
+        assert not _holds_identifier(str(value)), (field, value)
+    for name in AuditIdentifier.objects.filter(entry=entry).values_list("name", flat=True):
+        assert not _holds_identifier(name), name
+
+
+@pytest.mark.parametrize("written", WRITTEN + EMAILS)
+@pytest.mark.parametrize("log_format", ["plain", "json"])
+def test_no_identifier_reaches_the_log_however_written(written, log_format):
+    """The client's line for a backend call (its accountId and source as sent), through the
+    console handler's filter and formatter, plain and JSON (which wrote U+2011 and full-width
+    digits as \\u escapes the filter did not read)."""
+    import logging
+
+    from customers.capillary import client as capillary_client
+    from customers.masking import RedactingLogFilter
+    from lookupsite.log import JsonFormatter
+
+    call = capillary_client._Call(
+        "GET",
+        capillary_client.LOOKUP_PATH,
+        {
+            "source": written,
+            "accountId": written,
+            "identifierName": "mobile",
+            "identifierValue": MOBILE,
+        },
+        0.0,
+    )
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Keep()
+    logger = logging.getLogger("customers.capillary")
+    logger.addHandler(handler)
+    try:
+        capillary_client._log(call, None)
+    finally:
+        logger.removeHandler(handler)
+    [record] = records
+    assert RedactingLogFilter().filter(record)
+    formatter = JsonFormatter() if log_format == "json" else logging.Formatter("%(message)s")
+    line = formatter.format(record)
+    assert not _holds_identifier(line), line
+
+
+def test_the_json_formatter_masks_on_its_own():
+    """A record that reached the JSON formatter without the filter (another handler) still
+    comes out masked."""
+    import logging
+
+    from lookupsite.log import JsonFormatter
+
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "accountId=%s", ("9199_9900_0001",), None
+    )
+    assert not _holds_identifier(JsonFormatter().format(record))
