@@ -470,3 +470,69 @@ def test_the_json_formatter_masks_on_its_own():
         "x", logging.INFO, __file__, 1, "accountId=%s", ("9199_9900_0001",), None
     )
     assert not _holds_identifier(JsonFormatter().format(record))
+
+
+# 4. One member's broken record does not shut every agent out.
+
+BROKEN = "919800000066"
+HEALTHY = "919800000011"
+
+
+@pytest.fixture
+def backend(fault_backend, settings):
+    """The backend on loopback: one member's record answers 500, every other member's is
+    found; a breaker that opens after five failures."""
+    from customers.capillary.client import LOOKUP_PATH
+    from tests.documents import complete_document
+    from tests.faultserver import errors, reply
+
+    settings.LOOKUP_BREAKER_FAILURES = 5
+    settings.LOOKUP_BREAKER_SECONDS = 30
+
+    def decide(seen):
+        if BROKEN in seen.query.get("identifierValue", [""])[0]:
+            return errors(500, 0, "Internal error")
+        return reply(200, complete_document())
+
+    fault_backend.answer(LOOKUP_PATH, decide)
+    return fault_backend
+
+
+def _lookup(client, mobile: str):
+    from urllib.parse import urlencode
+
+    return client.get(
+        "/lookup/?"
+        + urlencode({"source": "INSTORE", "identifierName": "mobile", "identifierValue": mobile})
+    )
+
+
+def test_one_members_failing_record_does_not_open_the_breaker(backend, agent, client):
+    """Five lookups of a member whose record answers 500 opened the shared breaker: a second
+    agent looking up a healthy member was told "Capillary is not answering" for 30 s."""
+    from customers.platform.resilience import breaker_state
+    from tests.trail import person
+
+    for _ in range(6):
+        assert _lookup(client, BROKEN).status_code == 503
+    assert breaker_state().name == "closed"
+    other = Client()
+    other.force_login(person("agent-two"))
+    assert _lookup(other, HEALTHY).status_code == 303
+
+
+def test_failures_spread_over_members_still_open_the_breaker(backend, agent, client):
+    """An outage fails every member's lookup: five failing members open it, and the next
+    lookup is not sent."""
+    from customers.capillary.client import LOOKUP_PATH
+    from customers.platform.resilience import breaker_state
+    from tests.faultserver import errors
+
+    backend.on(LOOKUP_PATH, errors(503, 0, "Unavailable"))
+    for n in range(5):
+        assert _lookup(client, f"9198000001{n:02d}").status_code == 503
+    assert breaker_state().name == "open"
+    sent = len(backend.requests_to(LOOKUP_PATH))
+    response = _lookup(client, HEALTHY)
+    assert "Capillary is not answering" in response.content.decode()
+    assert len(backend.requests_to(LOOKUP_PATH)) == sent

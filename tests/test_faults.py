@@ -83,7 +83,11 @@ class Load:
     def one(self) -> str:
         try:
             response = self.session.get(
-                self.base_url + lookup_path(), timeout=TIMEOUT, allow_redirects=False
+                # Ten members in turn, as agents look up different people: the breaker counts
+                # each member's failures once.
+                self.base_url + lookup_path(f"9198000000{len(self.answers) % 10:02d}"),
+                timeout=TIMEOUT,
+                allow_redirects=False,
             )
         except requests.RequestException:
             self.answers.append(("no answer", ""))
