@@ -102,6 +102,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The key Redis values are encrypted with (customers/platform/cache.py): sessions and cached
+# member documents. Empty: derived from SECRET_KEY (its fallbacks still decrypt while rotating).
+CACHE_ENCRYPTION_KEY = env("CACHE_ENCRYPTION_KEY", default="")
 # With Redis, sessions live there, shared by every instance and expired by Redis itself: a
 # database commit per session renewal cost more than rendering the page (the README's
 # benchmarks). Without Redis, in the database. A Redis outage fails requests instead of signing

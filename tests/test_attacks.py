@@ -536,3 +536,45 @@ def test_failures_spread_over_members_still_open_the_breaker(backend, agent, cli
     response = _lookup(client, HEALTHY)
     assert "Capillary is not answering" in response.content.decode()
     assert len(backend.requests_to(LOOKUP_PATH)) == sent
+
+
+# 11. A Redis dump (or its persistence file) gives no identifier or member document away.
+
+
+@pytest.mark.services
+def test_what_the_app_keeps_in_redis_holds_no_identifier_in_clear(sandbox, agent, client):
+    """27 of 107 sessions held `"lookup_identifiers": {"481220846": [["mobile", ...]]}` and
+    cached answers held whole documents for 120 s. After a lookup and its pages, every value
+    in Redis is read raw, as a dump would: none holds the mobile, the email or the name, and
+    none is a pickle anyone could read (or forge)."""
+    import os
+    import pickle
+
+    from django.conf import settings
+
+    if not os.environ.get("REDIS_URL"):
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail("REQUIRE_SERVICES is set but REDIS_URL is not")
+        pytest.skip("the Redis path needs REDIS_URL")
+    import redis
+
+    assert settings.SESSION_ENGINE == "customers.platform.sessions"
+    # The session in Redis, as on the scale-out path (the agent fixture signed in before).
+    client.force_login(agent)
+    found = client.post(
+        "/lookup/",
+        {"source": "INSTORE", "identifierName": "mobile", "identifierValue": "919999000001"},
+    )
+    assert found.status_code == 303
+    assert client.get(found["Location"]).status_code == 200
+    assert "919999000001" in str(client.session.get("lookup_identifiers"))
+    raw = redis.Redis.from_url(os.environ["REDIS_URL"])
+    values = [raw.get(key) for key in raw.scan_iter("lookup:*") if raw.type(key) == b"string"]
+    assert len(values) >= 3
+    for value in values:
+        if value is None or value.isdigit():
+            continue
+        for secret in (b"919999000001", b"aarav", b"Aarav", b"Sharma", b"sandbox.example"):
+            assert secret not in value, value[:200]
+        with pytest.raises(pickle.UnpicklingError):
+            pickle.loads(value)  # noqa: S301 - the test checks it cannot be read
