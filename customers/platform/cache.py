@@ -51,7 +51,8 @@ class EncryptingSerializer(redis.RedisSerializer):
     def dumps(self, obj: Any) -> Any:
         if type(obj) is int:
             return obj
-        return self._fernet.encrypt(pickle.dumps(obj, self.protocol))
+        protocol: int = self.protocol  # type: ignore[attr-defined]
+        return self._fernet.encrypt(pickle.dumps(obj, protocol))
 
     def loads(self, data: Any) -> Any:
         try:
