@@ -578,3 +578,31 @@ def test_what_the_app_keeps_in_redis_holds_no_identifier_in_clear(sandbox, agent
             assert secret not in value, value[:200]
         with pytest.raises(pickle.UnpicklingError):
             pickle.loads(value)  # noqa: S301 - the test checks it cannot be read
+
+
+# The auditor's day: a failed sign-in does not change the role the pages show.
+
+
+def test_a_failed_sign_in_leaves_the_users_role_as_they_hold_it(auditor):
+    """One failed sign-in turned a user into "Role: none" on their staff page and in Top
+    users: the refusal was written with no user, so with no role. It now carries the role the
+    named account holds, and the pages take a user's role from what they held."""
+    from customers.audit.models import AuditEntry
+    from tests.trail import days_ago, entry, local, write
+
+    alice = person("alice")
+    write([entry(alice, local(days_ago(0), 0, 1), customer_id="1")])
+    Client().post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    refused = AuditEntry.objects.filter(action="sign_in").get()
+    assert (refused.username, refused.role) == ("alice", "agent")
+    # An entry written before this fix, with no role, on the same day.
+    AuditEntry.objects.log_action(
+        user=None, username="alice", role="none", action="sign_in", outcome="invalid"
+    )
+    auditor_client = client_for(auditor)
+    staff = auditor_client.get(reverse("admin:customers_auditentry_staff", args=["alice"]))
+    assert "Role: agent." in staff.content.decode()
+    overview = _parse(auditor_client.get(OVERVIEW).content)
+    table = overview.find("table", class_="top-users-table")
+    [row] = [tr for tr in table.find_all("tr") if "alice" in tr.text]
+    assert "agent" in row.find_all("td")[1].text

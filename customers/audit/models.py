@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -409,10 +410,15 @@ class AuditEntryManager(AuditEntryManagerBase):
         """A sign-in as `username` (what was typed or what the provider said; NO_USERNAME when
         empty) was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why`
         in words."""
+        named = username.strip()
+        # The role the named account holds (none for a name no account has): a refusal says
+        # nothing about what its user may do, and must not change the role pages show.
+        account = get_user_model().objects.filter(username=named).first() if named else None
         return self.log_request(
             request,
             user=None,
-            username=username.strip() or NO_USERNAME,
+            role=role_of(account),
+            username=named or NO_USERNAME,
             action=Action.SIGN_IN,
             outcome=outcome,
             detail=f"by {method}: {why}",

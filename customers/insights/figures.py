@@ -417,7 +417,13 @@ class Insights:
         for row in self.activity.counts(("day", "username", "role")):
             name = row["username"]
             staff = Staff(name, row["user_pk"])
-            if name not in latest or row["day"] >= latest[name][0]:
+            # The latest day's role; on one day, a role held over "none" (a refused sign-in
+            # written before refusals carried the account's role).
+            if (
+                name not in latest
+                or row["day"] > latest[name][0]
+                or (row["day"] == latest[name][0] and latest[name][2] == "none")
+            ):
                 latest[name] = (row["day"], staff, row["role"])
         return {name: (staff, role) for name, (_, staff, role) in latest.items()}
 
