@@ -410,7 +410,9 @@ class AuditEntryManager(AuditEntryManagerBase):
         """A sign-in as `username` (what was typed or what the provider said; NO_USERNAME when
         empty) was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why`
         in words."""
-        named = username.strip()
+        # Without control characters: a typed NUL is no account's name (and PostgreSQL
+        # refuses it in a query).
+        named = masking.plain_text(username).strip()
         # The role the named account holds (none for a name no account has): a refusal says
         # nothing about what its user may do, and must not change the role pages show.
         account = get_user_model().objects.filter(username=named).first() if named else None
@@ -418,7 +420,9 @@ class AuditEntryManager(AuditEntryManagerBase):
             request,
             user=None,
             role=role_of(account),
-            username=named or NO_USERNAME,
+            # A name no account has is whatever was typed, a member's mobile or email too:
+            # kept only when it has the shape of a name (masking.mask_token).
+            username=(named if account else masking.mask_token(named)) or NO_USERNAME,
             action=Action.SIGN_IN,
             outcome=outcome,
             detail=f"by {method}: {why}",
