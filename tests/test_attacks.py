@@ -6,6 +6,7 @@ the others run on either configuration.
 """
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -608,3 +609,21 @@ def test_a_failed_sign_in_leaves_the_users_role_as_they_hold_it(auditor):
     table = overview.find("table", class_="top-users-table")
     [row] = [tr for tr in table.find_all("tr") if "alice" in tr.text]
     assert "agent" in row.find_all("td")[1].text
+
+
+# The auditor's day: a signal that needs a setting says so to the administrator only.
+
+
+def test_a_signal_that_needs_a_setting_tells_the_auditor_only_that_it_is_off(settings, auditor):
+    """Two of six signals are off out of the box and told the auditor to "Set
+    AUDIT_BUSINESS_HOURS", which an auditor cannot do. The auditor reads that they are off;
+    an administrator reads the setting too."""
+    settings.AUDIT_BUSINESS_HOURS = ""
+    settings.LOOKUP_REASON_REQUIRED = False
+    signals = reverse("admin:customers_auditentry_signals")
+    seen = client_for(auditor).get(signals).content.decode()
+    assert seen.count("Off:") == 2
+    assert "AUDIT_BUSINESS_HOURS" not in seen and "LOOKUP_REASON_REQUIRED" not in seen
+    admin = User.objects.create_superuser("root")
+    shown = client_for(admin).get(signals).content.decode()
+    assert "Set AUDIT_BUSINESS_HOURS" in shown and "Set LOOKUP_REASON_REQUIRED" in shown

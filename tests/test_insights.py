@@ -199,12 +199,15 @@ def test_a_user_s_signals_are_only_those_about_them(team):
 
 
 def test_signals_that_need_a_setting_say_so_when_it_is_off(team, settings):
-    """Without business hours or required reasons, those two signals are off and say why."""
+    """Without business hours or required reasons, those two signals are off and say so; the
+    setting that turns each on is apart (for administrators only)."""
     settings.AUDIT_BUSINESS_HOURS = ""
     settings.LOOKUP_REASON_REQUIRED = False
     signals = {signal.slug: signal for signal in Insights(PERIOD).signals()}
-    assert "AUDIT_BUSINESS_HOURS" in signals["after_hours"].off
-    assert "LOOKUP_REASON_REQUIRED" in signals["no_reason"].off
+    assert signals["after_hours"].off.startswith("Off")
+    assert signals["no_reason"].off.startswith("Off")
+    assert "AUDIT_BUSINESS_HOURS" in signals["after_hours"].setting
+    assert "LOOKUP_REASON_REQUIRED" in signals["no_reason"].setting
     assert not signals["after_hours"].findings and not signals["no_reason"].findings
 
 

@@ -290,8 +290,11 @@ class Signal:
     findings: tuple[Finding, ...]
     total: int
     url: str
-    # Why the signal is not looked for (a setting is off); empty when it is.
+    # That the signal is not looked for, in the auditor's words; empty when it is.
     off: str = ""
+    # What an administrator sets to turn it on (shown to administrators only: an auditor
+    # cannot change the settings).
+    setting: str = ""
 
     @property
     def shown(self) -> tuple[Finding, ...]:
@@ -525,6 +528,7 @@ class Insights:
         findings: list[Finding],
         off: str = "",
         total: int | None = None,
+        setting: str = "",
     ) -> Signal:
         return Signal(
             slug=slug,
@@ -534,6 +538,7 @@ class Insights:
             total=len(findings) if total is None else total,
             url=audit_list_url(signal=slug, window=self.window),
             off=off,
+            setting=setting,
         )
 
     def _per_user(
@@ -572,8 +577,9 @@ class Insights:
             "when nobody is calling, a lookup is worth a question."
         )
         if hours is None:
-            off = "Set AUDIT_BUSINESS_HOURS (e.g. Mon-Fri 08:00-18:00) to look for these."
-            return self._signal("after_hours", explanation, [], off)
+            off = "Off: the organisation's business hours are not set in the app."
+            setting = "Set AUDIT_BUSINESS_HOURS (e.g. Mon-Fri 08:00-18:00) to look for these."
+            return self._signal("after_hours", explanation, [], off, setting=setting)
         findings = self._per_user("after_hours", "after_hours", "lookups", action=(Action.LOOKUP,))
         return self._signal("after_hours", explanation, findings)
 
@@ -583,8 +589,9 @@ class Insights:
             "(before the rule, or around it)."
         )
         if not settings.LOOKUP_REASON_REQUIRED:
-            off = "Reasons are optional (LOOKUP_REASON_REQUIRED is off)."
-            return self._signal("no_reason", explanation, [], off)
+            off = "Off: reasons are optional in this organisation."
+            setting = "Set LOOKUP_REASON_REQUIRED=true to require a reason for every lookup."
+            return self._signal("no_reason", explanation, [], off, setting=setting)
         findings = self._per_user(
             "no_reason",
             "without_reason",
