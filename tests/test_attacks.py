@@ -627,3 +627,25 @@ def test_a_signal_that_needs_a_setting_tells_the_auditor_only_that_it_is_off(set
     admin = User.objects.create_superuser("root")
     shown = client_for(admin).get(signals).content.decode()
     assert "Set AUDIT_BUSINESS_HOURS" in shown and "Set LOOKUP_REASON_REQUIRED" in shown
+
+
+# The auditor's day: from an entry to the member's history.
+
+
+def test_the_audit_list_and_an_entrys_page_link_the_customer_to_their_history(auditor):
+    """The audit list's customer id did not link to that member's history, and an entry's
+    page linked nowhere."""
+    from customers.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.log_action(
+        user=None, username="alice", action="lookup", outcome="found", customer_id="5000001"
+    )
+    history = reverse("customers:history", args=["5000001"])
+    client = client_for(auditor)
+    listed = _parse(client.get(CHANGELIST).content)
+    assert history in [a["href"] for a in listed.find_all("a", href=True)]
+    page = _parse(
+        client.get(reverse("admin:customers_auditentry_change", args=[entry.pk])).content
+    )
+    assert history in [a["href"] for a in page.find_all("a", href=True)]
+    assert client.get(history, HTTP_SEC_FETCH_SITE="same-origin").status_code == 200

@@ -27,10 +27,11 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT
@@ -123,7 +124,7 @@ FIELDS: tuple[str, ...] = (
     "account_id",
     "identifiers_display",
     "embeds",
-    "customer_id",
+    "customer_link",
     "backend_code",
     "latency_ms",
     "request_id",
@@ -321,7 +322,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "action",
         "outcome",
         "identifiers_display",
-        "customer_id",
+        "customer_link",
         "backend_code",
     ]
     list_filter = [
@@ -351,6 +352,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="identifiers")
     def identifiers_display(self, entry: AuditEntry) -> str:
         return entry.identifiers_display
+
+    @admin.display(description="customer id", ordering="customer_id")
+    def customer_link(self, entry: AuditEntry) -> str:
+        """The customer id, linked to that member's access history (every entry about them),
+        in the list and on an entry's page."""
+        if not entry.customer_id.isascii() or not entry.customer_id.isdigit():
+            return entry.customer_id
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("customers:history", args=[entry.customer_id]),
+            entry.customer_id,
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(VIEW_ALL_AUDIT)
