@@ -649,3 +649,33 @@ def test_the_audit_list_and_an_entrys_page_link_the_customer_to_their_history(au
     )
     assert history in [a["href"] for a in page.find_all("a", href=True)]
     assert client.get(history, HTTP_SEC_FETCH_SITE="same-origin").status_code == 200
+
+
+# The auditor's day: searching by a full mobile finds every entry about the member.
+
+
+def test_searching_by_a_mobile_finds_the_views_and_reveals_of_the_member_it_found(auditor):
+    """Searching the audit list by a full mobile found only the lookups typed with it, not the
+    views and reveals of the member those lookups found."""
+    from customers.audit.models import AuditEntry
+
+    log = AuditEntry.objects.log_action
+    looked_up = log(
+        user=None,
+        username="alice",
+        action="lookup",
+        outcome="found",
+        identifiers=[("mobile", MOBILE)],
+        customer_id="5000001",
+    )
+    viewed = log(
+        user=None, username="alice", action="view_section", outcome="ok", customer_id="5000001"
+    )
+    revealed = log(user=None, username="bob", action="reveal", outcome="ok", customer_id="5000001")
+    other = log(
+        user=None, username="bob", action="view_section", outcome="ok", customer_id="5000002"
+    )
+    listed = client_for(auditor).get(CHANGELIST, {"q": "+91 99990 00001"})
+    shown = {entry.pk for entry in listed.context["cl"].queryset}
+    assert {looked_up.pk, viewed.pk, revealed.pk} <= shown
+    assert other.pk not in shown

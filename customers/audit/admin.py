@@ -58,6 +58,9 @@ HEAVY_USER_THRESHOLDS = (50, 200, 1000)
 # At most this many entries are found for one identifier value by search (the newest first
 # need not be among them: narrow with the date drill-down).
 SEARCH_HASH_CAP = 10_000
+# At most this many members found by an identifier's lookups have their other entries (views,
+# reveals) found with it.
+SEARCH_MEMBERS_CAP = 100
 # The query-string lookups the list's filters and date drill-down send, a member's history
 # (`customer_id`, indexed) and links by action or outcome, and no others: any other lookup on a
 # column (`identifiers__contains`, `reason__regex`) could fail in the database (a 500) or scan
@@ -412,12 +415,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
             Q(value_hash=identifier_hash(term)) | Q(name=MOBILE, value_hash=as_mobile)
         )
         entry_ids = list(by_hash.values_list("entry_id", flat=True)[:SEARCH_HASH_CAP])
+        # The members those lookups found: their views, reveals and refreshes carry the
+        # customer id, not the identifier, and are entries about the same person.
+        found = (
+            AuditEntry.objects.filter(pk__in=entry_ids)
+            .exclude(customer_id="")
+            .values_list("customer_id", flat=True)
+            .distinct()
+            .order_by()[:SEARCH_MEMBERS_CAP]
+        )
         return queryset.filter(
             Q(username=term)
             | Q(customer_id=term)
             | Q(request_id=term)
             | Q(app_request_id=term)
             | Q(pk__in=entry_ids)
+            | Q(customer_id__in=list(found))
         ), False
 
     def changelist_view(
