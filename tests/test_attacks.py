@@ -679,3 +679,48 @@ def test_searching_by_a_mobile_finds_the_views_and_reveals_of_the_member_it_foun
     shown = {entry.pk for entry in listed.context["cl"].queryset}
     assert {looked_up.pk, viewed.pk, revealed.pk} <= shown
     assert other.pk not in shown
+
+
+# The auditor's day: a burst of lookups, and members opened without a search, are signals.
+
+
+def test_a_burst_of_lookups_and_members_opened_without_a_search_are_signals(auditor):
+    """121 lookups in about 70 s followed by a rate-limit refusal left every signal at 0, and
+    opening members by typing their customer ids, with no search, was an ordinary view."""
+    from datetime import timedelta
+
+    from customers.insights.figures import Insights
+    from customers.insights.rollup import Window
+    from tests.trail import days_ago, entry, local, write
+
+    mallory, alice = person("mallory"), person("alice")
+    rows = []
+    for days in range(1, 6):  # their usual: ten lookups a day, one a minute
+        rows += [entry(mallory, local(days_ago(days), 10, n), customer_id="7") for n in range(10)]
+    start = local(days_ago(0), 0, 5)
+    rows += [
+        entry(mallory, start + timedelta(seconds=n * 70 / 121), outcome="not_found")
+        for n in range(121)
+    ]
+    rows += [entry(mallory, start + timedelta(seconds=71), outcome="rate_limited")]
+    # Alice opens two members by id, with no search; and one her lookup found.
+    rows += [
+        entry(alice, local(days_ago(0), 0, 1), action="view_section", outcome="ok", customer_id=c)
+        for c in ("42", "43")
+    ]
+    rows += [entry(alice, local(days_ago(0), 0, 2), customer_id="44")]
+    rows += [
+        entry(
+            alice, local(days_ago(0), 0, 3), action="view_section", outcome="ok", customer_id="44"
+        )
+    ]
+    write(rows)
+    signals = {s.slug: s for s in Insights(Window.last_days(7)).signals()}
+    [burst] = signals["burst"].findings
+    assert burst.usernames == {"mallory"} and burst.count >= 61
+    [unsearched] = signals["unsearched"].findings
+    assert unsearched.usernames == {"alice"} and unsearched.customer_ids == ("42", "43")
+    listed = client_for(auditor).get(CHANGELIST, {"signal": "unsearched"})
+    assert sorted(e.customer_id for e in listed.context["cl"].queryset) == ["42", "43"]
+    page = client_for(auditor).get(reverse("admin:customers_auditentry_signals")).content
+    assert b"Members opened without a search" in page and b"mallory" in page
