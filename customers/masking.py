@@ -40,6 +40,21 @@ def plain_text(value: object) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
 
 
+# JSON's escapes of characters outside ASCII (json.dumps writes U+2011 as `\u2011`).
+JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def readable(value: object) -> str:
+    """The value as a person reads it: JSON's \\u escapes decoded, then Unicode's compatibility
+    normalisation (NFKC: full-width at signs and digits, superscripts become the plain
+    characters they look like), without control or format characters. What every rule that
+    looks for an identifier in text reads, so no other form of a digit or an `@` slips past."""
+    text = plain_text(value)
+    if "\\u" in text:
+        text = JSON_ESCAPE.sub(lambda match: chr(int(match[1], 16)), text)
+    return plain_text(unicodedata.normalize("NFKC", text))
+
+
 def _stars(count: int) -> str:
     return STAR * max(1, min(count, MAX_STARS))
 
@@ -184,11 +199,12 @@ def identifier_hash(value: object) -> str:
 
 # An address, also URL-encoded (`%40`) as it appears in a logged query string.
 EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()\[\]\"'&?=/]+(?:@|%40)[^\s@,;:<>()\[\]\"'&?=/]+")
-# A phone number however it is written: nine or more digits with up to three spaces, dots,
-# dashes, parentheses, slashes or pluses (a URL's spaces) between any two, after an optional `+`
-# or `(` (`00` is digits). `+1 (555) 123-4567`, `91.9999.000001`, `0091 99990 00001`,
-# `919999000001/919999000002`, `0091+99990+00001`.
-PHONE = r"\+?\(?\d(?:[\s.\-()/+]{0,3}\d){8,}"
+# A phone number however it is written: nine or more digits with up to three characters that
+# are neither letters nor digits between any two (`_`, `:`, `--`, U+2011, a middle dot, `/`...),
+# after an optional `+` or `(` (`00` is digits). Read after `readable()`, so full-width and
+# other scripts' digits count too. `+1 (555) 123-4567`, `91.9999.000001`, `0091 99990 00001`,
+# `919999000001/919999000002`, `0091+99990+00001`, `9199_9900_0001`.
+PHONE = r"\+?\(?\d(?:[\W_]{0,3}\d){8,}"
 # In stored free text, anywhere, letters around it or not: `ref919999000001`.
 PHONE_IN_TEXT = re.compile(PHONE)
 # In logs, not a run inside a longer word: hex request ids (`ad810289559c4...`) must stay
@@ -196,6 +212,11 @@ PHONE_IN_TEXT = re.compile(PHONE)
 DIGITS_IN_TEXT = re.compile(rf"(?<![0-9A-Za-z/]){PHONE}(?![0-9A-Za-z])")
 # An IPv4 address has twelve digits and dots too; logs keep it.
 IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# So has a date and time (`2026-12-07 16:00:00`): logs keep it, whole.
+DATE_TIME = re.compile(
+    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:[ T](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2})?)?"
+)
 
 
 # A URL's query string in a log line (runserver's request lines): dropped whole, since an
@@ -209,20 +230,26 @@ RUNSERVER_LINE = '"%s" %s %s'
 
 def _redact_line(text: str) -> str:
     """A log line without URL query strings, its identifiers masked."""
-    return redact_text(QUERY_IN_URL.sub(r"\1?…", text))
+    return _redact(QUERY_IN_URL.sub(r"\1?…", readable(text)))
 
 
 def redact_text(value: object) -> str:
     """A log message with any email address or phone number masked, request ids and customer
     ids in paths kept whole so the line can still be traced."""
-    return _redact(plain_text(value))
+    return _redact(readable(value))
 
 
 def _redact(text: str) -> str:
+    """`text`, already readable(), with its emails and phone numbers masked."""
     text = _mask_emails(text)
     return DIGITS_IN_TEXT.sub(
-        lambda match: match[0] if IPV4.fullmatch(match[0]) else mask_mobile(match[0]), text
+        lambda match: match[0] if _kept_in_logs(match[0]) else mask_mobile(match[0]), text
     )
+
+
+def _kept_in_logs(found: str) -> bool:
+    """An IPv4 address, or a date and time as the logs write them: not a phone number."""
+    return bool(IPV4.fullmatch(found) or DATE_TIME.fullmatch(found))
 
 
 def _mask_emails(text: str, pattern: re.Pattern[str] = EMAIL_IN_TEXT) -> str:
@@ -244,7 +271,7 @@ def redact_for_audit(value: object) -> str:
     """
     # Percent-escapes decoded first: an export's filters are a query string, and `%2B1%20555`
     # is a number too.
-    text = _mask_emails(plain_text(unquote(plain_text(value))), ANY_EMAIL_IN_TEXT)
+    text = _mask_emails(readable(unquote(readable(value))), ANY_EMAIL_IN_TEXT)
     return PHONE_IN_TEXT.sub(lambda match: mask_mobile(match[0]), text)
 
 
@@ -258,7 +285,7 @@ def mask_token(value: object) -> str:
     the last four characters (`identifierName=919999000004` is a mobile typed in the wrong
     field, not a name)."""
     text = plain_text(value).strip()
-    if not text or (TOKEN.fullmatch(text) and not PHONE_IN_TEXT.search(text)):
+    if not text or (TOKEN.fullmatch(text) and not PHONE_IN_TEXT.search(readable(unquote(text)))):
         return text
     if is_masked_by_capillary(text):
         return text
@@ -287,6 +314,8 @@ class RedactingLogFilter(logging.Filter):
         if record.exc_info:
             # A traceback can quote an identifier too (an exception's message, a local URL).
             # Formatted here once, redacted line by line, and handed to the formatter as text.
-            record.exc_text = _redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = _redact(
+                readable(logging.Formatter().formatException(record.exc_info))
+            )
             record.exc_info = None
         return True

@@ -44,14 +44,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "customers.platform.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "customers.platform.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "customers.platform.middleware.NoStoreMiddleware",
     "customers.platform.middleware.SessionUpkeepMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "customers.platform.middleware.MemberLinkConfirmMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -99,6 +102,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The key Redis values are encrypted with (customers/platform/cache.py): sessions and cached
+# member documents. Empty: derived from SECRET_KEY (its fallbacks still decrypt while rotating).
+CACHE_ENCRYPTION_KEY = env("CACHE_ENCRYPTION_KEY", default="")
 # With Redis, sessions live there, shared by every instance and expired by Redis itself: a
 # database commit per session renewal cost more than rendering the page (the README's
 # benchmarks). Without Redis, in the database. A Redis outage fails requests instead of signing

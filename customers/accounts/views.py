@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -51,12 +51,21 @@ FAILED_PASSWORD: dict[str, tuple[str, str]] = {
 
 def confirm_lookup(url: str) -> str:
     """A lookup that signing in returns to opens the search filled in instead of running
-    (CONFIRM), since the link that led to the sign-in may have come from another site."""
+    (CONFIRM), and a member's page asks first (platform.middleware's MemberLinkConfirm), since
+    the link that led to the sign-in may have come from another site."""
     parts = urlsplit(url)
-    if parts.path != reverse("customers:lookup"):
+    if parts.path != reverse("customers:lookup") and not _member_page(parts.path):
         return url
     query = f"{parts.query}&{CONFIRM}=1" if parts.query else f"{CONFIRM}=1"
     return f"{parts.path}?{query}"
+
+
+def _member_page(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Http404:
+        return False
+    return match.namespace == "customers" and "customer_id" in match.kwargs
 
 
 def signed_in_by(request: HttpRequest) -> str:

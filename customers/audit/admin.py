@@ -8,8 +8,9 @@ count, a capped count for pagination, exact-match search that uses indexes.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any, cast
 
@@ -23,23 +24,31 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseNotAllowed,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT, may_see_all_audit
 from customers.audit import views as audit_views
 from customers.audit.drilldown import CalendarChangeList
-from customers.audit.models import Action, AuditEntry, AuditEntryQuerySet, AuditIdentifier
+from customers.audit.models import (
+    Action,
+    AuditEntry,
+    AuditEntryQuerySet,
+    AuditIdentifier,
+    Outcome,
+)
 from customers.capillary.query import MOBILE, SOURCES, normalise_identifier
 from customers.errors import PermissionRefused
 from customers.insights import figures as insights
-from customers.insights.rollup import Window, local_date
+from customers.insights.rollup import Window, clamped, local_date, trail_window
 from customers.masking import identifier_hash
 
 admin.site.site_header = "Customer Lookup"
@@ -52,6 +61,9 @@ HEAVY_USER_THRESHOLDS = (50, 200, 1000)
 # At most this many entries are found for one identifier value by search (the newest first
 # need not be among them: narrow with the date drill-down).
 SEARCH_HASH_CAP = 10_000
+# At most this many members found by an identifier's lookups have their other entries (views,
+# reveals) found with it.
+SEARCH_MEMBERS_CAP = 100
 # The query-string lookups the list's filters and date drill-down send, a member's history
 # (`customer_id`, indexed) and links by action or outcome, and no others: any other lookup on a
 # column (`identifiers__contains`, `reason__regex`) could fail in the database (a 500) or scan
@@ -79,6 +91,27 @@ OFFERED_LOOKUPS = frozenset(
         "created_at__day",
     }
 )
+# The longest value any filter or the search box takes (a full email is at most 254).
+LONGEST_FILTER_VALUE = 320
+# The filters over a fixed set of values, whatever else is refused before the query.
+FIXED_VALUES: dict[str, frozenset[str]] = {
+    "action": frozenset(Action.values),
+    "action__exact": frozenset(Action.values),
+    "outcome": frozenset(Outcome.values),
+    "outcome__exact": frozenset(Outcome.values),
+    "role": frozenset(ROLES),
+    "source": frozenset(SOURCES),
+    "user__isnull": frozenset({"True", "False", "true", "false", "1", "0"}),
+    "created_at__isnull": frozenset({"True", "False", "true", "false", "1", "0"}),
+}
+# The date drill-down's parts, and the range each may take.
+DATE_PARTS = {
+    "created_at__year": (1, 9999),
+    "created_at__month": (1, 12),
+    "created_at__day": (1, 31),
+}
+# The largest id of a bigint column.
+LARGEST_ID = 2**63 - 1
 # Characters that make a spreadsheet treat a cell as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,7 +130,7 @@ FIELDS: tuple[str, ...] = (
     "account_id",
     "identifiers_display",
     "embeds",
-    "customer_id",
+    "customer_link",
     "backend_code",
     "latency_ms",
     "request_id",
@@ -214,14 +247,69 @@ class SignalFilter(admin.SimpleListFilter):
         return insights.signal_entries(slug, _date_range(request), queryset)
 
 
+def filter_problem(query: QueryDict) -> str:
+    """Why the list's filters and search in `query` cannot be run, or "" when they can.
+
+    Every value is checked before it reaches the database: PostgreSQL refuses a NUL byte in
+    text (a 500), datetime an out-of-range year, and a bigint column a larger number.
+    """
+    for name, values in query.lists():
+        for value in values:
+            if len(value) > LONGEST_FILTER_VALUE:
+                return f"{name} is too long"
+            # Around a pasted value a tab or newline is harmless (the search strips it).
+            if any(unicodedata.category(char) == "Cc" for char in value.strip()):
+                return f"{name} holds a control character"
+            if name in FIXED_VALUES and value not in FIXED_VALUES[name]:
+                return f"{name} is not one of the list's values"
+            if name in DATE_PARTS or name in ("user__id__exact", "heavy"):
+                low, high = DATE_PARTS.get(name, (0, LARGEST_ID))
+                if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+                    return f"{name} is not a number the list takes"
+            if name in ("created_at__gte", "created_at__lt") and _moment(value) is None:
+                return f"{name} is not a date"
+    if all(part in query for part in DATE_PARTS):
+        try:
+            date(*(int(query.get(part) or 0) for part in DATE_PARTS))
+        except ValueError:
+            return "the drill-down's day does not exist"
+    return ""
+
+
+def _clamped_range(query: QueryDict) -> QueryDict:
+    """`query` with its `created_at` range bounds made aware and clamped to the days the trail
+    holds: a crafted link's year 1 or 9999 is the trail's first day or tomorrow's start (and
+    never a naive or out-of-range moment for the database)."""
+    if not ("created_at__gte" in query or "created_at__lt" in query):
+        return query
+    span = trail_window() or Window.last_days(1)
+    low, high = span.start, span.end
+    query = query.copy()
+    for name in ("created_at__gte", "created_at__lt"):
+        if name not in query:
+            continue
+        moment = _moment(query.get(name) or "")
+        try:
+            bounded = low if moment is None or moment < low else min(moment, high)
+        except OverflowError:
+            bounded = low if moment is not None and moment.year < low.year else high
+        query[name] = bounded.isoformat()
+    return query
+
+
 def _date_range(request: HttpRequest) -> Window:
-    """The whole days of the list's `created_at` range filter, else the signals' default."""
+    """The whole days of the list's `created_at` range filter, else the signals' default;
+    clamped to the days the trail holds (a link may ask for years 1 to 9999)."""
     default = Window.last_days(insights.SIGNAL_DAYS)
     since = _moment(request.GET.get("created_at__gte", ""))
     until = _moment(request.GET.get("created_at__lt", ""))
-    first = local_date(since) if since else default.first
-    last = local_date(until - timedelta(microseconds=1)) if until else default.last
-    return Window(first, last) if first <= last else default
+    try:
+        first = local_date(since) if since else default.first
+        last = local_date(until - timedelta(microseconds=1)) if until else default.last
+    except OverflowError:
+        return default
+    asked = Window(first, last) if first <= last else default
+    return clamped(asked) or Window(default.last, default.last)
 
 
 def _moment(text: str) -> datetime | None:
@@ -246,7 +334,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "action",
         "outcome",
         "identifiers_display",
-        "customer_id",
+        "customer_link",
         "backend_code",
     ]
     list_filter = [
@@ -280,6 +368,18 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def identifiers_display(self, entry: AuditEntry) -> str:
         return entry.identifiers_display
 
+    @admin.display(description="customer id", ordering="customer_id")
+    def customer_link(self, entry: AuditEntry) -> str:
+        """The customer id, linked to that member's access history (every entry about them),
+        in the list and on an entry's page."""
+        if not entry.customer_id.isascii() or not entry.customer_id.isdigit():
+            return entry.customer_id
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("customers:history", args=[entry.customer_id]),
+            entry.customer_id,
+        )
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_see_all_audit(request.user)
 
@@ -297,6 +397,14 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
         return cast(AuditEntryQuerySet, super().get_queryset(request)).visible_to(request.user)
+
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        """The list, once every filter value is known to be one the database takes (else the
+        admin's "incorrect filters" answer, or the export's 400)."""
+        if problem := filter_problem(request.GET):
+            raise IncorrectLookupParameters(problem)
+        request.GET = _clamped_range(request.GET)  # type: ignore[assignment]
+        return super().get_changelist_instance(request)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         """Only the filters the list offers (OFFERED_LOOKUPS); Django answers others 400."""
@@ -319,12 +427,22 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             Q(value_hash=identifier_hash(term)) | Q(name=MOBILE, value_hash=as_mobile)
         )
         entry_ids = list(by_hash.values_list("entry_id", flat=True)[:SEARCH_HASH_CAP])
+        # The members those lookups found: their views, reveals and refreshes carry the
+        # customer id, not the identifier, and are entries about the same person.
+        found = (
+            AuditEntry.objects.filter(pk__in=entry_ids)
+            .exclude(customer_id="")
+            .values_list("customer_id", flat=True)
+            .distinct()
+            .order_by()[:SEARCH_MEMBERS_CAP]
+        )
         return queryset.filter(
             Q(username=term)
             | Q(customer_id=term)
             | Q(request_id=term)
             | Q(app_request_id=term)
             | Q(pk__in=entry_ids)
+            | Q(customer_id__in=list(found))
         ), False
 
     def changelist_view(
@@ -347,7 +465,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         insights_pages = [
             path("overview/", audit_views.overview, name="customers_auditentry_overview"),
             path("signals/", audit_views.signals, name="customers_auditentry_signals"),
-            path("staff/<str:username>/", audit_views.staff, name="customers_auditentry_staff"),
+            path("staff/<path:username>/", audit_views.staff, name="customers_auditentry_staff"),
         ]
         return [export, *insights_pages, *super().get_urls()]
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -26,6 +27,10 @@ from customers.platform.ratelimit import client_ip as request_client_ip
 
 # How many entries prune_audit deletes per statement, to keep transactions and memory small.
 PRUNE_BATCH = 5000
+# Who a refused sign-in names when nothing was typed or the provider named no one (a callback
+# with an error and no session). Not a valid username (Django's allow no parentheses or
+# spaces), so it is never mistaken for an account.
+NO_USERNAME = "(no username given)"
 
 
 class AuditEntryImmutableError(Exception):
@@ -400,13 +405,22 @@ class AuditEntryManager(AuditEntryManagerBase):  # type: ignore[type-arg]
     def log_sign_in_failed(
         self, request: HttpRequest, *, method: str, username: str, outcome: str, why: str
     ) -> "AuditEntry":
-        """A sign-in as `username` (what was typed or what the provider said; may be empty)
-        was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why` in
-        words."""
+        """A sign-in as `username` (what was typed or what the provider said; NO_USERNAME when
+        empty) was refused: `outcome` says how (invalid, forbidden, rate limited, error), `why`
+        in words."""
+        # Without control characters: a typed NUL is no account's name (and PostgreSQL
+        # refuses it in a query).
+        named = masking.plain_text(username).strip()
+        # The role the named account holds (none for a name no account has): a refusal says
+        # nothing about what its user may do, and must not change the role pages show.
+        account = get_user_model().objects.filter(username=named).first() if named else None
         return self.log_request(
             request,
             user=None,
-            username=username,
+            role=role_of(account),
+            # A name no account has is whatever was typed, a member's mobile or email too:
+            # kept only when it has the shape of a name (masking.mask_token).
+            username=(named if account else masking.mask_token(named)) or NO_USERNAME,
             action=Action.SIGN_IN,
             outcome=outcome,
             detail=f"by {method}: {why}",

@@ -18,12 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from customers.accounts.roles import VIEW_ALL_AUDIT, may_see_all_audit
-from customers.audit.models import AuditEntry
+from customers.audit.models import NO_USERNAME, AuditEntry
 from customers.errors import PermissionRefused, StaffOnly
 from customers.insights import figures as insights
 from customers.insights.figures import Insights, Staff, audit_list_url
 from customers.insights.rollup import Window
 
+# The longest name the trail keeps (AuditEntry.username).
+USERNAME_LENGTH = 150
 # The staff page lists this many of the member of staff's latest entries.
 STAFF_LATEST = 50
 
@@ -97,7 +99,13 @@ def signals(request: HttpRequest) -> HttpResponse:
 
 @auditor_only
 def staff(request: HttpRequest, username: str) -> HttpResponse:
-    latest = list(AuditEntry.objects.filter(username=username)[:STAFF_LATEST])
+    if len(username) > USERNAME_LENGTH or any(ord(char) < 32 for char in username):
+        # No entry or account has such a name (and PostgreSQL refuses a NUL byte in text).
+        raise Http404("No such member of staff in the audit trail.")
+    # Any name a refused sign-in typed has a page (a slash too); the placeholder's shows the
+    # older refusals written with an empty name as well.
+    names = [username, ""] if username == NO_USERNAME else [username]
+    latest = list(AuditEntry.objects.filter(username__in=names)[:STAFF_LATEST])
     if not latest and not get_user_model().objects.filter(username=username).exists():
         raise Http404("No such member of staff in the audit trail.")
     window = _window(request, insights.OVERVIEW_DAYS)

@@ -14,17 +14,19 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncMinute
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from customers.accounts.roles import ROLES
-from customers.audit.models import Action, Outcome
+from customers.audit.models import NO_USERNAME, Action, AuditEntry, Outcome
 from customers.insights import business_hours, rollup
 from customers.insights.rollup import Window
 
@@ -44,6 +46,10 @@ SPIKE_FACTOR = 3
 SPIKE_MIN = 30
 REVEAL_FACTOR = 2
 REVEAL_MIN = 5
+# A minute with this many lookups by one user or more, and BURST_FACTOR times their usual
+# lookups per active minute of the period: faster than anyone types (a script, a pasted list).
+BURST_MIN = 20
+BURST_FACTOR = 3
 # A signal keeps at most this many findings (and counts them all), and the audit list's signal
 # filter narrows to their entries; a page lists the first FINDINGS_SHOWN.
 FINDINGS = 200
@@ -83,10 +89,12 @@ class Staff:
 
     @property
     def url(self) -> str:
-        return reverse("admin:customers_auditentry_staff", args=[self.username])
+        # Entries written before refusals were named NO_USERNAME have an empty name: their
+        # page is the placeholder's, which shows both.
+        return reverse("admin:customers_auditentry_staff", args=[self.username or NO_USERNAME])
 
     def __str__(self) -> str:
-        return self.username or "(anonymous)"
+        return self.username or NO_USERNAME
 
 
 def audit_list_url(
@@ -270,6 +278,10 @@ class Finding:
     url: str
     day: date | None = None
     customer_id: str = ""
+    # Several members of one user's finding (members opened without a search).
+    customer_ids: tuple[str, ...] = ()
+    # The minute a burst of lookups started.
+    minute: datetime | None = None
 
     @property
     def usernames(self) -> set[str]:
@@ -289,8 +301,11 @@ class Signal:
     findings: tuple[Finding, ...]
     total: int
     url: str
-    # Why the signal is not looked for (a setting is off); empty when it is.
+    # That the signal is not looked for, in the auditor's words; empty when it is.
     off: str = ""
+    # What an administrator sets to turn it on (shown to administrators only: an auditor
+    # cannot change the settings).
+    setting: str = ""
 
     @property
     def shown(self) -> tuple[Finding, ...]:
@@ -309,6 +324,8 @@ SIGNAL_TITLES: dict[str, str] = {
     "no_reason": "Lookups without a reason",
     "spike": "A day far above the user's usual",
     "reveals": "Reveals per lookup above the team's",
+    "burst": "A minute far above the user's usual rate",
+    "unsearched": "Members opened without a search",
 }
 
 
@@ -416,7 +433,13 @@ class Insights:
         for row in self.activity.counts(("day", "username", "role")):
             name = row["username"]
             staff = Staff(name, row["user_pk"])
-            if name not in latest or row["day"] >= latest[name][0]:
+            # The latest day's role; on one day, a role held over "none" (a refused sign-in
+            # written before refusals carried the account's role).
+            if (
+                name not in latest
+                or row["day"] > latest[name][0]
+                or (row["day"] == latest[name][0] and latest[name][2] == "none")
+            ):
                 latest[name] = (row["day"], staff, row["role"])
         return {name: (staff, role) for name, (_, staff, role) in latest.items()}
 
@@ -493,6 +516,8 @@ class Insights:
             self.no_reason(),
             self.spike(),
             self.reveals(),
+            self.burst(),
+            self.unsearched(),
         ]
         if not username:
             return signals
@@ -519,6 +544,7 @@ class Insights:
         findings: list[Finding],
         off: str = "",
         total: int | None = None,
+        setting: str = "",
     ) -> Signal:
         return Signal(
             slug=slug,
@@ -528,6 +554,7 @@ class Insights:
             total=len(findings) if total is None else total,
             url=audit_list_url(signal=slug, window=self.window),
             off=off,
+            setting=setting,
         )
 
     def _per_user(
@@ -566,8 +593,9 @@ class Insights:
             "when nobody is calling, a lookup is worth a question."
         )
         if hours is None:
-            off = "Set AUDIT_BUSINESS_HOURS (e.g. Mon-Fri 08:00-18:00) to look for these."
-            return self._signal("after_hours", explanation, [], off)
+            off = "Off: the organisation's business hours are not set in the app."
+            setting = "Set AUDIT_BUSINESS_HOURS (e.g. Mon-Fri 08:00-18:00) to look for these."
+            return self._signal("after_hours", explanation, [], off, setting=setting)
         findings = self._per_user("after_hours", "after_hours", "lookups", action=(Action.LOOKUP,))
         return self._signal("after_hours", explanation, findings)
 
@@ -577,8 +605,9 @@ class Insights:
             "(before the rule, or around it)."
         )
         if not settings.LOOKUP_REASON_REQUIRED:
-            off = "Reasons are optional (LOOKUP_REASON_REQUIRED is off)."
-            return self._signal("no_reason", explanation, [], off)
+            off = "Off: reasons are optional in this organisation."
+            setting = "Set LOOKUP_REASON_REQUIRED=true to require a reason for every lookup."
+            return self._signal("no_reason", explanation, [], off, setting=setting)
         findings = self._per_user(
             "no_reason",
             "without_reason",
@@ -692,6 +721,106 @@ class Insights:
         findings.sort(key=lambda found: (-found.count, found.staff[0].username))
         return self._signal("reveals", explanation, findings)
 
+    def burst(self) -> Signal:
+        explanation = (
+            f"Minutes in which a user ran {BURST_MIN} lookups or more, {BURST_FACTOR} times "
+            "their usual lookups per active minute or more: faster than anyone types (a script, "
+            "a pasted list), refused by the rate limit or not."
+        )
+        lookups = AuditEntry.objects.filter(
+            action=Action.LOOKUP, created_at__gte=self.window.start, created_at__lt=self.window.end
+        ).exclude(username="")
+        minute = TruncMinute("created_at", tzinfo=timezone.get_default_timezone())
+        usual = {
+            row["username"]: row["entries"] / max(row["minutes"], 1)
+            for row in lookups.values("username")
+            .annotate(entries=Count("pk"), minutes=Count(minute, distinct=True))
+            .order_by()
+        }
+        busy = (
+            lookups.annotate(minute=minute)
+            .values("username", "minute")
+            .annotate(entries=Count("pk"), user_pk=Max("user"))
+            .filter(entries__gte=BURST_MIN)
+            .order_by()
+        )
+        findings = []
+        for row in busy:
+            rate = usual.get(row["username"], 0.0)
+            if row["entries"] < BURST_FACTOR * rate:
+                continue
+            staff = Staff(row["username"], row["user_pk"])
+            at = timezone.localtime(row["minute"], timezone.get_default_timezone())
+            findings.append(
+                Finding(
+                    staff=(staff,),
+                    count=row["entries"],
+                    summary=(
+                        f"{row['entries']} lookups in the minute from {at:%H:%M} on "
+                        f"{_day(at.date())} (usually {rate:.1f} a minute)"
+                    ),
+                    url=audit_list_url(signal="burst", staff=staff, window=self.window),
+                    day=at.date(),
+                    minute=row["minute"],
+                )
+            )
+        findings.sort(key=lambda found: (-found.count, found.day))
+        return self._signal("burst", explanation, findings)
+
+    def unsearched(self) -> Signal:
+        explanation = (
+            "Members whose pages a user opened without a lookup of theirs finding that member "
+            "the same day or the day before: a customer id typed or pasted into the address "
+            "bar, not a search."
+        )
+        since = rollup.day_start(self.window.first - timedelta(days=1))
+        opened = (
+            AuditEntry.objects.filter(
+                action__in=(Action.VIEW_SECTION, Action.RAW_VIEW),
+                outcome__in=rollup.SEEN,
+                created_at__gte=self.window.start,
+                created_at__lt=self.window.end,
+            )
+            .exclude(customer_id="")
+            .exclude(username="")
+            .values_list("username", "customer_id")
+            .annotate(user_pk=Max("user"))
+            .order_by()
+        )
+        found = set(
+            AuditEntry.objects.filter(
+                action=Action.LOOKUP,
+                outcome=Outcome.FOUND,
+                created_at__gte=since,
+                created_at__lt=self.window.end,
+            )
+            .exclude(customer_id="")
+            .values_list("username", "customer_id")
+            .distinct()
+            .order_by()
+        )
+        per_user: dict[str, list[str]] = defaultdict(list)
+        user_pks: dict[str, int | None] = {}
+        for username, customer_id, user_pk in opened:
+            if (username, customer_id) not in found:
+                per_user[username].append(customer_id)
+                user_pks[username] = user_pk
+        findings = []
+        for username, customers in per_user.items():
+            staff = Staff(username, user_pks[username])
+            shown = ", ".join(sorted(customers)[:5]) + (", …" if len(customers) > 5 else "")
+            findings.append(
+                Finding(
+                    staff=(staff,),
+                    count=len(customers),
+                    summary=f"{len(customers)} members opened without a search ({shown})",
+                    url=audit_list_url(signal="unsearched", staff=staff, window=self.window),
+                    customer_ids=tuple(sorted(customers)),
+                )
+            )
+        findings.sort(key=lambda found: (-found.count, found.who))
+        return self._signal("unsearched", explanation, findings)
+
 
 def signal_entries(slug: str, window: Window, entries: QuerySet[Any]) -> QuerySet[Any]:
     """`entries` narrowed to those the signal `slug` found in `window` (the audit list's signal
@@ -708,7 +837,17 @@ def signal_entries(slug: str, window: Window, entries: QuerySet[Any]) -> QuerySe
     findings = Insights(window).signal(slug).findings
     matches = Q(pk__in=[])
     for found in findings:
-        if found.customer_id:
+        if found.minute is not None:
+            which = Q(
+                username__in=sorted(found.usernames),
+                created_at__gte=found.minute,
+                created_at__lt=found.minute + timedelta(minutes=1),
+            )
+            matches |= which
+            continue
+        if found.customer_ids:
+            which = Q(username__in=sorted(found.usernames), customer_id__in=found.customer_ids)
+        elif found.customer_id:
             which = Q(customer_id=found.customer_id)
         else:
             which = Q(username__in=sorted(found.usernames))
@@ -727,4 +866,10 @@ def signal_entries(slug: str, window: Window, entries: QuerySet[Any]) -> QuerySe
         return narrowed.filter(action=Action.LOOKUP)
     if slug == "reveals":
         return narrowed.filter(action=Action.REVEAL, outcome=Outcome.OK)
+    if slug == "burst":
+        return narrowed.filter(action=Action.LOOKUP)
+    if slug == "unsearched":
+        return narrowed.filter(
+            action__in=(Action.VIEW_SECTION, Action.RAW_VIEW), outcome__in=rollup.SEEN
+        ).exclude(customer_id="")
     return entries.none()

@@ -104,11 +104,36 @@ def settled(now: datetime | None = None) -> datetime:
     return ((now or timezone.now()) - GRACE).replace(minute=0, second=0, microsecond=0)
 
 
+def trail_window(today: date | None = None) -> Window | None:
+    """The days the trail holds entries of: from its first entry's day to today (None while
+    it is empty). One read of the created_at index."""
+    first = AuditEntry.objects.order_by("created_at").values_list("created_at", flat=True)[:1]
+    if not first:
+        return None
+    today = today or local_date(timezone.now())
+    return Window(min(local_date(first[0]), today), today)
+
+
+def clamped(window: Window) -> Window | None:
+    """The part of `window` the trail holds (None when none): a range from year 1 to 9999 in a
+    crafted link is the trail's few years, not 3.65 million days to count."""
+    span = trail_window()
+    if span is None:
+        return None
+    first, last = max(window.first, span.first), min(window.last, span.last)
+    return Window(first, last) if first <= last else None
+
+
 def ensure(window: Window) -> int:
     """Counts what is settled of `window` and not counted yet (or counted on another basis);
-    returns how many days it counted."""
+    returns how many days it counted. Only the days the trail holds are counted (before its
+    first entry there is nothing to count), each in its own transaction: work interrupted
+    between days keeps the days counted so far."""
+    held = clamped(window)
+    if held is None:
+        return 0
     until = settled()
-    days = [day for day in window.days if day_start(day) < until]
+    days = [day for day in held.days if day_start(day) < until]
     if not days:
         return 0
     through = dict(

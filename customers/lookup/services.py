@@ -135,7 +135,7 @@ def customer_lookup(
     subclasses (and InvalidQuery without identifiers).
     """
     _check_source(user, query)
-    with backend_call(user):
+    with backend_call(user, _subject(query)):
         _spend(user)
         response = get_client().lookup(query)
     if session is not None:
@@ -204,7 +204,7 @@ def _fetch_again(
     identifiers = remembered_identifiers(session, customer_id)
     if left_out and identifiers:
         try:
-            with backend_call(user):
+            with backend_call(user, f"customer {customer_id}"):
                 _spend(user)
                 response = get_client().lookup(dataclasses.replace(query, identifiers=identifiers))
         except CustomerNotFound:
@@ -213,9 +213,14 @@ def _fetch_again(
             if str(response.customer.id) == str(customer_id):
                 return response, ()
     _check_source(user, sent)
-    with backend_call(user):
+    with backend_call(user, f"customer {customer_id}"):
         _spend(user)
         return get_client().get_customer(str(customer_id), sent), left_out
+
+
+def _subject(query: LookupQuery) -> str:
+    """Whom a lookup asks about, for the circuit breaker to count a member's failures once."""
+    return "lookup " + ",".join(sorted(f"{name}={value}" for name, value in query.identifiers))
 
 
 def remember_identifiers(

@@ -19,7 +19,7 @@ import hmac
 import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -131,3 +131,18 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before the session and authentication middleware: a check carrying a
+    session cookie (a browser, a probe that keeps cookies) would otherwise load that session
+    from Redis or the database first, and answer the 500 page during the very outage the
+    check is there to report, instead of its 503 in JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

@@ -9,13 +9,16 @@ Every backend call services make goes through `backend_call(user)`:
   settings.LOOKUP_CALLS_PER_USER of one user's. A call over either cap is refused at once
   (`WorkerBusy`, `LookupsInFlight`) instead of queueing behind the others. The caps count threads
   of this process, which is what they protect, so they are kept in the process.
-- **A circuit breaker.** After settings.LOOKUP_BREAKER_FAILURES timeouts or 5xx within
+- **A circuit breaker.** After timeouts, transport errors or 5xx for
+  settings.LOOKUP_BREAKER_FAILURES different members (or lookups) within
   settings.LOOKUP_BREAKER_SECONDS, calls stop for that many seconds (`CircuitOpen`: "Capillary is
   not answering; retrying in N s"). Then one call, across every worker and instance, probes: an
   answer closes the breaker, another failure opens it again. Its state lives in Django's cache,
   so instances sharing Redis share it (with the default local-memory cache, each worker keeps
   its own). It fails open: when the cache cannot be read, calls go ahead as if it were closed,
-  bounded by the client's own deadline.
+  bounded by the client's own deadline. Failures count once per member (the call's `subject`,
+  kept in the cache as a keyed hash): one member whose record answers 500, looked up again and
+  again, is that member's problem, not an outage, and must not shut every agent out.
 
 Why not pybreaker: its shared state needs a redis-py client of its own (the default set-up has
 no Redis), and its half-open state lets every concurrent call through rather than one probe.
@@ -43,6 +46,7 @@ from customers.capillary.exceptions import (
     ConfigurationError,
 )
 from customers.errors import LookupsInFlight, WorkerBusy
+from customers.masking import identifier_hash
 from customers.platform import metrics
 
 logger = logging.getLogger("customers.platform.resilience")
@@ -50,6 +54,8 @@ logger = logging.getLogger("customers.platform.resilience")
 OPEN_UNTIL = "breaker:open-until"
 FAILURES = "breaker:failures"
 PROBE = "breaker:probe"
+# A member (subject) whose call failed within the window, so it is counted once.
+FAILED_SUBJECT = "breaker:failed:"
 
 
 class Bulkheads:
@@ -133,12 +139,12 @@ def _before_call() -> BreakerState:
     return state
 
 
-def _after_call(error: BaseException | None, state: BreakerState) -> None:
+def _after_call(error: BaseException | None, state: BreakerState, subject: str = "") -> None:
     if not int(settings.LOOKUP_BREAKER_FAILURES):
         return
     probe = state.name == "half-open"
     if isinstance(error, BackendUnavailable) and not isinstance(error, CircuitOpen):
-        if probe or _count_failure() >= int(settings.LOOKUP_BREAKER_FAILURES):
+        if probe or _count_failure(subject) >= int(settings.LOOKUP_BREAKER_FAILURES):
             _open()
     elif error is None or (
         isinstance(error, BackendError) and not isinstance(error, ConfigurationError)
@@ -153,8 +159,16 @@ def _after_call(error: BaseException | None, state: BreakerState) -> None:
         _quietly(cache.delete, PROBE)
 
 
-def _count_failure() -> int:
+def _count_failure(subject: str = "") -> int:
+    """Counts a failed call towards opening the breaker, once per `subject` within the window
+    (a call without one, such as the OAuth token's, counts every time); returns the count."""
     window = _cool_down()
+    if (
+        subject
+        and _quietly(cache.add, FAILED_SUBJECT + identifier_hash(subject), 1, window) is False
+    ):
+        # This member failed already within the window: not more of an outage than it was.
+        return 0
     _quietly(cache.add, FAILURES, 0, window)
     try:
         return int(cache.incr(FAILURES))
@@ -194,15 +208,16 @@ def _call_seconds() -> int:
 
 
 @contextmanager
-def backend_call(user: Any) -> Iterator[None]:
-    """The block makes one backend call for `user`: refused at once while the breaker is open
-    or a bulkhead is full, and its outcome told to the breaker."""
+def backend_call(user: Any, subject: str = "") -> Iterator[None]:
+    """The block makes one backend call for `user` about `subject` (the member: a customer id,
+    or the identifiers a lookup sends): refused at once while the breaker is open or a
+    bulkhead is full, and its outcome told to the breaker."""
     state = _before_call()
     try:
         with BULKHEADS.slot(str(getattr(user, "pk", None) or "anonymous")):
             yield
     except BaseException as error:
-        _after_call(error, state)
+        _after_call(error, state, subject)
         raise
     else:
-        _after_call(None, state)
+        _after_call(None, state, subject)

@@ -49,12 +49,13 @@ def test_a_password_sign_in_and_sign_out_are_audited_with_the_client_address(age
 
 
 def test_a_wrong_password_is_audited_under_the_name_tried(agent):
-    """The entry names who was tried; it is tied to no account, since nobody signed in."""
+    """The entry names who was tried, with the role that account holds; it is tied to no
+    account, since nobody signed in."""
     response = Client().post("/accounts/login/", {"username": "agent", "password": "guess"})
 
     assert response.status_code == 200
     assert entries() == [
-        ("sign_in", "invalid", "agent", "none", "by local password: wrong username or password")
+        ("sign_in", "invalid", "agent", "agent", "by local password: wrong username or password")
     ]
     assert AuditEntry.objects.get().user is None
 
@@ -143,4 +144,7 @@ def test_auditors_filter_the_audit_list_by_the_sign_in_actions(agent):
     assert shown("?action__exact=sign_in&outcome__exact=invalid") == [("sign_in", "invalid")]
     assert shown("?action__exact=sign_out") == [("sign_out", "ok")]
     assert shown("?q=agent&action__exact=sign_in") == signed_in_and_failed
+    # A refused sign-in carries the role the account holds (none for a name no account has).
+    assert shown("?role=agent&action__exact=sign_in") == signed_in_and_failed
+    Client().post("/accounts/login/", {"username": "nobody", "password": "guess"})
     assert shown("?role=none&action__exact=sign_in") == [("sign_in", "invalid")]

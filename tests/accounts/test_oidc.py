@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 
-from customers.audit.models import Action, AuditEntry
+from customers.audit.models import NO_USERNAME, Action, AuditEntry
 from tests.faultserver import refused_url
 from tests.html_tree import parse
 from tests.oidcprovider import EXPIRED, WRONG_AUDIENCE, path_of
@@ -201,7 +201,7 @@ def test_a_tampered_state_is_refused(company_sign_in, client):
         (
             "sign_in",
             "invalid",
-            "",
+            NO_USERNAME,
             f"{COMPANY}: the state does not match a sign-in started in this browser",
         )
     ]
@@ -228,7 +228,7 @@ def test_a_token_for_another_audience_is_refused(company_sign_in, client, settin
     assert not User.objects.exists()
     assert entries()[-1][1:] == (
         "invalid",
-        "",
+        NO_USERNAME,
         f"{COMPANY}: the ID token is for another app (audience)",
     )
 
@@ -262,7 +262,7 @@ def test_a_sign_in_cancelled_at_the_provider_says_so(company_sign_in, client):
     assert "did not sign you in" in response.content.decode()
     assert entries()[-1][1:] == (
         "forbidden",
-        "",
+        NO_USERNAME,
         f"{COMPANY}: the provider answered access_denied",
     )
 

@@ -224,7 +224,9 @@ def test_a_get_of_refresh_or_reveal_changes_nothing_and_shows_the_customer(sandb
 
 
 def test_signing_in_again_after_a_timeout_on_refresh_lands_on_the_customer(sandbox):
-    """The login page's `next` is the refresh URL: after signing in, the customer's page."""
+    """The login page's `next` is the refresh URL: after signing in, a page that asks to open
+    the member (the link that led to the sign-in may have come from another site), whose link
+    leads to the customer's page."""
     User.objects.create_user("agent-again", password="pw-agent-again-1").groups.add(
         Group.objects.get(name="Support agents")
     )
@@ -238,7 +240,10 @@ def test_signing_in_again_after_a_timeout_on_refresh_lands_on_the_customer(sandb
         follow=True,
     )
 
-    assert response.redirect_chain[-1] == (CUSTOMER, 302)
+    assert response.redirect_chain[-1] == (CUSTOMER + "refresh/?confirm=1", 302)
+    assert b"Open this member" in response.content
+    opened = client.get(CUSTOMER + "refresh/", follow=True)
+    assert opened.redirect_chain[-1] == (CUSTOMER, 302)
 
 
 def test_a_store_manager_cannot_open_pages_of_a_source_they_may_not_use(sandbox):

@@ -763,3 +763,64 @@ def test_a_pg_dump_of_the_audit_tables_restores_and_verifies(site):
     assert verified.returncode == 0, verified.stderr
     assert "The audit trail is intact" in verified.stdout
     assert "exported entries it still should, unchanged" in verified.stdout
+
+
+@pytest.mark.services
+@pytest.mark.parametrize(
+    "source,method,path",
+    [
+        ("127.0.1.21", "POST", "/admin/login/"),
+        ("127.0.1.22", "POST", "/admin/login"),
+        ("127.0.1.23", "POST", "/accounts/%6Cogin/"),
+        ("127.0.1.24", "GET", "/accounts/oidc/callback/?error=access_denied"),
+        ("127.0.1.25", "GET", "/accounts/oidc/start/"),
+    ],
+)
+def test_every_sign_in_path_is_limited_at_the_edge(site, source, method, path):
+    """The proxy's limit covered /accounts/login/ only: /admin/login/ answers the same sign-in,
+    and the company sign-in's callback writes a refused entry for anyone. Thirty requests in a
+    row from one address: past the burst nginx answers 429 itself (issue 26, finding 8)."""
+    spraying = site.session(source=source)
+    statuses = [
+        spraying.request(
+            method,
+            site.origin + path,
+            data={"username": f"nobody{n}", "password": "x"} if method == "POST" else None,
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        ).status_code
+        for n in range(30)
+    ]
+    assert statuses.count(429) >= 5, statuses
+    assert 429 not in statuses[:20]
+
+
+@pytest.mark.services
+def test_the_proxys_own_answers_carry_its_headers(site):
+    """server_tokens was off in the HTTPS server only, and static files (served by nginx) had
+    neither X-Content-Type-Options nor HSTS, which the app adds only to its own answers. Now
+    every answer, nginx's own included, names no nginx version and carries both headers once
+    (issue 26, finding 12)."""
+    login = site.session().get(site.origin + "/accounts/login/", timeout=TIMEOUT)
+    stylesheet = next(
+        link["href"]
+        for link in parse(login.text).find_all("link", rel="stylesheet")
+        if link["href"].startswith("/static/")
+    )
+    answers = {
+        "app page": login,
+        "static file": site.session().get(site.origin + stylesheet, timeout=TIMEOUT),
+        "missing static file": site.session().get(site.origin + "/static/nope.css"),
+        "nginx 404": site.session().get(site.origin + "/metrics", timeout=TIMEOUT),
+    }
+    for name, answer in answers.items():
+        assert answer.headers.get("Server") == "nginx", (name, answer.headers.get("Server"))
+        assert answer.headers.get("X-Content-Type-Options") == "nosniff", name
+        assert answer.headers.get("Strict-Transport-Security", "").startswith(
+            "max-age=31536000"
+        ), name
+        assert "," not in answer.headers["Strict-Transport-Security"], name
+    plain = requests.get(site.http_origin + "/", timeout=TIMEOUT, allow_redirects=False)
+    assert plain.status_code == 301
+    assert plain.headers.get("Server") == "nginx"
+    assert plain.headers.get("X-Content-Type-Options") == "nosniff"

@@ -3,7 +3,7 @@ signal; each signal finds exactly its pattern, and the audit list's signal filte
 entries."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -63,7 +63,7 @@ def team(settings) -> Team:
     settings.TIME_ZONE = "Asia/Kolkata"
     settings.AUDIT_BUSINESS_HOURS = "Mon-Fri 08:00-18:00"
     settings.LOOKUP_REASON_REQUIRED = True
-    names = (*NORMAL, "eve", "fred", "gina", "hank", "ivy", "jack")
+    names = (*NORMAL, "eve", "fred", "gina", "hank", "ivy", "jack", "kim", "lee")
     users = {name: person(name) for name in names}
     past = [days_ago(n) for n in range(1, 15)]
     workdays = [day for day in past if day.weekday() < 5]
@@ -145,6 +145,28 @@ def team(settings) -> Team:
             for n in range(3)
         ],
     )
+    # Kim runs 21 lookups within one minute (against about one a minute); Lee opens two
+    # members by their customer ids, without a search.
+    plant(
+        "burst",
+        [
+            entry(u["kim"], local(workdays[6], 9) + timedelta(seconds=2 * n), reason="t")
+            for n in range(21)
+        ],
+    )
+    plant(
+        "unsearched",
+        [
+            entry(
+                u["lee"],
+                local(workdays[6], 9, n),
+                action="view_section",
+                outcome="ok",
+                customer_id=f"l{n}",
+            )
+            for n in range(2)
+        ],
+    )
     return team
 
 
@@ -166,6 +188,8 @@ def test_each_signal_finds_exactly_its_planted_pattern(team):
     assert findings(signals["no_reason"]) == {(("hank",), None, "", 4)}
     assert findings(signals["spike"]) == {(("ivy",), team.workdays[5], "", 41)}
     assert findings(signals["reveals"]) == {(("jack",), None, "", 30)}
+    assert findings(signals["burst"]) == {(("kim",), team.workdays[6], "", 21)}
+    assert findings(signals["unsearched"]) == {(("lee",), None, "", 2)}
     assert all(not signal.off for signal in signals.values())
 
 
@@ -199,12 +223,15 @@ def test_a_user_s_signals_are_only_those_about_them(team):
 
 
 def test_signals_that_need_a_setting_say_so_when_it_is_off(team, settings):
-    """Without business hours or required reasons, those two signals are off and say why."""
+    """Without business hours or required reasons, those two signals are off and say so; the
+    setting that turns each on is apart (for administrators only)."""
     settings.AUDIT_BUSINESS_HOURS = ""
     settings.LOOKUP_REASON_REQUIRED = False
     signals = {signal.slug: signal for signal in Insights(PERIOD).signals()}
-    assert "AUDIT_BUSINESS_HOURS" in signals["after_hours"].off
-    assert "LOOKUP_REASON_REQUIRED" in signals["no_reason"].off
+    assert signals["after_hours"].off.startswith("Off")
+    assert signals["no_reason"].off.startswith("Off")
+    assert "AUDIT_BUSINESS_HOURS" in signals["after_hours"].setting
+    assert "LOOKUP_REASON_REQUIRED" in signals["no_reason"].setting
     assert not signals["after_hours"].findings and not signals["no_reason"].findings
 
 

@@ -244,16 +244,23 @@ def test_generate_audit_has_its_days_counted_again():
 
 
 def test_rollup_audit_counts_what_is_missing_and_rebuilds_on_request(capsys):
-    """The command counts what is missing, nothing when run again, everything with
-    --rebuild."""
+    """The command counts what is missing (the days from the trail's first entry), nothing
+    when run again, everything with --rebuild."""
     alice = person("alice")
     write([entry(alice, local(days_ago(2), 10))])
-    days = sum(1 for day in WEEK.days if rollup.day_start(day) < rollup.settled())
+
+    def held(since: int) -> int:
+        return sum(
+            1
+            for day in WEEK.days
+            if day >= days_ago(since) and rollup.day_start(day) < rollup.settled()
+        )
+
     call_command("rollup_audit", "--days", "7")
-    assert f"Counted {days} of the last 7 days, up to " in capsys.readouterr().out
+    assert f"Counted {held(2)} of the last 7 days, up to " in capsys.readouterr().out
     call_command("rollup_audit", "--days", "7")
     assert "Counted 0 of the last 7 days" in capsys.readouterr().out
     QuerySet.update(AuditEntry.objects.all(), created_at=local(days_ago(3), 10))
     call_command("rollup_audit", "--days", "7", "--rebuild")
-    assert f"Counted {days} of the last 7 days" in capsys.readouterr().out
+    assert f"Counted {held(3)} of the last 7 days" in capsys.readouterr().out
     assert list(AuditDayCount.objects.values_list("day", "entries")) == [(days_ago(3), 1)]

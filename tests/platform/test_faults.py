@@ -64,6 +64,14 @@ class Load:
     # "sign-in" (sent to the login page), or the HTTP status of any other answer.
     answers: list[tuple[str, str]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
+    # Members looked up in turn (the sandbox's one member when empty), as agents look up
+    # different people: the breaker counts each member's failures once.
+    mobiles: tuple[str, ...] = ()
+
+    def _path(self) -> str:
+        if not self.mobiles:
+            return lookup_path()
+        return lookup_path(self.mobiles[len(self.answers) % len(self.mobiles)])
 
     def run_while(self, faults: Callable[[], None], *, seconds: float) -> None:
         """Sends lookups for `seconds` while `faults` does its damage, in this thread."""
@@ -83,7 +91,9 @@ class Load:
     def one(self) -> str:
         try:
             response = self.session.get(
-                self.base_url + lookup_path(), timeout=TIMEOUT, allow_redirects=False
+                self.base_url + self._path(),
+                timeout=TIMEOUT,
+                allow_redirects=False,
             )
         except requests.RequestException:
             self.answers.append(("no answer", ""))
@@ -249,7 +259,11 @@ def test_a_flapping_backend_opens_and_closes_the_breaker_and_every_request_is_au
         server = stack.enter_context(
             instances.gunicorn(env, tmp_path, name="flap", workers=2, threads=4)
         )
-        load = Load(server.url, instances.login(server.url, "agent"))
+        load = Load(
+            server.url,
+            instances.login(server.url, "agent"),
+            mobiles=tuple(f"9198000000{n:02d}" for n in range(10)),
+        )
         load.run_while(lambda: None, seconds=6)
         flapping.clear()
         time.sleep(1.5)  # past the cool-down

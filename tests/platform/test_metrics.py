@@ -38,8 +38,8 @@ def value(samples: dict, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-def lookup(client) -> int:
-    url = "/lookup/?source=INSTORE&identifierName=mobile&identifierValue=919800000011"
+def lookup(client, mobile: str = "919800000011") -> int:
+    url = f"/lookup/?source=INSTORE&identifierName=mobile&identifierValue={mobile}"
     return client.get(url).status_code
 
 
@@ -88,8 +88,9 @@ def test_the_breaker_calls_in_flight_and_refusals_are_shown(client, agent, serve
     before = scrape(client)
     assert value(before, "lookup_breaker_state") == 0
     server.on(LOOKUP_PATH, errors(500, 0, "Internal error"))
-    lookup(client)
-    lookup(client)
+    # Two members (the breaker counts each member's failures once), then a third lookup.
+    lookup(client, "919800000011")
+    lookup(client, "919800000012")
     lookup(client)
     with BULKHEADS.slot("someone"):
         after = scrape(client)

@@ -37,10 +37,15 @@ def server(fault_backend, settings):
     return fault_backend
 
 
-def lookup_url() -> str:
+def lookup_url(mobile: str = MOBILE) -> str:
     return "/lookup/?" + urlencode(
-        {"source": "INSTORE", "identifierName": "mobile", "identifierValue": MOBILE}
+        {"source": "INSTORE", "identifierName": "mobile", "identifierValue": mobile}
     )
+
+
+def other_member(n: int) -> str:
+    """The mobile of another member each time: the breaker counts a member's failures once."""
+    return f"91980000{n:04d}"
 
 
 def held(*user_keys: str) -> ExitStack:
@@ -113,12 +118,12 @@ def test_slots_are_given_back_when_calls_end_however_they_end(client, agent, ser
 
 
 def test_repeated_failures_open_the_breaker_which_refuses_without_calling(client, agent, server):
-    """Three 5xx in a row: the fourth lookup is not sent; its page says Capillary is not
-    answering and when it is tried again, with Retry-After; the entry says so; /healthz shows
-    the breaker open and still answers 200."""
+    """Three 5xx in a row, for three members: the fourth lookup is not sent; its page says
+    Capillary is not answering and when it is tried again, with Retry-After; the entry says
+    so; /healthz shows the breaker open and still answers 200."""
     server.on(LOOKUP_PATH, errors(500, 0, "Internal error", request_id="req-500"))
-    for _ in range(3):
-        assert client.get(lookup_url()).status_code == 503
+    for n in range(3):
+        assert client.get(lookup_url(other_member(n))).status_code == 503
     sent = len(server.requests_to(LOOKUP_PATH))
 
     response = client.get(lookup_url())
@@ -139,8 +144,8 @@ def test_repeated_failures_open_the_breaker_which_refuses_without_calling(client
 def test_after_the_cool_down_one_probe_that_succeeds_closes_the_breaker(client, agent, server):
     """Once the cool-down has passed, the next lookup is sent; its answer closes the breaker."""
     server.on(LOOKUP_PATH, errors(500, 0, "Internal error"))
-    for _ in range(3):
-        client.get(lookup_url())
+    for n in range(3):
+        client.get(lookup_url(other_member(n)))
     assert breaker_state().name == "open"
     server.on(LOOKUP_PATH, reply(200, complete_document(), request_id="req-back"))
     time.sleep(2.1)
@@ -156,8 +161,8 @@ def test_after_the_cool_down_one_probe_that_succeeds_closes_the_breaker(client, 
 def test_a_probe_that_fails_opens_the_breaker_again(client, agent, server):
     """The probe after the cool-down times out: the breaker is open for another cool-down."""
     server.on(LOOKUP_PATH, errors(500, 0, "Internal error"))
-    for _ in range(3):
-        client.get(lookup_url())
+    for n in range(3):
+        client.get(lookup_url(other_member(n)))
     time.sleep(2.1)
     server.on(LOOKUP_PATH, reply(200, complete_document(), delay=1.5))
 
