@@ -29,7 +29,7 @@ INSTALL_PROJECT = $(BIN)/pip install --quiet --no-index --no-build-isolation -e 
 # The tests' Node packages: the OpenID Connect provider and axe-core.
 NODE_TEST_DEPS := tests/oidc/node_modules/.package-lock.json tests/a11y/node_modules/.package-lock.json
 
-.PHONY: help install install-dev run serve test lint typecheck format check bench \
+.PHONY: help install install-dev run serve test test-fast lint typecheck format check bench \
 	coverage lock clean
 
 help: ## List the targets
@@ -70,6 +70,12 @@ run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.
 
 test: install-dev $(NODE_TEST_DEPS) ## Run the whole test suite (installs the test tools and Node packages first)
 	$(TEST_ENV) $(BIN)/pytest
+
+# Left out: the tests marked browser (Chromium through Playwright), services (PostgreSQL and Redis
+# behind gunicorn pairs, nginx and PostgreSQL clusters of their own) or process (gunicorn, the
+# OpenID Connect provider). tests/conftest.py adds browser and process from the fixtures a test uses.
+test-fast: install-dev ## The suite without browser, deploy and multi-process tests (no Node needed)
+	$(TEST_ENV) $(BIN)/pytest -m "not browser and not services and not process"
 
 lint: install-dev ## ruff check, ruff format --check, djade --check (templates)
 	$(BIN)/ruff check .
