@@ -280,9 +280,18 @@ def debian_root(timings: Timings) -> Path:
         (building / "etc/apt/sources.list").write_text("")
         shutil.rmtree(root, ignore_errors=True)
         building.rename(root)
+        _prune("debian-", keep=root)
         (root / ".complete").write_text(install + "\n")
         timings.mark("Debian root: debootstrap and step 1's packages (cold cache)", started)
         return root
+
+
+def _prune(prefix: str, keep: Path) -> None:
+    """The cache keeps one root and one wheel folder: those of an older package list or lock
+    file go when the new ones are made."""
+    for old in CACHE.glob(f"{prefix}*"):
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _root_python(root: Path) -> str:
@@ -309,9 +318,17 @@ def wheelhouse(root: Path, timings: Timings) -> Path:
     python = _root_python(root)
     key = hashlib.sha256(lock.read_bytes() + python.encode()).hexdigest()[:12]
     wheels = CACHE / f"wheels-{key}"
-    if (wheels / ".complete").exists():
-        return wheels
-    started = time.monotonic()
+    with open(CACHE / ".lock", "w") as cache_lock:
+        fcntl.flock(cache_lock, fcntl.LOCK_EX)
+        if not (wheels / ".complete").exists():
+            started = time.monotonic()
+            _download(wheels, python, lock)
+            _prune("wheels-", keep=wheels)
+            timings.mark("pip download (cold cache)", started)
+    return wheels
+
+
+def _download(wheels: Path, python: str, lock: Path) -> None:
     shutil.rmtree(wheels, ignore_errors=True)
     target = [
         "--only-binary=:all:",
@@ -345,8 +362,6 @@ def wheelhouse(root: Path, timings: Timings) -> Path:
         timeout=300,
     )
     (wheels / ".complete").write_text("")
-    timings.mark("pip download (cold cache)", started)
-    return wheels
 
 
 def kit(tmp_path: Path, wheels: Path) -> Path:
