@@ -671,6 +671,7 @@ def _exposure(container: Container, unit: str) -> float:
     return float(found.group(1))
 
 
+@pytest.mark.process  # a container of its own: left out of make test-fast
 @pytest.mark.timeout(BOUND + 60)  # pytest-timeout: the fixture's setup and teardown included
 def test_a_fresh_host_follows_the_walkthrough_and_runs_the_site(host, tmp_path):
     container, shell, password, timings = host
