@@ -5,6 +5,7 @@ the README's configuration table). A `.env` file in the project root is read if 
 variables already in the environment win.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +16,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
+
+
+def read_credentials(directory: str) -> None:
+    """Secrets systemd hands over as credentials (LoadCredential=NAME:FILE): one file per
+    variable in $CREDENTIALS_DIRECTORY, named as the variable, read where the environment has
+    no value for it (deploy/systemd's units pass SECRET_KEY and the audit keys this way)."""
+    for path in sorted(Path(directory).iterdir()):
+        if path.name.isupper() and path.name.isidentifier():
+            os.environ.setdefault(path.name, path.read_text().strip())
+
+
+if os.environ.get("CREDENTIALS_DIRECTORY"):
+    read_credentials(os.environ["CREDENTIALS_DIRECTORY"])
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -349,9 +349,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         cache = stack.enter_context(instances.redis_database())
         env_text = render(
             DEPLOY / "customer-lookup.env",
-            SECRET_KEY=instances.SECRET_KEY,
-            AUDIT_SIGNING_KEY="deploy-test-signing-key-not-secret",
-            AUDIT_HASH_KEY="deploy-test-hash-key-not-secret",
             SERVER_NAME="localhost",
             PUBLIC_ORIGIN=origin,
             DATABASE_URL=database,
@@ -359,9 +356,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             STATIC_ROOT=str(workdir / "static"),
             LOOKUP_API_BASE_URL="",
             LOOKUP_API_USERNAME="",
-            LOOKUP_API_PASSWORD="",
         )
         (workdir / "customer-lookup.env").write_text(env_text)
+        # The secrets, as systemd hands them over (LoadCredential=): one file per variable.
+        credentials = workdir / "credentials"
+        credentials.mkdir()
+        for name, value in {
+            "SECRET_KEY": instances.SECRET_KEY,
+            "AUDIT_SIGNING_KEY": "deploy-test-signing-key-not-secret",
+            "AUDIT_HASH_KEY": "deploy-test-hash-key-not-secret",
+            "LOOKUP_API_PASSWORD": "",
+        }.items():
+            (credentials / name).write_text(value + "\n")
         unit_values = {
             "APP_DIR": str(ROOT),
             "USER": "customer-lookup",
@@ -375,9 +381,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         [env_file] = unit["EnvironmentFile"]
         [working_directory] = unit["WorkingDirectory"]
+        assert sorted(c.split(":")[0] for c in unit["LoadCredential"]) == sorted(
+            p.name for p in credentials.iterdir()
+        )
         env = {
             **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}},
             **environment_file(Path(env_file).read_text()),
+            "CREDENTIALS_DIRECTORY": str(credentials),
             # The test's own: a load test needs no lookup rate limit, its clients (one agent in
             # four browsers) more than two backend calls at once, and a sandbox that takes a
             # moment, like Capillary, keeps requests in flight while an instance stops.
