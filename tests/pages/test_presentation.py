@@ -230,6 +230,7 @@ def two_conditions(program_id: int) -> Program:
     )
 
 
+@override_settings(TIER_RENEWAL_RULES="")
 def test_without_a_configured_rule_several_renewal_conditions_claim_neither_any_nor_all():
     """Capillary does not say whether one condition or all of them keep the tier: unless the
     org said so, the page lists the conditions, says that the program's rule decides, and no

@@ -745,6 +745,7 @@ def test_the_tiers_page_words_value_valid_upto_and_the_renewal_rule(documents, s
     sentence, and his two renewal conditions claim neither rule until TIER_RENEWAL_RULES says."""
     customer = Customer.from_json(documents["919999000001"])
 
+    settings.TIER_RENEWAL_RULES = ""
     page = parse(render("tiers", customer))
     settings.TIER_RENEWAL_RULES = "1101:any"
     configured = parse(render("tiers", customer))
