@@ -5,16 +5,17 @@ Nobody, superusers included, can add, change or delete an audit entry here; the 
 count, a capped count for pagination, exact-match search that uses indexes.
 """
 
+from __future__ import annotations
+
 import csv
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import PAGE_VAR
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import (
@@ -25,16 +26,18 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
 
-from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT
+from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT, may_see_all_audit
 from customers.audit import views as audit_views
+from customers.audit.drilldown import CalendarChangeList
 from customers.audit.models import Action, AuditEntry, AuditEntryQuerySet, AuditIdentifier
 from customers.capillary.query import MOBILE, SOURCES, normalise_identifier
+from customers.errors import PermissionRefused
 from customers.insights import figures as insights
 from customers.insights.rollup import Window, local_date
 from customers.masking import identifier_hash
@@ -106,7 +109,7 @@ FIELDS: tuple[str, ...] = (
 )
 
 
-class CappedCountPaginator(Paginator):
+class CappedCountPaginator(Paginator):  # type: ignore[type-arg]
     """Counts at most `cap` rows, so a page of a huge table never waits for COUNT(*).
 
     Beyond the cap the list shows "more than N" and older entries are reached through the
@@ -120,7 +123,7 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         # Without ORDER BY, so the database may count through whichever index fits the filter
         # instead of walking the created_at index until it finds cap + 1 matches.
-        counted = cast(QuerySet, self.object_list).order_by()[: self.cap + 1].count()
+        counted = cast(QuerySet[Any], self.object_list).order_by()[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
@@ -131,10 +134,12 @@ class ChoicesFilter(admin.SimpleListFilter):
 
     values: tuple[str, ...] = ()
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [(value, value) for value in self.values]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         if self.value():
             return queryset.filter(**{str(self.parameter_name): self.value()})
         return None
@@ -159,10 +164,12 @@ class HeavyUserFilter(admin.SimpleListFilter):
     title = "lookup volume (last 24 hours)"
     parameter_name = "heavy"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [(str(n), f"users with more than {n} lookups") for n in HEAVY_USER_THRESHOLDS]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         value = self.value()
         if not value:
             return None
@@ -193,10 +200,12 @@ class SignalFilter(admin.SimpleListFilter):
     title = f"signal (date range, else last {insights.SIGNAL_DAYS} days)"
     parameter_name = "signal"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return list(insights.SIGNAL_TITLES.items())
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         slug = self.value()
         if not slug:
             return None
@@ -229,7 +238,7 @@ def _moment(text: str) -> datetime | None:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "created_at",
         "username",
@@ -265,14 +274,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
 
     @admin.display(description="identifiers")
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return CalendarChangeList
+
     def identifiers_display(self, entry: AuditEntry) -> str:
         return entry.identifiers_display
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(VIEW_ALL_AUDIT)
+        return may_see_all_audit(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return request.user.has_perm(VIEW_ALL_AUDIT)
+        return may_see_all_audit(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -283,7 +295,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
         return cast(AuditEntryQuerySet, super().get_queryset(request)).visible_to(request.user)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
@@ -291,8 +303,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return lookup in OFFERED_LOOKUPS
 
     def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[AuditEntry], search_term: str
+    ) -> tuple[QuerySet[AuditEntry], bool]:
         """Exact matches only, each served by an index; an identifier is found through its
         keyed hash, so the auditor types the full mobile or email and the table holds neither."""
         term = search_term.strip()
@@ -316,16 +328,16 @@ class AuditEntryAdmin(admin.ModelAdmin):
         ), False
 
     def changelist_view(
-        self, request: HttpRequest, extra_context: dict | None = None
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "can_export": request.user.has_perm(EXPORT_AUDIT),
-            "can_see_insights": request.user.has_perm(VIEW_ALL_AUDIT),
+            "can_see_insights": may_see_all_audit(request.user),
         }
         return super().changelist_view(request, extra_context)
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         export = path(
             "export/",
             self.admin_site.admin_view(self.export_view),
@@ -347,8 +359,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         """
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_AUDIT)):
-            raise PermissionDenied
+        if not self.has_view_permission(request):
+            raise PermissionRefused(VIEW_ALL_AUDIT)
+        if not request.user.has_perm(EXPORT_AUDIT):
+            raise PermissionRefused(EXPORT_AUDIT)
         # The page number does not narrow an export: every page of the filtered list is in it.
         query = request.GET.copy()
         query.pop(PAGE_VAR, None)
@@ -427,4 +441,4 @@ def _csv_lines(entries: Iterator[AuditEntry]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow([name for name, _ in CSV_COLUMNS])
     for entry in entries:
-        yield writer.writerow([_cell(value(entry)) for _, value in CSV_COLUMNS])
+        yield writer.writerow([_cell(value(entry)) for _, value in CSV_COLUMNS])  # type: ignore[no-untyped-call]
