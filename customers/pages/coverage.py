@@ -12,6 +12,7 @@ Public names:
     Coverage                                                       one block's state and words
     coverage(customer, block, query=, left_out=) -> Coverage       a top-level block
     gap_coverage(program, kind, query=, left_out=) -> Coverage     one program's gaps
+    empty_text(customer, key, none_text, query=, left_out=) -> str  what an empty section says
     BLOCKS                                                         the blocks it knows
 """
 
@@ -40,6 +41,7 @@ __all__ = [
     "UNKNOWN",
     "Coverage",
     "coverage",
+    "empty_text",
     "gap_coverage",
 ]
 
@@ -139,6 +141,8 @@ class Coverage:
     @property
     def advice(self) -> str:
         """The exact search-again advice where a new search can bring the block, else ""."""
+        if self.state == BY_ID:
+            return "Look the member up again from the search to see it."
         if not self.box:
             return ""
         verb = "untick" if self.untick else "tick"
@@ -227,3 +231,28 @@ def gap_coverage(
     if MLP not in query.embed or days is None:
         return Coverage(name, NOT_ASKED, "Tiers per program (mlp)")
     return Coverage(name, NOT_SENT)
+
+
+# The document's key (or the embed / flag asking for it) -> the block's name in BLOCKS.
+BY_KEY: dict[str, str] = {
+    **{key: block.name for block in BLOCKS.values() for key in block.keys},
+    **{block.asked_by: block.name for block in BLOCKS.values()},
+    "userGroup2LoyaltyDetails": "user groups",
+}
+
+
+def empty_text(
+    customer: Customer,
+    key: str,
+    none_text: str,
+    query: LookupQuery | None = None,
+    left_out: Collection[str] = (),
+) -> str:
+    """What a section with nothing to show says: `none_text` ("No expired points.") only when
+    the answer carried the block empty; else that it is not in this answer, why, and how a new
+    search can bring it where one can."""
+    found = coverage(customer, BY_KEY[key], query, left_out)
+    if found.known:
+        return none_text
+    advice = f" {found.advice}" if found.advice else ""
+    return f"{found.not_in_answer}.{advice}"

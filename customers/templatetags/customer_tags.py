@@ -33,6 +33,7 @@ from customers.errors import detail_plain
 from customers.pages import (
     by_id,
     cards,
+    coverage,
     gaps,
     glossary,
     heading,
@@ -59,6 +60,16 @@ register.filter(glossary.identifiers_plain)
 register.simple_tag(glossary.identifier_types)
 register.filter(detail_plain)
 register.simple_tag(glossary.not_asked)
+
+
+@register.simple_tag(takes_context=True)
+def empty_text(context: Context, customer: Customer, key: str, none_text: str) -> str:
+    """What a section with nothing to show says (customers.pages.coverage.empty_text)."""
+    return coverage.empty_text(
+        customer, key, none_text, context.get("query"), tuple(context.get("left_out") or ())
+    )
+
+
 register.filter(warning_explanation)
 register.filter(gaps.strategy_kind)
 register.filter(labels.tier_label)
@@ -280,6 +291,7 @@ def copy_summary(context: Context, customer: Customer) -> str:
         fetched_at=context.get("fetched_at"),
         source=getattr(query, "source", ""),
         account_id=getattr(query, "account_id", ""),
+        query=query,
     )
 
 
@@ -405,10 +417,11 @@ def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
     """The overview's answers: what needs attention, and the first programs' answers with how
     many there are in all (a member in 36 programs gets the first few and a link)."""
     query = context.get("query")
-    asked = query is None or "expirySchedules" in query.embed
-    answers = overview.program_answers(customer, schedules_asked=asked)
+    left_out = tuple(context.get("left_out") or ())
+    answers = overview.program_answers(customer, query=query, left_out=left_out)
     return {
         "attention": overview.needs_attention(customer),
+        "checks": overview.attention_checks(customer, query, left_out),
         "programs": answers[:OVERVIEW_PROGRAMS],
         "total": len(answers),
     }
@@ -418,11 +431,13 @@ def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
 OPEN_PROGRAMS = 3
 
 
-@register.simple_tag
-def program_summary(customer: Customer) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def program_summary(context: Context, customer: Customer) -> dict[str, Any]:
     """What a page of many programs starts with: every program's answer, and whether the
     details below start folded (more than OPEN_PROGRAMS programs)."""
-    answers = overview.program_answers(customer)
+    answers = overview.program_answers(
+        customer, query=context.get("query"), left_out=tuple(context.get("left_out") or ())
+    )
     return {"answers": answers, "folded": len(answers) > OPEN_PROGRAMS}
 
 

@@ -76,7 +76,8 @@ def test_a_block_the_by_id_call_cannot_ask_for_says_so():
 
     status = coverage.coverage(customer, "customer status", query, left_out=("customerStatus",))
 
-    assert status.state == coverage.BY_ID and status.advice == ""
+    assert status.state == coverage.BY_ID
+    assert status.advice == "Look the member up again from the search to see it."
 
 
 def test_gaps_per_program():
