@@ -129,11 +129,16 @@ def last_change(attribution: Attribution, fmt: str = "DATETIME_FORMAT") -> str:
 def _last_update(profile: Profile | None) -> Label:
     if profile is None:
         return Label("not sent", empty=True)
-    moment = profile.updated_on or profile.attribution.modified_on
-    by = _by(profile.attribution.modified_by)
-    if moment is None:
-        return Label(f"not sent{by}", empty=True)
-    return Label(format_moment(moment, "DATETIME_FORMAT") + by)
+    # attribution.modifiedBy goes with its own modifiedDate; autoUpdateTime is another date,
+    # with no one named for it.
+    modified = profile.attribution.modified_on
+    if modified is not None:
+        return Label(
+            format_moment(modified, "DATETIME_FORMAT") + _by(profile.attribution.modified_by)
+        )
+    if profile.updated_on is not None:
+        return Label(format_moment(profile.updated_on, "DATETIME_FORMAT"))
+    return Label("not sent", empty=True)
 
 
 def _customer_status(customer: Customer) -> Label:

@@ -55,6 +55,19 @@ register = template.Library()
 # escaped; a labels.Label is printed by `{% label %}`).
 # `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
 register.filter("when", numbers.format_moment)
+register.filter("tier_expiry_dates", gaps.tier_expiry_dates)
+
+
+@register.simple_tag(takes_context=True)
+def gap_answer(context: Context, program: Program, kind: str) -> str:
+    """The overview's sentence on a program's gap to upgrade or renew ("upgrade" / "renew"),
+    knowing what the search asked (customers.pages.overview)."""
+    query, left_out = context.get("query"), tuple(context.get("left_out") or ())
+    if kind == "upgrade":
+        return overview.upgrade_answer(program, query, left_out)
+    return overview.keep_answer(program, query, left_out)
+
+
 register.filter(glossary.identifier_label)
 register.filter(glossary.identifiers_plain)
 register.simple_tag(glossary.identifier_types)

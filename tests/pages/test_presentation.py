@@ -904,7 +904,7 @@ def test_a_card_says_whether_it_takes_transactions_and_since_when_its_status_hol
     assert card_transactions(card) == Label("not allowed", badge="status-bad")
     status = card_status(card)
     assert status.text == "ACTIVE"
-    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} by user 60300517"
+    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} set by user id 60300517"
     allowed = Card.from_json({**documents.by_id_card_shape(), "transactionNotAllowed": False})
     assert card_transactions(allowed).text == "allowed"
 
