@@ -199,6 +199,6 @@ def tier_expiry_dates(program: Program) -> str:
     own = format_moment(program.tier_expiry_date)
     renewal = format_moment(program.renew_summary.tier_expiry_date)
     return (
-        f"Two tier expiry dates: {own} (the tier's, slabExpiryDate) and {renewal} (the "
-        "renewal summary's, tierExpiryDate); Capillary does not say why they differ."
+        f"Two tier expiry dates: {own} (the tier's own) and {renewal} (the renewal "
+        "summary's); Capillary sends both and does not say why they differ."
     )

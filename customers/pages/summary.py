@@ -53,7 +53,7 @@ def _identity_lines(
         kind = item.type.lower()
         label = glossary.identifier_label(item.type) if kind else "Identifier"
         text = shown(item.value, kind, unmasked=unmasked, revealed=revealed).text
-        rows.append((f"{label} (identifiersAll)", text))
+        rows.append((f"{label} (full identifier list only)", text))
     return rows
 
 

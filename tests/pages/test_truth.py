@@ -20,6 +20,7 @@ from customers.pages.numbers import format_number
 from customers.pages.summary import copy_summary
 from tests import documents
 from tests.pages import test_sections as sections
+from tests.pages.test_overview import API_WORDS, visible_text
 
 TODAY = date(2026, 12, 7)
 SEARCH = LookupQuery(
@@ -175,11 +176,12 @@ def test_dates_follow_the_org_zone_and_date_only_fields_never_shift(settings):
     customer = Customer.from_json(documents.root_gaps_shape())
     both = text_of(render("overview", customer, SEARCH))
     assert (
-        "Two tier expiry dates: 1 Apr 2027 (the tier's, slabExpiryDate) and 31 Mar 2027 (the "
-        "renewal summary's, tierExpiryDate)"
+        "Two tier expiry dates: 1 Apr 2027 (the tier's own) and 31 Mar 2027 (the renewal "
+        "summary's); Capillary sends both and does not say why they differ."
     ) in both
     summary = copy_summary(customer, fetched_at=date(2026, 12, 7))
     assert "tier expiry: 1 Apr 2027" in summary
+    assert API_WORDS.findall(visible_text(render("overview", customer, SEARCH))) == []
 
 
 # 5. Gaps keep their "as of"
@@ -261,9 +263,11 @@ def test_identifiers_only_in_identifiers_all_are_shown_masked():
     page = text_of(render("overview", customer))
     summary = copy_summary(customer)
 
-    assert "only in identifiersAll" in page
+    assert "only in the full identifier list" in page
+    assert API_WORDS.findall(visible_text(render("overview", customer))) == []
+    assert API_WORDS.findall(summary) == []
     assert "6591234567" not in page and "6591234567" not in summary
-    assert "Mobile (identifiersAll): 65****4567" in summary
+    assert "Mobile (full identifier list only): 65****4567" in summary
 
 
 # 10. All sources
