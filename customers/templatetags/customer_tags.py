@@ -202,7 +202,9 @@ def member_facts(context: Context) -> dict[str, Any]:
     name = None
     if member is not None:
         name = member.first_name if member.name_masked else member.full_name
-    facts = profile.member_facts(customer, chosen)
+    facts = profile.member_facts(
+        customer, chosen, context.get("query"), tuple(context.get("left_out") or ())
+    )
     return {
         **_page(context),
         "profile": member,

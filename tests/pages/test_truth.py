@@ -84,6 +84,9 @@ def test_nothing_urgent_claims_only_what_the_answer_covers():
     )
     page = text_of(render("overview", customer, SEARCH))
     assert "no fraud flag" not in page and "Not checked: expiry schedule" in page
+    # The fraud fact says why, and does not send the agent to tick a box the search ticked.
+    assert "not in this answer (asked for, and Capillary sent none)." in page
+    assert "Include fraud details" not in visible_text(render("overview", customer, SEARCH))
 
 
 def test_next_expiry_is_none_due_only_when_the_schedule_came():
