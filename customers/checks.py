@@ -1,5 +1,7 @@
 """System checks for the settings this app reads: a typo fails `manage.py check`, not a lookup."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
@@ -108,13 +110,23 @@ def check_sign_in(app_configs: object = None, **kwargs: object) -> list[CheckMes
 
 @register()
 def check_pages(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
-    """TIER_RENEWAL_RULES and CUSTOMER_IMAGE_HOSTS, which decide what the customer pages say and
-    show (customers/pages/renewal.py, the photo on the profile page)."""
+    """TIER_RENEWAL_RULES, ORG_TIME_ZONE and CUSTOMER_IMAGE_HOSTS, which decide what the customer
+    pages say and show (customers/pages/renewal.py, dates, the photo on the profile page)."""
     errors: list[CheckMessage] = []
     try:
         parse_rules(settings.TIER_RENEWAL_RULES)
     except ImproperlyConfigured as error:
         errors.append(Error(str(error), id="customers.E005"))
+    zone = str(getattr(settings, "ORG_TIME_ZONE", "") or "")
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        errors.append(
+            Error(
+                f"ORG_TIME_ZONE: {zone!r} is not an IANA time zone (e.g. Asia/Kolkata).",
+                id="customers.E007",
+            )
+        )
     for host in settings.CUSTOMER_IMAGE_HOSTS:
         if image_origin(host) != host.lower() or host.lower().startswith("http://"):
             errors.append(

@@ -251,9 +251,10 @@ LOOKUP_BREAKER_SECONDS = env.int("LOOKUP_BREAKER_SECONDS", default=30)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 STORE_MANAGER_SOURCES = env.list("STORE_MANAGER_SOURCES", default=["INSTORE"])
 PII_UNMASKED_BY_DEFAULT = env.bool("PII_UNMASKED_BY_DEFAULT", default=False)
-# How a program's renewal conditions combine, per program id: "1101:any,1103:all". Capillary's
-# document does not say; without an entry the tiers page lists the conditions and says that the
-# program's rule decides (customers/pages/renewal.py).
+# How a program's renewal conditions combine, per program id: "1101:any,1103:all" ("*:any" for
+# every program not named). Capillary's document does not say; without an entry the tiers page
+# lists the conditions and says that the program's rule decides (customers/pages/renewal.py).
+# Default: empty, or the sandbox org's rule when the sandbox is on (below).
 TIER_RENEWAL_RULES = env("TIER_RENEWAL_RULES", default="")
 # Custom and extended fields that are personal data: masked for those who may not see PII.
 SENSITIVE_FIELDS = env.list(
@@ -301,6 +302,19 @@ SANDBOX_USERNAME = env("SANDBOX_USERNAME", default="sandbox.till")
 SANDBOX_PASSWORD = env("SANDBOX_PASSWORD", default="sandbox-password")
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
 SANDBOX_TOKEN_TTL = env.int("SANDBOX_TOKEN_TTL", default=300)
+# The sandbox org lives in India (its timestamps carry +05:30) and renews a tier when any one
+# of a program's conditions is met: with the sandbox on, those are the defaults below.
+SANDBOX_ORG_TIME_ZONE = "Asia/Kolkata"
+SANDBOX_TIER_RENEWAL_RULES = "*:any"
+
+# The org's time zone: members' dates and times are shown in it, named wherever a time is
+# shown (dates Capillary sends without a time are shown as sent). Default: the sandbox org's
+# zone when the sandbox is on, else TIME_ZONE.
+ORG_TIME_ZONE = env(
+    "ORG_TIME_ZONE", default=SANDBOX_ORG_TIME_ZONE if SANDBOX_ENABLED else TIME_ZONE
+)
+if not env("TIER_RENEWAL_RULES", default="") and SANDBOX_ENABLED:
+    TIER_RENEWAL_RULES = SANDBOX_TIER_RENEWAL_RULES
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 # "plain" for people, "json" (one object per line) for a log collector; gunicorn's access log

@@ -41,6 +41,13 @@ def _plain_static_storage():
 
 
 @pytest.fixture(autouse=True)
+def _org_time_zone_utc(settings):
+    """Tests read dates in UTC unless they are about the org's zone (ORG_TIME_ZONE, which the
+    sandbox otherwise sets to its org's Asia/Kolkata): they set it themselves."""
+    settings.ORG_TIME_ZONE = "UTC"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache: lookup results, tokens and rate counters."""
     from django.core.cache import cache

@@ -781,3 +781,151 @@ def user_group_shape() -> dict[str, Any]:
             }
         ],
     }
+
+
+def by_id_sample_shape() -> dict[str, Any]:
+    """A by-id answer shaped like Capillary's published one: a WECHAT profile whose mobile and
+    second email exist only in identifiersAll, registration at half past midnight +08:00, a
+    loyalty type of non_loyalty and one ACTIVE digital card with expiryDays 0, no expiry date
+    and transactions not allowed."""
+    return {
+        "id": 71834,
+        "profiles": [
+            {
+                "firstName": "Mei",
+                "lastName": "Tan",
+                "attribution": {
+                    "createDate": "2024-01-01T00:30:00+08:00",
+                    "createdBy": {"code": "sg.till", "description": "", "name": "sg.till"},
+                    "modifiedBy": {"code": "sg.till", "description": "", "name": "sg.till"},
+                    "modifiedDate": "2024-03-05T18:50:23+08:00",
+                },
+                "fields": {"Favorite Color": "Blue"},
+                "identifiers": [
+                    {"type": "line", "value": "lineMT9"},
+                    {
+                        "type": "cardNumber",
+                        "value": "SGC0099000002",
+                        "seriesId": 19,
+                        "statusLabel": "ACTIVE",
+                    },
+                    {"type": "email", "value": "mei.tan@example.com"},
+                ],
+                "commChannels": [
+                    {
+                        "type": "email",
+                        "value": "mei@mail.example.com",
+                        "primary": True,
+                        "verified": False,
+                        "meta": {"residence": False, "office": False},
+                        "attributes": {},
+                    }
+                ],
+                "source": "WECHAT",
+                "userId": 71834,
+                "accountId": "wechat-sg-1",
+                "conflictingProfileList": [],
+                "autoUpdateTime": "2024-03-09T10:00:00+08:00",
+                "identifiersAll": [
+                    {"type": "mobile", "value": "6591234567"},
+                    {"type": "email", "value": "91234567@mail.example.com"},
+                ],
+            }
+        ],
+        "loyaltyInfo": {"loyaltyType": "non_loyalty", "lifetimePurchases": 230},
+        "segments": {},
+        "extendedFields": {"city": "Singapore"},
+        "cardDetails": [by_id_card_shape()],
+        "warnings": [],
+    }
+
+
+def root_gaps_shape() -> dict[str, Any]:
+    """A lookup answer whose gaps sit at the document's root, as the reference's response table
+    lists them: upgradeStrategies (with the table's `upgrade_based_on` spelling) and
+    gapToRenewSummary as an array, beside one program in loyaltyProgramDetails."""
+    return {
+        "id": 90017,
+        "profiles": [
+            {
+                "firstName": "Omar",
+                "lastName": "Haddad",
+                "source": "INSTORE",
+                "accountId": "",
+                "identifiers": [{"type": "mobile", "value": "971500000017"}],
+            }
+        ],
+        "loyaltyProgramDetails": [
+            {
+                "programId": 2401,
+                "programTitle": "Oasis Rewards",
+                "currentSlab": "Silver",
+                "slabSNo": 2,
+                "nextSlab": "Gold",
+                "nextSlabSerialNumber": 3,
+                "slabExpiryDate": "2027-04-01T00:00:00+05:30",
+                "loyaltyPoints": 5400.0,
+                "lifetimePoints": 8000.0,
+                "programPointsToCurrencyRatio": 0.0025,
+            }
+        ],
+        "upgradeStrategies": [
+            {
+                "upgrade_based_on": "CUMULATIVE_PURCHASES",
+                "upgradeThreshold": 50000.0,
+                "customerUpgradeEntityValues": {
+                    "currentValue": 3000.0,
+                    "gapToUpgrade": 47000.0,
+                    "valueValidUpto": "2125-01-01",
+                },
+            }
+        ],
+        "gapToRenewSummary": [
+            {
+                "tierExpiryDate": "2027-03-31",
+                "renewConfirmed": False,
+                "renewStrategies": [
+                    {
+                        "renewBasedOn": "PURCHASE",
+                        "renewThreshold": 40000.0,
+                        "customerRenewEntityValue": 12000.0,
+                        "customerGapToRenewValue": 28000.0,
+                        "trackerEntityIdentifiers": [],
+                    }
+                ],
+            }
+        ],
+        "warnings": [],
+    }
+
+
+CARD_STATES = ("ACTIVE", "SUSPENDED", "EXPIRED", "DELETED", "NOT_ISSUED")
+
+
+def card_states_shape() -> list[dict[str, Any]]:
+    """Eight cards of the by-id sample's shape in every state; as in Capillary's status log,
+    statusInfo.isActive is true on each (it marks the current status record, not an active
+    card). Two are ACTIVE yet unusable: one past its expiry date, one with transactions not
+    allowed; one has 15 days left (expiryDays) and no expiry date."""
+    cards = []
+    plan = [
+        ("ACTIVE", "2030-01-31", 0, False),
+        ("ACTIVE", None, 15, False),
+        ("ACTIVE", "2020-06-30", 0, False),
+        ("ACTIVE", "2030-01-31", 0, True),
+        ("SUSPENDED", "2030-01-31", 0, True),
+        ("EXPIRED", "2021-01-31", 0, True),
+        ("DELETED", "2030-01-31", 0, True),
+        ("NOT_ISSUED", None, 0, True),
+    ]
+    for number, (state, expiry, days, blocked) in enumerate(plan, start=1):
+        card = by_id_card_shape()
+        card["cardId"] = card["id"] = 600 + number
+        card["cardNumber"] = f"harbour06{number:02d}"
+        card["expiryDays"] = days
+        if expiry:
+            card["expiryDate"] = expiry
+        card["transactionNotAllowed"] = blocked
+        card["statusInfo"] = dict(card["statusInfo"], status=state, label=state.title())
+        cards.append(card)
+    return cards

@@ -172,11 +172,14 @@ class LookupQuery:
         # accountId does not apply to INSTORE: a pasted one is dropped rather than refused.
         if source == INSTORE:
             account_id = ""
-        # ALL reads every source profile of the customer, so no one account applies to it.
+        # Capillary's document makes the account id mandatory for every source but INSTORE, ALL
+        # included. A search of ALL without one is still sent (an org may answer it, and the
+        # sandbox does), but the form says beforehand what it risks, and a not-found after it
+        # leads with the missing account id (LookupQuery.lacks_account_id).
         elif SOURCE_NAME.fullmatch(source) and source != ALL and not account_id:
             error(
                 "accountId",
-                f"Give the account id: every source except {INSTORE} and {ALL} needs one.",
+                f"Give the account id: Capillary needs one for every source except {INSTORE}.",
             )
         elif "," in account_id:
             error("accountId", "The account id cannot contain a comma.")
@@ -216,6 +219,12 @@ class LookupQuery:
             gap_to_upgrade=gaps["gapToUpgrade"],
             gap_to_renew=gaps["gapToRenew"],
         )
+
+    @property
+    def lacks_account_id(self) -> bool:
+        """A source other than INSTORE without an account id: Capillary's document makes it
+        mandatory there and lists "no accountId" among error 8015's reasons."""
+        return self.source != INSTORE and not self.account_id
 
     def by_id(self) -> tuple[LookupQuery, tuple[str, ...]]:
         """This query as GET /v2/customers/{id} takes it (BY_ID_SOURCES, BY_ID_EMBEDS), and what

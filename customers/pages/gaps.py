@@ -189,3 +189,16 @@ def progress_caption(step: Progress) -> str:
     figures = f"{format_number(step.current)} of {format_number(step.threshold)}"
     percent = f" ({format_number(step.percent)}%)" if step.percent is not None else ""
     return f"{figures}{' ' + unit if unit else ''}{percent}"
+
+
+def tier_expiry_dates(program: Program) -> str:
+    """Both tier expiry dates, with what each is, when slabExpiryDate and the renewal summary's
+    tierExpiryDate name different days; "" when they agree or one is missing."""
+    if not program.tier_expiry_dates_differ or program.renew_summary is None:
+        return ""
+    own = format_moment(program.tier_expiry_date)
+    renewal = format_moment(program.renew_summary.tier_expiry_date)
+    return (
+        f"Two tier expiry dates: {own} (the tier's own) and {renewal} (the renewal "
+        "summary's); Capillary sends both and does not say why they differ."
+    )

@@ -111,7 +111,9 @@ TERMS: Mapping[str, Term] = MappingProxyType(
             _term(
                 "available",
                 "Available to redeem",
-                "Can be spent on rewards now.",
+                "The member's points balance as the answer gives it: what the program counts "
+                "as redeemable (the org's rules, a fraud status among them, may still block a "
+                "redemption).",
                 points="loyaltyPoints",
                 currency="earned",
                 group="loyaltyPoints",
@@ -127,7 +129,7 @@ TERMS: Mapping[str, Term] = MappingProxyType(
             _term(
                 "available_and_pending",
                 "Available to redeem and pending",
-                "The two together: only the part available to redeem can be spent now.",
+                "The two together: only the part available to redeem counts as redeemable.",
                 points="totalAvailablePoints",
                 currency="totalAvailable",
             ),
@@ -148,14 +150,14 @@ TERMS: Mapping[str, Term] = MappingProxyType(
             _term(
                 "returned",
                 "Returned",
-                "Taken back because a purchase was returned.",
+                "Returned to the customer, in Capillary's words (the answer does not say why).",
                 points="returned",
                 currency="returned",
             ),
             _term(
                 "adjusted",
                 "Adjusted",
-                "Added or taken away by hand.",
+                "Added or taken away by an adjustment (the answer does not say by whom).",
                 points="adjusted",
             ),
             _term(

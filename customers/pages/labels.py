@@ -89,13 +89,15 @@ def card_status(card: Card) -> Label:
         return Label("no status", empty=True)
     badge = _CARD_STATUS_BADGES.get(status.status.upper(), "status-neutral")
     since = format_moment(status.created_on)
-    by = status.created_by_user or (f"user {status.created_by}" if status.created_by else "")
+    # createdBy is the id of the user who set this status (createdByUser their name, where
+    # Capillary's status log sends it): the document says no more about them.
+    by = status.created_by_user or (f"user id {status.created_by}" if status.created_by else "")
     note = " \N{MIDDLE DOT} ".join(
         part
         for part in (
             status.reason,
             f"since {since}" if since else "",
-            f"by {by}" if by else "",
+            f"set by {by}" if by else "",
             f"was {status.previous_label}" if status.previous_label else "",
         )
         if part

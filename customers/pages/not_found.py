@@ -39,10 +39,20 @@ def not_found_help(
     With dual eligibility an org finds a member by its primary identifier only: a search
     without it (an email or card alone where the mobile is primary) is told to add it. A search
     in a source where the member may have no profile is offered the stores' source (INSTORE),
-    and one in INSTORE all sources, where the user may search there."""
+    and one in INSTORE all sources, where the user may search there, saying before the search
+    that it needs an account id. A search of all sources without an account id leads with it:
+    Capillary's document makes it mandatory there and lists its absence among 8015's reasons."""
     if query is None or not getattr(query, "identifiers", ()):
         return NotFoundHelp(("Check the identifiers, then search again.",))
     steps = []
+    if query.source == ALL_SOURCES and not query.account_id:
+        # Capillary's document makes the account id mandatory for every source but INSTORE and
+        # lists its absence among 8015's reasons: that comes first.
+        steps.append(
+            "Give the account id and search again: Capillary needs one for every source but "
+            f"{INSTORE}, all sources included, and answers “not found” without it (the "
+            "Account id box under Advanced)."
+        )
     names = [name for name, _ in query.identifiers]
     if primary and primary.casefold() not in {name.casefold() for name in names}:
         wanted = glossary.identifier_word(primary)
@@ -58,8 +68,15 @@ def not_found_help(
     if may:
         where = _source_words(query.source)
         account = " under that account" if query.account_id else ""
+        needs = (
+            " with the account id of the source the member signed up in (Capillary needs one "
+            f"for every source but {INSTORE})"
+            if other == ALL_SOURCES
+            else ""
+        )
         steps.append(
-            f"The member may have no profile in {where}{account}: try {_source_words(other)}."
+            f"The member may have no profile in {where}{account}: try "
+            f"{_source_words(other)}{needs}."
         )
         there = dataclasses.replace(query, source=other, account_id="")
         fields = tuple(there.to_params().items())

@@ -5,59 +5,88 @@ the pages and the plain-text summary share. A missing figure prints as "", never
 from __future__ import annotations
 
 import functools
+import zoneinfo
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import formats, timezone, translation
 
 from customers import masking
 from customers.capillary.records import Moment, is_masked, never_expires
 
-_CENT = Decimal("0.01")
 DASH = "\N{EM DASH}"
 
 
 def format_number(value: Decimal | int | None) -> str:
-    """A figure grouped in the active locale: whole numbers without decimals, others to 0.01."""
+    """A figure grouped in the active locale, exactly as sent: whole numbers without decimals,
+    others with every decimal the document gave (a ratio of 0.0025 is 0.0025, never 0; 99.999
+    is not 100; -0.005 is not -0)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             value = int(value)
         else:
-            value = value.quantize(_CENT).normalize()
+            # Plain digits, never an exponent (1E-7): the locale groups what it is given.
+            value = Decimal(format(value.normalize(), "f"))
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
+DATE_ONLY = ("DATE_FORMAT", "SHORT_DATE_FORMAT")
+
+
+def org_zone() -> tzinfo:
+    """The org's time zone (settings.ORG_TIME_ZONE), else the active one."""
+    return _zone(str(getattr(settings, "ORG_TIME_ZONE", "") or ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _zone(name: str) -> tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # The system check reports the setting (customers.E007).
+        return timezone.get_current_timezone()
+
+
 def format_moment(moment: Moment | None, fmt: str = "DATE_FORMAT") -> str:
-    """A date in the active locale and time zone; Capillary's far-future dates say no expiry."""
+    """A date in the active locale and the org's time zone, the zone named wherever a time is
+    shown; a date sent without a time is shown as sent, never shifted. Capillary's far-future
+    dates say no expiry."""
     if moment is None:
         return ""
     if never_expires(moment):
         return "no expiry"
-    return _formatted(
-        moment, fmt, translation.get_language(), timezone.get_current_timezone_name()
-    )
+    return _formatted(moment, fmt, translation.get_language(), str(org_zone()))
 
 
 # Formatting a date is the costliest step of a long cards table, and cards share dates.
 @functools.lru_cache(maxsize=4096)
 def _formatted(moment: Moment, fmt: str, language: str | None, zone: str) -> str:
     if isinstance(moment, datetime):
-        moment = timezone.localtime(moment)
-    elif fmt != "DATE_FORMAT" and fmt != "SHORT_DATE_FORMAT":
+        moment = moment.astimezone(org_zone()) if timezone.is_aware(moment) else moment
+        text = formats.date_format(moment, fmt)
+        return text if fmt in DATE_ONLY else f"{text} ({zone})"
+    if fmt not in DATE_ONLY:
         # A plain date has no time to show.
         fmt = "DATE_FORMAT"
     return formats.date_format(moment, fmt)
 
 
 def day_of(moment: Moment) -> date:
-    """The day of a date or moment, in the active time zone when the moment is aware."""
+    """The day of a date or moment, in the org's time zone when the moment is aware (the day
+    every date of the page is shown in); a plain date is its own day."""
     if isinstance(moment, datetime):
-        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+        return moment.astimezone(org_zone()).date() if timezone.is_aware(moment) else moment.date()
     return moment
+
+
+def org_today() -> date:
+    """Today in the org's time zone."""
+    return timezone.now().astimezone(org_zone()).date()
 
 
 @dataclass(frozen=True, slots=True)

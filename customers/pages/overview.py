@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
-
+from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, LookupQuery
 from customers.capillary.records import Customer, Moment, PointsExpiry, Program
-from customers.pages import glossary, renewal
+from customers.pages import coverage, glossary, renewal
 from customers.pages.backend_warnings import warning_explanation
 from customers.pages.gaps import quantity, renew_sentence, tier_name, upgrade_sentence
-from customers.pages.numbers import day_of, format_moment, format_number
+from customers.pages.numbers import day_of, format_moment, format_number, org_today
 from customers.pages.profile import fraud_sentence
 
 # How far ahead an expiry or a tier's end counts as needing attention, in days.
@@ -25,7 +24,14 @@ _CARD_TROUBLE: Mapping[str, str] = {"SUSPENDED": "suspended", "EXPIRED": "expire
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return org_today()
+
+
+def as_of(days: int | None) -> str:
+    """How a gap asked N days ahead is quoted: " (as of 30 days from today)"; "" for today."""
+    if not days:
+        return ""
+    return f" (as of {days} {'day' if days == 1 else 'days'} from today)"
 
 
 def in_days(moment: Moment, today: date | None = None) -> str:
@@ -70,34 +76,85 @@ def next_expiry(
 
 
 def expiry_sentence(
-    batch: PointsExpiry | None, schedules_asked: bool, today: date | None = None
+    batch: PointsExpiry | None,
+    schedules_asked: bool | coverage.Coverage,
+    today: date | None = None,
 ) -> str:
-    """The next expiry in words: "900 points on 21 Dec 2026 (in 20 days)"."""
+    """The next expiry in words: "900 points on 21 Dec 2026 (in 20 days)". Without a batch,
+    "none due" only when the answer carried the schedule; else not in this answer, and why."""
     if batch is None or batch.expiry_date is None:
+        if isinstance(schedules_asked, coverage.Coverage):
+            if schedules_asked.known:
+                return "none due"
+            reason = schedules_asked.reason
+            return (
+                f"not in this answer ({reason})"
+                if schedules_asked.state != "unknown"
+                else ("not in this answer")
+            )
         return "none due" if schedules_asked else "not asked for"
     when = format_moment(batch.expiry_date)
     return f"{format_number(batch.points)} points on {when} ({in_days(batch.expiry_date, today)})"
 
 
-def upgrade_answer(program: Program) -> str:
-    """One sentence on the gap to the next tier, whatever the document carries."""
+def _missing(what: str, found: coverage.Coverage) -> str:
+    """A gap the answer did not carry, with the reason and, where a search can bring it, how."""
+    if found.state == coverage.NOT_SENT:
+        return f"No {what} figures came for this program, though the search asked for them."
+    if found.state == coverage.UNKNOWN:
+        return f"No {what} figures in this answer."
+    advice = f" {found.advice}" if found.advice else ""
+    return f"No {what} figures in this answer ({found.reason}).{advice}"
+
+
+def upgrade_answer(
+    program: Program, query: LookupQuery | None = None, left_out: tuple[str, ...] = ()
+) -> str:
+    """One sentence on the gap to the next tier, whatever the document carries, with its "as
+    of" when the search asked it some days ahead."""
     if program.is_top_tier:
         return f"Already in the top tier ({tier_name(program.current_tier, 'this program')})."
     if not program.upgrade_strategies:
-        return "No upgrade figures in this answer: look the member up again to see them."
-    return upgrade_sentence(program, program.upgrade_strategies[0])
+        found = coverage.gap_coverage(program, GAP_TO_UPGRADE, query, left_out)
+        if found.state == coverage.NONE:
+            return "No upgrade figures came for this program."
+        return _missing("upgrade", found)
+    days = query.gap_to_upgrade if query is not None else None
+    sentence = upgrade_sentence(program, program.upgrade_strategies[0])
+    return _with_as_of(sentence, days)
 
 
-def keep_answer(program: Program) -> str:
+def _with_as_of(sentence: str, days: int | None) -> str:
+    note = as_of(days)
+    if not note:
+        return sentence
+    return f"{sentence[:-1]}{note}." if sentence.endswith(".") else f"{sentence}{note}"
+
+
+def keep_answer(
+    program: Program, query: LookupQuery | None = None, left_out: tuple[str, ...] = ()
+) -> str:
     """One sentence on what keeps the current tier: the condition met, else the first one."""
+    days = query.gap_to_renew if query is not None else None
+    return (
+        _with_as_of(_keep(program, query, left_out), days)
+        if program.renew_strategies
+        else (_keep(program, query, left_out))
+    )
+
+
+def _keep(program: Program, query: LookupQuery | None, left_out: tuple[str, ...]) -> str:
     tier = tier_name(program.current_tier, "the current tier")
+    if program.current_tier is not None and program.is_base_tier and not program.renew_strategies:
+        return f"{tier} is the base tier: nothing is needed to keep it."
     if program.current_tier is not None and program.tier_never_expires:
         return f"{tier} does not expire: nothing is needed to keep it."
     steps = program.renew_strategies
     if not steps:
-        if program.current_tier is not None and program.current_tier.serial_number == 1:
-            return f"{tier} is the base tier: nothing is needed to keep it."
-        return "No renewal figures in this answer: look the member up again to see them."
+        found = coverage.gap_coverage(program, GAP_TO_RENEW, query, left_out)
+        if found.state == coverage.NONE:
+            return "No renewal figures came for this program."
+        return _missing("renewal", found)
     if len(steps) == 1 or program.tier_never_expires:
         return renew_sentence(program, steps[0])
     rule = renewal.rule_for(program.program_id)
@@ -132,14 +189,22 @@ class ProgramAnswer:
 
 
 def program_answers(
-    customer: Customer, schedules_asked: bool = True, today: date | None = None
+    customer: Customer,
+    schedules_asked: bool | None = None,
+    today: date | None = None,
+    *,
+    query: LookupQuery | None = None,
+    left_out: tuple[str, ...] = (),
 ) -> tuple[ProgramAnswer, ...]:
     """Every program's tier, points, next expiry and both gaps, in the document's order."""
     today = today or _today()
     answers = []
-    for program in customer.programs or (
-        (customer.points_summary,) if customer.points_summary else ()
-    ):
+    schedule: bool | coverage.Coverage = (
+        schedules_asked
+        if schedules_asked is not None
+        else coverage.coverage(customer, "expiry schedule", query, left_out)
+    )
+    for program in customer.all_programs:
         batch = next_expiry(customer, program, today)
         soon = (
             batch is not None
@@ -149,10 +214,10 @@ def program_answers(
         answers.append(
             ProgramAnswer(
                 program,
-                expiry_sentence(batch, schedules_asked, today),
+                expiry_sentence(batch, schedule, today),
                 soon,
-                upgrade_answer(program),
-                keep_answer(program),
+                upgrade_answer(program, query, left_out),
+                keep_answer(program, query, left_out),
             )
         )
     return tuple(answers)
@@ -177,15 +242,50 @@ def _program_name(program: Program) -> str:
 
 
 def needs_attention(customer: Customer, today: date | None = None) -> tuple[Attention, ...]:
-    """What needs attention, in plain words, most urgent first: a fraud flag, then whatever is
-    dated (points expiring within 30 days, a tier ending within 60 days not yet renewed) by
-    date, then suspended or expired cards, the backend's warnings and pending points."""
+    """What needs attention, in plain words, most urgent first: a fraud flag and a negative
+    balance, then whatever is dated (points and promotional points expiring within 30 days, a
+    tier ending within 60 days not yet renewed, never the base tier) by date, then suspended or
+    expired cards and ACTIVE cards that may not work, the backend's warnings and pending
+    points."""
     today = today or _today()
     items: list[Attention] = []
     fraud = customer.fraud_details
     if fraud is not None and fraud.is_flagged:
-        items.append(Attention(f"Marked as fraud: {fraud_sentence(fraud)}.", "status-bad", (0, 0)))
-    programs = customer.programs or ((customer.points_summary,) if customer.points_summary else ())
+        items.append(
+            Attention(
+                f"Marked as fraud: {fraud_sentence(fraud)}. The points available to redeem are "
+                "not a promise: the org's fraud rules may block redeeming them.",
+                "status-bad",
+                (0, 0),
+            )
+        )
+    programs = customer.all_programs
+    for program in programs:
+        if program.loyalty_points is not None and program.loyalty_points < 0:
+            items.append(
+                Attention(
+                    f"Below zero in {_program_name(program)}: "
+                    f"{format_number(program.loyalty_points)} points "
+                    f"{glossary.word('available')}.",
+                    "status-bad",
+                    (0, 1),
+                )
+            )
+    for promotion in customer.promotional_points:
+        expiry = promotion.expiry_date
+        if expiry is None or promotion.never_expires or not promotion.points:
+            continue
+        days = (day_of(expiry) - today).days
+        if 0 <= days <= POINTS_EXPIRY_DAYS:
+            name = f" ({promotion.promotion_name})" if promotion.promotion_name else ""
+            items.append(
+                Attention(
+                    f"{format_number(promotion.points)} promotional points{name} expire on "
+                    f"{format_moment(expiry)} ({in_days(expiry, today)}).",
+                    "status-warn",
+                    (1, days),
+                )
+            )
     for program in programs:
         batch = next_expiry(customer, program, today)
         if batch is not None and batch.expiry_date is not None:
@@ -201,6 +301,7 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
             program.current_tier is not None
             and expiry is not None
             and not program.tier_never_expires
+            and not program.is_base_tier
             and not confirmed
         ):
             days = (day_of(expiry) - today).days
@@ -230,6 +331,17 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
         items.append(
             Attention(f"{' and '.join(parts)}: see the Cards tab.", "status-warn", (2, 0), only)
         )
+    unusable: dict[str, int] = {}
+    for card in customer.cards:
+        for reason in card.active_but_unusable(today):
+            unusable[reason] = unusable.get(reason, 0) + 1
+    if unusable:
+        parts = [
+            f"{count} ACTIVE {'card' if count == 1 else 'cards'} {reason}"
+            for reason, count in unusable.items()
+        ]
+        text = f"{' and '.join(parts)}: may not work at the till; see the Cards tab."
+        items.append(Attention(text, "status-warn", (2, 1), ""))
     for warning in customer.warnings:
         text = warning_explanation(warning) or warning.message or "a warning without a message"
         items.append(Attention(f"The loyalty service warned: {text}", "status-info", (3, 0)))
@@ -244,3 +356,55 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
                 )
             )
     return tuple(sorted(items, key=lambda item: item.rank))
+
+
+# What "Nothing urgent" may claim: each check, and the block the answer needs to make it.
+_CHECKS = (
+    ("no points expiring within 30 days", "expiry schedule"),
+    ("no tier ending within 60 days", "programs"),
+    ("no fraud flag", "fraud details"),
+    ("no card problem", "cards"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What Needs attention could check in this answer, and what it could not (and why)."""
+
+    checked: tuple[str, ...]
+    unchecked: tuple[str, ...]
+
+    @property
+    def nothing_urgent(self) -> str:
+        """ "Nothing urgent: no fraud flag, no card problem." about the checked part only."""
+        if not self.checked:
+            return "Nothing to check in this answer."
+        return f"Nothing urgent in what this answer covers: {', '.join(self.checked)}."
+
+    @property
+    def not_checked(self) -> str:
+        """ "Not checked: fraud details (not asked for in this search)." or ""."""
+        return f"Not checked: {'; '.join(self.unchecked)}." if self.unchecked else ""
+
+
+def attention_checks(
+    customer: Customer, query: LookupQuery | None = None, left_out: tuple[str, ...] = ()
+) -> Checked:
+    """Which of Needs attention's checks this answer covers: each needs its block (points
+    expiring need the expiry schedule, a tier ending the programs, ...)."""
+    checked, unchecked = [], []
+    for claim, block in _CHECKS:
+        if block == "programs":
+            found = (
+                coverage.Coverage("programs", coverage.SHOWN)
+                if customer.all_programs
+                else coverage.coverage(customer, "programs", query, left_out)
+            )
+        else:
+            found = coverage.coverage(customer, block, query, left_out)
+        if found.known:
+            checked.append(claim)
+        else:
+            why = f" ({found.reason})" if found.state != coverage.UNKNOWN else ""
+            unchecked.append(f"{found.name}{why}")
+    return Checked(tuple(checked), tuple(unchecked))

@@ -17,7 +17,7 @@ from customers.capillary.records import (
     Identifier,
     Profile,
 )
-from customers.pages import glossary
+from customers.pages import coverage, glossary
 from customers.pages.labels import Label
 from customers.pages.numbers import DASH, format_moment
 
@@ -129,25 +129,39 @@ def last_change(attribution: Attribution, fmt: str = "DATETIME_FORMAT") -> str:
 def _last_update(profile: Profile | None) -> Label:
     if profile is None:
         return Label("not sent", empty=True)
-    moment = profile.updated_on or profile.attribution.modified_on
-    by = _by(profile.attribution.modified_by)
-    if moment is None:
-        return Label(f"not sent{by}", empty=True)
-    return Label(format_moment(moment, "DATETIME_FORMAT") + by)
+    # attribution.modifiedBy goes with its own modifiedDate; autoUpdateTime is another date,
+    # with no one named for it.
+    modified = profile.attribution.modified_on
+    if modified is not None:
+        return Label(
+            format_moment(modified, "DATETIME_FORMAT") + _by(profile.attribution.modified_by)
+        )
+    if profile.updated_on is not None:
+        return Label(format_moment(profile.updated_on, "DATETIME_FORMAT"))
+    return Label("not sent", empty=True)
 
 
-def _customer_status(customer: Customer) -> Label:
+def _absent(customer: Customer, block: str, embed: str, query: Any, left_out: Any) -> Label:
+    """A fact whose block the answer did not carry: why, as far as the search tells."""
+    found = coverage.coverage(customer, block, query, left_out) if query is not None else None
+    if found is None or found.state == coverage.NOT_ASKED:
+        return Label(f"not in this answer ({glossary.not_asked(embed)})", empty=True)
+    advice = f" {found.advice}" if found.advice else ""
+    return Label(f"not in this answer ({found.reason}).{advice}", empty=True)
+
+
+def _customer_status(customer: Customer, query: Any = None, left_out: Any = ()) -> Label:
     status = customer.customer_status
     if status is None:
-        return Label(f"not in this answer ({glossary.not_asked('customerStatus')})", empty=True)
+        return _absent(customer, "customer status", "customerStatus", query, left_out)
     note = f"({status.reason})" if status.reason else ""
     return Label(status.label or status.status or DASH, note=note)
 
 
-def _fraud(customer: Customer) -> Label:
+def _fraud(customer: Customer, query: Any = None, left_out: Any = ()) -> Label:
     fraud = customer.fraud_details
     if fraud is None:
-        return Label(f"not in this answer ({glossary.not_asked(FRAUD_DETAILS)})", empty=True)
+        return _absent(customer, "fraud details", FRAUD_DETAILS, query, left_out)
     if not fraud.is_flagged:
         return Label("not flagged", badge="status-ok")
     details = fraud_sentence(fraud).removeprefix(fraud.status).strip().strip("()")
@@ -173,7 +187,10 @@ def _source_profiles(customer: Customer) -> Label:
 
 
 def member_facts(
-    customer: Customer, chosen: MemberProfile | None = None
+    customer: Customer,
+    chosen: MemberProfile | None = None,
+    query: Any = None,
+    left_out: Any = (),
 ) -> tuple[tuple[str, Label], ...]:
     """The overview's facts after the name and id, as (title, value), read from the member's
     profile (member_profile), each noting where it came from when that is worth saying."""
@@ -182,8 +199,8 @@ def member_facts(
     registered = registration(profile)
     update = _last_update(profile)
     return (
-        ("Status", _customer_status(customer)),
-        ("Fraud", _fraud(customer)),
+        ("Status", _customer_status(customer, query, left_out)),
+        ("Fraud", _fraud(customer, query, left_out)),
         ("Loyalty", _loyalty(customer)),
         (
             "Registered",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
+from customers.capillary.query import LookupQuery
 from customers.capillary.records import MASKED, AlternateCurrency, Customer, Program
 from customers.pages import glossary
 from customers.pages.backend_warnings import warning_explanation
@@ -16,7 +17,7 @@ from customers.pages.gaps import (
     value_valid_sentence,
 )
 from customers.pages.numbers import format_moment, format_number, shown
-from customers.pages.overview import needs_attention
+from customers.pages.overview import as_of, needs_attention
 from customers.pages.profile import MemberProfile, fraud_sentence, member_profile, registration
 
 
@@ -46,10 +47,17 @@ def _identity_lines(
             rows.append((label, noted(text, kind)))
     for value in customer.external_ids:
         rows.append(("External id", value))
+    # identifiersAll entries no profile lists (Capillary's by-id sample has a mobile and an
+    # email only there), masked as the page masks them.
+    for item in customer.extra_identifiers:
+        kind = item.type.lower()
+        label = glossary.identifier_label(item.type) if kind else "Identifier"
+        text = shown(item.value, kind, unmasked=unmasked, revealed=revealed).text
+        rows.append((f"{label} (full identifier list only)", text))
     return rows
 
 
-def _program_lines(program: Program) -> list[str]:
+def _program_lines(program: Program, query: LookupQuery | None = None) -> list[str]:
     tier = program.current_tier.name if program.current_tier else "no tier"
     line = f"{program.title or 'Program'}: {tier}"
     if program.current_tier is not None:
@@ -61,8 +69,10 @@ def _program_lines(program: Program) -> list[str]:
     if program.delayed_points:
         line += f", {format_number(program.delayed_points)} {glossary.word('pending')}"
     lines = [line]
+    upgrade_days = query.gap_to_upgrade if query is not None else None
+    renew_days = query.gap_to_renew if query is not None else None
     for step in program.upgrade_strategies:
-        lines.append(f"  {upgrade_sentence(program, step)}")
+        lines.append(f"  {_dated(upgrade_sentence(program, step), upgrade_days)}")
         valid = value_valid_sentence(step)
         if valid and not program.is_top_tier:
             lines.append(f"  {valid}")
@@ -70,8 +80,16 @@ def _program_lines(program: Program) -> list[str]:
     if note:
         lines.append(f"  {note}")
     for step in program.renew_strategies:
-        lines.append(f"  {renew_sentence(program, step)}")
+        lines.append(f"  {_dated(renew_sentence(program, step), renew_days)}")
     return lines
+
+
+def _dated(sentence: str, days: int | None) -> str:
+    """A gap asked N days ahead keeps its "as of" in the ticket."""
+    note = as_of(days)
+    if not note:
+        return sentence
+    return f"{sentence[:-1]}{note}." if sentence.endswith(".") else f"{sentence}{note}"
 
 
 def _currency_line(currency: AlternateCurrency) -> str:
@@ -93,6 +111,7 @@ def copy_summary(
     fetched_at: datetime | date | None = None,
     source: str = "",
     account_id: str = "",
+    query: LookupQuery | None = None,
 ) -> str:
     """A plain-text summary for pasting into a ticket, masked as the page is, about the profile
     of the source and account searched (see member_profile)."""
@@ -112,18 +131,22 @@ def copy_summary(
     if registered:
         note = chosen.note_for("registered")
         lines.append(f"Registered: {registered}{f' ({note})' if note else ''}")
-    attention = [item.text for item in needs_attention(customer) if item.rank[0] in (1, 2)]
+    # Fraud has its own line above; a negative balance and what is dated or about cards here.
+    attention = [
+        item.text
+        for item in needs_attention(customer)
+        if item.rank[0] in (1, 2) or item.rank == (0, 1)
+    ]
     if attention:
         lines.append("Needs attention:")
         lines += [f"  {text}" for text in attention]
-    for program in customer.programs or (
-        (customer.points_summary,) if customer.points_summary else ()
-    ):
-        lines += _program_lines(program)
+    for program in customer.all_programs:
+        lines += _program_lines(program, query)
     lines += [_currency_line(currency) for currency in customer.alternate_currencies]
     if customer.cards:
+        # The state is statusInfo.status (isActive marks the current status record).
         active = sum(1 for card in customer.cards if card.is_active)
-        lines.append(f"Cards: {len(customer.cards)} ({active} active)")
+        lines.append(f"Cards: {len(customer.cards)} ({active} ACTIVE)")
     for warning in customer.warnings:
         lines.append(
             f"Warning {warning.code if warning.code is not None else ''}: {warning.message}"

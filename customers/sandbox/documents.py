@@ -5,6 +5,8 @@ Every figure is derived from the member's ledger (see ledger.py) as of a day: po
 today + N leave out what expires or leaves the moving window before that day.
 """
 
+import json
+import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -128,6 +130,60 @@ def customer_document(
     if options.user_group or options.all_user_groups or options.user_group_id is not None:
         doc["userGroup2LoyaltyDetails"] = _user_groups(data, options)
     doc["warnings"] = warnings
+    return reshape(doc, data.get("shape") or {})
+
+
+_OFFSET_STAMP = re.compile(r"T(\d{2}:\d{2}:\d{2})\+05:30")
+
+
+def reshape(doc: dict[str, Any], shape: dict[str, Any]) -> dict[str, Any]:
+    """The answer in one of the other shapes Capillary's document allows (a member's "shape"):
+
+    - "gapsAt": "root": the one program's upgradeStrategies and gapToRenewSummary move to the
+      document's root, as the reference's response table lists them, with the table's
+      `upgrade_based_on` spelling and the renew summary as an array;
+    - "zone": "+08:00" (and "clock"): timestamps carry that offset instead of the org's +05:30,
+      registration-like stamps at that clock time (half past midnight shows a day moving);
+    - "drop": top-level blocks the answer leaves out even when asked for;
+    - "programs": {program id: {field: value}}: fields of loyaltyProgramDetails set by hand;
+    - "slabExpiry": {program id: [days from today, clock]}: its slabExpiryDate (a base tier
+      with a date, or a tier ending at midnight, the renew summary's date the day before).
+    """
+    if not shape:
+        return doc
+
+    def of(key: str, program_id: int) -> Any:
+        # Stored as JSON, the program ids are strings.
+        values = shape.get(key, {})
+        return values.get(str(program_id), values.get(program_id))
+
+    for program in doc.get("loyaltyProgramDetails", []):
+        program.update(of("programs", program["programId"]) or {})
+        if expiry := of("slabExpiry", program["programId"]):
+            days, clock = expiry
+            program["slabExpiryDate"] = _stamp(today(), days, clock)
+    if shape.get("gapsAt") == "root":
+        for program in doc.get("loyaltyProgramDetails", []):
+            upgrades = program.pop("upgradeStrategies", None)
+            renew = program.pop("gapToRenewSummary", None)
+            if upgrades is not None:
+                doc["upgradeStrategies"] = [
+                    {("upgrade_based_on" if k == "upgradeBasedOn" else k): v for k, v in u.items()}
+                    for u in upgrades
+                ]
+            if renew is not None:
+                doc["gapToRenewSummary"] = [renew]
+    for key in shape.get("drop", ()):
+        doc.pop(key, None)
+    if zone := shape.get("zone"):
+        clock = shape.get("clock", "")
+        text = json.dumps(doc, ensure_ascii=False)
+
+        def rezoned(match: re.Match[str]) -> str:
+            time = clock if clock and match[1] == "10:30:00" else match[1]
+            return f"T{time}{zone}"
+
+        doc = json.loads(_OFFSET_STAMP.sub(rezoned, text))
     return doc
 
 
@@ -425,21 +481,23 @@ def _card(customer_id: int, item: dict[str, Any], base: date) -> dict[str, Any]:
         "seriesCode": series["code"],
         "issuedDate": _stamp(base, item["day"]) if status != "NOT_ISSUED" else None,
         "createdDate": _day(base, item["day"]),
-        "expiryDate": _day(base, item["exp"]),
-        "expiryDays": max(0, item["exp"]),
+        **({"expiryDate": _day(base, item["exp"])} if item["exp"] is not None else {}),
+        "expiryDays": item.get("daysLeft", max(0, item["exp"] or 0)),
         "maxActiveCards": series["maxActiveCards"],
         "customerId": customer_id,
         "orgId": org.ORG_ID,
         "entityId": customer_id,
         "customFields": {},
         "extendedFields": {},
-        "transactionNotAllowed": status != "ACTIVE",
+        "transactionNotAllowed": item.get("blocked", status != "ACTIVE"),
         "activeAndDigital": status == "ACTIVE" and series["type"] == "DIGITAL",
         "statusInfo": {
             "status": status,
             "label": status.replace("_", " ").title(),
             "reason": "",
-            "isActive": status == "ACTIVE",
+            # As in Capillary's status log: isActive marks this record as the card's current
+            # status (true on a DELETED card's too), not an active card.
+            "isActive": True,
             "createdOn": _stamp(base, item["day"]),
             "createdBy": 70001,
             "autoUpdateTime": _day(base, item["day"]),
@@ -502,7 +560,8 @@ def _schedules(
 ) -> list[dict[str, Any]]:
     grouped: dict[tuple[int, int], float] = defaultdict(float)
     for item in data.get("lots", []):
-        if item["state"] in states and (item["exp"] >= 0) == future:
+        # A correction taking points away (a negative adjustment) is no batch that expires.
+        if item["state"] in states and (item["exp"] >= 0) == future and item["points"] > 0:
             grouped[(item["p"], item["exp"])] += item["points"]
     return [
         {

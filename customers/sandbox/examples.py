@@ -231,6 +231,106 @@ def _large() -> ShowcaseMember:
     )
 
 
+def _layla() -> ShowcaseMember:
+    """Gaps at the document's root, a points-to-currency ratio of 0.0025, and a tier whose two
+    expiry dates differ (slabExpiryDate at midnight +05:30, the renew summary's the day before)."""
+    return _simple(
+        5000015,
+        "ليلى",
+        "حداد",
+        "919999000015",
+        enrolments=[enrolment(1101, 2, 110)],
+        bills=[bill(1101, 9000, -60), bill(1101, 6000, -200), bill(1101, 3000, -500)],
+        lots=[lot(1101, 1500, -60, 300), lot(1101, 600, -200, 160)],
+        shape={
+            "gapsAt": "root",
+            "programs": {1101: {"programPointsToCurrencyRatio": 0.0025}},
+            "slabExpiry": {1101: [111, "00:00:00"]},
+        },
+    )
+
+
+def _ravi() -> ShowcaseMember:
+    """Eight cards, one in each state and ACTIVE ones that may not work."""
+    return _simple(
+        5000016,
+        "रवि",
+        "शर्मा",
+        "919999000016",
+        cards=[
+            card("SBXD00160001", 22, "ACTIVE", -300),
+            card("SBXD00160002", 22, "ACTIVE", -40, None, days_left=15),
+            card("SBXC00160003", 21, "ACTIVE", -800, -20),
+            card("SBXC00160004", 21, "ACTIVE", -500, blocked=True),
+            card("SBXC00160005", 21, "SUSPENDED", -700),
+            card("SBXC00160006", 21, "EXPIRED", -1500, -35),
+            card("SBXC00160007", 21, "DELETED", -900),
+            card("SBXD00160008", 22, "NOT_ISSUED", -3, None),
+        ],
+    )
+
+
+def _chen() -> ShowcaseMember:
+    """Registered at half past midnight in +08:00 (another day in UTC), the base tier of Sandbox
+    Travel with a tier expiry date, and the top tier of Sandbox Rewards naming itself next."""
+    return _simple(
+        5000017,
+        "静",
+        "陈",
+        "919999000017",
+        profiles=[profile("INSTORE", "静", "陈", "919999000017", created=-400)],
+        enrolments=[enrolment(1101, 4, 200), enrolment(1102, 1, 50)],
+        bills=[bill(1101, 40000, -30 - 50 * n) for n in range(4)],
+        lots=[lot(1101, 16000, -30, 330), lot(1102, 300, -15, 350)],
+        shape={
+            "zone": "+08:00",
+            "clock": "00:30:00",
+            "programs": {1101: {"nextSlab": "Platinum", "nextSlabSerialNumber": 4}},
+            "slabExpiry": {1102: [50, "23:59:59"]},
+        },
+    )
+
+
+def _tomas() -> ShowcaseMember:
+    """An answer missing blocks it was asked for (fraud details, expiry schedule, customer
+    status, subscriptions), with promotional points expiring within 30 days and points expired."""
+    return _simple(
+        5000018,
+        "Tomás",
+        "Ibáñez",
+        "919999000018",
+        lots=[
+            lot(1101, 700, -100, 250),
+            lot(1101, 200, -400, -20, "expired"),
+        ],
+        promotions=[{"p": 1101, "points": 150.0, "name": "Birthday Bonus", "day": -40, "exp": 12}],
+        subscriptions=SUBSCRIBED,
+        shape={"drop": ["fraudDetails", "expirySchedules", "customerStatus", "subscriptionInfo"]},
+    )
+
+
+def _fatima() -> ShowcaseMember:
+    """Tiny and huge figures and a negative balance: -350 points to redeem after a correction,
+    0.004 points expiring in 10 days, 99.999 dining points, purchases in the billions, and
+    fraud marked (not confirmed)."""
+    return _simple(
+        5000019,
+        "فاطمة",
+        "السيد",
+        "919999000019",
+        enrolments=[enrolment(1101), enrolment(1102, 3, 300), enrolment(1103)],
+        bills=[bill(1101, 2_500_000_000, -30), bill(1103, 120, -10)],
+        lots=[
+            lot(1101, 650, -80, 280),
+            lot(1101, -1000, -5, org.NEVER_DAYS, "adjusted"),
+            lot(1102, 1_234_567_890.5, -20, 345),
+            lot(1102, 0.004, -3, 10),
+            lot(1103, 99.999, -10, 355),
+        ],
+        fraud={"status": "MARKED", "day": -4, "by": "sandbox.risk"},
+    )
+
+
 def members() -> list[ShowcaseMember]:
     """Every showcase member's stored data, in customer-id order."""
     return [
@@ -318,6 +418,11 @@ def members() -> list[ShowcaseMember]:
         ),
         _simple(5000013, "", "", "919999000013"),
         _large(),
+        _layla(),
+        _ravi(),
+        _chen(),
+        _tomas(),
+        _fatima(),
     ]
 
 
@@ -420,5 +525,46 @@ EXAMPLES = (
         "919999000014",
         ("large", "multi-program", "cards"),
         f"Enrolled in all {len(org.PROGRAMS)} programs with 300 cards.",
+    ),
+    Example(
+        "INSTORE",
+        "mobile",
+        "919999000015",
+        ("root-gaps", "upgrade-gap", "renew-gap", "unicode-names"),
+        "ليلى حداد (Arabic): with gapToUpgrade and gapToRenew, the gaps come at the document's "
+        "root (upgrade_based_on, the renew summary as an array); a points-to-currency ratio of "
+        "0.0025; the tier's two expiry dates differ by a day.",
+    ),
+    Example(
+        "INSTORE",
+        "mobile",
+        "919999000016",
+        ("card-states", "cards", "unicode-names"),
+        "रवि शर्मा (Hindi): eight cards, every state; of the four ACTIVE ones one is past its "
+        "expiry date, one allows no transactions and one has 15 days left and no date.",
+    ),
+    Example(
+        "INSTORE",
+        "mobile",
+        "919999000017",
+        ("offset-zone", "base-tier", "top-tier", "unicode-names"),
+        "陈静: timestamps in +08:00, registered at half past midnight; the base tier of Sandbox "
+        "Travel with an expiry date, and Platinum naming itself as the next tier.",
+    ),
+    Example(
+        "INSTORE",
+        "mobile",
+        "919999000018",
+        ("missing-blocks",),
+        "Tomás Ibáñez: the answer leaves out fraud details, the expiry schedule, the customer "
+        "status and subscriptions even when asked; promotional points expire in 12 days.",
+    ),
+    Example(
+        "INSTORE",
+        "mobile",
+        "919999000019",
+        ("tiny-and-huge", "negative-balance", "fraud", "unicode-names"),
+        "فاطمة السيد (Arabic): -350 points after a correction, 0.004 points expiring in 10 "
+        "days, 99.999 dining points, purchases in the billions; fraud marked.",
     ),
 )

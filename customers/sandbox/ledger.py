@@ -61,8 +61,30 @@ def enrolment(program: int, slab: int = 1, tier_expiry: int = org.NEVER_DAYS) ->
     return {"p": program, "slab": slab, "tierExpiry": tier_expiry}
 
 
-def card(number: str, series: int, status: str, day: int, expires: int = 730) -> dict[str, Any]:
-    return {"number": number, "series": series, "status": status, "day": day, "exp": expires}
+def card(
+    number: str,
+    series: int,
+    status: str,
+    day: int,
+    expires: int | None = 730,
+    *,
+    blocked: bool | None = None,
+    days_left: int | None = None,
+) -> dict[str, Any]:
+    """A card; `expires` None sends no expiry date (then `days_left` is expiryDays), `blocked`
+    sets transactionNotAllowed (default: any status but ACTIVE)."""
+    item: dict[str, Any] = {
+        "number": number,
+        "series": series,
+        "status": status,
+        "day": day,
+        "exp": expires,
+    }
+    if blocked is not None:
+        item["blocked"] = blocked
+    if days_left is not None:
+        item["daysLeft"] = days_left
+    return item
 
 
 def currency(
@@ -97,6 +119,9 @@ def member(profiles: list[dict[str, Any]], **blocks: Any) -> dict[str, Any]:
         "promotions": [],
         "cards": [],
         "userGroups": [],
+        # How the answer departs from the usual shape (documents.reshape): gaps at the root,
+        # another time zone, blocks the answer leaves out, fields set by hand.
+        "shape": {},
     }
     data.update(blocks)
     return data

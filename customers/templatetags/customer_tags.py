@@ -33,6 +33,7 @@ from customers.errors import detail_plain
 from customers.pages import (
     by_id,
     cards,
+    coverage,
     gaps,
     glossary,
     heading,
@@ -54,11 +55,34 @@ register = template.Library()
 # escaped; a labels.Label is printed by `{% label %}`).
 # `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
 register.filter("when", numbers.format_moment)
+register.filter("tier_expiry_dates", gaps.tier_expiry_dates)
+
+
+@register.simple_tag(takes_context=True)
+def gap_answer(context: Context, program: Program, kind: str) -> str:
+    """The overview's sentence on a program's gap to upgrade or renew ("upgrade" / "renew"),
+    knowing what the search asked (customers.pages.overview)."""
+    query, left_out = context.get("query"), tuple(context.get("left_out") or ())
+    if kind == "upgrade":
+        return overview.upgrade_answer(program, query, left_out)
+    return overview.keep_answer(program, query, left_out)
+
+
 register.filter(glossary.identifier_label)
 register.filter(glossary.identifiers_plain)
 register.simple_tag(glossary.identifier_types)
 register.filter(detail_plain)
 register.simple_tag(glossary.not_asked)
+
+
+@register.simple_tag(takes_context=True)
+def empty_text(context: Context, customer: Customer, key: str, none_text: str) -> str:
+    """What a section with nothing to show says (customers.pages.coverage.empty_text)."""
+    return coverage.empty_text(
+        customer, key, none_text, context.get("query"), tuple(context.get("left_out") or ())
+    )
+
+
 register.filter(warning_explanation)
 register.filter(gaps.strategy_kind)
 register.filter(labels.tier_label)
@@ -178,7 +202,9 @@ def member_facts(context: Context) -> dict[str, Any]:
     name = None
     if member is not None:
         name = member.first_name if member.name_masked else member.full_name
-    facts = profile.member_facts(customer, chosen)
+    facts = profile.member_facts(
+        customer, chosen, context.get("query"), tuple(context.get("left_out") or ())
+    )
     return {
         **_page(context),
         "profile": member,
@@ -280,6 +306,7 @@ def copy_summary(context: Context, customer: Customer) -> str:
         fetched_at=context.get("fetched_at"),
         source=getattr(query, "source", ""),
         account_id=getattr(query, "account_id", ""),
+        query=query,
     )
 
 
@@ -405,10 +432,11 @@ def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
     """The overview's answers: what needs attention, and the first programs' answers with how
     many there are in all (a member in 36 programs gets the first few and a link)."""
     query = context.get("query")
-    asked = query is None or "expirySchedules" in query.embed
-    answers = overview.program_answers(customer, schedules_asked=asked)
+    left_out = tuple(context.get("left_out") or ())
+    answers = overview.program_answers(customer, query=query, left_out=left_out)
     return {
         "attention": overview.needs_attention(customer),
+        "checks": overview.attention_checks(customer, query, left_out),
         "programs": answers[:OVERVIEW_PROGRAMS],
         "total": len(answers),
     }
@@ -418,11 +446,13 @@ def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
 OPEN_PROGRAMS = 3
 
 
-@register.simple_tag
-def program_summary(customer: Customer) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def program_summary(context: Context, customer: Customer) -> dict[str, Any]:
     """What a page of many programs starts with: every program's answer, and whether the
     details below start folded (more than OPEN_PROGRAMS programs)."""
-    answers = overview.program_answers(customer)
+    answers = overview.program_answers(
+        customer, query=context.get("query"), left_out=tuple(context.get("left_out") or ())
+    )
     return {"answers": answers, "folded": len(answers) > OPEN_PROGRAMS}
 
 

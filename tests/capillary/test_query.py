@@ -337,7 +337,7 @@ def test_control_characters_in_source_or_account_are_refused(params, param):
 @pytest.mark.parametrize("source", ["TMALL", "JD", "ECOMMERCE", "WEBSITE", "zalo", "MAPP_SDK"])
 def test_any_source_of_the_documented_shape_is_accepted_with_its_account(source):
     """The reference lists sources as examples; an org's own source passes, with its accountId
-    (every source but INSTORE and ALL needs one)."""
+    (every source but INSTORE and ALL needs one: ALL without one is sent, and warned about)."""
     query = parse(
         f"source={source}&accountId=acct-7&identifierName=mobile&identifierValue=919999000001"
     )
@@ -418,3 +418,15 @@ def test_both_styles_agree_for_any_valid_values(names, mobile, text):
 def test_split_identifiers_gives_the_rows_the_query_checks(params, names, values):
     """Comma-joined lists are split, the form's empty rows dropped, a value's comma kept."""
     assert split_identifiers(params) == (names, values)
+
+
+def test_every_source_but_instore_lacks_an_account_id_without_one():
+    """Capillary's document: accountId is mandatory for every source except INSTORE. ALL is
+    still sent without one, but the query knows it lacks it (the not-found page leads with it)."""
+    assert parse("source=ALL&identifierName=mobile&identifierValue=919999000001").lacks_account_id
+    with_account = parse(
+        "source=ALL&accountId=mapp-01&identifierName=mobile&identifierValue=919999000001"
+    )
+    assert not with_account.lacks_account_id
+    instore = parse("source=INSTORE&identifierName=mobile&identifierValue=919999000001")
+    assert not instore.lacks_account_id

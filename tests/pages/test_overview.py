@@ -175,7 +175,10 @@ def test_a_member_opened_by_id_says_in_plain_words_what_that_call_cannot_carry(
     base = "/customers/5000001/"
     overview = visible_text(client.get(base).content.decode())
     assert "customer status or gaps to upgrade and renew: look the member up again" in overview
-    assert "No upgrade figures in this answer: look the member up again" in overview
+    assert (
+        "No upgrade figures in this answer (the page was fetched again by id, and that call "
+        "cannot ask for it). Look the member up again from the search to see it."
+    ) in overview
     for section in SECTIONS:
         if section == "raw":
             continue

@@ -260,6 +260,7 @@ def two_conditions(program_id: int) -> Program:
     )
 
 
+@override_settings(TIER_RENEWAL_RULES="")
 def test_without_a_configured_rule_several_renewal_conditions_claim_neither_any_nor_all():
     """Capillary does not say whether one condition or all of them keep the tier: unless the
     org said so, the page lists the conditions, says that the program's rule decides, and no
@@ -384,23 +385,36 @@ def test_a_base_tier_ladder_starts_at_the_current_tier():
     ]
 
 
-def test_numbers_are_grouped_without_float_noise():
-    """Whole numbers lose ".0", fractions keep at most two places, None stays empty."""
+def test_numbers_are_grouped_without_float_noise_and_never_rounded():
+    """Whole numbers lose ".0", fractions keep every decimal sent (rounding to two places made
+    a ratio of 0.0025 read "0", 0.004 points "0 points", 99.999 "100" and -0.005 "-0"), None
+    stays empty."""
     assert format_number(Decimal("1250.0")) == "1,250"
     assert format_number(Decimal("1234567")) == "1,234,567"
     assert format_number(Decimal("0.30000")) == "0.3"
-    assert format_number(Decimal("1234.567")) == "1,234.57"
+    assert format_number(Decimal("1234.567")) == "1,234.567"
+    assert format_number(Decimal("0.0025")) == "0.0025"
+    assert format_number(Decimal("0.004")) == "0.004"
+    assert format_number(Decimal("99.999")) == "99.999"
+    assert format_number(Decimal("-0.005")) == "-0.005"
+    assert format_number(Decimal("1234567890.504")) == "1,234,567,890.504"
+    assert format_number(Decimal("1E-7")) == "0.0000001"
     assert format_number(None) == ""
 
 
-def test_timestamps_are_shown_in_the_active_time_zone():
-    """A timestamp late on 31 December UTC is already 1 January in India."""
+def test_timestamps_are_shown_in_the_orgs_time_zone(settings):
+    """A timestamp late on 31 December UTC is already 1 January in India: dates follow the
+    org's zone (ORG_TIME_ZONE), not the server's, and a time shown names its zone; a date sent
+    without a time is never shifted."""
     moment = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)
 
     assert format_moment(moment) == "31 Dec 2026"
-    with timezone.override("Asia/Kolkata"):
+    settings.ORG_TIME_ZONE = "Asia/Kolkata"
+    assert format_moment(moment) == "1 Jan 2027"
+    assert format_moment(moment, "DATETIME_FORMAT") == "1 Jan 2027, 1:30 a.m. (Asia/Kolkata)"
+    with timezone.override("America/New_York"):
         assert format_moment(moment) == "1 Jan 2027"
-    assert format_moment(date(2026, 3, 5)) == "5 Mar 2026"
+        assert format_moment(date(2026, 3, 5)) == "5 Mar 2026"
     assert format_moment(None) == ""
 
 
@@ -890,7 +904,7 @@ def test_a_card_says_whether_it_takes_transactions_and_since_when_its_status_hol
     assert card_transactions(card) == Label("not allowed", badge="status-bad")
     status = card_status(card)
     assert status.text == "ACTIVE"
-    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} by user 60300517"
+    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} set by user id 60300517"
     allowed = Card.from_json({**documents.by_id_card_shape(), "transactionNotAllowed": False})
     assert card_transactions(allowed).text == "allowed"
 

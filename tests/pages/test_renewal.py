@@ -14,7 +14,9 @@ def test_the_setting_names_a_rule_per_program_id():
     assert renewal.parse_rules("") == {}
 
 
-@pytest.mark.parametrize("text", ["1101", "1101:some", "gold:any", "1101:any;1102:all", "-1:any"])
+@pytest.mark.parametrize(
+    "text", ["1101", "1101:some", "gold:any", "1101:any;1102:all", "-1:any", "**:any", "*:some"]
+)
 def test_a_malformed_setting_is_refused(text):
     """Anything but <program id>:any or <program id>:all is a configuration error."""
     with pytest.raises(ImproperlyConfigured, match="TIER_RENEWAL_RULES"):
@@ -71,4 +73,40 @@ def test_photo_hosts_and_renewal_rules_come_from_the_environment():
     assert result.stdout.strip() == (
         "1101:any|'self' data: https://files.example.com https://cdn.example.net"
     )
-    assert run_python(code, SECRET_KEY="x").stdout.strip() == "|'self' data:"
+    # With a real backend and no rule set, none is claimed; with the sandbox on, the sandbox
+    # org's own rule (any one condition keeps the tier) is the default.
+    real = run_python(code, SECRET_KEY="x", LOOKUP_API_BASE_URL="https://eu.example.com")
+    assert real.stdout.strip() == "|'self' data:"
+    assert run_python(code, SECRET_KEY="x").stdout.strip() == "*:any|'self' data:"
+
+
+def test_a_star_names_the_rule_of_every_program_not_named(settings):
+    """ "*:any" covers every program the setting does not name; a named one keeps its own."""
+    assert renewal.parse_rules("1103:all, *:ANY") == {1103: "all", "*": "any"}
+    settings.TIER_RENEWAL_RULES = "1103:all,*:any"
+    assert renewal.rule_for(1101) == renewal.ANY
+    assert renewal.rule_for(1103) == renewal.ALL
+    assert renewal.rule_for(None) is None
+
+
+def test_the_org_time_zone_defaults_to_the_sandbox_orgs_when_the_sandbox_is_on():
+    """ORG_TIME_ZONE: the sandbox org's zone with the sandbox on, else TIME_ZONE; set, it wins."""
+    from tests.test_foundation import run_python
+
+    code = "from django.conf import settings as s; print(s.ORG_TIME_ZONE)"
+    assert run_python(code, SECRET_KEY="x").stdout.strip() == "Asia/Kolkata"
+    real = run_python(
+        code, SECRET_KEY="x", LOOKUP_API_BASE_URL="https://eu.example.com", TIME_ZONE="Asia/Dubai"
+    )
+    assert real.stdout.strip() == "Asia/Dubai"
+    chosen = run_python(code, SECRET_KEY="x", ORG_TIME_ZONE="Asia/Shanghai")
+    assert chosen.stdout.strip() == "Asia/Shanghai"
+
+
+@pytest.mark.django_db
+def test_the_system_check_reports_an_unknown_org_time_zone(settings):
+    """A misspelt ORG_TIME_ZONE fails `manage.py check` rather than showing dates in UTC."""
+    settings.ORG_TIME_ZONE = "Asia/Bangalore"
+
+    with pytest.raises(SystemCheckError, match=r"customers\.E007"):
+        call_command("check")

@@ -469,10 +469,16 @@ def test_the_tab_bar_lists_every_section_and_marks_the_current_one(documents, se
 
 
 def test_absent_blocks_have_empty_states():
-    """A bare document (id only) renders every section with an empty state, no error."""
+    """A bare document (id only) renders every section with an empty state, no error; a block
+    it does not carry is "not in this answer", never "none" (it said "No cards on this
+    customer." for an answer without cardDetails)."""
     customer = Customer.from_json({"id": 77})
 
-    assert "No cards on this customer." in render("cards", customer)
+    assert "Cards: not in this answer." in render("cards", customer)
+    assert "No cards on this customer." not in render("cards", customer)
+    assert "No cards on this customer." in render(
+        "cards", Customer.from_json({"id": 77, "cardDetails": []})
+    )
     assert "No program details" in render("programs", customer)
     assert "No alternate currencies" in render("currencies", customer)
     assert "No program details" in render("tiers", customer)
@@ -769,6 +775,7 @@ def test_the_tiers_page_words_value_valid_upto_and_the_renewal_rule(documents, s
     sentence, and his two renewal conditions claim neither rule until TIER_RENEWAL_RULES says."""
     customer = Customer.from_json(documents["919999000001"])
 
+    settings.TIER_RENEWAL_RULES = ""
     page = parse(render("tiers", customer))
     settings.TIER_RENEWAL_RULES = "1101:any"
     configured = parse(render("tiers", customer))

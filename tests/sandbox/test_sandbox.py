@@ -11,11 +11,13 @@ from django.core import checks
 from django.core.management import call_command
 from django.db import connection
 
+from customers.capillary.records import Customer
 from customers.capillary.transport import LocalAdapter
 from customers.sandbox import org
 from customers.sandbox.api import IN_PROCESS_BASE_URL as SANDBOX_BASE_URL
 from customers.sandbox.api import latency_seconds, respond_in_process
 from customers.sandbox.auth import basic_header, basic_header_for_digest
+from customers.sandbox.documents import today as documents_today
 from customers.sandbox.examples import members, showcase
 from customers.sandbox.models import Identifier, Member
 from customers.sandbox.seeding import seed
@@ -25,6 +27,12 @@ USERNAME = "sandbox.test.till"
 PASSWORD = "sandbox-test-password"
 LOOKUP = "/v2/customers/lookup/customerDetails"
 TAGS = {
+    "root-gaps",
+    "card-states",
+    "offset-zone",
+    "missing-blocks",
+    "tiny-and-huge",
+    "negative-balance",
     "multi-program",
     "group-loyalty",
     "cards",
@@ -913,3 +921,94 @@ def test_amounts_are_floats_as_in_capillarys_samples(sandbox):
     found = numbers(document["loyaltyProgramDetails"]) + numbers(document["loyaltyInfo"])
     assert any(key == "customerGapToRenewValue" for key, _ in found)
     assert all(isinstance(value, float) for key, value in found if key not in integers)
+
+
+# Members shaped unlike the rest (the shapes Capillary's document allows)
+
+ALL_ASKED = {
+    "embed": "mlp,points,expirySchedules,customerStatus,subscriptions,promotionalPoints",
+    "includedFraudDetails": "true",
+    "gapToUpgrade": "0",
+    "gapToRenew": "0",
+}
+
+
+def test_a_member_with_gaps_at_the_documents_root(sandbox):
+    """919999000015: the gaps at the root, as the reference's table lists them, and the app reads
+    them as the one program's."""
+    document = lookup(sandbox, "919999000015", **ALL_ASKED)
+
+    (details,) = document["loyaltyProgramDetails"]
+    assert "upgradeStrategies" not in details and "gapToRenewSummary" not in details
+    assert document["upgradeStrategies"][0]["upgrade_based_on"] == "CUMULATIVE_PURCHASES"
+    assert isinstance(document["gapToRenewSummary"], list)
+    assert details["programPointsToCurrencyRatio"] == 0.0025
+    assert details["slabExpiryDate"].endswith("T00:00:00+05:30")
+    (program,) = Customer.from_json(document).programs
+    assert program.gaps_from_root and program.upgrade_strategies and program.renew_summary
+    assert program.tier_expiry_dates_differ
+
+
+def test_a_member_with_eight_cards_in_every_state(sandbox):
+    """919999000016: isActive true on every card's current status record; four ACTIVE cards, of
+    which one is past its date, one allows no transactions, one has days left and no date."""
+    document = lookup(sandbox, "919999000016")
+    cards = Customer.from_json(document).cards
+
+    assert all(item["statusInfo"]["isActive"] for item in document["cardDetails"])
+    assert sorted({card.state for card in cards}) == [
+        "ACTIVE",
+        "DELETED",
+        "EXPIRED",
+        "NOT_ISSUED",
+        "SUSPENDED",
+    ]
+    assert len(cards) == 8 and sum(card.is_active for card in cards) == 4
+    today = documents_today()
+    assert [card.active_but_unusable(today) for card in cards if card.is_active] == [
+        (),
+        (),
+        ("past its expiry date",),
+        ("transactions not allowed",),
+    ]
+    assert [(c.expiry_date, c.expiry_days) for c in cards][1] == (None, 15)
+
+
+def test_a_member_in_another_offset_with_a_base_and_a_top_tier(sandbox):
+    """919999000017: +08:00 timestamps, registered at half past midnight; the base tier with an
+    expiry date; Platinum naming itself next reads as the top tier."""
+    document = lookup(sandbox, "919999000017", **ALL_ASKED)
+
+    created = document["profiles"][0]["attribution"]["createDate"]
+    assert created.endswith("T00:30:00+08:00")
+    rewards, travel = Customer.from_json(document).programs
+    assert rewards.is_top_tier and rewards.next_tier is None
+    assert travel.is_base_tier and travel.tier_expiry_date is not None
+    assert not travel.tier_never_expires
+    assert "gapToRenewSummary" not in program(document, 1102)
+
+
+def test_a_member_whose_answer_leaves_out_blocks_asked_for(sandbox):
+    """919999000018: fraud details, the expiry schedule, status and subscriptions asked for and
+    not sent; promotional points that expire within 30 days are."""
+    document = lookup(sandbox, "919999000018", **ALL_ASKED)
+
+    for key in ("fraudDetails", "expirySchedules", "customerStatus", "subscriptionInfo"):
+        assert key not in document
+    (promotion,) = document["promotionalPoints"]["customerPromotionType"]
+    assert promotion["points"] == 150.0
+
+
+def test_a_member_with_tiny_huge_and_negative_figures(sandbox):
+    """919999000019: -350 to redeem, a batch of 0.004 points, 99.999 dining points, purchases in
+    the billions, fraud marked."""
+    document = lookup(sandbox, "919999000019", **ALL_ASKED)
+
+    assert program(document, 1101)["loyaltyPoints"] == -350.0
+    assert program(document, 1103)["loyaltyPoints"] == 99.999
+    assert program(document, 1101)["cumulativePurchases"] == 2_500_000_000.0
+    assert {"points": 0.004, "programId": 1102} in [
+        {"points": b["points"], "programId": b["programId"]} for b in document["expirySchedules"]
+    ]
+    assert all(batch["points"] > 0 for batch in document["expirySchedules"])
+    assert document["fraudDetails"]["status"] == "MARKED"

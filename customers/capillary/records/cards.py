@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +32,11 @@ class CardStatus:
 
     Its history as far as the document carries it: when this status was set (`createdOn`) and
     by whom (`createdBy`, a user id; `createdByUser`, a name, in Capillary's status-log
-    entries), and the label before it (`prevLabel`, in the same entries)."""
+    entries), and the label before it (`prevLabel`, in the same entries).
+
+    `is_active` is the document's `isActive`: whether this status record is the card's current
+    one, not whether the card is active (Card.state and Card.is_active read `status`).
+    `created_by` is the id of the user who set the status (the document gives no more)."""
 
     status: str
     label: str
@@ -102,12 +107,41 @@ class Card:
         return self.status.label or self.status.status
 
     @property
-    def is_active(self) -> bool:
+    def state(self) -> str:
+        """The card's state as statusInfo.status says (ACTIVE, SUSPENDED, EXPIRED, DELETED,
+        NOT_ISSUED, ...), upper case; the label when no status came, "" when neither did.
+
+        Not statusInfo.isActive: that marks the status record as the card's current one
+        (Capillary's published status log has isActive true on a DELETED entry)."""
         if self.status is None:
+            return ""
+        return (self.status.status or self.status.label).strip().upper().replace(" ", "_")
+
+    @property
+    def is_active(self) -> bool:
+        """The card's status is ACTIVE (statusInfo.status, never statusInfo.isActive)."""
+        return self.state == "ACTIVE"
+
+    def past_expiry(self, today: date) -> bool:
+        """Its expiry date is before `today` (the date in its own offset)."""
+        if self.expiry_date is None or self.never_expires:
             return False
-        if self.status.is_active is not None:
-            return self.status.is_active
-        return self.status.status.upper() == "ACTIVE"
+        day = (
+            self.expiry_date.date() if isinstance(self.expiry_date, datetime) else self.expiry_date
+        )
+        return day < today
+
+    def active_but_unusable(self, today: date) -> tuple[str, ...]:
+        """Why an ACTIVE card may not work at the till: past its expiry date, transactions not
+        allowed. Empty for a card that is not ACTIVE or has neither."""
+        if not self.is_active:
+            return ()
+        reasons = []
+        if self.past_expiry(today):
+            reasons.append("past its expiry date")
+        if self.transaction_not_allowed:
+            reasons.append("transactions not allowed")
+        return tuple(reasons)
 
     @property
     def is_digital(self) -> bool:

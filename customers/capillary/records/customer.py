@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,15 @@ from customers.capillary.records.cards import (
     Subscription,
     UserGroup,
 )
-from customers.capillary.records.convert import ShapeError, _dict, _dicts, _int, _mapping, _str
+from customers.capillary.records.convert import (
+    ShapeError,
+    _dict,
+    _dicts,
+    _either,
+    _int,
+    _mapping,
+    _str,
+)
 from customers.capillary.records.profile import (
     BackendWarning,
     CommChannel,
@@ -27,7 +36,36 @@ from customers.capillary.records.profile import (
     LoyaltyInfo,
     Profile,
 )
-from customers.capillary.records.programs import GroupProgram, Program
+from customers.capillary.records.programs import GroupProgram, Program, Progress, RenewSummary
+
+# The document's top-level blocks (lookup-api.md section 3), whose presence `carried` records.
+BLOCKS = frozenset(
+    {
+        "id",
+        "associatedWith",
+        "extendedFields",
+        "segments",
+        "warnings",
+        "profiles",
+        "loyaltyInfo",
+        "fraudDetails",
+        "loyaltyProgramDetails",
+        "upgradeStrategies",
+        "upgrade_strategy",
+        "gapToRenewSummary",
+        "gap_to_renew",
+        "pointsSummary",
+        "groupLoyaltyProgramDetails",
+        "cardDetails",
+        "alternateCurrencyDetails",
+        "subscriptionInfo",
+        "promotionalPoints",
+        "expirySchedules",
+        "expiredPoints",
+        "customerImage",
+        "customerStatus",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,6 +93,15 @@ class Customer:
     customer_status: CustomerStatus | None
     user_groups: tuple[UserGroup, ...]
     raw: Mapping[str, Any] = field(repr=False)
+    # Gaps at the document's root (the reference's response table lists them there) that no
+    # one program can be named for: with several programs in the answer they stay the
+    # member's. Where one program is the answer's only one, they are that program's
+    # (Program.gaps_from_root) and these stay empty.
+    upgrade_strategies: tuple[Progress, ...] = ()
+    renew_summary: RenewSummary | None = None
+    # The top-level keys the answer carried with a value (an empty list or object included:
+    # that is the answer saying "none"); a key missing or null is "not in this answer".
+    carried: frozenset[str] = frozenset()
 
     @classmethod
     def from_json(cls, data: object) -> Customer:
@@ -70,7 +117,14 @@ class Customer:
             for item in _dicts(data.get("alternateCurrencyDetails"))
             for currency in AlternateCurrency.list_from_json(item)
         ]
-        points_summary = data.get("pointsSummary")
+        raw_summary = data.get("pointsSummary")
+        points_summary = (
+            Program.from_json(raw_summary)
+            if isinstance(raw_summary, dict) and raw_summary
+            else None
+        )
+        programs = tuple(map(Program.from_json, _dicts(data.get("loyaltyProgramDetails"))))
+        programs, points_summary, upgrades, renew = _root_gaps(data, programs, points_summary)
         return cls(
             id=customer_id,
             associated_with=_str(data.get("associatedWith")),
@@ -80,10 +134,8 @@ class Customer:
             profiles=tuple(map(Profile.from_json, _dicts(data.get("profiles")))),
             loyalty_info=LoyaltyInfo.from_json(data.get("loyaltyInfo")),
             fraud_details=FraudDetails.from_json(data.get("fraudDetails")),
-            programs=tuple(map(Program.from_json, _dicts(data.get("loyaltyProgramDetails")))),
-            points_summary=Program.from_json(points_summary)
-            if isinstance(points_summary, dict) and points_summary
-            else None,
+            programs=programs,
+            points_summary=points_summary,
             group_programs=tuple(
                 map(GroupProgram.from_json, _dicts(data.get("groupLoyaltyProgramDetails")))
             ),
@@ -111,7 +163,44 @@ class Customer:
                 for group in UserGroup.list_from_json(key, value)
             ),
             raw=MappingProxyType(data),
+            upgrade_strategies=upgrades,
+            renew_summary=renew,
+            carried=frozenset(
+                key
+                for key, value in data.items()
+                if isinstance(key, str)
+                and value is not None
+                and (key in BLOCKS or key.startswith("userGroup"))
+            ),
         )
+
+    def carries(self, key: str) -> bool:
+        """Whether the answer carried this top-level block (empty counts: it then says none)."""
+        return key in self.carried
+
+    @property
+    def all_programs(self) -> tuple[Program, ...]:
+        """The programs of the answer: loyaltyProgramDetails, else the pointsSummary alone."""
+        if self.programs:
+            return self.programs
+        return (self.points_summary,) if self.points_summary is not None else ()
+
+    @property
+    def extra_identifiers(self) -> tuple[Identifier, ...]:
+        """identifiersAll entries that no profile lists among its identifiers or channels
+        (Capillary's by-id sample has a mobile and an email only there), in document order."""
+        listed: list[Identifier | CommChannel] = []
+        for profile in self.profiles:
+            listed += profile.identifiers
+            listed += profile.channels
+        known = {(item.type.casefold(), item.value.strip().casefold()) for item in listed}
+        extra: dict[tuple[str, str], Identifier] = {}
+        for profile in self.profiles:
+            for item in profile.identifiers_all:
+                key = (item.type.casefold(), item.value.strip().casefold())
+                if item.value.strip() and key not in known:
+                    extra.setdefault(key, item)
+        return tuple(extra.values())
 
     @property
     def primary_profile(self) -> Profile | None:
@@ -184,3 +273,39 @@ class Customer:
                 if item.type.lower() in types and item.value and not item.masked:
                     seen[item.value] = None
         return tuple(seen)
+
+
+def _root_gaps(
+    data: dict[str, Any], programs: tuple[Program, ...], summary: Program | None
+) -> tuple[tuple[Program, ...], Program | None, tuple[Progress, ...], RenewSummary | None]:
+    """Gaps placed at the document's root, given to the answer's one program where that is
+    unambiguous (a program that carries its own keeps them), else left as the member's."""
+    raw_upgrades = _either(data, "upgradeStrategies", "upgrade_strategy")
+    raw_renew = _either(data, "gapToRenewSummary", "gap_to_renew")
+    if raw_upgrades is None and raw_renew is None:
+        return programs, summary, (), None
+    upgrades = tuple(map(Progress.upgrade_from_json, _dicts(raw_upgrades)))
+    renew = RenewSummary.from_json(raw_renew)
+    targets = programs or ((summary,) if summary is not None else ())
+    if len(targets) != 1:
+        return programs, summary, upgrades, renew
+    target = targets[0]
+
+    def attributed(program: Program) -> Program:
+        changes: dict[str, Any] = {}
+        if raw_upgrades is not None and not program.upgrade_sent:
+            changes.update(upgrade_strategies=upgrades, upgrade_sent=True)
+        if raw_renew is not None and not program.renew_sent:
+            changes.update(renew_summary=renew, renew_sent=True)
+        if not changes:
+            return program
+        return dataclasses.replace(program, gaps_from_root=True, **changes)
+
+    new_programs = tuple(attributed(p) for p in programs)
+    if summary is not None and (summary is target or summary.program_id == target.program_id):
+        summary = attributed(summary)
+    # What the one program already carried of its own stays; the root's block of the same
+    # kind is then the member's, not silently dropped.
+    left_upgrades = upgrades if raw_upgrades is not None and target.upgrade_sent else ()
+    left_renew = renew if raw_renew is not None and target.renew_sent else None
+    return new_programs, summary, left_upgrades, left_renew

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -22,6 +23,11 @@ from customers.capillary.records.convert import (
     _str,
     never_expires,
 )
+
+
+def _day(moment: Moment) -> Moment:
+    """The calendar day a moment names in its own offset (a date is its own day)."""
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,10 +195,29 @@ class Program:
     linked_partner_programs: tuple[Mapping[str, Any], ...] = field(repr=False)
     upgrade_strategies: tuple[Progress, ...]
     renew_summary: RenewSummary | None
+    # Whether the answer carried the block at all for this program (an empty list is "none",
+    # a missing key is "not in this answer"), and whether it came from the document's root.
+    upgrade_sent: bool = False
+    renew_sent: bool = False
+    gaps_from_root: bool = False
 
     @property
     def tier_never_expires(self) -> bool:
         return never_expires(self.tier_expiry_date)
+
+    @property
+    def is_base_tier(self) -> bool:
+        """The member is on the program's first tier (slabSNo 1): the reference shows no renewal
+        block there, and there is nothing to keep."""
+        return self.current_tier is not None and self.current_tier.serial_number == 1
+
+    @property
+    def tier_expiry_dates_differ(self) -> bool:
+        """slabExpiryDate and gapToRenewSummary.tierExpiryDate name different days."""
+        other = self.renew_summary.tier_expiry_date if self.renew_summary else None
+        if self.tier_expiry_date is None or other is None:
+            return False
+        return _day(self.tier_expiry_date) != _day(other)
 
     @property
     def renew_strategies(self) -> tuple[Progress, ...]:
@@ -242,8 +267,12 @@ class Program:
         # The top tier is the one with no next tier: an empty nextSlab. A serial number of -1
         # alone does not make it one: Capillary's published mlp sample names "Tier2" after
         # "Tier1" with -1, and a named next tier is always shown.
+        # A next tier named like the current one is no next tier (a top tier repeating itself).
+        if current is not None and next_name.strip().casefold() == current_name.strip().casefold():
+            next_name = ""
         top = current is not None and not next_name
         upgrades = _either(data, "upgradeStrategies", "upgrade_strategy")
+        renew = _either(data, "gapToRenewSummary", "gap_to_renew")
         return cls(
             program_id=_int(data.get("programId")),
             title=_str(data.get("programTitle")),
@@ -274,9 +303,9 @@ class Program:
             cumulative_purchases=_decimal(data.get("cumulativePurchases")),
             linked_partner_programs=_mappings(data.get("linkedPartnerPrograms")),
             upgrade_strategies=tuple(map(Progress.upgrade_from_json, _dicts(upgrades))),
-            renew_summary=RenewSummary.from_json(
-                _either(data, "gapToRenewSummary", "gap_to_renew")
-            ),
+            renew_summary=RenewSummary.from_json(renew),
+            upgrade_sent=upgrades is not None,
+            renew_sent=renew is not None,
         )
 
 

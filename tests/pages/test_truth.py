@@ -1,0 +1,286 @@
+"""Never say more than the answer holds: what the pages say about documents shaped like
+Capillary's reference (tests/documents.py), for each point of the issue."""
+
+import dataclasses
+import html
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from customers.capillary.query import LookupQuery
+from customers.capillary.records import Customer
+from customers.lookup.views import section_page
+from customers.pages import overview
+from customers.pages.not_found import not_found_help
+from customers.pages.numbers import format_number
+from customers.pages.summary import copy_summary
+from tests import documents
+from tests.pages import test_sections as sections
+from tests.pages.test_overview import API_WORDS, visible_text
+
+TODAY = date(2026, 12, 7)
+SEARCH = LookupQuery(
+    source="INSTORE",
+    identifiers=(("mobile", "919800000011"),),
+    embed=("mlp", "points", "expirySchedules"),
+    included_fraud_details=True,
+    gap_to_upgrade=0,
+    gap_to_renew=0,
+)
+
+
+def text_of(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def render(section: str, customer: Customer, lookup: LookupQuery | None = None) -> str:
+    """The section as the customer's page renders it, for an answer to `lookup` (the page's
+    context carries the query, as the customer views give it)."""
+    request = RequestFactory().get(f"/customers/{customer.id}/{section}/")
+    request.user = User(username="truth-agent")
+    context = {
+        "customer": customer,
+        "section": section,
+        "fetched_at": sections.FETCHED_AT,
+        "request_id": "req-truth-1",
+        "latency_ms": 12,
+        "pii_unmasked": False,
+        "revealed": set(),
+        "can_reveal": True,
+        "can_see_raw": True,
+        "history_summary": None,
+        "days": 0,
+        "title": section,
+        "query": lookup,
+        "left_out": (),
+        **section_page(request, section, customer),
+    }
+    return render_to_string(f"customers/customer/{section}.html", context, request=request)
+
+
+# 1. Known, unknown, none
+
+
+def test_nothing_urgent_claims_only_what_the_answer_covers():
+    """The lookup sample without fraudDetails and without an expiry schedule: Needs attention
+    does not say "no fraud flag" or "no points expiring"; it names what it could not check."""
+    document = documents.lookup_sample_shape()
+    del document["fraudDetails"]
+    customer = Customer.from_json(document)
+
+    checks = overview.attention_checks(customer, SEARCH)
+
+    assert checks.nothing_urgent == (
+        "Nothing urgent in what this answer covers: no tier ending within 60 days, "
+        "no card problem."
+    )
+    assert checks.not_checked == (
+        "Not checked: expiry schedule (asked for, and Capillary sent none); "
+        "fraud details (asked for, and Capillary sent none)."
+    )
+    page = text_of(render("overview", customer, SEARCH))
+    assert "no fraud flag" not in page and "Not checked: expiry schedule" in page
+    # The fraud fact says why, and does not send the agent to tick a box the search ticked.
+    assert "not in this answer (asked for, and Capillary sent none)." in page
+    assert "Include fraud details" not in visible_text(render("overview", customer, SEARCH))
+
+
+def test_next_expiry_is_none_due_only_when_the_schedule_came():
+    customer = Customer.from_json(documents.lookup_sample_shape())
+    missing = overview.program_answers(customer, today=TODAY, query=SEARCH)
+    carried = overview.program_answers(
+        Customer.from_json({**documents.lookup_sample_shape(), "expirySchedules": []}),
+        today=TODAY,
+        query=SEARCH,
+    )
+
+    assert {a.expiry for a in missing} == {
+        "not in this answer (asked for, and Capillary sent none)"
+    }
+    assert {a.expiry for a in carried} == {"none due"}
+
+
+def test_search_again_only_where_it_can_help_naming_the_box():
+    """Gaps asked for and not sent: no advice to look again. Gaps not asked: the box to tick."""
+    (silver, _) = Customer.from_json(
+        {"id": 1, "loyaltyProgramDetails": documents.mlp_fragment_shape()}
+    ).programs
+
+    asked = overview.upgrade_answer(silver, SEARCH)
+    not_asked = overview.upgrade_answer(silver, LookupQuery(source="INSTORE", embed=("mlp",)))
+
+    assert asked == "No upgrade figures came for this program, though the search asked for them."
+    assert "again" not in asked
+    assert not_asked.endswith("Search again with “Tiers per program (mlp)” ticked.")
+
+
+def test_cards_left_out_and_user_groups_missing_are_not_none():
+    document = documents.lookup_sample_shape()
+    del document["cardDetails"]
+    ignored = dataclasses.replace(SEARCH, embed=(*SEARCH.embed, "ignoreCardDetails"))
+    customer = Customer.from_json(document)
+
+    cards = text_of(render("cards", customer, ignored))
+    profile = text_of(render("profile", customer, SEARCH))
+
+    assert "No cards on this customer" not in cards
+    assert "Cards: not in this answer (left out on purpose by this search)." in cards
+    assert "Not in a user group" not in profile
+    assert "User groups: not in this answer (not asked for in this search)." in profile
+
+
+# 2. Every position and spelling (records: tests/capillary/test_shapes.py)
+
+
+def test_root_gaps_are_quoted_on_the_overview():
+    customer = Customer.from_json(documents.root_gaps_shape())
+
+    (answer,) = overview.program_answers(customer, today=TODAY, query=SEARCH)
+
+    assert answer.upgrade == "Needs 47,000 more in purchases to reach Gold."
+    assert "Needs 28,000 more in purchases" in answer.keep
+
+
+# 3. Cards by their status
+
+
+def test_cards_count_and_attention_come_from_the_status():
+    customer = Customer.from_json({"id": 9, "cardDetails": documents.card_states_shape()})
+
+    summary = copy_summary(customer)
+    attention = [item.text for item in overview.needs_attention(customer, TODAY)]
+
+    assert "Cards: 8 (4 ACTIVE)" in summary
+    assert (
+        "1 ACTIVE card past its expiry date and 1 ACTIVE card transactions not allowed: may not "
+        "work at the till; see the Cards tab."
+    ) in attention
+    cards = text_of(render("cards", customer))
+    assert "(15 days left)" in cards
+    assert "set by user id 60300517" in cards
+
+
+# 4. Dates in the org's zone
+
+
+def test_dates_follow_the_org_zone_and_date_only_fields_never_shift(settings):
+    """Registered at 00:30 +08:00 is 1 Jan 2024 in an org in +08:00, the zone named with the
+    time; the tier's two expiry dates are both shown with what each is."""
+    settings.ORG_TIME_ZONE = "Asia/Singapore"
+    sample = Customer.from_json(documents.by_id_sample_shape())
+    page = text_of(render("overview", sample))
+    assert "1 Jan 2024" in page and "31 Dec 2023" not in page
+
+    settings.ORG_TIME_ZONE = "Asia/Kolkata"
+    customer = Customer.from_json(documents.root_gaps_shape())
+    both = text_of(render("overview", customer, SEARCH))
+    assert (
+        "Two tier expiry dates: 1 Apr 2027 (the tier's own) and 31 Mar 2027 (the renewal "
+        "summary's); Capillary sends both and does not say why they differ."
+    ) in both
+    summary = copy_summary(customer, fetched_at=date(2026, 12, 7))
+    assert "tier expiry: 1 Apr 2027" in summary
+    assert API_WORDS.findall(visible_text(render("overview", customer, SEARCH))) == []
+
+
+# 5. Gaps keep their "as of"
+
+
+def test_gaps_asked_days_ahead_keep_their_as_of():
+    customer = Customer.from_json(documents.root_gaps_shape())
+    ahead = dataclasses.replace(SEARCH, gap_to_upgrade=30, gap_to_renew=30)
+
+    (answer,) = overview.program_answers(customer, today=TODAY, query=ahead)
+    summary = copy_summary(customer, query=ahead)
+
+    assert answer.upgrade == (
+        "Needs 47,000 more in purchases to reach Gold (as of 30 days from today)."
+    )
+    assert "(as of 30 days from today)" in answer.keep
+    assert "Needs 47,000 more in purchases to reach Gold (as of 30 days from today)." in summary
+
+
+# 6. Figures as precise as they came
+
+
+def test_figures_keep_their_decimals_and_a_negative_balance_is_raised():
+    document = documents.root_gaps_shape()
+    document["loyaltyProgramDetails"][0]["loyaltyPoints"] = -350.0
+    document["expirySchedules"] = [
+        {"points": 0.004, "expiryDate": "2026-12-17", "programId": 2401}
+    ]
+    customer = Customer.from_json(document)
+
+    attention = [item.text for item in overview.needs_attention(customer, TODAY)]
+    programs = text_of(render("programs", customer))
+
+    assert "Below zero in Oasis Rewards: -350 points available to redeem." in attention
+    assert any(text.startswith("0.004 points in Oasis Rewards expire") for text in attention)
+    assert "0.0025" in programs
+    assert format_number(customer.programs[0].points_to_currency_ratio) == "0.0025"
+
+
+# 7. Fraud and redemption
+
+
+@pytest.mark.parametrize("status", ["MARKED", "CONFIRMED"])
+def test_a_fraud_status_does_not_promise_redemption(status):
+    document = documents.lookup_sample_shape()
+    document["fraudDetails"]["status"] = status
+    customer = Customer.from_json(document)
+
+    (first, *_) = overview.needs_attention(customer, TODAY)
+
+    assert first.text.startswith(f"Marked as fraud: {status}")
+    assert "the org's fraud rules may block redeeming them" in first.text
+
+
+# 8. Tiers
+
+
+def test_a_base_tier_is_never_raised_as_ending_and_a_top_tier_has_no_next(settings):
+    settings.TIER_RENEWAL_RULES = "*:any"
+    fragment = documents.mlp_fragment_shape()
+    fragment[1]["slabExpiryDate"] = "2027-01-10T23:59:59+05:30"  # the base tier, 34 days left
+    fragment[0].update(currentSlab="Black", nextSlab="Black", slabSNo=5)
+    customer = Customer.from_json({"id": 3, "loyaltyProgramDetails": fragment})
+
+    attention = [item.text for item in overview.needs_attention(customer, TODAY)]
+    tiers = text_of(render("tiers", customer))
+
+    assert not any("Tier1" in text and "ends" in text for text in attention)
+    assert "Black next" not in tiers and "Already in the top tier (Black)." in tiers
+    assert "Base tier: there is nothing to renew." in tiers
+
+
+# 9. identifiersAll
+
+
+def test_identifiers_only_in_identifiers_all_are_shown_masked():
+    customer = Customer.from_json(documents.by_id_sample_shape())
+
+    page = text_of(render("overview", customer))
+    summary = copy_summary(customer)
+
+    assert "only in the full identifier list" in page
+    assert API_WORDS.findall(visible_text(render("overview", customer))) == []
+    assert API_WORDS.findall(summary) == []
+    assert "6591234567" not in page and "6591234567" not in summary
+    assert "Mobile (full identifier list only): 65****4567" in summary
+
+
+# 10. All sources
+
+
+def test_a_not_found_after_all_without_account_id_leads_with_it():
+    query = dataclasses.replace(SEARCH, source="ALL")
+
+    help_all = not_found_help(query, primary="mobile", allowed=None)
+    help_instore = not_found_help(SEARCH, primary="mobile", allowed=None)
+
+    assert help_all.steps[0].startswith("Give the account id and search again")
+    assert any("with the account id of the source" in step for step in help_instore.steps)
