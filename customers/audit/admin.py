@@ -48,6 +48,7 @@ from customers.audit.models import (
 from customers.capillary.query import MOBILE, SOURCES, normalise_identifier
 from customers.errors import PermissionRefused
 from customers.insights import figures as insights
+from customers.insights import values as insight_values
 from customers.insights.rollup import Window, clamped, local_date, trail_window
 from customers.masking import identifier_hash
 
@@ -236,13 +237,13 @@ class SignalFilter(admin.SimpleListFilter):
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
     ) -> list[tuple[str, str]]:
-        return list(insights.SIGNAL_TITLES.items())
+        return list(insight_values.SIGNAL_TITLES.items())
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         slug = self.value()
         if not slug:
             return None
-        if slug not in insights.SIGNAL_TITLES:
+        if slug not in insight_values.SIGNAL_TITLES:
             return queryset.none()
         return insights.signal_entries(slug, _date_range(request), queryset)
 

@@ -21,8 +21,9 @@ from customers.accounts.roles import VIEW_ALL_AUDIT, may_see_all_audit
 from customers.audit.models import NO_USERNAME, AuditEntry
 from customers.errors import PermissionRefused, StaffOnly
 from customers.insights import figures as insights
-from customers.insights.figures import Insights, Staff, audit_list_url
+from customers.insights.figures import Insights
 from customers.insights.rollup import Window
+from customers.insights.values import Staff, audit_list_url
 
 # The longest name the trail keeps (AuditEntry.username).
 USERNAME_LENGTH = 150

@@ -16,7 +16,7 @@ from datetime import date
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from customers.insights.figures import Breakdown
+from customers.insights.values import Breakdown
 
 WIDTH = 720
 HEIGHT = 210

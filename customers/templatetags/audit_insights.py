@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from customers.insights.charts import bar_chart, bars_markup, table_markup
-from customers.insights.figures import Breakdown
+from customers.insights.values import Breakdown
 
 register = template.Library()
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from customers.insights.charts import bar_chart, bars_markup, nice_ceiling, table_markup
-from customers.insights.figures import Breakdown
 from customers.insights.rollup import Window
+from customers.insights.values import Breakdown
 
 LAST = date(2026, 11, 29)
 

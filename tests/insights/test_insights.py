@@ -11,6 +11,7 @@ from django.test import Client
 
 from customers.audit.models import AuditEntry
 from customers.insights import figures as insights
+from customers.insights import values
 from customers.insights.figures import Insights
 from customers.insights.models import AuditDayCount
 from customers.insights.rollup import Window
@@ -170,7 +171,7 @@ def team(settings) -> Team:
     return team
 
 
-def findings(signal: insights.Signal) -> set[tuple]:
+def findings(signal: values.Signal) -> set[tuple]:
     return {
         (tuple(sorted(found.usernames)), found.day, found.customer_id, found.count)
         for found in signal.findings
@@ -202,7 +203,7 @@ def test_signals_are_the_same_read_live(team, monkeypatch):
     assert {s.slug: findings(s) for s in Insights(PERIOD).signals()} == live
 
 
-@pytest.mark.parametrize("slug", list(insights.SIGNAL_TITLES))
+@pytest.mark.parametrize("slug", list(values.SIGNAL_TITLES))
 def test_the_audit_lists_signal_filter_lists_exactly_the_planted_entries(team, slug):
     """Following a signal into the audit list shows the entries of its pattern and no other."""
     auditor = person("auditor", "Auditors", is_staff=True)
