@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from customers.audit.models import AuditEntry
-from tests.test_browser import PASSWORD, browser, log_in, new_tab, role_group, shoot
+from tests.lookup.test_browser import PASSWORD, browser, log_in, new_tab, role_group, shoot
 
 __all__ = ["browser"]
 
