@@ -120,6 +120,8 @@ AUTHENTICATION_BACKENDS = [
     "customers.accounts.backends.ThrottledModelBackend",
     "customers.accounts.oidc.CompanyBackend",
 ]
+# The demo accounts of `manage.py demo_users` (published passwords) may sign in: DEBUG only.
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=DEBUG)
 LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", default="5/15m")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:search"
