@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from customers.accounts import demo, oidc
+from customers.accounts import demo, expiry, oidc
 from customers.audit.models import AuditEntry, Outcome
 from customers.lookup.views import CONFIRM
 
@@ -107,6 +107,12 @@ class LoginView(auth_views.LoginView):
             context["company_sign_in_url"] = reverse("oidc_start") + query
             context["company_sign_in_name"] = settings.OIDC_PROVIDER_NAME
         context["local_login"] = settings.LOCAL_LOGIN
+        if expiry.expired(self.request):
+            context["session_expired"] = True
+            context["search_kept"] = urlsplit(self.get_redirect_url()).path == reverse(
+                "customers:lookup"
+            )
+            context["idle_minutes"] = max(1, settings.SESSION_COOKIE_AGE // 60)
         return context
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:

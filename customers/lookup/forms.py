@@ -115,6 +115,11 @@ FLAGS: tuple[tuple[str, str], ...] = (
 )
 
 
+def says_something(params: Mapping[str, list[str]]) -> bool:
+    """Whether any parameter has a value that is not blank."""
+    return any(value.strip() for values in params.values() for value in values)
+
+
 # An identifier type as the API spells it, in a message shown under the search box.
 _API_NAME = re.compile(rf"\b({'|'.join(name for name in IDENTIFIER_NAMES if name != MOBILE)})\b")
 
@@ -153,14 +158,16 @@ class SearchForm:
         params: Mapping[str, list[str]] | None = None,
         errors: Mapping[str, list[str]] | None = None,
     ) -> SearchForm:
-        """The form as `user` may use it (a store manager sees only their sources)."""
+        """The form as `user` may use it (a store manager sees only their sources). Parameters
+        that say nothing (none, or all empty: `/lookup/` typed, or signing in again after the
+        session expired) open the org's defaults, never a form with every box unticked."""
         allowed = allowed_sources(user)
         sources = SOURCES if allowed is None else tuple(s for s in SOURCES if s in allowed)
         return cls(
             params=params or {},
             errors=errors or {},
             sources=sources or (INSTORE,),
-            bound=params is not None,
+            bound=params is not None and says_something(params),
         )
 
     def with_errors(self, errors: Mapping[str, list[str]]) -> SearchForm:

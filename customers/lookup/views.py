@@ -41,7 +41,7 @@ from customers.audit.models import Action, AuditEntry, Outcome
 from customers.capillary.query import LookupQuery, is_ascii_number, last_value
 from customers.errors import PermissionRefused
 from customers.lookup import services
-from customers.lookup.forms import MAX_REASON, SearchForm
+from customers.lookup.forms import MAX_REASON, SearchForm, says_something
 from customers.pages import presentation
 from customers.pages.presentation import SECTIONS
 
@@ -100,6 +100,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _lookup(request, _search_params(request.POST))
     params = _search_params(request.GET)
+    if not says_something(params):
+        # `/lookup/` typed, or the way back from signing in after a search was interrupted
+        # (the browser keeps that search and sends it again): the search page, as it opens.
+        if not request.user.has_perm(LOOKUP):
+            return error_page(request, PermissionRefused(LOOKUP))
+        return _search_page(request, SearchForm.for_user(request.user))
     if CONFIRM in request.GET or _from_another_site(request):
         # A link on another site (a ticket, an email, a page made to look like one) must not
         # run a lookup in the agent's name with a reason of its choosing, directly or after
