@@ -67,7 +67,9 @@ def test_back_from_signing_in_the_form_opens_with_the_org_defaults(agent, sandbo
     assert "This search came from a link" not in form.content.decode()
 
 
-def test_lookup_typed_in_the_address_bar_opens_the_search_with_the_defaults(agent, client, sandbox):
+def test_lookup_typed_in_the_address_bar_opens_the_search_with_the_defaults(
+    agent, client, sandbox
+):
     form = client.get("/lookup/")
 
     assert form.status_code == 200
