@@ -43,6 +43,7 @@ from customers.errors import PermissionRefused
 from customers.lookup import services
 from customers.lookup.forms import MAX_REASON, SearchForm, says_something
 from customers.pages import presentation
+from customers.pages.raw import masked_json
 from customers.pages.presentation import SECTIONS
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
@@ -51,7 +52,8 @@ MY_LOOKUPS_PER_PAGE = 50
 # The field a member's name is revealed as (presentation.shown's kind).
 NAME = "name"
 MAX_DAYS = 3660
-# The raw document is not masked: a role that may see it must also see PII unmasked.
+# The raw document is masked as the pages are (pages/raw.py), unless revealed: a role that may
+# see it may reveal what it masks.
 RAW_PERMISSIONS = (LOOKUP, VIEW_RAW_RESPONSE, VIEW_UNMASKED_PII)
 # Cookie: the customer a successful lookup is redirecting to, for the seconds the redirect takes.
 LANDING = "landing"
@@ -247,6 +249,10 @@ def _section(
         ),
         "title": f"{SECTIONS[section]}: customer {customer_id}",
     }
+    if section == "raw":
+        context["raw_json"] = masked_json(
+            data.customer.raw, revealed=context["revealed"], unmasked=context["pii_unmasked"]
+        )
     response = render(request, f"customers/customer/{section}.html", context)
     if LANDING in request.COOKIES:
         # Any section request ends the landing: only the very next page can be the lookup's own.

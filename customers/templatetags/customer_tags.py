@@ -296,17 +296,32 @@ def percent_value(step: Progress) -> str:
     return "" if step.percent is None else str(step.percent)
 
 
+# What the ticket summary may show without "include revealed contact details": the name, for a
+# role that sees names (not a way to reach the member).
+SUMMARY_KINDS = frozenset({"name"})
+
+
 @register.simple_tag(takes_context=True)
-def copy_summary(context: Context, customer: Customer) -> str:
+def copy_summary(context: Context, customer: Customer, with_revealed: bool = False) -> str:
+    """The ticket summary: contact details masked, even revealed ones, unless `with_revealed`
+    (the agent ticked "include revealed contact details")."""
     query = context.get("query")
+    revealed = context.get("revealed") or ()
     return presentation.copy_summary(
         customer,
-        unmasked=bool(context.get("pii_unmasked")),
-        revealed=context.get("revealed") or (),
+        unmasked=with_revealed and bool(context.get("pii_unmasked")),
+        revealed=revealed if with_revealed else SUMMARY_KINDS.intersection(revealed),
         fetched_at=context.get("fetched_at"),
         source=getattr(query, "source", ""),
         account_id=getattr(query, "account_id", ""),
     )
+
+
+@register.simple_tag(takes_context=True)
+def contact_details_revealed(context: Context) -> bool:
+    """Whether this page shows any contact detail unmasked (revealed, or the role's default)."""
+    revealed = {str(kind).lower() for kind in _revealed(context)}
+    return bool(context.get("pii_unmasked")) or bool(revealed - SUMMARY_KINDS)
 
 
 def _revealed(context: Context) -> Collection[str]:

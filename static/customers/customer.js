@@ -21,10 +21,15 @@ document.addEventListener("DOMContentLoaded", () => {
             }
         };
         button.hidden = false;
+        // "Include revealed contact details" switches the summary Copy takes.
+        const withRevealed = document.getElementById(button.dataset.copyTarget + "-revealed");
+        const include = document.querySelector("[data-summary-switch]");
+        const chosen = () => (include && include.checked && withRevealed ? withRevealed : source);
         button.addEventListener("click", async () => {
             clearTimeout(restore);
+            const text = chosen();
             try {
-                await navigator.clipboard.writeText(source.value);
+                await navigator.clipboard.writeText(text.value);
                 button.textContent = "Copied";
                 say("Summary copied to the clipboard.");
                 restore = setTimeout(() => {
@@ -34,8 +39,8 @@ document.addEventListener("DOMContentLoaded", () => {
             } catch {
                 // Clipboard access can be refused (insecure origin, permissions): select the
                 // text so Ctrl+C does the rest.
-                source.focus();
-                source.select();
+                text.focus();
+                text.select();
                 say("Press Ctrl+C to copy.");
             }
         });
