@@ -43,8 +43,8 @@ from customers.errors import PermissionRefused
 from customers.lookup import services
 from customers.lookup.forms import MAX_REASON, SearchForm, says_something
 from customers.pages import presentation
-from customers.pages.raw import masked_json
 from customers.pages.presentation import SECTIONS
+from customers.pages.raw import masked_json
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
 REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")

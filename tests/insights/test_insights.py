@@ -236,7 +236,7 @@ def test_raw_views_count_with_reveals_in_the_reveals_signal():
         ]
         + [entry(users["alice"], local(day, 12), action="reveal", outcome="ok", customer_id="a0")]
         + [
-            entry(users["kim"], local(day, 12, n), action="raw_view", outcome="ok", customer_id="k")
+            entry(users["kim"], local(day, 12, n), action="raw_view", outcome="ok")
             for n in range(6)
         ]
     )
