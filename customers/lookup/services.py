@@ -38,7 +38,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils import timezone
 
-from customers.accounts.roles import allowed_sources
+from customers.accounts.roles import VIEW_MEMBER_NAME, allowed_sources
 from customers.capillary.client import LookupResponse, get_client
 from customers.capillary.exceptions import CustomerNotFound
 from customers.capillary.query import (
@@ -140,7 +140,7 @@ def customer_lookup(
         response = get_client().lookup(query)
     if session is not None:
         remember_identifiers(session, response.customer.id, query.identifiers)
-        remember_name(session, response.customer)
+        remember_name(session, response.customer, shown=user.has_perm(VIEW_MEMBER_NAME))
     entry = _entry(response, query)
     cache.set(_query_key(user, response.customer.id), entry["query"], QUERY_MEMORY_SECONDS)
     # Kept at least for the redirect to the customer's page, even with caching off: that page
@@ -228,10 +228,12 @@ def remember_identifiers(
     )
 
 
-def remember_name(session: SessionBase, customer: Customer) -> None:
-    """Keep the member's name, masked, for the recent lookups list (the audit trail keeps no
-    name)."""
-    _remember(session, SESSION_NAMES, customer.id, display_name(customer))
+def remember_name(session: SessionBase, customer: Customer, *, shown: bool = False) -> None:
+    """Keep the member's name for the recent lookups list (the audit trail keeps no name):
+    in full for a role that sees members' names (an agent picks out a caller ringing back by
+    name), masked for the others."""
+    revealed = ("name",) if shown else ()
+    _remember(session, SESSION_NAMES, customer.id, display_name(customer, revealed=revealed))
 
 
 def _remember(session: SessionBase, where: str, customer_id: int | str, value: Any) -> None:
@@ -248,7 +250,8 @@ def _remember(session: SessionBase, where: str, customer_id: int | str, value: A
 
 
 def remembered_names(session: SessionBase | None) -> dict[str, str]:
-    """The masked names of the members this session looked up, by customer id."""
+    """The names of the members this session looked up, by customer id (masked for a role that
+    does not see names)."""
     names = (session.get(SESSION_NAMES) if session is not None else None) or {}
     return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
 

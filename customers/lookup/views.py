@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -45,6 +46,7 @@ from customers.lookup.forms import MAX_REASON, SearchForm, says_something
 from customers.pages import presentation
 from customers.pages.presentation import SECTIONS
 from customers.pages.raw import masked_json
+from customers.platform.ratelimit import lookup_allowance
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
 REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
@@ -368,9 +370,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _search_page(request: HttpRequest, form: SearchForm, status: int = 200) -> HttpResponse:
-    return render(
-        request, "customers/search.html", {"title": "Find a member", "form": form}, status=status
-    )
+    context = {"title": "Find a member", "form": form, "allowance": _allowance(request)}
+    return render(request, "customers/search.html", context, status=status)
+
+
+def _allowance(request: HttpRequest) -> dict[str, Any] | None:
+    """What is left of the user's lookup rate limit, to say under the Search button."""
+    allowance = lookup_allowance(request.user)
+    if allowance is None:
+        return None
+    resets = datetime.fromtimestamp(allowance.resets_at, tz=UTC)
+    return {"limit": allowance.limit, "left": allowance.left, "resets_at": resets}
 
 
 def _search_params(data: QueryDict) -> dict[str, list[str]]:

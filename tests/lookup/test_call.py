@@ -81,3 +81,25 @@ def test_a_form_sent_with_nothing_in_it_comes_back_with_the_defaults(agent, clie
     response = client.post("/lookup/", {"q": "", "reason": ""})
 
     assert ticked(response) == set(DEFAULT_EMBEDS)
+
+
+def test_the_search_page_says_how_many_lookups_are_left_and_when_the_count_restarts(
+    agent, client, sandbox, settings, one_rate_window
+):
+    settings.LOOKUP_RATE_LIMIT = "5/h"
+    one_rate_window("5/h")
+    for mobile in ("919999000001", "919999000002"):
+        client.post("/lookup/", {"source": "INSTORE", "q": mobile, "embed": ["mlp"]})
+
+    note = parse(client.get("/").content.decode()).find("p", id="rate-allowance").text
+
+    assert note.startswith("3 lookups of 5 left until ")
+    assert note.endswith("when the count starts again.")
+
+
+def test_without_a_rate_limit_the_search_page_says_nothing_of_one(
+    agent, client, sandbox, settings
+):
+    settings.LOOKUP_RATE_LIMIT = "off"
+
+    assert parse(client.get("/").content.decode()).find_all("p", id="rate-allowance") == []
