@@ -48,10 +48,11 @@ run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.
 test: install ## Run the whole test suite
 	$(TEST_ENV) $(BIN)/pytest
 
-lint: install ## ruff check, ruff format --check, djade --check (templates)
+lint: install ## ruff check, ruff format --check, djade --check (templates), import-linter (layers)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DJADE) --check
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install ## mypy with django-stubs over the app and the wiring
 	$(TEST_ENV) $(BIN)/mypy

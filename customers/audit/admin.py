@@ -9,11 +9,11 @@ import csv
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -33,6 +33,7 @@ from django.utils.http import urlencode
 
 from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT
 from customers.audit import views as audit_views
+from customers.audit.drilldown import CalendarChangeList
 from customers.audit.models import Action, AuditEntry, AuditEntryQuerySet, AuditIdentifier
 from customers.capillary.query import MOBILE, SOURCES, normalise_identifier
 from customers.insights import figures as insights
@@ -265,6 +266,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
 
     @admin.display(description="identifiers")
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return CalendarChangeList
+
     def identifiers_display(self, entry: AuditEntry) -> str:
         return entry.identifiers_display
 

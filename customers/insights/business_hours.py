@@ -17,6 +17,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -84,7 +85,7 @@ class BusinessHours:
             inside |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
         return inside
 
-    def outside(self, entries: QuerySet, since: datetime, until: datetime) -> QuerySet:
+    def outside(self, entries: QuerySet[Any], since: datetime, until: datetime) -> QuerySet[Any]:
         """`entries` between `since` and `until` outside the hours, narrowed in the database."""
         between = entries.filter(created_at__gte=since, created_at__lt=until)
         return between.exclude(self.inside(since, until))

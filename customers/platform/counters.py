@@ -79,6 +79,7 @@ def _hit_database(key: str, seconds: int) -> int:
             [key, now + timedelta(seconds=seconds)],
         )
         (used,) = cursor.fetchone()
+    used = int(used)
     if used == 1:
         # A new window has started: the ended ones are no longer needed.
         Counter.objects.filter(expires_at__lt=now).delete()

@@ -35,7 +35,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from customers.platform import metrics
@@ -114,7 +114,7 @@ def _registry() -> CollectorRegistry:
 class _ProcessMetrics(Collector):
     """This process's own registry, when workers do not share a directory."""
 
-    def collect(self) -> Iterator:
+    def collect(self) -> Iterator[Metric]:
         yield from REGISTRY.collect()
 
 

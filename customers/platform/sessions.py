@@ -20,6 +20,6 @@ class SessionStore(cache.SessionStore):
         # not raise on the keys Django makes, which is what the base class guards against).
         session_data = caches[settings.SESSION_CACHE_ALIAS].get(self.cache_key)
         if session_data is not None:
-            return session_data
+            return dict(session_data)
         self._session_key = None
         return {}

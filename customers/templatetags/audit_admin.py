@@ -1,72 +1,13 @@
-"""The audit list's date drill-down, built from the calendar instead of the table.
+"""The audit list's date drill-down, as the view worked it out (customers.audit.drilldown)."""
 
-Django's date hierarchy asks the database for the distinct years, months or days present,
-which reads every row in range: seconds on a large audit table, on every page load. This one
-asks only for the first and last entry (served by the created_at index) and lists the calendar
-periods between them; a period with no entries simply shows an empty list.
-"""
-
-import copy
-from datetime import date
+from typing import Any
 
 from django import template
-from django.contrib.admin.templatetags.admin_list import date_hierarchy
-from django.contrib.admin.templatetags.base import InclusionAdminNode
-from django.contrib.admin.views.main import ChangeList
-from django.db.models import Max, Min, QuerySet
-from django.utils import timezone
 
 register = template.Library()
 
 
-def _periods(first: date, last: date, kind: str) -> list[date]:
-    if kind == "year":
-        return [date(year, 1, 1) for year in range(first.year, last.year + 1)]
-    if kind == "month":
-        months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
-        return [date(month // 12, month % 12 + 1, 1) for month in months]
-    return [date.fromordinal(day) for day in range(first.toordinal(), last.toordinal() + 1)]
-
-
-class CalendarDates:
-    """Stands in for the changelist's queryset inside Django's date_hierarchy: `aggregate` is
-    the real one, `datetimes` and `dates` list calendar periods between the first and last
-    entry."""
-
-    def __init__(self, queryset: QuerySet) -> None:
-        self.queryset = queryset
-
-    def aggregate(self, *args: object, **kwargs: object) -> dict:
-        return self.queryset.aggregate(*args, **kwargs)
-
-    def datetimes(self, field_name: str, kind: str, *args: object, **kwargs: object) -> list:
-        bounds = self.queryset.aggregate(first=Min(field_name), last=Max(field_name))
-        if bounds["first"] is None or bounds["last"] is None:
-            return []
-        first, last = (
-            timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-            for value in (bounds["first"], bounds["last"])
-        )
-        return _periods(first, last, kind)
-
-    dates = datetimes
-
-
-def calendar_date_hierarchy(cl: ChangeList) -> dict | None:
-    calendar_cl = copy.copy(cl)
-    calendar_cl.queryset = CalendarDates(cl.queryset)
-    return date_hierarchy(calendar_cl)
-
-
-@register.tag(name="calendar_date_hierarchy")
-def calendar_date_hierarchy_tag(
-    parser: template.base.Parser, token: template.base.Token
-) -> InclusionAdminNode:
-    return InclusionAdminNode(
-        "calendar_date_hierarchy",
-        parser,
-        token,
-        func=calendar_date_hierarchy,
-        template_name="date_hierarchy.html",
-        takes_context=False,
-    )
+@register.inclusion_tag("admin/date_hierarchy.html")
+def calendar_date_hierarchy(drilldown: dict[str, Any] | None) -> dict[str, Any]:
+    """Django's date hierarchy template, filled from the change list's `date_drilldown`."""
+    return drilldown or {"show": False}

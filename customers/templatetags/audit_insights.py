@@ -1,5 +1,7 @@
 """The auditor's charts as an inclusion tag: a breakdown in, its SVG and table out."""
 
+from typing import Any
+
 from django import template
 
 from customers.insights.charts import bar_chart, bars_markup, table_markup
@@ -9,7 +11,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("admin/customers/auditentry/includes/chart.html", takes_context=True)
-def audit_chart(context: template.Context, breakdown: Breakdown) -> dict:
+def audit_chart(context: template.Context, breakdown: Breakdown) -> dict[str, Any]:
     """The chart of `breakdown` with its legend and table; links are relative to the site
     unless the context has a `base_url` (the mailed report), and left out with `linked`
     false."""
