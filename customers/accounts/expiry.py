@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseRedirect
 
 # The sign-in page's parameter for "your session expired".
 EXPIRED = "expired"
@@ -22,8 +22,8 @@ EXPIRED = "expired"
 class SignInRequiredMiddleware(LoginRequiredMiddleware):
     """Django's LoginRequiredMiddleware, whose redirect says when a session expired."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
-        response: HttpResponse = super().handle_no_permission(request, view_func)
+    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponseRedirect:
+        response = super().handle_no_permission(request, view_func)
         location = response.get("Location", "")
         if location and settings.SESSION_COOKIE_NAME in request.COOKIES:
             response["Location"] = f"{location}{'&' if '?' in location else '?'}{EXPIRED}=1"

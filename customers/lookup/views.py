@@ -253,7 +253,9 @@ def _section(
     }
     if section == "raw":
         context["raw_json"] = masked_json(
-            data.customer.raw, revealed=context["revealed"], unmasked=context["pii_unmasked"]
+            data.customer.raw,
+            revealed=shown_fields(request, customer_id),
+            unmasked=can_reveal and bool(settings.PII_UNMASKED_BY_DEFAULT),
         )
     response = render(request, f"customers/customer/{section}.html", context)
     if LANDING in request.COOKIES:
