@@ -45,7 +45,6 @@ from customers.lookup import services
 from customers.lookup.forms import MAX_REASON, SearchForm, says_something
 from customers.pages import presentation
 from customers.pages.presentation import SECTIONS
-from customers.pages.raw import masked_json
 from customers.platform.ratelimit import lookup_allowance
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
@@ -251,12 +250,6 @@ def _section(
         ),
         "title": f"{SECTIONS[section]}: customer {customer_id}",
     }
-    if section == "raw":
-        context["raw_json"] = masked_json(
-            data.customer.raw,
-            revealed=shown_fields(request, customer_id),
-            unmasked=can_reveal and bool(settings.PII_UNMASKED_BY_DEFAULT),
-        )
     response = render(request, f"customers/customer/{section}.html", context)
     if LANDING in request.COOKIES:
         # Any section request ends the landing: only the very next page can be the lookup's own.

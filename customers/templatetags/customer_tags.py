@@ -35,6 +35,7 @@ from customers.capillary.records import (
 from customers.lookup.services import remembered_names
 from customers.pages import glossary, presentation
 from customers.pages.presentation import SECTIONS
+from customers.pages.raw import masked_json
 
 register = template.Library()
 
@@ -314,6 +315,14 @@ def copy_summary(context: Context, customer: Customer, with_revealed: bool = Fal
         fetched_at=context.get("fetched_at"),
         source=getattr(query, "source", ""),
         account_id=getattr(query, "account_id", ""),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def raw_document(context: Context, customer: Customer) -> str:
+    """The backend's document for the raw tab, masked as the pages are (pages/raw.py)."""
+    return masked_json(
+        customer.raw, revealed=_revealed(context), unmasked=bool(context.get("pii_unmasked"))
     )
 
 
