@@ -31,5 +31,7 @@ urlpatterns = [
     path("", include("customers.urls")),
 ]
 
-# The 500 page names the request id the error was logged under (404 and 403 pages are templates).
+# The 500 page names the request id the error was logged under (the 404 page is a template); a
+# refusal raised outside the audited path gets the same 403 page as one inside it.
 handler500 = "customers.lookup.views.server_error"
+handler403 = "customers.audit.audited.permission_denied"

@@ -39,7 +39,7 @@ from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from customers.accounts.roles import VIEW_ALL_AUDIT
+from customers.accounts.roles import grants_all_audit
 from customers.audit.models import AuditEntry, Outcome
 
 logger = logging.getLogger("customers.accounts.oidc")
@@ -344,7 +344,7 @@ class CompanyBackend(OIDCAuthenticationBackend):
         mapped = {role for roles_ in group_roles().values() for role in roles_}
         before = set(user.groups.filter(name__in=mapped).values_list("name", flat=True))
         after = {group.name for group in roles}
-        staff = any(_grants(group, VIEW_ALL_AUDIT) for group in roles)
+        staff = grants_all_audit(roles)
         if before == after and user.is_staff == staff:
             return
         with transaction.atomic():
@@ -362,11 +362,6 @@ class CompanyBackend(OIDCAuthenticationBackend):
 def _email(claims: dict[str, Any]) -> str:
     email = claims.get("email")
     return email.strip()[:254] if isinstance(email, str) else ""
-
-
-def _grants(group: Group, permission: str) -> bool:
-    app_label, codename = permission.split(".", 1)
-    return group.permissions.filter(content_type__app_label=app_label, codename=codename).exists()
 
 
 def user_from_callback(request: HttpRequest) -> User:

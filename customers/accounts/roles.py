@@ -5,12 +5,13 @@ by the migration `0002_roles` (`0008_member_name` gives the agents the names per
 Checks go through permissions, never group names, so an org may compose its own groups.
 """
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser, AnonymousUser
+    from django.contrib.auth.models import AbstractUser, AnonymousUser, Group
 
     User = AbstractUser | AnonymousUser
 
@@ -49,13 +50,30 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+def may_see_all_audit(user: "User | None") -> bool:
+    """The auditor rule: every audit entry (the trail and the auditor's pages in the admin,
+    every member's history) for an active user with VIEW_ALL_AUDIT (a superuser has it); only
+    their own entries for everyone else. The admin's pages also need staff status, which the
+    company sign-in gives with a role that grants it (`grants_all_audit`)."""
+    return user is not None and user.is_active and user.has_perm(VIEW_ALL_AUDIT)
+
+
+def grants_all_audit(groups: "Iterable[Group]") -> bool:
+    """Whether one of these groups makes its members auditors (`may_see_all_audit`)."""
+    app_label, codename = VIEW_ALL_AUDIT.split(".", 1)
+    return any(
+        group.permissions.filter(content_type__app_label=app_label, codename=codename).exists()
+        for group in groups
+    )
+
+
 def role_of(user: "User | None") -> str:
     """ "superuser", "auditor", "agent", "store manager" or "none", from the permissions held."""
     if user is None or not user.is_authenticated or not user.is_active:
         return "none"
     if user.is_superuser:
         return "superuser"
-    if user.has_perm(VIEW_ALL_AUDIT):
+    if may_see_all_audit(user):
         return "auditor"
     if user.has_perm(LOOKUP) and user.has_perm(VIEW_UNMASKED_PII):
         return "agent"

@@ -14,7 +14,6 @@ from typing import Any, cast
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import (
@@ -31,11 +30,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
 
-from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT
+from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT, may_see_all_audit
 from customers.audit import views as audit_views
 from customers.audit.drilldown import CalendarChangeList
 from customers.audit.models import Action, AuditEntry, AuditEntryQuerySet, AuditIdentifier
 from customers.capillary.query import MOBILE, SOURCES, normalise_identifier
+from customers.errors import PermissionRefused
 from customers.insights import figures as insights
 from customers.insights.rollup import Window, local_date
 from customers.masking import identifier_hash
@@ -273,10 +273,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return entry.identifiers_display
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(VIEW_ALL_AUDIT)
+        return may_see_all_audit(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return request.user.has_perm(VIEW_ALL_AUDIT)
+        return may_see_all_audit(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -325,7 +325,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_export": request.user.has_perm(EXPORT_AUDIT),
-            "can_see_insights": request.user.has_perm(VIEW_ALL_AUDIT),
+            "can_see_insights": may_see_all_audit(request.user),
         }
         return super().changelist_view(request, extra_context)
 
@@ -351,8 +351,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         """
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_AUDIT)):
-            raise PermissionDenied
+        if not self.has_view_permission(request):
+            raise PermissionRefused(VIEW_ALL_AUDIT)
+        if not request.user.has_perm(EXPORT_AUDIT):
+            raise PermissionRefused(EXPORT_AUDIT)
         # The page number does not narrow an export: every page of the filtered list is in it.
         query = request.GET.copy()
         query.pop(PAGE_VAR, None)

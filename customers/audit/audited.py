@@ -4,8 +4,8 @@ A view that touches member data is decorated with `audited(action, *permissions)
 everything around the view's own work, so no view can forget a branch:
 
 1. the permission check: a missing permission is a refusal;
-2. the page for every way the request can fail, as the exception's class describes it
-   (`status_code`, `heading`, `advice`, `template_name`): the app's refusals
+2. the page for every way the request can fail, as `customers.errors.PAGES` describes it for
+   the exception's class (status, heading, advice, template): the app's refusals
    (`customers.errors.Refused`: permission, source, rate limit), a query that cannot be sent
    (`InvalidQuery`: the search again, with the problems marked) and the backend's failures
    (`BackendError`: what happened, what to try, both request ids);
@@ -17,6 +17,10 @@ everything around the view's own work, so no view can forget a branch:
 The view receives the request's `Audit` and tells it what it did, in the order it learns it:
 `audit.record(...)` the facts (what was typed or sent, which customer), `audit.found(response)`
 or `audit.shown(data)` the answer, and `audit.page` what a failure page shows besides the error.
+
+A view outside this path refuses the same way, by raising `PermissionRefused` (or `StaffOnly`):
+both are Django's `PermissionDenied`, whose handler (`permission_denied`, handler403) answers
+with the same page, without an audit entry.
 """
 
 from __future__ import annotations
@@ -30,10 +34,18 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import requires_csrf_token
 
 from customers.audit.models import Action, AuditEntry, Outcome
 from customers.capillary import BackendError, CustomerNotFound, InvalidQuery, InvalidRequest
-from customers.errors import PermissionRefused, Refused, SourceNotAllowed
+from customers.errors import (
+    PageError,
+    PermissionRefused,
+    Refused,
+    SourceNotAllowed,
+    explain_not_found,
+    page_for,
+)
 
 if TYPE_CHECKING:
     from customers.capillary import LookupQuery, LookupResponse
@@ -41,7 +53,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("customers.audit.audited")
 
 P = ParamSpec("P")
-PageError = Refused | InvalidQuery | BackendError
 View = Callable[Concatenate[HttpRequest, "Audit", P], HttpResponse]
 
 # The named writer of each action's entry.
@@ -104,18 +115,18 @@ class Audit:
         )
 
     def failed(self, error: PageError | Exception) -> None:
-        self.outcome = getattr(error, "outcome", Outcome.ERROR)
         if isinstance(error, BackendError):
             self.record(
                 backend_code=error.code or "", request_id=error.request_id, latency_ms=None
             )
         if isinstance(error, SourceNotAllowed):
             self.facts.setdefault("source", error.source)
-        if isinstance(error, Refused):
-            self.record(detail=error.detail)
-        elif isinstance(error, InvalidQuery):
-            self.record(detail=error.message)
+        if isinstance(error, Refused | InvalidQuery | BackendError):
+            page = page_for(error)
+            self.outcome = page.outcome
+            self.record(detail=page.detail_of(error))
         else:
+            self.outcome = Outcome.ERROR
             self.record(detail=type(error).__name__)
 
     def write(self, request: HttpRequest) -> None:
@@ -179,17 +190,24 @@ def error_page(
     *,
     facts: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The page `error`'s class describes. `page` holds what the view put there (a search
-    form, where "try again" goes); `facts` what the audit knows (source, customer id)."""
+    """The page `customers.errors.PAGES` gives `error`'s class, as `failure` (its heading,
+    advice and status) beside the `error` itself. `page` holds what the view put there (a
+    search form, where "try again" goes); `facts` what the audit knows (source, customer id)."""
     page, facts = page or {}, facts or {}
-    context: dict[str, Any] = {"title": error.heading, "error": error, **page}
+    failure = page_for(error)
+    context: dict[str, Any] = {
+        "title": failure.heading,
+        "error": error,
+        "failure": failure,
+        **page,
+    }
     form = page.get("form")
     if isinstance(error, InvalidQuery):
         context["form"] = form.with_errors(error.errors) if form else None
         context["title"] = "Find a member"
     elif isinstance(error, BackendError):
         context.update(_failure_context(request, error, facts, form))
-    response = render(request, error.template_name, context, status=error.status_code)
+    response = render(request, failure.template, context, status=failure.status)
     retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
         response["Retry-After"] = str(max(1, round(retry_after)))
@@ -200,10 +218,12 @@ def error_page(
 def _failure_context(
     request: HttpRequest, error: BackendError, facts: dict[str, Any], form: object
 ) -> dict[str, Any]:
-    message, advice = error.message, error.advice
+    failure = page_for(error)
+    message, advice = error.message, failure.advice
     reasons: tuple[str, ...] = ()
     if isinstance(error, CustomerNotFound):
-        message, advice, reasons = error.explain(
+        message, advice, reasons = explain_not_found(
+            error,
             source=facts.get("source", ""),
             customer_id=None if form else facts.get("customer_id"),
         )
@@ -211,7 +231,7 @@ def _failure_context(
     logger.warning(
         "lookup failed page=%s status=%s error=%s code=%s backend_request_id=%s request_id=%s",
         request.path,
-        error.status_code,
+        failure.status,
         type(error).__name__,
         error.code if error.code is not None else "-",
         error.request_id or "-",
@@ -224,3 +244,10 @@ def _failure_context(
         # The search again, filled in, where changing it may help.
         "search_again": form if isinstance(error, CustomerNotFound | InvalidRequest) else None,
     }
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 403 handler: a refusal raised outside the audited path (`PermissionRefused`,
+    `StaffOnly`) gets its page; any other `PermissionDenied` (the admin's own) the plain one."""
+    return error_page(request, exception if isinstance(exception, Refused) else Refused())

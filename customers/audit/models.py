@@ -20,10 +20,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from customers import masking
-from customers.accounts.roles import VIEW_ALL_AUDIT, role_of
+from customers.accounts.roles import may_see_all_audit, role_of
 from customers.audit import chain as audit_chain
-from customers.capillary.exceptions import BackendError
-from customers.pages import glossary
 from customers.platform.ratelimit import client_ip as request_client_ip
 
 # How many entries prune_audit deletes per statement, to keep transactions and memory small.
@@ -119,7 +117,7 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
         """Every entry for auditors and superusers; only their own for everyone else."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.has_perm(VIEW_ALL_AUDIT):
+        if may_see_all_audit(user):
             return self
         return self.filter(user=user)
 
@@ -530,40 +528,9 @@ class AuditEntry(AppendOnlyModel):
             for item in self._identifier_items()
         )
 
-    @property
-    def identifiers_plain(self) -> str:
-        """`Mobile 91******0001, External id ****0404`: identifiers_display in the glossary's
-        words, for the lists agents read (My lookups, history, recent lookups)."""
-        pairs = (
-            (glossary.identifier_label(str(item.get("name", ""))), item.get("value", ""))
-            for item in self._identifier_items()
-        )
-        return ", ".join(f"{name} {value}".strip() for name, value in pairs)
-
-    @property
-    def detail_plain(self) -> str:
-        """The detail as agents read it: a backend error's class name, as the entry records it,
-        becomes the heading of the page the agent saw."""
-        return _ERROR_HEADINGS.get(self.detail, self.detail)
-
     def _identifier_items(self) -> list[dict[str, object]]:
         items = self.identifiers if isinstance(self.identifiers, list) else []
         return [item for item in items if isinstance(item, dict)]
-
-
-def _error_headings() -> dict[str, str]:
-    """Each backend error's class name -> the heading of its page (CustomerNotFound -> "No
-    customer found")."""
-    headings: dict[str, str] = {}
-    classes: list[type[BackendError]] = [BackendError]
-    while classes:
-        error = classes.pop()
-        headings[error.__name__] = error.heading
-        classes += error.__subclasses__()
-    return headings
-
-
-_ERROR_HEADINGS = _error_headings()
 
 
 class AuditIdentifier(AppendOnlyModel):

@@ -1,8 +1,8 @@
 """The auditor's pages, in the admin: the overview, the signals and a page per staff member.
 
 They show the audit trail's own figures (counts, usernames, customer ids and masked
-identifiers), as the audit list does, to auditors only: staff with the permission to view every
-audit entry. Anyone else signed in gets the 403 page, not the admin's sign-in form.
+identifiers), as the audit list does, to auditors only (`roles.may_see_all_audit`) with staff
+status. Anyone else signed in gets the 403 page, not the admin's sign-in form.
 """
 
 from collections.abc import Callable
@@ -11,17 +11,15 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from customers.accounts.roles import VIEW_ALL_AUDIT
-from customers.audit.audited import error_page
+from customers.accounts.roles import VIEW_ALL_AUDIT, may_see_all_audit
 from customers.audit.models import AuditEntry
-from customers.errors import PermissionRefused
+from customers.errors import PermissionRefused, StaffOnly
 from customers.insights import figures as insights
 from customers.insights.figures import Insights, Staff, audit_list_url
 from customers.insights.rollup import Window
@@ -31,16 +29,16 @@ STAFF_LATEST = 50
 
 
 def auditor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Auditors (staff with customers.view_all_audit) only; a 403 page for anyone else."""
+    """Auditors with staff status only; the 403 page for anyone else."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         user = request.user
-        if not user.has_perm(VIEW_ALL_AUDIT):
-            return error_page(request, PermissionRefused(VIEW_ALL_AUDIT))
+        if not may_see_all_audit(user):
+            raise PermissionRefused(VIEW_ALL_AUDIT)
         if not user.is_staff:
             # The figures link into the admin's audit list, which needs staff status.
-            raise PermissionDenied("Auditors need staff status.")
+            raise StaffOnly
         return view(request, *args, **kwargs)
 
     return never_cache(require_GET(wrapped))

@@ -557,7 +557,7 @@ def _error(
 ) -> BackendError:
     return kind(
         message,
-        status=call.status,
+        status_code=call.status,
         request_id=call.request_id,
         attempts=call.attempts,
         **kwargs,

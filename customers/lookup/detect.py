@@ -62,6 +62,7 @@ from customers.capillary.query import (
     WECHAT,
     normalise_identifier,
 )
+from customers.pages.glossary import identifier_label, identifier_word
 
 # The longest text the box takes (about a ticket's worth of pasted lines).
 MAX_TEXT = 2000
@@ -99,15 +100,6 @@ LABEL_FOR: dict[str, str] = {
     EXTERNAL_ID: "external id",
     WECHAT: "wechat",
 }
-# What the chips call each type.
-TYPE_NAMES: dict[str, str] = {
-    MOBILE: "Mobile",
-    EMAIL: "Email",
-    CARD_NUMBER: "Card number",
-    EXTERNAL_ID: "External id",
-    WECHAT: "WeChat id",
-}
-
 _LABEL = re.compile(
     r"(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell"
     r"|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id"
@@ -146,7 +138,7 @@ class Item:
 
     @property
     def type_name(self) -> str:
-        return "Ignored" if self.ignored else TYPE_NAMES.get(self.kind, self.kind)
+        return "Ignored" if self.ignored else identifier_label(self.kind)
 
 
 def detect(text: str) -> list[Item]:
@@ -226,7 +218,7 @@ def identifier_problems(items: list[Item], given: Collection[str] = ()) -> list[
     others = {IDENTIFIER_BY_FOLDED.get(name.strip().casefold(), "") for name in given}
     for kind in IDENTIFIER_NAMES:
         count = sum(1 for item in items if item.kind == kind and not item.ignored)
-        name = TYPE_NAMES[kind].lower()
+        name = identifier_word(kind)
         if count > 1:
             problems.append(
                 f"The search box has {count} values read as {name}: one lookup takes one of "

@@ -40,6 +40,7 @@ from customers.capillary.query import (
     split_list,
 )
 from customers.lookup import detect
+from customers.pages.glossary import identifier_types, identifier_word
 
 # The longest reason or ticket kept with a lookup or a reveal.
 MAX_REASON = 500
@@ -52,13 +53,8 @@ NOTHING_FOUND = (
 # Without JavaScript the page shows this many identifier rows; empty ones are ignored.
 ROWS_WITHOUT_JS = 3
 
-IDENTIFIER_LABELS: dict[str, str] = {
-    "mobile": "Mobile (with country code)",
-    "email": "Email",
-    "externalId": "External id",
-    "cardnumber": "Card number",
-    "wechat": "WeChat id",
-}
+# What an identifier row's choice adds to the type's name (glossary.IDENTIFIER_TYPES).
+IDENTIFIER_HINTS: dict[str, str] = {MOBILE: "with country code"}
 
 EMBED_LABELS: dict[str, str] = {
     "mlp": "Tiers per program (mlp)",
@@ -125,7 +121,7 @@ _API_NAME = re.compile(rf"\b({'|'.join(name for name in IDENTIFIER_NAMES if name
 
 
 def _plain_name(match: re.Match[str]) -> str:
-    return detect.TYPE_NAMES[match[1]].lower()
+    return identifier_word(match[1])
 
 
 @dataclass(frozen=True)
@@ -285,7 +281,10 @@ class SearchForm:
 
     @property
     def identifier_choices(self) -> list[tuple[str, str]]:
-        return [(name, IDENTIFIER_LABELS[name]) for name in IDENTIFIER_NAMES]
+        return [
+            (name, f"{label} ({IDENTIFIER_HINTS[name]})" if name in IDENTIFIER_HINTS else label)
+            for name, label in identifier_types().items()
+        ]
 
     @property
     def rows(self) -> list[IdentifierRow]:

@@ -32,12 +32,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from customers.accounts.roles import (
     LOOKUP,
-    VIEW_ALL_AUDIT,
     VIEW_MEMBER_NAME,
     VIEW_RAW_RESPONSE,
     VIEW_UNMASKED_PII,
+    may_see_all_audit,
 )
-from customers.audit.audited import Audit, audited, error_page
+from customers.audit.audited import Audit, audited
 from customers.audit.models import Action, AuditEntry, Outcome
 from customers.capillary.query import LookupQuery, is_ascii_number, last_value
 from customers.errors import PermissionRefused
@@ -90,9 +90,9 @@ def search(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm(LOOKUP):
         # An auditor signing in lands here: their work is the audit list, not a refusal.
-        if user.is_staff and user.has_perm(VIEW_ALL_AUDIT):
+        if user.is_staff and may_see_all_audit(user):
             return redirect("admin:customers_auditentry_changelist")
-        return error_page(request, PermissionRefused(LOOKUP))
+        raise PermissionRefused(LOOKUP)
     return _search_page(request, SearchForm.for_user(user))
 
 
@@ -115,7 +115,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         # signing in (LoginView adds CONFIRM): it opens the search filled in, and the agent
         # runs it. Nothing was attempted by the user, so nothing is audited.
         if not request.user.has_perm(LOOKUP):
-            return error_page(request, PermissionRefused(LOOKUP))
+            raise PermissionRefused(LOOKUP)
         messages.info(request, CHECK_FIRST)
         return _search_page(request, SearchForm.for_user(request.user, params))
     return _lookup(request, params)
@@ -240,7 +240,7 @@ def _section(
         # A COUNT DISTINCT over the audit log: only the overview shows it.
         "history_summary": (
             AuditEntry.objects.customer_history(str(customer_id))
-            if section == "overview" and user.has_perm(VIEW_ALL_AUDIT)
+            if section == "overview" and may_see_all_audit(user)
             else None
         ),
         "days": shown_days,
@@ -322,7 +322,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Who accessed this customer: everyone's entries for auditors, one's own for the rest."""
     entries = AuditEntry.objects.visible_to(request.user).filter(customer_id=str(customer_id))
     page = Paginator(entries, MY_LOOKUPS_PER_PAGE).get_page(request.GET.get("page"))
-    sees_everyone = request.user.has_perm(VIEW_ALL_AUDIT)
+    sees_everyone = may_see_all_audit(request.user)
     summary = AuditEntry.objects.customer_history(str(customer_id)) if sees_everyone else None
     can_lookup = request.user.has_perm(LOOKUP)
     # The customer pages' tab bar, without the sections a user who may not look up cannot open.

@@ -18,7 +18,11 @@ Public names:
     term(key) -> Term                   KeyError for a key that is not in the glossary
     word(key) -> str                    the label as a sentence uses it ("available to redeem")
     POINTS, CURRENCY, GROUP, MEMBER     the blocks a figure can come from
+    IDENTIFIER_TYPES                    the one table of identifier-type names, by API name
     identifier_label(type) -> str       an identifier's type as agents say it ("External id")
+    identifier_word(type) -> str        the same inside a sentence ("external id", "WeChat")
+    identifier_types() -> dict          the search box's types and their names (for lookup.js)
+    identifiers_plain(items) -> str     an audit entry's identifiers in these words
     not_asked(block) -> str             the one wording for a block a search may not have asked
                                         for, and how to ask for it
 """
@@ -30,14 +34,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from customers.capillary.query import (
+    CARD_EXTERNAL_ID,
+    CARD_NUMBER,
+    EMAIL,
+    EXTERNAL_ID,
+    IDENTIFIER_NAMES,
+    MOBILE,
+    WECHAT,
+)
+
 __all__ = [
     "CURRENCY",
     "GROUP",
+    "IDENTIFIER_TYPES",
     "MEMBER",
     "POINTS",
     "TERMS",
     "Term",
     "identifier_label",
+    "identifier_types",
+    "identifier_word",
+    "identifiers_plain",
     "not_asked",
     "term",
     "word",
@@ -189,30 +207,58 @@ def word(key: str) -> str:
     return TERMS[key].label.lower()
 
 
-# Identifier types as the API spells them (case folded) -> as agents say them. A type the app
-# does not know is split into words ("pushToken" -> "Push token").
-_IDENTIFIER_LABELS: Mapping[str, str] = MappingProxyType(
+# Identifier types as the API spells them -> as agents say them: the one table of their names.
+# The search form, the search box's chips (lookup.js receives it from the page, through
+# `identifier_types`), its messages, the member's pages and the lists of lookups all use it.
+IDENTIFIER_TYPES: Mapping[str, str] = MappingProxyType(
     {
-        "mobile": "Mobile",
-        "email": "Email",
-        "externalid": "External id",
-        "cardnumber": "Card number",
-        "cardexternalid": "Card external id",
-        "wechat": "WeChat",
+        MOBILE: "Mobile",
+        EMAIL: "Email",
+        EXTERNAL_ID: "External id",
+        CARD_NUMBER: "Card number",
+        CARD_EXTERNAL_ID: "Card external id",
+        WECHAT: "WeChat",
         "line": "LINE",
         "whatsapp": "WhatsApp",
     }
 )
+# Capillary's answers do not keep one case (EXTERNAL_ID, externalid, externalId).
+_IDENTIFIER_BY_FOLDED = {name.casefold(): label for name, label in IDENTIFIER_TYPES.items()}
 
 
 def identifier_label(kind: str) -> str:
     """An identifier's type in plain words: "mobile" -> "Mobile", "externalId" -> "External
-    id"; "" for none."""
-    known = _IDENTIFIER_LABELS.get(kind.casefold())
+    id"; a type the app does not know split into words ("pushToken" -> "Push token"); "" for
+    none."""
+    known = _IDENTIFIER_BY_FOLDED.get(kind.casefold())
     if known:
         return known
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_\-]+", " ", kind).split()
     return " ".join(words).capitalize()
+
+
+def identifier_word(kind: str) -> str:
+    """The type's name inside a sentence: "mobile", "external id", but "WeChat" and "LINE"
+    keep the capitals of their brand."""
+    label = identifier_label(kind)
+    return label.lower() if label == label.capitalize() else label
+
+
+def identifier_types() -> dict[str, str]:
+    """The types a search takes (the search form's and the chips') and their names, in the
+    form's order: what the search page hands to lookup.js."""
+    return {name: IDENTIFIER_TYPES[name] for name in IDENTIFIER_NAMES}
+
+
+def identifiers_plain(items: object) -> str:
+    """`Mobile 91******0001, External id ****0404`: an audit entry's identifiers (already
+    masked) in these words, for the lists agents read (My lookups, history, recent lookups)."""
+    pairs = (
+        (identifier_label(str(item.get("name", ""))), item.get("value", ""))
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict)
+    )
+    return ", ".join(f"{name} {value}".strip() for name, value in pairs)
 
 
 # The blocks a search can ask for (the API's embed names) as the search form names them.

@@ -32,6 +32,7 @@ from customers.capillary.records import (
     Program,
     Progress,
 )
+from customers.errors import detail_plain
 from customers.lookup.services import remembered_names
 from customers.pages import glossary, presentation
 from customers.pages.presentation import SECTIONS
@@ -44,6 +45,9 @@ register = template.Library()
 # `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
 register.filter("when", presentation.format_moment)
 register.filter(glossary.identifier_label)
+register.filter(glossary.identifiers_plain)
+register.simple_tag(glossary.identifier_types)
+register.filter(detail_plain)
 register.simple_tag(glossary.not_asked)
 register.filter(presentation.warning_explanation)
 register.filter(presentation.strategy_kind)

@@ -41,10 +41,12 @@
   const LABEL_FOR = {
     mobile: "mobile", email: "email", cardnumber: "card", externalId: "external id", wechat: "wechat"
   };
-  const TYPE_NAMES = {
-    mobile: "Mobile", email: "Email", cardnumber: "Card number", externalId: "External id",
-    wechat: "WeChat id"
-  };
+  // The names of the types, from the server's one table (customers/pages/glossary.py), which the
+  // search form hands over as JSON: the chips say what the rest of the app says.
+  function typeNames() {
+    const data = document.getElementById("identifier-types");
+    return data ? JSON.parse(data.textContent) : {};
+  }
   const LABEL = /(?<![\w@.+-])(mobile[ _-]?(?:no|number)?|mob|phone[ _-]?(?:no|number)?|tel|cell|e-?mail[ _-]?(?:id|address)?|mail|card[ _-]?(?:no|number)?|external[ _-]?id|ext[ _-]?id|ext|external|wechat[ _-]?id|wechat)(?:\s*[.:=#]+\s*|\s+[-\u2013\u2014]+\s+|\s+)(?:(?:is|was)\b\s*[.:=#]*\s*)?(?=\S)/gi;
   const PHONE = /(?:\+|\b00)?\(?(?:\+|\b00)?\d[\d().\- ]*\d\)?/y;
   // What a word must hold to take a label's type.
@@ -209,6 +211,7 @@
     const box = form.querySelector("[data-search-box]");
     const chips = form.querySelector("[data-chips]");
     if (!box || !chips) { return; }
+    const names = typeNames();
     function render() {
       const items = read(box.value);
       chips.replaceChildren();
@@ -230,8 +233,8 @@
         select.setAttribute("aria-label", "Type of " + item.value);
         select.dataset.chipType = String(index);
         if (item.ignored) { select.add(new Option("Ignored", "ignored", true, true)); }
-        Object.keys(TYPE_NAMES).forEach(function (type) {
-          const option = new Option(TYPE_NAMES[type], type, type === kind, type === kind);
+        Object.entries(names).forEach(function ([type, name]) {
+          const option = new Option(name, type, type === kind, type === kind);
           select.add(option);
         });
         select.addEventListener("change", function () {

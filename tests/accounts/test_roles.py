@@ -1,11 +1,17 @@
 """Roles: the groups the migration creates, what each role may do, and the demo users."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from customers.accounts.roles import GROUPS, allowed_sources, role_of
+from customers.accounts.roles import (
+    GROUPS,
+    allowed_sources,
+    grants_all_audit,
+    may_see_all_audit,
+    role_of,
+)
 
 # Password hashing is not under test here; the fast hasher keeps these tests quick.
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -75,6 +81,20 @@ def test_role_of_an_inactive_or_anonymous_user_is_none():
     assert role_of(user_in("Support agents", is_active=False)) == "none"
     assert role_of(AnonymousUser()) == "none"
     assert role_of(None) == "none"
+
+
+def test_the_auditor_rule_is_the_permission_to_view_every_entry():
+    """Auditors and superusers see every audit entry; agents, managers, a deactivated auditor
+    and an anonymous visitor do not; the groups that make auditors are told apart."""
+    assert may_see_all_audit(user_in("Auditors", "auditor"))
+    assert may_see_all_audit(user_in(None, "root", is_superuser=True))
+    assert not may_see_all_audit(user_in("Support agents", "agent"))
+    assert not may_see_all_audit(user_in("Store managers", "manager"))
+    assert not may_see_all_audit(user_in("Auditors", "gone", is_active=False))
+    assert not may_see_all_audit(AnonymousUser())
+    assert not may_see_all_audit(None)
+    assert grants_all_audit(Group.objects.filter(name__in=["Support agents", "Auditors"]))
+    assert not grants_all_audit(Group.objects.exclude(name="Auditors"))
 
 
 @override_settings(STORE_MANAGER_SOURCES=["INSTORE", "martjack"])

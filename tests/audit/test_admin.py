@@ -252,7 +252,9 @@ def test_the_export_needs_a_post_and_the_export_permission(auditor, agent):
     )
     assert client_for(viewer).get(CHANGELIST).status_code == 200
     assert b"Export CSV" not in client_for(viewer).get(CHANGELIST).content
-    assert client_for(viewer).post(EXPORT).status_code == 403
+    refused = client_for(viewer).post(EXPORT)
+    assert refused.status_code == 403
+    assert "permission to export audit entries" in parse(refused.content).text
     assert not AuditEntry.objects.filter(action="export").exists()
 
 

@@ -172,6 +172,8 @@ def test_an_auditor_without_staff_status_is_refused():
     """The figures link into the admin's list, which needs staff status."""
     response = client_for(person("someone", "Auditors")).get(OVERVIEW)
     assert response.status_code == 403
+    assert "may not open this page" in parse(response.content).text
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_signing_in_comes_first(client):

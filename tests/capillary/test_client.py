@@ -26,6 +26,7 @@ from customers.capillary.exceptions import (
     RateLimited,
 )
 from customers.capillary.query import LookupQuery
+from customers.errors import not_found_reasons
 from tests.faultserver import (
     FaultServer,
     errors,
@@ -206,7 +207,7 @@ def test_a_response_slower_than_the_timeout_is_unavailable_after_one_attempt(ser
     error, elapsed = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, BackendUnavailable)
-    assert (error.attempts, error.request_id, error.status) == (1, "", None)
+    assert (error.attempts, error.request_id, error.status_code) == (1, "", None)
     assert elapsed < 2.5
     assert len(server.requests_to(LOOKUP_PATH)) == 1
 
@@ -277,7 +278,7 @@ def test_a_500_is_not_retried_and_carries_its_request_id(server, basic):
     error, elapsed = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, BackendUnavailable)
-    assert (error.status, error.code, error.request_id, error.attempts) == (
+    assert (error.status_code, error.code, error.request_id, error.attempts) == (
         500,
         9999,
         "req-500",
@@ -312,7 +313,7 @@ def test_a_503_that_persists_is_unavailable_with_the_last_request_id_and_code(se
     error, elapsed = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, BackendUnavailable)
-    assert (error.status, error.code, error.request_id, error.attempts) == (
+    assert (error.status_code, error.code, error.request_id, error.attempts) == (
         503,
         4001,
         "req-503",
@@ -344,7 +345,7 @@ def test_a_429_with_a_long_retry_after_is_rate_limited_at_once(server, basic):
     error, elapsed = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, RateLimited)
-    assert (error.status, error.request_id, error.attempts, error.retry_after) == (
+    assert (error.status_code, error.request_id, error.attempts, error.retry_after) == (
         429,
         "req-429",
         1,
@@ -378,7 +379,7 @@ def test_a_503_asking_for_a_long_wait_is_unavailable_without_retrying(server, ba
     error, _ = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, BackendUnavailable)
-    assert (error.status, error.attempts) == (503, 1)
+    assert (error.status_code, error.attempts) == (503, 1)
     assert len(server.requests_to(LOOKUP_PATH)) == 1
 
 
@@ -389,7 +390,7 @@ def test_malformed_json_is_a_bad_response(server, basic):
     error, _ = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, BadResponse)
-    assert (error.status, error.request_id, error.attempts) == (200, "req-html", 1)
+    assert (error.status_code, error.request_id, error.attempts) == (200, "req-html", 1)
 
 
 def test_json_cut_off_mid_document_is_a_bad_response(server, basic):
@@ -464,20 +465,22 @@ def test_backend_error_codes_map_onto_the_exception_tree(server, basic, status, 
     error, _ = timed(lambda: get_client().lookup(query()))
 
     assert type(error) is kind
-    assert (error.status, error.request_id, error.attempts) == (status, "req-err", 1)
+    assert (error.status_code, error.request_id, error.attempts) == (status, "req-err", 1)
     assert error.code == code
     assert error.message == "Backend says no"
 
 
 def test_not_found_8015_carries_the_three_documented_reasons(server, basic):
-    """A page can list why 8015 happens: wrong identifier, dual eligibility, missing accountId."""
+    """A page can list why 8015 happens: wrong identifier, dual eligibility, missing accountId
+    (the error carries the code; the pages' table has the reasons)."""
     server.on(LOOKUP_PATH, errors(200, 8015, "Customer not found for the given identifiers"))
 
     error, _ = timed(lambda: get_client().lookup(query()))
 
-    assert isinstance(error, CustomerNotFound)
-    assert len(error.reasons) == 3
-    assert any("account id" in reason for reason in error.reasons)
+    assert isinstance(error, CustomerNotFound) and error.code == 8015
+    reasons = not_found_reasons(error)
+    assert len(reasons) == 3
+    assert any("account id" in reason for reason in reasons)
 
 
 def test_a_customer_deleted_after_a_pii_request_is_not_found(server, basic):
@@ -496,7 +499,7 @@ def test_a_rejected_password_is_not_allowed_and_not_retried(server, basic):
     error, _ = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, NotAllowed)
-    assert (error.status, error.request_id, error.attempts) == (401, "req-401", 1)
+    assert (error.status_code, error.request_id, error.attempts) == (401, "req-401", 1)
 
 
 @pytest.mark.parametrize("body", [[1, 2], {"unexpected": True}, "text"])
@@ -559,7 +562,7 @@ def test_a_401_after_renewal_is_not_allowed(server, oauth):
     error, elapsed = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, NotAllowed)
-    assert (error.status, error.request_id, error.attempts) == (401, "req-401", 2)
+    assert (error.status_code, error.request_id, error.attempts) == (401, "req-401", 2)
     assert len(server.requests_to(OAUTH_PATH)) == 2
     assert elapsed < 4
 
@@ -753,7 +756,7 @@ def test_the_sandbox_answers_8015_when_the_primary_identifier_is_missing(over_ht
     error, _ = timed(lambda: get_client().lookup(shared_email))
 
     assert isinstance(error, CustomerNotFound)
-    assert (error.status, error.code, error.attempts) == (200, 8015, 1)
+    assert (error.status_code, error.code, error.attempts) == (200, 8015, 1)
     assert len(error.request_id) == 32
 
 
@@ -792,7 +795,7 @@ def test_a_wrong_password_is_not_allowed_by_the_sandbox(over_http):
     error, _ = timed(lambda: get_client().lookup(query(identifierValue="919999000001")))
 
     assert isinstance(error, NotAllowed)
-    assert (error.status, error.attempts) == (401, 1)
+    assert (error.status_code, error.attempts) == (401, 1)
 
 
 def test_a_base_url_without_a_scheme_is_a_configuration_error_with_oauth_too(oauth):
@@ -831,7 +834,7 @@ def test_an_error_after_a_retry_reports_the_last_attempt_not_an_earlier_one(serv
     error, _ = timed(lambda: get_client().lookup(query()))
 
     assert isinstance(error, BackendUnavailable)
-    assert (error.status, error.request_id, error.attempts) == (None, "", 3)
+    assert (error.status_code, error.request_id, error.attempts) == (None, "", 3)
 
 
 def test_the_boundary_masks_what_it_logs_with_what_the_app_lends_it(monkeypatch):

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from customers.lookup.detect import read
+from customers.pages.glossary import identifier_types
 from customers.sandbox.examples import EXAMPLES
 from customers.sandbox.models import Identifier, Member
 from tests.lookup.test_browser import (  # noqa: F401 (the fixtures)
@@ -121,6 +122,17 @@ def test_the_chips_preview_exactly_what_the_server_will_read(page):
     for text in TRICKY:
         page.fill("#id_q", text)
         assert chips(page) == server_chips(text), text
+
+
+def test_the_chips_name_the_types_as_the_server_does(page):
+    """The chips' menus offer the types in the server's words (glossary.identifier_types,
+    handed over by the page), not in a copy kept in lookup.js."""
+    log_in(page)
+    page.fill("#id_q", "wx-openid-1 a@b.c")
+    menu = page.get_by_label("Type of a@b.c")
+    offered = menu.locator("option").evaluate_all("o => o.map(x => [x.value, x.textContent])")
+    assert dict(offered) == identifier_types()
+    assert menu.locator("option:checked").inner_text() == "Email"
 
 
 def test_a_chip_corrects_the_guess_and_removes_a_value(page):

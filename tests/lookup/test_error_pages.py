@@ -2,8 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.template.loader import get_template
 from django.test import Client
 
+from customers.audit.models import Outcome
+from customers.capillary.exceptions import BackendError, CustomerNotFound, InvalidQuery
+from customers.errors import PAGES, Refused, page_for
 from tests.html_tree import parse
 from tests.instances import free_port
 
@@ -72,3 +76,41 @@ def test_a_server_error_names_the_request_id_it_was_logged_under(settings, caplo
     request_id = shown_request_id(response)
     assert request_id == response["X-Request-ID"]
     assert any(request_id in record.getMessage() for record in caplog.records)
+
+
+def _tree(root: type[Exception]) -> set[type[Exception]]:
+    """`root` and every class under it that the app defines."""
+    found, todo = set(), [root]
+    while todo:
+        kind = todo.pop()
+        if kind.__module__.startswith("customers."):
+            found.add(kind)
+        todo += kind.__subclasses__()
+    return found
+
+
+def test_every_error_class_has_its_own_page():
+    """Capillary's errors and the app's refusals carry facts; errors.PAGES says how the app
+    answers each class. A new class without its own row (it would quietly get its parent's
+    page) fails here, as does a page naming an outcome the audit trail does not have or a
+    template that does not exist."""
+    classes = _tree(BackendError) | _tree(Refused) | {InvalidQuery}
+
+    assert sorted(kind.__name__ for kind in classes - set(PAGES)) == []
+    assert set(PAGES) <= classes
+    for kind, page in PAGES.items():
+        assert page.outcome in Outcome.values, kind
+        assert 400 <= page.status < 600, kind
+        assert page.heading, kind
+        get_template(page.template)
+
+
+def test_capillarys_errors_carry_its_status_not_the_apps_page():
+    """`status_code` is Capillary's HTTP status, as typed API clients have it; nothing on the
+    error says what the app's page shows."""
+    error = CustomerNotFound(status_code=200, code=8015, request_id="req-1")
+
+    assert (error.status_code, error.code, error.request_id) == (200, 8015, "req-1")
+    assert page_for(error).status == 404
+    for attribute in ("heading", "advice", "outcome", "template_name", "explain", "reasons"):
+        assert not hasattr(error, attribute), attribute

@@ -1,11 +1,14 @@
 """The one search box as the server answers it (no JavaScript): real HTTP to the sandbox
 through the views, as a browser without JavaScript posts the form."""
 
+import json
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from customers.audit.models import Action, AuditEntry, Outcome
+from customers.pages import glossary
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +242,19 @@ def test_ignored_words_are_shown_as_ignored_chips_and_not_searched_or_audited(
     entry = AuditEntry.objects.get()
     assert entry.identifiers_display == "mobile 91******0000"
     assert "Aarav" not in str(entry.__dict__)
+
+
+def test_the_search_page_hands_the_servers_identifier_names_to_the_chips(client, sandbox, agent):
+    """lookup.js names the chips' types from the page's JSON, which is the server's one table:
+    the same words as the form's rows, the server's chips and the member's pages."""
+    page = parse(client.get("/").content.decode())
+
+    names = json.loads(page.find("script", id="identifier-types").text)
+    assert names == glossary.identifier_types()
+    assert names["wechat"] == glossary.identifier_label("WECHAT") == "WeChat"
+    rows = page.find_all("select", name="identifierName")[0]
+    offered = {option["value"]: option.text for option in rows.find_all("option")}
+    assert {value: offered[value] for value in names if value != "mobile"} == {
+        value: name for value, name in names.items() if value != "mobile"
+    }
+    assert offered["mobile"] == "Mobile (with country code)"
