@@ -279,6 +279,10 @@ if env("EMAIL_HOST", default=""):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="customer-lookup@localhost")
 
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not LOOKUP_API_BASE_URL)
+# The org's default country code (digits): a mobile the caller gives as a national number
+# (99990 00003, or 099990 00003) is searched with it. Empty: every mobile needs its code. The
+# sandbox's org is in India.
+DEFAULT_COUNTRY_CODE = env("DEFAULT_COUNTRY_CODE", default="91" if SANDBOX_ENABLED else "")
 SANDBOX_USERNAME = env("SANDBOX_USERNAME", default="sandbox.till")
 SANDBOX_PASSWORD = env("SANDBOX_PASSWORD", default="sandbox-password")
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)

@@ -161,6 +161,41 @@
     }
   }
 
+  // The org's country code and its mobiles' national lengths (detect.numbering), handed over
+  // as JSON: a national number is completed with the code, as the server does (rule 3b).
+  function numbering() {
+    const data = document.getElementById("mobile-numbering");
+    return data ? JSON.parse(data.textContent) : { countryCode: "", nationalDigits: [] };
+  }
+
+  function completed(item, org) {
+    const code = org.countryCode;
+    if (item.kind !== "mobile" || !code || !/^\d+$/.test(item.value)) { return item; }
+    const lengths = org.nationalDigits || [];
+    const digits = item.value;
+    if (/^[\s(]*(\+|00)/.test(item.raw)) {
+      const national = digits.startsWith(code) ? digits.slice(code.length) : "";
+      item.problem = Boolean(national) && lengths.length > 0 && lengths.indexOf(national.length) < 0;
+      return item;
+    }
+    let national;
+    if (digits.startsWith("0")) {
+      national = digits.replace(/^0+/, "");
+    } else if (lengths.indexOf(digits.length) >= 0 &&
+        !(digits.startsWith(code) && lengths.indexOf(digits.length - code.length) >= 0)) {
+      national = digits;
+    } else {
+      return item;
+    }
+    if (lengths.length && lengths.indexOf(national.length) < 0) {
+      item.problem = true;
+      return item;
+    }
+    item.value = code + national;
+    item.shown = "+" + code + " " + item.raw.replace(/^[\s(]*0*/, "").trim();
+    return item;
+  }
+
   // Every value as the chips show it, the ignored words marked; positions are in clean(text).
   function read(text) {
     text = clean(text.slice(0, 2000));
@@ -188,6 +223,8 @@
       }
       values(text, at, end, labelKind, labelStart, items);
     });
+    const org = numbering();
+    items.forEach(function (item) { completed(item, org); });
     const seen = {};
     const unique = items.filter(function (item) {
       const key = item.kind + "\u0000" + item.value.toLowerCase();
@@ -195,6 +232,12 @@
       seen[key] = true;
       return true;
     });
+    // Letters alone are a name, which cannot be searched, when nothing else is there.
+    if (!unique.some(function (item) { return ["mobile", "email", "cardnumber"].indexOf(item.kind) >= 0; })) {
+      unique.forEach(function (item) {
+        item.ignored = !item.labelled && item.kind === "externalId" && /^[\p{L}\p{M}]+$/u.test(item.raw);
+      });
+    }
     // Words around the identifiers: ignored when the text holds a mobile, email or card.
     if (unique.some(function (item) { return ["mobile", "email", "cardnumber"].indexOf(item.kind) >= 0; })) {
       unique.forEach(function (item, index) {
@@ -247,7 +290,7 @@
         });
         const value = document.createElement("span");
         value.className = "chip-value";
-        value.textContent = item.value;
+        value.textContent = item.shown || item.value;
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "chip-remove";
