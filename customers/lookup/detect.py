@@ -197,11 +197,7 @@ class Item:
     @property
     def name_word(self) -> bool:
         """Letters alone, read as an external id: a name or a word around the identifiers."""
-        return (
-            not self.labelled
-            and self.kind == EXTERNAL_ID
-            and _letters_only(self.raw)
-        )
+        return not self.labelled and self.kind == EXTERNAL_ID and _letters_only(self.raw)
 
 
 def _letters_only(text: str) -> bool:

@@ -26,10 +26,10 @@ from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.query import (
     CARD_NUMBER,
     DEFAULT_EMBEDS,
-    EMAIL,
-    EXTERNAL_ID,
     DEFAULT_FLAGS,
+    EMAIL,
     EMBED_BY_FOLDED,
+    EXTERNAL_ID,
     FRAUD_DETAILS,
     IDENTIFIER_BY_FOLDED,
     IDENTIFIER_NAMES,

@@ -107,7 +107,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         # `/lookup/` typed, or the way back from signing in after a search was interrupted
         # (the browser keeps that search and sends it again): the search page, as it opens.
         if not request.user.has_perm(LOOKUP):
-            return error_page(request, PermissionRefused(LOOKUP))
+            raise PermissionRefused(LOOKUP)
         return _search_page(request, SearchForm.for_user(request.user))
     if CONFIRM in request.GET or _from_another_site(request):
         # A link on another site (a ticket, an email, a page made to look like one) must not

@@ -237,9 +237,7 @@ def test_relabel_works_on_the_cleaned_text_its_positions_are_in():
         ("+44 7700 900123", "447700900123", "447700900123"),
     ],
 )
-def test_a_national_number_is_completed_with_the_orgs_country_code(
-    settings, typed, value, shown
-):
+def test_a_national_number_is_completed_with_the_orgs_country_code(settings, typed, value, shown):
     settings.DEFAULT_COUNTRY_CODE = "91"
 
     (item,) = read(typed)
