@@ -1,8 +1,8 @@
 # The browser fixture comes from test_browser, and tests take it as an argument.
 # ruff: noqa: F811
 """The agent's whole call in Chromium, at 1366 px and on a 390 px phone: the session expires
-while the agent types, and the search runs after signing in again with the same answer; Reveal
-and Copy; the raw tab masked; and no cell cut off or scrolled sideways on any tab of the largest
+while the agent types, and the search runs after signing in again with the same answer; a
+local number finds the member; Reveal and Copy; the raw tab masked; and no cell cut off or scrolled sideways on any tab of the largest
 member on a phone. Screenshots at 1366 px, 390 px and in dark mode land in
 test-output/screenshots/call-*.png. Every Playwright step waits at most 20 s (the context's
 default timeout), so a stuck step fails with a traceback.
@@ -151,6 +151,15 @@ def test_the_agents_whole_call(tab):
     copy.click()
     assert MOBILE in page.evaluate("navigator.clipboard.readText()")
     shoot(page, f"{size}-revealed")
+
+    # Another caller gives their number as people say it: the local number finds them, and
+    # the chip says how it is searched.
+    page.goto(page.base + "/")
+    page.fill("#id_q", "99990 00003")
+    assert page.locator("[data-chips] .chip-value").all_inner_texts() == ["+91 99990 00003"]
+    page.click("#search-form input[type=submit]")
+    page.wait_for_url(re.compile(r"/customers/5000003/$"))
+    shoot(page, f"{size}-local-number")
 
     if size == "390":
         page.goto(page.base + "/")
