@@ -2,10 +2,10 @@
 # ruff: noqa: F811
 """The agent's whole call in Chromium, at 1366 px and on a 390 px phone: the session expires
 while the agent types, and the search runs after signing in again with the same answer; a
-local number finds the member; Reveal and Copy; the raw tab masked; and no cell cut off or scrolled sideways on any tab of the largest
-member on a phone. Screenshots at 1366 px, 390 px and in dark mode land in
-test-output/screenshots/call-*.png. Every Playwright step waits at most 20 s (the context's
-default timeout), so a stuck step fails with a traceback.
+local number finds the member; Reveal and Copy; the raw tab masked; and no cell cut off or
+scrolled sideways on any tab of the largest member on a phone. Screenshots at 1366 px, 390 px
+and in dark mode land in test-output/screenshots/call-*.png. Every Playwright step waits at
+most 20 s (the context's default timeout), so a stuck step fails with a traceback.
 """
 
 import re
