@@ -5,7 +5,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from customers.insights import business_hours
-from customers.pages.presentation import image_origin
+from customers.pages.photo import image_origin
 from customers.pages.renewal import parse_rules
 from customers.platform.ratelimit import parse_rate
 

@@ -38,7 +38,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils import timezone
 
-from customers.accounts.roles import VIEW_MEMBER_NAME, allowed_sources
+from customers.accounts.roles import allowed_sources
 from customers.capillary.client import LookupResponse, get_client
 from customers.capillary.exceptions import CustomerNotFound
 from customers.capillary.query import (
@@ -52,7 +52,6 @@ from customers.capillary.query import (
 )
 from customers.capillary.records import Customer
 from customers.errors import LookupRateLimited, SourceNotAllowed
-from customers.pages.presentation import display_name
 from customers.platform import metrics
 from customers.platform.ratelimit import check_lookup_rate
 from customers.platform.resilience import backend_call
@@ -129,7 +128,8 @@ def customer_lookup(
     query: LookupQuery, *, user: Any, session: SessionBase | None = None
 ) -> LookupResponse:
     """Look a customer up by identifiers and keep the answer for the customer's pages, and the
-    identifiers in the session (when given) to look them up again for its pages.
+    identifiers in the session (when given) to look them up again for its pages. (The name the
+    recent lookups list shows is the view's to keep: `remember_name`.)
 
     Raises SourceNotAllowed or LookupRateLimited before calling, and the client's BackendError
     subclasses (and InvalidQuery without identifiers).
@@ -140,7 +140,6 @@ def customer_lookup(
         response = get_client().lookup(query)
     if session is not None:
         remember_identifiers(session, response.customer.id, query.identifiers)
-        remember_name(session, response.customer, shown=user.has_perm(VIEW_MEMBER_NAME))
     entry = _entry(response, query)
     cache.set(_query_key(user, response.customer.id), entry["query"], QUERY_MEMORY_SECONDS)
     # Kept at least for the redirect to the customer's page, even with caching off: that page
@@ -228,12 +227,10 @@ def remember_identifiers(
     )
 
 
-def remember_name(session: SessionBase, customer: Customer, *, shown: bool = False) -> None:
-    """Keep the member's name for the recent lookups list (the audit trail keeps no name):
-    in full for a role that sees members' names (an agent picks out a caller ringing back by
-    name), masked for the others."""
-    revealed = ("name",) if shown else ()
-    _remember(session, SESSION_NAMES, customer.id, display_name(customer, revealed=revealed))
+def remember_name(session: SessionBase, customer_id: int | str, name: str) -> None:
+    """Keep the member's name as the recent lookups list shows it (the audit trail keeps no
+    name)."""
+    _remember(session, SESSION_NAMES, customer_id, name)
 
 
 def _remember(session: SessionBase, where: str, customer_id: int | str, value: Any) -> None:

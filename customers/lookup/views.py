@@ -8,7 +8,8 @@ request's one audit entry. A view here only reads its input, calls one service a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
@@ -27,6 +28,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -35,22 +37,30 @@ from customers.accounts.roles import (
     VIEW_MEMBER_NAME,
     VIEW_RAW_RESPONSE,
     VIEW_UNMASKED_PII,
+    allowed_sources,
     may_see_all_audit,
 )
 from customers.audit.audited import Audit, audited
 from customers.audit.models import Action, AuditEntry, Outcome
 from customers.capillary.query import LookupQuery, is_ascii_number, last_value
+from customers.capillary.records import Customer
 from customers.errors import PermissionRefused
 from customers.lookup import services
 from customers.lookup.forms import MAX_REASON, SearchForm, says_something
-from customers.pages import presentation
-from customers.pages.presentation import SECTIONS
+from customers.pages.cards import cards_view
+from customers.pages.heading import display_name
+from customers.pages.not_found import not_found_help
+from customers.pages.tabs import SECTIONS, tabs
 from customers.platform.ratelimit import lookup_allowance
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
 REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
 MY_LOOKUPS_PER_PAGE = 50
-# The field a member's name is revealed as (presentation.shown's kind).
+# The search page's recent lookups: how many members it lists, and how many of the user's latest
+# lookups it reads to find them.
+RECENT_LOOKUPS = 10
+RECENT_SCAN = 200
+# The field a member's name is revealed as (customers.pages.numbers.shown's kind).
 NAME = "name"
 MAX_DAYS = 3660
 # The raw document is masked as the pages are (pages/raw.py), unless revealed: a role that may
@@ -132,9 +142,24 @@ def _typed(request: HttpRequest, params: dict[str, list[str]]) -> dict[str, Any]
 @audited(Action.LOOKUP, LOOKUP, asked=_typed)
 def _lookup(request: HttpRequest, audit: Audit, params: dict[str, list[str]]) -> HttpResponse:
     form = SearchForm.for_user(request.user, params)
-    # A failed POST search is sent again by a form; a GET one by its own URL.
-    audit.page.update(form=form, resubmit=request.method == "POST")
-    query = services.with_gaps_as_of_today(form.query())
+    # A failed POST search is sent again by a form; a GET one by its own URL. A search that
+    # cannot be sent gets the search page again, with the recent lookups, read only then.
+    audit.page.update(
+        form=form,
+        resubmit=request.method == "POST",
+        recent=SimpleLazyObject(lambda: recent_lookups(request)),
+    )
+    typed = form.query()
+    # What the not-found page advises, worked out only if the search finds no one.
+    audit.page["not_found_help"] = SimpleLazyObject(
+        lambda: not_found_help(
+            typed,
+            primary=settings.LOOKUP_PRIMARY_IDENTIFIER,
+            allowed=allowed_sources(request.user),
+            reason=form.reason,
+        )
+    )
+    query = services.with_gaps_as_of_today(typed)
     audit.record(
         source=query.source,
         account_id=query.account_id,
@@ -142,6 +167,12 @@ def _lookup(request: HttpRequest, audit: Audit, params: dict[str, list[str]]) ->
         embeds=query.embed,
     )
     response = services.customer_lookup(query, user=request.user, session=request.session)
+    # The recent lookups list names the member as anyone may see them: masked, whatever the role.
+    # The name as the recent lookups show it: in full for a role that sees members' names (an
+    # agent picks out a caller ringing back by name), masked for the others.
+    shown = ("name",) if request.user.has_perm(VIEW_MEMBER_NAME) else ()
+    name = display_name(response.customer, revealed=shown)
+    services.remember_name(request.session, response.customer.id, name)
     audit.found(response)
     page = reverse("customers:overview", args=[response.customer.id])
     # 303 See Other: the browser GETs the page, and Back or reload never sends the POST again.
@@ -249,12 +280,29 @@ def _section(
             data.query.gap_to_renew if data.query.gap_to_renew not in (None, shown_days) else None
         ),
         "title": f"{SECTIONS[section]}: customer {customer_id}",
+        **section_page(request, section, data.customer),
     }
     response = render(request, f"customers/customer/{section}.html", context)
     if LANDING in request.COOKIES:
         # Any section request ends the landing: only the very next page can be the lookup's own.
         response.delete_cookie(LANDING, path=reverse("customers:overview", args=[customer_id]))
     return response
+
+
+def section_page(request: HttpRequest, section: str, customer: Customer) -> dict[str, Any]:
+    """What a customer page shows from its request besides the answer: its own address, which a
+    Reveal comes back to, and on the cards page the page of cards its status, sort and page
+    parameters ask for (anything that does not apply is ignored: pages.cards.cards_view)."""
+    page: dict[str, Any] = {"page_path": request.get_full_path()}
+    if section == "cards":
+        asked = request.GET
+        page["cards_page"] = cards_view(
+            customer.cards,
+            status=asked.get("status", "")[:50],
+            sort=asked.get("sort", "")[:20],
+            page=asked.get("page", "")[:10],
+        )
+    return page
 
 
 @post_action
@@ -326,7 +374,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
     summary = AuditEntry.objects.customer_history(str(customer_id)) if sees_everyone else None
     can_lookup = request.user.has_perm(LOOKUP)
     # The customer pages' tab bar, without the sections a user who may not look up cannot open.
-    tabs = presentation.tabs(
+    bar = tabs(
         None,
         "history",
         can_see_raw=request.user.has_perms(RAW_PERMISSIONS),
@@ -342,7 +390,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
             "history_summary": summary,
             "sees_everyone": sees_everyone,
             "can_lookup": can_lookup,
-            "tabs": tabs,
+            "tabs": bar,
         },
     )
 
@@ -365,8 +413,45 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _search_page(request: HttpRequest, form: SearchForm, status: int = 200) -> HttpResponse:
-    context = {"title": "Find a member", "form": form, "allowance": _allowance(request)}
+    context = {
+        "title": "Find a member",
+        "form": form,
+        "recent": recent_lookups(request),
+        "allowance": _allowance(request),
+    }
     return render(request, "customers/search.html", context, status=status)
+
+
+@dataclass
+class RecentRow:
+    """One member (or one unanswered search) in the recent lookups, as of its latest lookup."""
+
+    entry: AuditEntry
+    name: str
+    times: int = 1
+
+
+def recent_lookups(request: HttpRequest) -> list[RecentRow]:
+    """The signed-in user's last lookups for the search page, one row per member (or per search
+    that found none), latest first: masked, linking by customer id only (see recent_rows)."""
+    return recent_rows(request.user, services.remembered_names(request.session))
+
+
+def recent_rows(user: Any, names: Mapping[str, str]) -> list[RecentRow]:
+    """The user's latest lookups folded to one row per member, newest first: a member found
+    again moves up instead of repeating; a search that found no one is one row per what was
+    searched. `names` are the masked names this session remembers."""
+    entries = AuditEntry.objects.filter(user=user, action=Action.LOOKUP).only(
+        "created_at", "outcome", "source", "identifiers", "customer_id", "backend_code"
+    )[:RECENT_SCAN]
+    rows: dict[str, RecentRow] = {}
+    for entry in entries:
+        key = f"c:{entry.customer_id}" if entry.customer_id else f"s:{entry.identifiers_display}"
+        if key in rows:
+            rows[key].times += 1
+        elif len(rows) < RECENT_LOOKUPS:
+            rows[key] = RecentRow(entry, names.get(entry.customer_id, ""))
+    return list(rows.values())
 
 
 def _allowance(request: HttpRequest) -> dict[str, Any] | None:

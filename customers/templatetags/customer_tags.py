@@ -1,29 +1,26 @@
 """Template tags of the customer pages: masking, figures, dates and sentences.
 
-Load with `{% load customer_tags %}`. The logic lives in customers.pages: its functions
-are registered here as they are, as filters and tags, so templates print what it decided. The tags
-defined here add what presentation cannot know (the request's context: masking, reveal buttons,
-the tab bar), render the partials of templates/customers/includes/ as inclusion tags (the header,
-the tabs, the warnings, the member's facts, ladders and points), or build the few small HTML
-fragments they mark as safe (a masked value, a Reveal button, a label).
+Load with `{% load customer_tags %}`. The logic lives in customers.pages: its functions are
+registered here as they are, as filters and tags, so templates print what it decided. The tags
+defined here apply it to what the view put in the page's context (masking, reveal buttons, the
+tab bar), render the partials of templates/customers/includes/ as inclusion tags (the header, the
+tabs, the warnings, the member's facts, ladders and points), or build the few small HTML
+fragments they mark as safe (a masked value, a Reveal button, a label). They format only: what
+comes from the database, the request or the user (recent lookups, the not-found advice, the
+page of cards asked for, the page's own address) the views compute and pass in.
 """
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
 from django.template.context import Context
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from customers.accounts.roles import allowed_sources
-from customers.audit.models import Action, AuditEntry
-from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.records import (
     AlternateCurrency,
     Customer,
@@ -33,103 +30,78 @@ from customers.capillary.records import (
     Progress,
 )
 from customers.errors import detail_plain
-from customers.lookup.services import remembered_names
-from customers.pages import glossary, presentation
-from customers.pages.presentation import SECTIONS
+from customers.pages import (
+    by_id,
+    cards,
+    gaps,
+    glossary,
+    heading,
+    labels,
+    numbers,
+    overview,
+    photo,
+    profile,
+    programs,
+    summary,
+    tabs,
+)
+from customers.pages.backend_warnings import warning_explanation, warning_lines
 from customers.pages.raw import masked_json
+from customers.pages.tabs import SECTIONS
 
 register = template.Library()
 
-# Sentences, figures and cells the pages print as presentation words them (plain text, escaped;
-# a presentation.Label is printed by `{% label %}`).
+# Sentences, figures and cells the pages print as customers.pages words them (plain text,
+# escaped; a labels.Label is printed by `{% label %}`).
 # `{{ date|when }}` or `|when:"DATETIME_FORMAT"`: a date in the active locale and time zone.
-register.filter("when", presentation.format_moment)
+register.filter("when", numbers.format_moment)
 register.filter(glossary.identifier_label)
 register.filter(glossary.identifiers_plain)
 register.simple_tag(glossary.identifier_types)
 register.filter(detail_plain)
 register.simple_tag(glossary.not_asked)
-register.filter(presentation.warning_explanation)
-register.filter(presentation.strategy_kind)
-register.filter(presentation.tier_label)
-register.filter(presentation.current_tier)
-register.filter(presentation.next_tier)
-register.filter(presentation.promotion_issued)
-register.filter(presentation.expiry_kind)
-register.filter(presentation.card_status)
-register.filter(presentation.card_transactions)
-register.filter(presentation.promotion_source)
-register.filter(presentation.linked_partners)
-register.filter(presentation.value_valid_sentence)
-register.filter(presentation.renewal_note)
-register.filter(presentation.renewal_confirmed)
-register.filter(presentation.card_series)
-register.filter(presentation.card_kind)
-register.filter(presentation.card_issued)
-register.filter(presentation.channel_kind)
-register.filter(presentation.subscription_messages)
-register.filter(presentation.subscription_choice)
-register.filter(presentation.registration)
-register.filter(presentation.last_change)
-register.simple_tag(presentation.upgrade_sentence)
-register.simple_tag(presentation.renew_sentence)
-register.simple_tag(presentation.group_upgrade_sentence)
-register.simple_tag(presentation.progress_caption)
-register.simple_tag(presentation.points_headline)
+register.filter(warning_explanation)
+register.filter(gaps.strategy_kind)
+register.filter(labels.tier_label)
+register.filter(labels.current_tier)
+register.filter(labels.next_tier)
+register.filter(labels.promotion_issued)
+register.filter(labels.expiry_kind)
+register.filter(labels.card_status)
+register.filter(labels.card_transactions)
+register.filter(labels.promotion_source)
+register.filter(labels.linked_partners)
+register.filter(gaps.value_valid_sentence)
+register.filter(gaps.renewal_note)
+register.filter(labels.renewal_confirmed)
+register.filter(labels.card_series)
+register.filter(labels.card_kind)
+register.filter(labels.card_issued)
+register.filter(labels.channel_kind)
+register.filter(labels.subscription_messages)
+register.filter(labels.subscription_choice)
+register.filter(profile.registration)
+register.filter(profile.last_change)
+register.simple_tag(gaps.upgrade_sentence)
+register.simple_tag(gaps.renew_sentence)
+register.simple_tag(gaps.group_upgrade_sentence)
+register.simple_tag(gaps.progress_caption)
+register.simple_tag(programs.points_headline)
 
-RECENT_LOOKUPS = 10
-# How many of the user's latest lookups the recent list reads to find its members.
-RECENT_SCAN = 200
 # What a reveal of the member's photo is called (the reveal view's field, the audit's detail).
 PHOTO = "image"
 
 # What the pii and reveal_button tags read from a page, handed on to the partials that use them
 # (an inclusion tag renders its partial with only what it returns, and the CSRF token).
-_PAGE_KEYS = ("customer", "request", "pii_unmasked", "revealed", "can_reveal")
-
-
-@register.inclusion_tag("customers/includes/recent_lookups.html", takes_context=True)
-def recent_lookups(context: Context) -> dict[str, Any]:
-    """The signed-in user's last lookups, one row per member (or per search that found none),
-    latest first: masked, linking by customer id only (see recent_rows)."""
-    request = context["request"]
-    return {"recent": recent_rows(request.user, remembered_names(request.session))}
-
-
-@dataclass
-class RecentRow:
-    """One member (or one unanswered search) in the recent lookups, as of its latest lookup."""
-
-    entry: AuditEntry
-    name: str
-    times: int = 1
-
-
-def recent_rows(user: Any, names: Mapping[str, str]) -> list[RecentRow]:
-    """The user's latest lookups folded to one row per member, newest first: a member found
-    again moves up instead of repeating; a search that found no one is one row per what was
-    searched. `names` are the masked names this session remembers."""
-    entries = AuditEntry.objects.filter(user=user, action=Action.LOOKUP).only(
-        "created_at", "outcome", "source", "identifiers", "customer_id", "backend_code"
-    )[:RECENT_SCAN]
-    rows: dict[str, RecentRow] = {}
-    for entry in entries:
-        key = f"c:{entry.customer_id}" if entry.customer_id else f"s:{entry.identifiers_display}"
-        if key in rows:
-            rows[key].times += 1
-        elif len(rows) < RECENT_LOOKUPS:
-            rows[key] = RecentRow(entry, names.get(entry.customer_id, ""))
-    return list(rows.values())
+_PAGE_KEYS = ("customer", "page_path", "pii_unmasked", "revealed", "can_reveal")
 
 
 @register.inclusion_tag("customers/includes/customer_tabs.html", takes_context=True)
 def customer_tabs(context: Context) -> dict[str, Any]:
-    """The tab bar of a customer page, from presentation.SECTIONS (see presentation.tabs)."""
+    """The tab bar of a customer page, from tabs.SECTIONS (see tabs.tabs)."""
     customer = context["customer"]
-    tabs = presentation.tabs(
-        customer, context["section"], can_see_raw=bool(context.get("can_see_raw"))
-    )
-    return {"customer_id": customer.id, "tabs": tabs}
+    bar = tabs.tabs(customer, context["section"], can_see_raw=bool(context.get("can_see_raw")))
+    return {"customer_id": customer.id, "tabs": bar}
 
 
 def _page(context: Context) -> dict[str, Any]:
@@ -137,8 +109,8 @@ def _page(context: Context) -> dict[str, Any]:
 
 
 @register.simple_tag
-def label(value: presentation.Label) -> SafeString:
-    """One cell or fact: `{% label program|tier_label %}` (see presentation.Label).
+def label(value: labels.Label) -> SafeString:
+    """One cell or fact: `{% label program|tier_label %}` (see labels.Label).
 
     A fragment built here like pii's rather than a partial template: a cards table prints
     three per row, and an inclusion tag costs about ten times as much per call.
@@ -156,11 +128,11 @@ def label(value: presentation.Label) -> SafeString:
     return format_html('{} <span class="note">{}</span>', text, value.note)
 
 
-def _chosen(context: Context) -> presentation.MemberProfile:
+def _chosen(context: Context) -> profile.MemberProfile:
     """The member's profile for the search the page answers (the query's source and account;
-    none in a page rendered without one): see presentation.member_profile."""
+    none in a page rendered without one): see profile.member_profile."""
     query = context.get("query")
-    return presentation.member_profile(
+    return profile.member_profile(
         context["customer"], getattr(query, "source", ""), getattr(query, "account_id", "")
     )
 
@@ -169,13 +141,11 @@ def _chosen(context: Context) -> presentation.MemberProfile:
 def by_id_notice(context: Context) -> str:
     """What the answer, fetched by id, could not carry of what the page asked for."""
     query = context.get("query")
-    return presentation.left_out_notice(
-        context.get("left_out") or (), getattr(query, "source", "")
-    )
+    return by_id.left_out_notice(context.get("left_out") or (), getattr(query, "source", ""))
 
 
 @register.simple_tag(takes_context=True)
-def member_profile(context: Context) -> presentation.MemberProfile:
+def member_profile(context: Context) -> profile.MemberProfile:
     """`{% member_profile as chosen %}`: the member's profile and where it came from."""
     return _chosen(context)
 
@@ -184,35 +154,35 @@ def member_profile(context: Context) -> presentation.MemberProfile:
 def customer_header(context: Context) -> dict[str, Any]:
     """The name and badges atop every customer page, the name masked as the user may see it."""
     customer = context["customer"]
-    heading = presentation.heading(
+    top = heading.heading(
         customer,
         unmasked=bool(context.get("pii_unmasked")),
         revealed=_revealed(context),
         profile=_chosen(context).profile,
     )
-    return {"customer": customer, "heading": heading}
+    return {"customer": customer, "heading": top}
 
 
 @register.inclusion_tag("customers/includes/backend_warnings.html")
 def backend_warnings(customer: Customer) -> dict[str, Any]:
     """The backend's warnings with their codes and the app's words for the known ones."""
-    return {"warnings": presentation.warning_lines(customer)}
+    return {"warnings": warning_lines(customer)}
 
 
 @register.inclusion_tag("customers/includes/member_facts.html", takes_context=True)
 def member_facts(context: Context) -> dict[str, Any]:
     """The overview's facts: the name (masked, with its Reveal button), the id, then
-    presentation.member_facts."""
+    profile.member_facts."""
     customer = context["customer"]
     chosen = _chosen(context)
-    profile = chosen.profile
+    member = chosen.profile
     name = None
-    if profile is not None:
-        name = profile.first_name if profile.name_masked else profile.full_name
-    facts = presentation.member_facts(customer, chosen)
+    if member is not None:
+        name = member.first_name if member.name_masked else member.full_name
+    facts = profile.member_facts(customer, chosen)
     return {
         **_page(context),
-        "profile": profile,
+        "profile": member,
         "name": name,
         "name_note": chosen.note_for("name"),
         "facts": facts,
@@ -221,29 +191,29 @@ def member_facts(context: Context) -> dict[str, Any]:
 
 @register.inclusion_tag("customers/includes/tier_ladder.html")
 def tier_ladder(program: Program) -> dict[str, Any]:
-    """A program's tiers from the base to the next one (presentation.tier_ladder)."""
-    return {"rungs": presentation.tier_ladder(program)}
+    """A program's tiers from the base to the next one (programs.tier_ladder)."""
+    return {"rungs": programs.tier_ladder(program)}
 
 
 @register.inclusion_tag("customers/includes/points_by_state.html")
 def points_by_state(program: Program) -> dict[str, Any]:
-    """A program's points in every state, as tiles (presentation.points_by_state)."""
+    """A program's points in every state, as tiles (programs.points_by_state)."""
     title = f"Points by state in {program.title}" if program.title else "Points by state"
-    return {"title": title, "lines": presentation.points_by_state(program)}
+    return {"title": title, "lines": programs.points_by_state(program)}
 
 
 @register.inclusion_tag("customers/includes/points_by_state.html")
 def currency_by_state(currency: AlternateCurrency) -> dict[str, Any]:
     """An alternate currency in every state, as the same tiles as points."""
     title = f"{currency.name or 'Currency'} by state"
-    return {"title": title, "lines": presentation.currency_by_state(currency)}
+    return {"title": title, "lines": programs.currency_by_state(currency)}
 
 
 @register.inclusion_tag("customers/includes/points_by_state.html")
 def group_by_state(group: GroupProgram) -> dict[str, Any]:
     """A group loyalty program's pooled points, as the same tiles."""
     title = f"Points by state in {group.title}" if group.title else "Points by state"
-    return {"title": title, "lines": presentation.group_by_state(group)}
+    return {"title": title, "lines": programs.group_by_state(group)}
 
 
 @register.simple_tag
@@ -283,7 +253,7 @@ def customer_photo(context: Context) -> dict[str, Any]:
         "url": url,
         "may_see": may_see,
         "revealed": may_see and revealed,
-        "allowed": presentation.photo_allowed(url),
+        "allowed": photo.photo_allowed(url),
         "kind": PHOTO,
     }
 
@@ -291,7 +261,7 @@ def customer_photo(context: Context) -> dict[str, Any]:
 @register.filter
 def figure(value: Decimal | int | None) -> str:
     """A number grouped in the active locale, or an em dash when the backend sent none."""
-    text = presentation.format_number(value)
+    text = numbers.format_number(value)
     return text or "\N{EM DASH}"
 
 
@@ -312,7 +282,7 @@ def copy_summary(context: Context, customer: Customer, with_revealed: bool = Fal
     (the agent ticked "include revealed contact details")."""
     query = context.get("query")
     revealed = context.get("revealed") or ()
-    return presentation.copy_summary(
+    return summary.copy_summary(
         customer,
         unmasked=with_revealed and bool(context.get("pii_unmasked")),
         revealed=revealed if with_revealed else SUMMARY_KINDS.intersection(revealed),
@@ -352,7 +322,7 @@ def pii(
     any type but an external id or card number is masked. `reveal=False` leaves the button out
     (e.g. in long tables that offer one button above them).
     """
-    result = presentation.shown(
+    result = numbers.shown(
         value,
         kind,
         unmasked=bool(context.get("pii_unmasked")),
@@ -377,9 +347,9 @@ def pii(
 
 @register.simple_tag(takes_context=True)
 def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeString:
-    """A POST form revealing one kind of value for this customer (works without JavaScript)."""
+    """A POST form revealing one kind of value for this customer (works without JavaScript),
+    coming back to the page's `page_path`."""
     customer = context.get("customer")
-    request = context.get("request")
     if customer is None or not context.get("can_reveal"):
         return SafeString("")
     return format_html(
@@ -391,7 +361,7 @@ def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeStr
         reverse("customers:reveal", args=[customer.id]),
         context.get("csrf_token") or "",
         kind,
-        request.get_full_path() if request is not None else "",
+        context.get("page_path") or "",
         label,
         kind,
         label,
@@ -401,7 +371,7 @@ def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeStr
 @register.simple_tag(takes_context=True)
 def display_name(context: Context, customer: Customer) -> str:
     """The name for headings and breadcrumbs, masked like any other name."""
-    return presentation.display_name(
+    return heading.display_name(
         customer,
         unmasked=bool(context.get("pii_unmasked")),
         revealed=_revealed(context),
@@ -460,29 +430,12 @@ def overview_answers(context: Context, customer: Customer) -> dict[str, Any]:
     many there are in all (a member in 36 programs gets the first few and a link)."""
     query = context.get("query")
     asked = query is None or "expirySchedules" in query.embed
-    answers = presentation.program_answers(customer, schedules_asked=asked)
+    answers = overview.program_answers(customer, schedules_asked=asked)
     return {
-        "attention": presentation.needs_attention(customer),
+        "attention": overview.needs_attention(customer),
         "programs": answers[:OVERVIEW_PROGRAMS],
         "total": len(answers),
     }
-
-
-@register.simple_tag(takes_context=True)
-def not_found_help(context: Context) -> presentation.NotFoundHelp:
-    """The not-found page's advice from the search it failed (`search_again`, the form)."""
-    form = context.get("search_again")
-    try:
-        query = form.query() if form is not None else None
-    except InvalidQuery:
-        query = None
-    request = context["request"]
-    return presentation.not_found_help(
-        query,
-        primary=settings.LOOKUP_PRIMARY_IDENTIFIER,
-        allowed=allowed_sources(request.user),
-        reason=getattr(form, "reason", "") or "",
-    )
 
 
 # Up to this many programs, a page shows every program's details open and no summary table.
@@ -493,24 +446,12 @@ OPEN_PROGRAMS = 3
 def program_summary(customer: Customer) -> dict[str, Any]:
     """What a page of many programs starts with: every program's answer, and whether the
     details below start folded (more than OPEN_PROGRAMS programs)."""
-    answers = presentation.program_answers(customer)
+    answers = overview.program_answers(customer)
     return {"answers": answers, "folded": len(answers) > OPEN_PROGRAMS}
 
 
-@register.simple_tag(takes_context=True)
-def cards_view(context: Context, customer: Customer) -> presentation.CardsView:
-    """The cards page's cards as its GET parameters ask (status, sort, page)."""
-    asked = context["request"].GET
-    return presentation.cards_view(
-        customer.cards,
-        status=asked.get("status", "")[:50],
-        sort=asked.get("sort", "")[:20],
-        page=asked.get("page", "")[:10],
-    )
-
-
 @register.simple_tag
-def cards_url(view: presentation.CardsView, **changes: Any) -> str:
+def cards_url(view: cards.CardsView, **changes: Any) -> str:
     """The cards page's query string with some parameters changed ("" drops one)."""
     params = {"status": view.status, "sort": view.sort, "page": str(view.number)}
     params.update({name: str(value) for name, value in changes.items()})
@@ -520,6 +461,6 @@ def cards_url(view: presentation.CardsView, **changes: Any) -> str:
 
 
 @register.simple_tag
-def sort_link(view: presentation.CardsView, key: str) -> str:
+def sort_link(view: cards.CardsView, key: str) -> str:
     """A column's sort link: ascending, or descending when it is already sorted ascending."""
     return cards_url(view, sort=f"-{key}" if view.sort == key else key, page="1")

@@ -34,7 +34,7 @@ def main() -> None:
 
     from customers.capillary.query import DEFAULT_EMBEDS
     from customers.capillary.records import Customer
-    from customers.pages.presentation import SECTIONS
+    from customers.pages.tabs import SECTIONS
     from customers.sandbox import documents, examples
     from tests.pages.test_sections import render
 

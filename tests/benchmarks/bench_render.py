@@ -86,7 +86,7 @@ def main() -> None:
     from django.test import override_settings
 
     from customers.capillary.records import Customer
-    from customers.pages.presentation import SECTIONS
+    from customers.pages.tabs import SECTIONS
 
     # The section views' context, as the section tests render it: one place for that contract.
     from tests.pages.test_sections import render as render_section

@@ -17,7 +17,7 @@ from django.core.signals import request_started
 
 from customers.accounts.roles import GROUPS
 from customers.audit.models import Action, AuditEntry
-from customers.pages.presentation import SECTIONS
+from customers.pages.tabs import SECTIONS
 from tests.faultserver import refused_url
 from tests.pages.test_overview import API_WORDS
 from tests.people import PASSWORD

@@ -38,3 +38,20 @@ def test_a_store_manager_sees_the_names_of_recent_lookups_masked(sandbox):
 
     assert "A**** S*****" in section.text
     assert "Aarav" not in section.text
+
+
+def test_a_search_that_cannot_be_sent_shows_the_search_page_with_the_recent_lookups(
+    client, sandbox, agent
+):
+    """The refused search comes back on the search page, which still lists the user's lookups
+    (the view hands them to the page: the page reads neither the database nor the request)."""
+    search(client, "919999000001")
+
+    refused = search(client, "919999000001 919999000002")
+
+    assert refused.status_code == 400
+    section = parse(refused.content.decode()).find("section", class_="recent-lookups")
+    rows = section.find("tbody").find_all("tr")
+    assert len(rows) == 1
+    member = rows[0].find_all("td")[0].text.strip()
+    assert member.startswith("Aarav Sharma") and str(AARAV) in member

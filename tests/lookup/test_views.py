@@ -15,7 +15,7 @@ from django.utils import timezone
 from customers.audit.models import Action, AuditEntry, Outcome
 from customers.capillary.records import Customer
 from customers.lookup import services
-from customers.pages.presentation import SECTIONS
+from customers.pages.tabs import SECTIONS
 from customers.sandbox.examples import showcase
 from tests.faultserver import errors, refused_url, reply
 from tests.html_tree import Element, parse

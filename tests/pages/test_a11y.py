@@ -20,7 +20,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from customers.audit.models import AuditEntry
-from customers.pages.presentation import SECTIONS
+from customers.pages.tabs import SECTIONS
 from tests.faultserver import refused_url
 from tests.lookup.test_browser import (  # noqa: F401 (browser: a fixture)
     CHROMIUM,

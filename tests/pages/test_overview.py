@@ -14,8 +14,11 @@ from django.utils.html import strip_tags
 
 from customers.capillary.query import DEFAULT_EMBEDS
 from customers.capillary.records import Customer
-from customers.pages import presentation
-from customers.pages.presentation import SECTIONS
+from customers.pages.cards import cards_view
+from customers.pages.not_found import not_found_help
+from customers.pages.numbers import format_moment
+from customers.pages.overview import needs_attention
+from customers.pages.tabs import SECTIONS
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +58,7 @@ def test_the_default_search_answers_expiry_and_both_gaps_in_one_call(
     program has a sentence for the gap to upgrade and one for keeping the tier."""
     text = search(client, "919999000001")
     assert len(backend_calls()) == 1
-    due = presentation.format_moment(date.today() + timedelta(days=20))
+    due = format_moment(date.today() + timedelta(days=20))
     attention = text.split("Needs attention", 1)[1].split("Tier and points per program", 1)[0]
     assert re.search(rf"900 points in [^.]+ expire on {re.escape(due)} \(in 20 days\)", attention)
     programs = text.split("Tier and points per program", 1)[1]
@@ -69,9 +72,7 @@ def test_the_default_search_answers_expiry_and_both_gaps_in_one_call(
 
 
 def attention_of(document: dict, today: date) -> list[str]:
-    return [
-        item.text for item in presentation.needs_attention(Customer.from_json(document), today)
-    ]
+    return [item.text for item in needs_attention(Customer.from_json(document), today)]
 
 
 def program(number: int, **fields) -> dict:
@@ -110,7 +111,7 @@ def test_needs_attention_lists_the_most_urgent_first_and_only_what_is_due():
     assert texts[5].startswith("5 points pending in P1")
     assert len(texts) == 6  # P2's expiry is months away, P3's tier is renewed
     # The card trouble links to the Cards tab filtered to those cards.
-    cards = presentation.needs_attention(Customer.from_json(document), today)[3]
+    cards = needs_attention(Customer.from_json(document), today)[3]
     assert cards.cards_filter == "SUSPENDED"
 
 
@@ -206,17 +207,17 @@ def test_not_found_advice_asks_for_the_primary_identifier_only_where_the_org_has
     searched = LookupQuery(
         source="INSTORE", identifiers=(("email", "a@b.c"), ("cardnumber", "C1"))
     )
-    help = presentation.not_found_help(searched, primary="mobile", allowed=None)
+    help = not_found_help(searched, primary="mobile", allowed=None)
     assert help.steps[0] == (
         "Add the member's mobile: this org finds members by their mobile, and an email and "
         "card number alone may not find them."
     )
     assert help.other_source == "ALL"
     assert ("identifierValue", "a@b.c,C1") in help.fields
-    plain = presentation.not_found_help(searched, primary="", allowed=None)
+    plain = not_found_help(searched, primary="", allowed=None)
     assert not any("Add the member's" in step for step in plain.steps)
     # From all sources there is no other to try (INSTORE would send the agent back and forth).
-    everywhere = presentation.not_found_help(
+    everywhere = not_found_help(
         LookupQuery(source="ALL", identifiers=(("mobile", "919999999999"),)),
         primary="mobile",
         allowed=None,
@@ -242,10 +243,10 @@ def test_cards_are_filtered_by_status_sorted_and_paged_on_the_server(sandbox, ag
     assert all(row.find_all("td")[0].text.startswith("Suspended") for row in rows)
     # Sorted by expiry, latest first: page 2 goes on where page 1 left off.
     customer = suspended.context["customer"]
-    latest_first = presentation.cards_view(customer.cards, status="Suspended", sort="-expiry")
+    latest_first = cards_view(customer.cards, status="Suspended", sort="-expiry")
     dates = [card.expiry_date for card in latest_first.cards]
     assert dates == sorted(dates, reverse=True)
-    second = presentation.cards_view(customer.cards, status="Suspended", sort="-expiry", page="2")
+    second = cards_view(customer.cards, status="Suspended", sort="-expiry", page="2")
     assert second.cards[0].expiry_date <= dates[-1]
 
     for odd in ({"status": "<script>", "page": "999"}, {"sort": "x", "page": "-1"}):

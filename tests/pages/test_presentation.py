@@ -1,4 +1,4 @@
-"""Sentences and figures of the customer pages (customers.pages.presentation)."""
+"""Sentences and figures of the customer pages (customers.pages)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,7 +19,46 @@ from customers.capillary.records import (
     Subscription,
     Tier,
 )
-from customers.pages import presentation
+from customers.pages.backend_warnings import warning_explanation, warning_lines
+from customers.pages.gaps import (
+    group_upgrade_sentence,
+    progress_caption,
+    renew_sentence,
+    renewal_note,
+    strategy_kind,
+    tier_note,
+    upgrade_sentence,
+    value_valid_sentence,
+)
+from customers.pages.heading import display_name, heading
+from customers.pages.labels import (
+    Label,
+    card_issued,
+    card_kind,
+    card_series,
+    card_status,
+    card_transactions,
+    channel_kind,
+    current_tier,
+    expiry_kind,
+    next_tier,
+    promotion_issued,
+    promotion_source,
+    renewal_confirmed,
+    subscription_choice,
+    subscription_messages,
+    tier_label,
+)
+from customers.pages.numbers import Shown, format_moment, format_number, shown
+from customers.pages.profile import last_change, member_facts, member_profile, registration
+from customers.pages.programs import (
+    currency_by_state,
+    points_by_state,
+    points_headline,
+    tier_ladder,
+)
+from customers.pages.summary import copy_summary
+from customers.pages.tabs import SECTIONS, tabs
 from customers.templatetags.customer_tags import figure
 from tests import documents
 
@@ -92,11 +131,11 @@ def test_the_upgrade_sentence_names_the_gap_and_the_next_tier_and_no_deadline():
     )
     [step] = rewards.upgrade_strategies
 
-    assert presentation.upgrade_sentence(rewards, step) == "Needs 1,250 more points to reach Gold."
-    assert presentation.value_valid_sentence(step) == (
+    assert upgrade_sentence(rewards, step) == "Needs 1,250 more points to reach Gold."
+    assert value_valid_sentence(step) == (
         "The current value (3,750 points) stays valid until 31 Dec 2026."
     )
-    assert presentation.progress_caption(step) == "3,750 of 5,000 points (75%)"
+    assert progress_caption(step) == "3,750 of 5,000 points (75%)"
 
 
 def test_a_never_lapsing_value_gives_no_date_and_purchases_read_as_amounts():
@@ -106,10 +145,7 @@ def test_a_never_lapsing_value_gives_no_date_and_purchases_read_as_amounts():
     )
     [step] = rewards.upgrade_strategies
 
-    assert (
-        presentation.upgrade_sentence(rewards, step)
-        == "Needs 18,000 more in purchases to reach Gold."
-    )
+    assert upgrade_sentence(rewards, step) == "Needs 18,000 more in purchases to reach Gold."
 
 
 def test_a_tracker_strategy_names_its_tracker():
@@ -118,10 +154,10 @@ def test_a_tracker_strategy_names_its_tracker():
     strategy["upgradeEntityIdentifiers"] = {"tracker_name": "1 Year Spend Tracker"}
     rewards = program(upgradeStrategies=[strategy])
 
-    assert presentation.upgrade_sentence(rewards, rewards.upgrade_strategies[0]) == (
+    assert upgrade_sentence(rewards, rewards.upgrade_strategies[0]) == (
         "Needs 13,000 more on the 1 Year Spend Tracker to reach Gold."
     )
-    assert presentation.value_valid_sentence(rewards.upgrade_strategies[0]) == (
+    assert value_valid_sentence(rewards.upgrade_strategies[0]) == (
         "The current value (7,000 on the 1 Year Spend Tracker) stays valid until 29 Jan 2027."
     )
 
@@ -133,8 +169,8 @@ def test_the_top_tier_has_nothing_to_reach():
         upgradeStrategies=[upgrade("POINTS", 1, 0, 1, "2026-01-01")]
     ).upgrade_strategies[0]
 
-    assert presentation.upgrade_sentence(top, step) == "Already in the top tier (Platinum)."
-    assert [(rung.name, rung.state) for rung in presentation.tier_ladder(top)] == [
+    assert upgrade_sentence(top, step) == "Already in the top tier (Platinum)."
+    assert [(rung.name, rung.state) for rung in tier_ladder(top)] == [
         ("", "reached"),
         ("Platinum", "current"),
     ]
@@ -145,7 +181,7 @@ def test_a_met_upgrade_gap_says_the_goal_is_met():
     rewards = program(upgradeStrategies=[upgrade("CURRENT_POINTS", 5000, 5200, 0, "2026-12-31")])
 
     assert (
-        presentation.upgrade_sentence(rewards, rewards.upgrade_strategies[0])
+        upgrade_sentence(rewards, rewards.upgrade_strategies[0])
         == "Meets the points goal for Gold."
     )
 
@@ -155,11 +191,8 @@ def test_missing_upgrade_figures_are_said_to_be_missing_never_zero():
     rewards = program(upgradeStrategies=[{"upgradeBasedOn": "POINTS", "upgradeThreshold": 5000}])
     [step] = rewards.upgrade_strategies
 
-    assert (
-        presentation.upgrade_sentence(rewards, step)
-        == "The backend sent no figures for reaching Gold."
-    )
-    assert presentation.progress_caption(step) == ""
+    assert upgrade_sentence(rewards, step) == "The backend sent no figures for reaching Gold."
+    assert progress_caption(step) == ""
     assert step.percent is None
 
 
@@ -171,18 +204,15 @@ def test_the_renew_sentence_counts_visits_until_the_tier_expires():
     gold = with_renewal("2026-12-31", renew("VISITS", 6, 4, 2), currentSlab="Gold", slabSNo=3)
     [step] = gold.renew_strategies
 
-    assert (
-        presentation.renew_sentence(gold, step)
-        == "Needs 2 more visits by 31 Dec 2026 to keep Gold."
-    )
-    assert presentation.progress_caption(step) == "4 of 6 visits (66.6%)"
+    assert renew_sentence(gold, step) == "Needs 2 more visits by 31 Dec 2026 to keep Gold."
+    assert progress_caption(step) == "4 of 6 visits (66.6%)"
 
 
 def test_one_visit_is_singular():
     """ "1 more visit", not "1 more visits"."""
     gold = with_renewal("2026-12-31", renew("VISITS", 6, 5, 1), currentSlab="Gold")
 
-    assert presentation.renew_sentence(gold, gold.renew_strategies[0]) == (
+    assert renew_sentence(gold, gold.renew_strategies[0]) == (
         "Needs 1 more visit by 31 Dec 2026 to keep Gold."
     )
 
@@ -191,7 +221,7 @@ def test_a_met_renewal_says_so_with_the_expiry_date():
     """A zero gap to renew reads as met, with the date the tier runs to."""
     gold = with_renewal("2026-12-31", renew("PURCHASE", 40000, 41000, 0), currentSlab="Gold")
 
-    assert presentation.renew_sentence(gold, gold.renew_strategies[0]) == (
+    assert renew_sentence(gold, gold.renew_strategies[0]) == (
         "Meets the purchases goal to keep Gold (tier expires 31 Dec 2026)."
     )
 
@@ -201,8 +231,8 @@ def test_a_never_expiring_tier_needs_nothing_to_keep():
     base = with_renewal("2125-11-01", renew("VISITS", 6, 0, 6), currentSlab="Blue", slabSNo=1)
 
     assert base.tier_never_expires
-    assert presentation.format_moment(base.tier_expiry_date) == "no expiry"
-    assert presentation.renew_sentence(base, base.renew_strategies[0]) == (
+    assert format_moment(base.tier_expiry_date) == "no expiry"
+    assert renew_sentence(base, base.renew_strategies[0]) == (
         "Blue does not expire: nothing is needed to keep it."
     )
 
@@ -213,7 +243,7 @@ def test_missing_renew_figures_are_said_to_be_missing():
         "2026-12-31", {"renewBasedOn": "VISITS", "renewThreshold": 6}, currentSlab="Gold"
     )
 
-    assert presentation.renew_sentence(gold, gold.renew_strategies[0]) == (
+    assert renew_sentence(gold, gold.renew_strategies[0]) == (
         "The backend sent no figures for keeping Gold."
     )
 
@@ -237,14 +267,12 @@ def test_without_a_configured_rule_several_renewal_conditions_claim_neither_any_
     gold = two_conditions(1101)
     visits, purchases = gold.renew_strategies
 
-    assert presentation.renewal_note(gold) == (
+    assert renewal_note(gold) == (
         "Capillary does not say whether one of these or all of them keep Gold: "
         "the program's own rule decides."
     )
-    assert presentation.renew_sentence(gold, visits) == (
-        "Meets the visits goal (tier expires 31 Dec 2026)."
-    )
-    assert presentation.renew_sentence(gold, purchases) == (
+    assert renew_sentence(gold, visits) == ("Meets the visits goal (tier expires 31 Dec 2026).")
+    assert renew_sentence(gold, purchases) == (
         "This condition needs 12,000 more in purchases by 31 Dec 2026."
     )
 
@@ -254,31 +282,31 @@ def test_the_configured_renewal_rule_decides_the_sentences():
     """TIER_RENEWAL_RULES says per program whether any one or all conditions keep the tier."""
     anyone, everything, unknown = (two_conditions(number) for number in (1101, 1103, 1102))
 
-    assert presentation.renewal_note(anyone) == "Meeting any one of these keeps Gold."
-    assert presentation.renew_sentence(anyone, anyone.renew_strategies[0]) == (
+    assert renewal_note(anyone) == "Meeting any one of these keeps Gold."
+    assert renew_sentence(anyone, anyone.renew_strategies[0]) == (
         "Meets the visits goal, which keeps Gold (tier expires 31 Dec 2026)."
     )
-    assert presentation.renew_sentence(anyone, anyone.renew_strategies[1]) == (
+    assert renew_sentence(anyone, anyone.renew_strategies[1]) == (
         "12,000 more in purchases by 31 Dec 2026 would keep Gold."
     )
-    assert presentation.renewal_note(everything) == "All of these are needed to keep Gold."
-    assert presentation.renew_sentence(everything, everything.renew_strategies[1]) == (
+    assert renewal_note(everything) == "All of these are needed to keep Gold."
+    assert renew_sentence(everything, everything.renew_strategies[1]) == (
         "Needs 12,000 more in purchases by 31 Dec 2026 to keep Gold."
     )
-    assert presentation.renewal_note(unknown).endswith("the program's own rule decides.")
+    assert renewal_note(unknown).endswith("the program's own rule decides.")
 
 
 def test_renew_confirmed_is_shown_as_the_document_sends_it():
     """renewConfirmed true, false or absent: confirmed, not confirmed yet, or nothing."""
 
-    def confirmed(value: Any) -> presentation.Label | None:
+    def confirmed(value: Any) -> Label | None:
         summary: dict[str, Any] = {"tierExpiryDate": "2026-12-31", "renewStrategies": []}
         if value is not None:
             summary["renewConfirmed"] = value
-        return presentation.renewal_confirmed(program(gapToRenewSummary=summary))
+        return renewal_confirmed(program(gapToRenewSummary=summary))
 
-    assert confirmed(True) == presentation.Label("confirmed", badge="status-ok")
-    assert confirmed(False) == presentation.Label("not confirmed yet", badge="status-muted")
+    assert confirmed(True) == Label("confirmed", badge="status-ok")
+    assert confirmed(False) == Label("not confirmed yet", badge="status-muted")
     assert confirmed(None) is None
 
 
@@ -288,7 +316,7 @@ def test_renew_confirmed_is_shown_as_the_document_sends_it():
 def test_points_by_state_keeps_every_state_and_leaves_absent_ones_empty():
     """Each state once, in a fixed order; a state the backend did not send stays None."""
     rewards = program(redeemed=800.0, expired=200.0, adjusted=-50.0)
-    lines = {line.key: line.value for line in presentation.points_by_state(rewards)}
+    lines = {line.key: line.value for line in points_by_state(rewards)}
 
     assert list(lines)[:8] == [
         "available",
@@ -310,7 +338,7 @@ def test_points_by_state_keeps_every_state_and_leaves_absent_ones_empty():
 def test_the_ladder_never_names_a_tier_the_document_does_not_name():
     """The document names only the current and the next tier: lower tiers are counted, not
     called "Tier 1"."""
-    ladder = presentation.tier_ladder(
+    ladder = tier_ladder(
         program(currentSlab="Gold", slabSNo=3, nextSlab="Platinum", nextSlabSerialNumber=4)
     )
 
@@ -333,20 +361,20 @@ def test_a_named_next_tier_is_shown_even_with_serial_number_minus_one():
         upgradeStrategies=[upgrade("CURRENT_POINTS", 500, 300, 200, "2118-12-29")],
     )
 
-    assert [(rung.name, rung.state) for rung in presentation.tier_ladder(fragment)] == [
+    assert [(rung.name, rung.state) for rung in tier_ladder(fragment)] == [
         ("Tier1", "current"),
         ("Tier2", "next"),
     ]
-    assert presentation.tier_label(fragment) == presentation.Label("Tier1", note="next: Tier2")
-    assert presentation.next_tier(fragment).text == "Tier2"
-    assert presentation.upgrade_sentence(fragment, fragment.upgrade_strategies[0]) == (
+    assert tier_label(fragment) == Label("Tier1", note="next: Tier2")
+    assert next_tier(fragment).text == "Tier2"
+    assert upgrade_sentence(fragment, fragment.upgrade_strategies[0]) == (
         "Needs 200 more points to reach Tier2."
     )
 
 
 def test_a_base_tier_ladder_starts_at_the_current_tier():
     """Serial 1 has nothing below it."""
-    ladder = presentation.tier_ladder(
+    ladder = tier_ladder(
         program(currentSlab="Blue", slabSNo=1, nextSlab="Silver", nextSlabSerialNumber=2)
     )
 
@@ -358,22 +386,22 @@ def test_a_base_tier_ladder_starts_at_the_current_tier():
 
 def test_numbers_are_grouped_without_float_noise():
     """Whole numbers lose ".0", fractions keep at most two places, None stays empty."""
-    assert presentation.format_number(Decimal("1250.0")) == "1,250"
-    assert presentation.format_number(Decimal("1234567")) == "1,234,567"
-    assert presentation.format_number(Decimal("0.30000")) == "0.3"
-    assert presentation.format_number(Decimal("1234.567")) == "1,234.57"
-    assert presentation.format_number(None) == ""
+    assert format_number(Decimal("1250.0")) == "1,250"
+    assert format_number(Decimal("1234567")) == "1,234,567"
+    assert format_number(Decimal("0.30000")) == "0.3"
+    assert format_number(Decimal("1234.567")) == "1,234.57"
+    assert format_number(None) == ""
 
 
 def test_timestamps_are_shown_in_the_active_time_zone():
     """A timestamp late on 31 December UTC is already 1 January in India."""
     moment = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)
 
-    assert presentation.format_moment(moment) == "31 Dec 2026"
+    assert format_moment(moment) == "31 Dec 2026"
     with timezone.override("Asia/Kolkata"):
-        assert presentation.format_moment(moment) == "1 Jan 2027"
-    assert presentation.format_moment(date(2026, 3, 5)) == "5 Mar 2026"
-    assert presentation.format_moment(None) == ""
+        assert format_moment(moment) == "1 Jan 2027"
+    assert format_moment(date(2026, 3, 5)) == "5 Mar 2026"
+    assert format_moment(None) == ""
 
 
 # Masking
@@ -381,32 +409,30 @@ def test_timestamps_are_shown_in_the_active_time_zone():
 
 def test_pii_is_masked_unless_unmasked_or_revealed():
     """The same value is masked, shown to a role that sees PII, or shown once revealed."""
-    assert presentation.shown(MOBILE, "mobile") == presentation.Shown("91******0011", "masked")
-    assert presentation.shown(MOBILE, "mobile", unmasked=True).text == MOBILE
-    assert presentation.shown(MOBILE, "mobile", revealed={"Mobile"}).text == MOBILE
-    assert presentation.shown(MOBILE, "mobile", revealed={"email"}).masked
-    assert presentation.shown("Asha Verma", "name").text == "A*** V****"
+    assert shown(MOBILE, "mobile") == Shown("91******0011", "masked")
+    assert shown(MOBILE, "mobile", unmasked=True).text == MOBILE
+    assert shown(MOBILE, "mobile", revealed={"Mobile"}).text == MOBILE
+    assert shown(MOBILE, "mobile", revealed={"email"}).masked
+    assert shown("Asha Verma", "name").text == "A*** V****"
 
 
 def test_capillarys_mask_is_not_data_and_not_our_mask():
     """ "*****" from the backend is named as such, even for users who see PII."""
-    result = presentation.shown("*****", "email", unmasked=True)
+    result = shown("*****", "email", unmasked=True)
 
     assert result.state == "capillary"
     assert result.text == "masked by Capillary"
-    assert presentation.shown("", "email").state == "empty"
+    assert shown("", "email").state == "empty"
 
 
 def test_card_numbers_and_external_ids_are_shown_and_sensitive_fields_masked(settings):
     """Card numbers and external ids are not contact details; SENSITIVE_FIELDS are."""
     settings.SENSITIVE_FIELDS = ["dob"]
 
-    assert presentation.shown("CARD0000042", "cardNumber") == presentation.Shown(
-        "CARD0000042", "shown"
-    )
-    assert presentation.shown("EXT-0042", "externalId").state == "shown"
-    assert presentation.shown("1990-01-01", "dob") == presentation.Shown("********", "masked")
-    assert presentation.shown("Pune", "city").state == "shown"
+    assert shown("CARD0000042", "cardNumber") == Shown("CARD0000042", "shown")
+    assert shown("EXT-0042", "externalId").state == "shown"
+    assert shown("1990-01-01", "dob") == Shown("********", "masked")
+    assert shown("Pune", "city").state == "shown"
 
 
 # Headline and copy summary
@@ -450,17 +476,15 @@ def customer(**fields: Any) -> Customer:
 
 def test_the_points_headline_reads_the_main_program_first():
     """Available and pending points of the first program, and how many others there are."""
-    assert presentation.points_headline(customer()) == (
+    assert points_headline(customer()) == (
         "3,750 points available to redeem in Rewards (150 pending); 1 more program"
     )
-    assert presentation.points_headline(customer(loyaltyProgramDetails=[])) == ""
+    assert points_headline(customer(loyaltyProgramDetails=[])) == ""
 
 
 def test_the_copy_summary_is_masked_like_the_page():
     """No plaintext mobile, email or name for a user who sees masked values."""
-    text = presentation.copy_summary(
-        customer(), fetched_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
-    )
+    text = copy_summary(customer(), fetched_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
 
     assert MOBILE not in text
     assert EMAIL not in text
@@ -496,7 +520,7 @@ def test_the_copy_summary_is_masked_like_the_page():
 )
 def test_strategy_kinds_read_as_words(based_on, words):
     """Known kinds get plain words ("tracked spend"); others their code lower-cased."""
-    assert presentation.strategy_kind(based_on) == words
+    assert strategy_kind(based_on) == words
 
 
 @pytest.mark.parametrize(
@@ -515,7 +539,7 @@ def test_a_tier_description_does_not_repeat_the_tier_name(name, description, not
     """A description that only restates the name adds nothing; one that goes on keeps the rest."""
     tier = Tier(name=name, description=description, serial_number=2)
 
-    assert presentation.tier_note(tier) == note
+    assert tier_note(tier) == note
 
 
 @pytest.mark.parametrize(
@@ -532,12 +556,12 @@ def test_known_backend_warnings_get_a_plain_language_line(code, words):
     """8050, 91001 and 91009 are explained; unknown or code-less warnings are not."""
     warning = BackendWarning(code=code, message="Same Customer found in other sources")
 
-    assert presentation.warning_explanation(warning) == words
+    assert warning_explanation(warning) == words
 
 
 def test_the_copy_summary_explains_a_known_warning_under_the_backends_text():
     """The backend's code and text stay, with the plain-language line under them."""
-    text = presentation.copy_summary(customer())
+    text = copy_summary(customer())
 
     assert (
         "Warning 8050: Same Customer found in other sources\n"
@@ -547,28 +571,28 @@ def test_the_copy_summary_explains_a_known_warning_under_the_backends_text():
 
 def test_the_copy_summary_shows_what_the_user_may_see():
     """Unmasked for roles that see PII; only the revealed kind otherwise."""
-    assert MOBILE in presentation.copy_summary(customer(), unmasked=True)
-    revealed = presentation.copy_summary(customer(), revealed={"email"})
+    assert MOBILE in copy_summary(customer(), unmasked=True)
+    revealed = copy_summary(customer(), revealed={"email"})
     assert EMAIL in revealed
     assert MOBILE not in revealed
 
 
 def test_the_display_name_falls_back_to_the_id_and_is_masked():
     """Headings name the customer masked, or by id when there is no usable name."""
-    assert presentation.display_name(customer()) == "A*** V****"
-    assert presentation.display_name(customer(), unmasked=True) == "Asha Verma"
+    assert display_name(customer()) == "A*** V****"
+    assert display_name(customer(), unmasked=True) == "Asha Verma"
     nameless = customer(profiles=[{"firstName": "*****", "lastName": "*****"}])
-    assert presentation.display_name(nameless, unmasked=True) == "Customer 4242"
-    assert "Name: masked by Capillary" in presentation.copy_summary(nameless, unmasked=True)
+    assert display_name(nameless, unmasked=True) == "Customer 4242"
+    assert "Name: masked by Capillary" in copy_summary(nameless, unmasked=True)
 
 
 def test_the_tab_bar_lists_the_sections_in_order_then_the_history():
     """One tab per section, in SECTIONS' order with its title, the current one marked; the
     access history closes the bar and is never current (it is not a section)."""
-    bar = presentation.tabs(customer(), "cards", can_see_raw=True)
+    bar = tabs(customer(), "cards", can_see_raw=True)
 
     assert [(tab.name, tab.title) for tab in bar] == [
-        *presentation.SECTIONS.items(),
+        *SECTIONS.items(),
         ("history", "History"),
     ]
     assert [tab.name for tab in bar if tab.current] == ["cards"]
@@ -577,10 +601,10 @@ def test_the_tab_bar_lists_the_sections_in_order_then_the_history():
 
 def test_the_raw_tab_is_only_for_users_who_may_see_it():
     """Without the raw permissions the bar has every other section and the history."""
-    names = [tab.name for tab in presentation.tabs(customer(), "overview", can_see_raw=False)]
+    names = [tab.name for tab in tabs(customer(), "overview", can_see_raw=False)]
 
     assert "raw" not in names
-    assert names == [*(name for name in presentation.SECTIONS if name != "raw"), "history"]
+    assert names == [*(name for name in SECTIONS if name != "raw"), "history"]
 
 
 def test_the_cards_tab_counts_the_cards_and_no_other_tab_counts():
@@ -588,9 +612,7 @@ def test_the_cards_tab_counts_the_cards_and_no_other_tab_counts():
     cards = [{"cardNumber": f"C{n}", "statusInfo": {"status": "ACTIVE"}} for n in range(3)]
 
     def counts(member: Customer) -> dict[str, int | None]:
-        return {
-            tab.name: tab.count for tab in presentation.tabs(member, "cards", can_see_raw=True)
-        }
+        return {tab.name: tab.count for tab in tabs(member, "cards", can_see_raw=True)}
 
     with_cards = counts(customer(cardDetails=cards))
     assert with_cards.pop("cards") == 3
@@ -605,7 +627,7 @@ def test_the_heading_names_the_member_masked_and_carries_their_badges():
     """The masked name with the id, the flagged fraud status, the status and the tiers."""
     member = customer(customerStatus={"label": "Active", "status": "ACTIVE"})
 
-    top = presentation.heading(member)
+    top = heading(member)
 
     assert (top.name, top.numbered, top.fraud, top.status) == (
         "A*** V****",
@@ -614,13 +636,13 @@ def test_the_heading_names_the_member_masked_and_carries_their_badges():
         "Active",
     )
     assert top.tiers == (("Silver", "Rewards"), ("Explorer", "Travel"))
-    nameless = presentation.heading(customer(profiles=[], fraudDetails={"status": "NOT_FRAUD"}))
+    nameless = heading(customer(profiles=[], fraudDetails={"status": "NOT_FRAUD"}))
     assert (nameless.name, nameless.numbered, nameless.fraud) == ("Customer 4242", False, "")
 
 
 def test_warning_lines_say_when_the_backend_sent_no_code_or_message():
     """A warning without a code or message still gets a line, in words."""
-    lines = presentation.warning_lines(customer(warnings=[{}, {"code": 91009, "message": "x"}]))
+    lines = warning_lines(customer(warnings=[{}, {"code": 91009, "message": "x"}]))
 
     assert [(line.code, line.message) for line in lines] == [
         ("no code", "(no message)"),
@@ -638,23 +660,19 @@ def test_the_member_facts_say_what_the_answer_holds_and_what_it_left_out():
         loyaltyInfo={"loyaltyType": "loyalty"},
     )
 
-    facts = dict(presentation.member_facts(member))
+    facts = dict(member_facts(member))
 
-    assert facts["Status"] == presentation.Label("Blocked", note="(chargeback)")
-    assert facts["Fraud"] == presentation.Label(
-        "CONFIRMED", note="since 1 Mar 2026", badge="status-bad"
-    )
+    assert facts["Status"] == Label("Blocked", note="(chargeback)")
+    assert facts["Fraud"] == Label("CONFIRMED", note="since 1 Mar 2026", badge="status-bad")
     assert facts["Loyalty"].text == "loyalty member"
     assert facts["Registered"].text == "10 Jan 2023"
-    assert facts["Last profile update"] == presentation.Label("not sent", empty=True)
+    assert facts["Last profile update"] == Label("not sent", empty=True)
     assert facts["Source profiles"].text == "INSTORE"
-    bare = dict(presentation.member_facts(Customer.from_json({"id": 1})))
+    bare = dict(member_facts(Customer.from_json({"id": 1})))
     assert bare["Status"].empty and "tick “Customer status”" in bare["Status"].text
-    assert bare["Fraud"].empty and bare["Source profiles"] == presentation.Label(
-        "none", empty=True
-    )
-    clear = dict(presentation.member_facts(customer(fraudDetails={"status": "NOT_FRAUD"})))
-    assert clear["Fraud"] == presentation.Label("not flagged", badge="status-ok")
+    assert bare["Fraud"].empty and bare["Source profiles"] == Label("none", empty=True)
+    clear = dict(member_facts(customer(fraudDetails={"status": "NOT_FRAUD"})))
+    assert clear["Fraud"] == Label("not flagged", badge="status-ok")
 
 
 def test_registration_and_changes_name_the_till():
@@ -673,25 +691,23 @@ def test_registration_and_changes_name_the_till():
         ]
     ).primary_profile
 
-    assert presentation.registration(profile) == "12 Jan 2024 at Store 4"
-    assert presentation.last_change(profile.attribution, "DATE_FORMAT") == "1 Feb 2024 by till.7"
-    assert presentation.registration(None) == ""
-    assert presentation.last_change(customer().primary_profile.attribution) == ""
+    assert registration(profile) == "12 Jan 2024 at Store 4"
+    assert last_change(profile.attribution, "DATE_FORMAT") == "1 Feb 2024 by till.7"
+    assert registration(None) == ""
+    assert last_change(customer().primary_profile.attribution) == ""
 
 
 def test_tier_labels_note_the_top_tier_the_next_one_and_the_description():
     """The overview's tier cell and the programs page's current and next tier."""
     top = program(nextSlab="", nextSlabSerialNumber=-1, currentSlabDescription="Silver: 5% off")
 
-    assert presentation.tier_label(program()) == presentation.Label("Silver", note="next: Gold")
-    assert presentation.tier_label(top).note == "top tier"
-    assert presentation.tier_label(program(currentSlab="")).text == "\N{EM DASH}"
-    assert presentation.current_tier(top) == presentation.Label(
-        "Silver", note="5% off", strong=True
-    )
-    assert presentation.next_tier(top).text == "none: this is the top tier"
-    assert presentation.next_tier(program()).text == "Gold"
-    assert presentation.next_tier(program(currentSlab="", nextSlab="")).empty
+    assert tier_label(program()) == Label("Silver", note="next: Gold")
+    assert tier_label(top).note == "top tier"
+    assert tier_label(program(currentSlab="")).text == "\N{EM DASH}"
+    assert current_tier(top) == Label("Silver", note="5% off", strong=True)
+    assert next_tier(top).text == "none: this is the top tier"
+    assert next_tier(program()).text == "Gold"
+    assert next_tier(program(currentSlab="", nextSlab="")).empty
 
 
 @pytest.mark.parametrize(
@@ -709,7 +725,7 @@ def test_card_statuses_are_coloured_by_status(status, badge):
     """Each known status has its colour, any other is neutral; the reason is the note."""
     card = Card.from_json({"statusInfo": {"status": status, "label": "L", "reason": "why"}})
 
-    assert presentation.card_status(card) == presentation.Label("L", note="why", badge=badge)
+    assert card_status(card) == Label("L", note="why", badge=badge)
 
 
 def test_card_cells_fall_back_to_words_or_a_dash():
@@ -717,12 +733,12 @@ def test_card_cells_fall_back_to_words_or_a_dash():
     card = Card.from_json({"seriesId": 21, "seriesCode": "GOLD", "type": "PHYSICAL"})
     digital = Card.from_json({"seriesName": "Sandbox", "type": "DIGITAL"})
 
-    assert presentation.card_status(card) == presentation.Label("no status", empty=True)
-    assert presentation.card_series(card) == presentation.Label("21", note="GOLD")
-    assert presentation.card_series(Card.from_json({})).text == "\N{EM DASH}"
-    assert presentation.card_kind(card) == "Physical"
-    assert presentation.card_kind(digital) == "Digital"
-    assert presentation.card_issued(card) == presentation.Label("not issued", empty=True)
+    assert card_status(card) == Label("no status", empty=True)
+    assert card_series(card) == Label("21", note="GOLD")
+    assert card_series(Card.from_json({})).text == "\N{EM DASH}"
+    assert card_kind(card) == "Physical"
+    assert card_kind(digital) == "Digital"
+    assert card_issued(card) == Label("not issued", empty=True)
 
 
 def test_channels_subscriptions_promotions_and_expiry_read_as_words():
@@ -737,29 +753,25 @@ def test_channels_subscriptions_promotions_and_expiry_read_as_words():
         }
     )[0]
 
-    assert [presentation.channel_kind(c) for c in (home, office)] == ["home", "office"]
-    assert presentation.channel_kind(CommChannel.from_json({})) == "\N{EM DASH}"
+    assert [channel_kind(c) for c in (home, office)] == ["home", "office"]
+    assert channel_kind(CommChannel.from_json({})) == "\N{EM DASH}"
     bulk = Subscription.from_json({"priority": "BULK", "type": "OPTOUT"})
-    assert presentation.subscription_messages(bulk) == "promotional (bulk)"
-    assert presentation.subscription_choice(bulk) == presentation.Label(
-        "optout", badge="status-muted"
-    )
+    assert subscription_messages(bulk) == "promotional (bulk)"
+    assert subscription_choice(bulk) == Label("optout", badge="status-muted")
     opted_in = Subscription.from_json({"priority": "TRANS", "type": "OPTIN"})
-    assert presentation.subscription_choice(opted_in).badge == "status-ok"
-    assert presentation.promotion_issued(promotion) == presentation.Label(
-        "2 May 2026", note="Store 4"
-    )
+    assert subscription_choice(opted_in).badge == "status-ok"
+    assert promotion_issued(promotion) == Label("2 May 2026", note="Store 4")
     batch = PointsExpiry.from_json({"pointsType": "REGULAR", "expiryType": "FIXED"})
-    assert presentation.expiry_kind(batch) == "REGULAR \N{MIDDLE DOT} FIXED"
-    assert presentation.expiry_kind(PointsExpiry.from_json({})) == "\N{EM DASH}"
+    assert expiry_kind(batch) == "REGULAR \N{MIDDLE DOT} FIXED"
+    assert expiry_kind(PointsExpiry.from_json({})) == "\N{EM DASH}"
 
 
 def test_ladder_rungs_say_their_state_in_words():
     """Lower tiers counted, current (and top tier), tiers between counted, and next."""
-    ladder = presentation.tier_ladder(
+    ladder = tier_ladder(
         program(currentSlab="Gold", slabSNo=3, nextSlab="Diamond", nextSlabSerialNumber=5)
     )
-    top = presentation.tier_ladder(program(nextSlab="", nextSlabSerialNumber=-1))
+    top = tier_ladder(program(nextSlab="", nextSlabSerialNumber=-1))
 
     assert [rung.label for rung in ladder] == ["2 lower tiers", "current", "1 more tier", "next"]
     assert top[-1].label == "current \N{MIDDLE DOT} top tier"
@@ -775,10 +787,7 @@ def test_a_currency_reads_earned_as_available_and_total_available_as_with_pendin
         {"id": 1, "alternateCurrencyDetails": documents.alternate_currencies_shape()}
     ).alternate_currencies
 
-    lines = {
-        line.key: (line.label, line.value, line.hint)
-        for line in presentation.currency_by_state(stars)
-    }
+    lines = {line.key: (line.label, line.value, line.hint) for line in currency_by_state(stars)}
 
     assert lines["available"] == (
         "Available to redeem",
@@ -802,8 +811,8 @@ def test_points_and_currencies_use_the_same_words_for_the_same_states():
     currency = Customer.from_json(
         {"id": 1, "alternateCurrencyDetails": documents.alternate_currencies_shape()}
     ).alternate_currencies[0]
-    points = {line.key: line.label for line in presentation.points_by_state(program())}
-    money = {line.key: line.label for line in presentation.currency_by_state(currency)}
+    points = {line.key: line.label for line in points_by_state(program())}
+    money = {line.key: line.label for line in currency_by_state(currency)}
 
     assert {key: points[key] for key in points.keys() & money.keys()} == {
         key: money[key] for key in points.keys() & money.keys()
@@ -813,9 +822,7 @@ def test_points_and_currencies_use_the_same_words_for_the_same_states():
 
 def test_the_copy_summary_quotes_currencies_in_the_glossarys_words():
     """The summary says what can be spent, and the pending amount apart."""
-    text = presentation.copy_summary(
-        customer(alternateCurrencyDetails=documents.alternate_currencies_shape())
-    )
+    text = copy_summary(customer(alternateCurrencyDetails=documents.alternate_currencies_shape()))
 
     assert "Stars (Harbour Rewards): 120 available to redeem, 30 pending" in text
 
@@ -825,15 +832,13 @@ def test_the_profile_of_the_source_searched_is_picked_with_a_visible_fallback():
     reads that profile and says it is the INSTORE one; a search in INSTORE reads it plainly."""
     answer = Customer.from_json(documents.lookup_sample_shape())
 
-    wechat = presentation.member_profile(answer, "WECHAT", "wx-account-9")
-    instore = presentation.member_profile(answer, "INSTORE")
+    wechat = member_profile(answer, "WECHAT", "wx-account-9")
+    instore = member_profile(answer, "INSTORE")
 
     assert wechat.profile.source == "INSTORE"
     assert wechat.note == "from the INSTORE profile"
     assert instore.profile.source == "INSTORE" and instore.note == ""
-    summary = presentation.copy_summary(
-        answer, unmasked=True, source="WECHAT", account_id="wx-account-9"
-    )
+    summary = copy_summary(answer, unmasked=True, source="WECHAT", account_id="wx-account-9")
     assert "Mobile: 919800000077 (from the INSTORE profile)" in summary
 
 
@@ -845,8 +850,8 @@ def test_the_searched_profile_is_read_even_when_another_comes_first():
     document["profiles"].reverse()
     answer = Customer.from_json(document)
 
-    instore = presentation.member_profile(answer, "INSTORE")
-    wechat = presentation.member_profile(answer, "WECHAT", "wx-account-1")
+    instore = member_profile(answer, "INSTORE")
+    wechat = member_profile(answer, "WECHAT", "wx-account-1")
 
     assert (instore.profile.source, wechat.profile.source) == ("INSTORE", "WECHAT")
     assert instore.differing == {"name", "registered", "mobile"}
@@ -855,9 +860,9 @@ def test_the_searched_profile_is_read_even_when_another_comes_first():
         wechat.note_for("name")
         == "from the WECHAT (account wx-account-1) profile; other profiles differ"
     )
-    assert presentation.display_name(answer, unmasked=True, profile=wechat.profile) == "Asha V"
+    assert display_name(answer, unmasked=True, profile=wechat.profile) == "Asha V"
     assert instore.identifiers_note == "from the INSTORE profile; other profiles differ"
-    facts = dict(presentation.member_facts(answer, instore))
+    facts = dict(member_facts(answer, instore))
     assert facts["Registered"].note == "from the INSTORE profile; other profiles differ"
 
 
@@ -871,10 +876,10 @@ def test_who_marked_a_member_as_fraud_and_when():
         }
     )
 
-    fraud = dict(presentation.member_facts(flagged))["Fraud"]
+    fraud = dict(member_facts(flagged))["Fraud"]
     assert (fraud.text, fraud.note) == ("CONFIRMED", "since 1 Mar 2026, marked by Risk team")
     assert "Fraud status: CONFIRMED (since 1 Mar 2026, marked by Risk team)" in (
-        presentation.copy_summary(flagged)
+        copy_summary(flagged)
     )
 
 
@@ -882,21 +887,19 @@ def test_a_card_says_whether_it_takes_transactions_and_since_when_its_status_hol
     """transactionNotAllowed and statusInfo's createdOn/createdBy from the published by-id card."""
     card = Card.from_json(documents.by_id_card_shape())
 
-    assert presentation.card_transactions(card) == presentation.Label(
-        "not allowed", badge="status-bad"
-    )
-    status = presentation.card_status(card)
+    assert card_transactions(card) == Label("not allowed", badge="status-bad")
+    status = card_status(card)
     assert status.text == "ACTIVE"
     assert status.note == "since 2 May 2022 \N{MIDDLE DOT} by user 60300517"
     allowed = Card.from_json({**documents.by_id_card_shape(), "transactionNotAllowed": False})
-    assert presentation.card_transactions(allowed).text == "allowed"
+    assert card_transactions(allowed).text == "allowed"
 
 
 def test_promotional_points_name_their_source():
     """promotionSource's type in words (its id -1 means none)."""
     [goodwill] = PromotionalPoint.list_from_json(documents.promotional_points_shape())
 
-    assert presentation.promotion_source(goodwill) == presentation.Label("Goodwill")
+    assert promotion_source(goodwill) == Label("Goodwill")
 
 
 def test_a_user_groups_own_gap_to_upgrade_is_worded():
@@ -904,7 +907,7 @@ def test_a_user_groups_own_gap_to_upgrade_is_worded():
     [group] = Customer.from_json({"id": 1, "userGroup2": documents.user_group_shape()}).user_groups
 
     [step] = group.upgrade_strategies
-    assert presentation.group_upgrade_sentence(step) == (
+    assert group_upgrade_sentence(step) == (
         "The group needs 1,800 more points to reach its next tier."
     )
     assert group.renew_summary.renew_confirmed is False

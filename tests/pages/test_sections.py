@@ -26,8 +26,11 @@ from customers import masking
 from customers.audit.models import Action, AuditEntry
 from customers.capillary.records import Customer
 from customers.lookup import services
-from customers.pages import glossary, presentation
-from customers.pages.presentation import SECTIONS
+from customers.lookup.views import section_page
+from customers.pages import glossary
+from customers.pages.cards import CARDS_PER_PAGE
+from customers.pages.summary import copy_summary
+from customers.pages.tabs import SECTIONS
 from customers.sandbox import api, examples
 from customers.sandbox.auth import basic_header
 from customers.sandbox.seeding import seed
@@ -111,6 +114,8 @@ def render(section: str, customer: Customer, query: str = "", **context: Any) ->
         "history_summary": None,
         "days": 0,
         "title": f"{section}: customer {customer.id}",
+        # What the section view adds from the request (the page's address, the cards asked for).
+        **section_page(request, section, customer),
     }
     defaults.update(context)
     return render_to_string(f"customers/customer/{section}.html", defaults, request=request)
@@ -187,7 +192,7 @@ def test_cards_currencies_and_profile_show_what_came_back(documents, key):
     customer = Customer.from_json(document)
     currencies, profile = (render(section, customer) for section in ("currencies", "profile"))
     # The cards come a page at a time.
-    pages = -(-len(customer.cards) // presentation.CARDS_PER_PAGE)
+    pages = -(-len(customer.cards) // CARDS_PER_PAGE)
     cards = "".join(render("cards", customer, f"?page={n}") for n in range(1, pages + 1))
     cards = cards or render("cards", customer)
 
@@ -523,7 +528,7 @@ def test_every_page_and_the_copy_summary_name_states_only_in_the_glossarys_words
         for section in SECTIONS:
             page = parse(render(section, customer, pii_unmasked=unmasked))
             assert outside_glossary(own_words(page)) == [], section
-        summary = presentation.copy_summary(customer, unmasked=unmasked)
+        summary = copy_summary(customer, unmasked=unmasked)
         assert outside_glossary(summary) == [], summary
 
 
@@ -615,6 +620,25 @@ def test_an_agent_reveals_the_mobile_and_returns_to_the_same_section(client, san
     page = client.get(profile).content.decode()
     assert "919999000001" in page
     assert "aarav.sharma@sandbox.example" not in page
+
+
+def test_a_reveal_comes_back_to_the_page_it_was_on_with_its_query(client, sandbox):
+    """Every Reveal form on a page carries the page's own address, query string included (the
+    view passes it: the tags read no request), and revealing goes back there."""
+    login(client, "Support agents")
+    overview = look_up(client, ROWS[0])
+    profile = f"{overview}profile/?from=ticket-42"
+
+    forms = [
+        form
+        for form in parse(client.get(profile).content.decode()).find_all("form")
+        if form["action"].endswith("/reveal/")
+    ]
+
+    assert forms and {form.find("input", name="next")["value"] for form in forms} == {profile}
+    field = forms[0].find("input", name="field")["value"]
+    response = client.post(f"{overview}reveal/", {"field": field, "next": profile})
+    assert response.status_code == 302 and response["Location"] == profile
 
 
 def test_the_pages_pass_the_strict_content_security_policy(client, sandbox):

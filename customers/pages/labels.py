@@ -1,0 +1,172 @@
+"""The cells of the pages as Labels (text, note, colour), decided here so the templates only print
+them: tiers, cards, contact channels, subscriptions, promotions, expiries, renewal confirmed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from customers.capillary.records import (
+    Card,
+    CommChannel,
+    PointsExpiry,
+    Program,
+    PromotionalPoint,
+    Subscription,
+)
+from customers.pages.gaps import tier_note
+from customers.pages.numbers import DASH, format_moment
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A value as a cell shows it: its text and a note after it in smaller type. badge names
+    the colour class (status-ok, ...) of a coloured label; empty says the answer holds no value,
+    and the text then says why; strong sets the text in bold. The `label` tag prints one."""
+
+    text: str
+    note: str = ""
+    badge: str = ""
+    empty: bool = False
+    strong: bool = False
+
+
+# Colours of card status labels (customer.css); any other status is shown neutral.
+_CARD_STATUS_BADGES: Mapping[str, str] = {
+    "ACTIVE": "status-ok",
+    "SUSPENDED": "status-warn",
+    "NOT_ISSUED": "status-info",
+    "EXPIRED": "status-muted",
+    "DELETED": "status-bad",
+}
+
+# What a subscription's priority means for the member.
+_MESSAGE_KINDS: Mapping[str, str] = {"TRANS": "transactional", "BULK": "promotional (bulk)"}
+
+
+def renewal_confirmed(program: Program) -> Label | None:
+    """renewConfirmed from the document, when it came: whether Capillary confirms the renewal."""
+    summary = program.renew_summary
+    if summary is None or summary.renew_confirmed is None:
+        return None
+    if summary.renew_confirmed:
+        return Label("confirmed", badge="status-ok")
+    return Label("not confirmed yet", badge="status-muted")
+
+
+def tier_label(program: Program) -> Label:
+    """A program's current tier, noting the top tier or naming the next one."""
+    if program.current_tier is None:
+        return Label(DASH)
+    if program.is_top_tier:
+        note = "top tier"
+    else:
+        note = f"next: {program.next_tier.name}" if program.next_tier is not None else ""
+    return Label(program.current_tier.name, note=note)
+
+
+def current_tier(program: Program) -> Label:
+    """A program's current tier in bold, with what its description adds."""
+    if program.current_tier is None:
+        return Label("no tier", empty=True)
+    return Label(program.current_tier.name, note=tier_note(program.current_tier), strong=True)
+
+
+def next_tier(program: Program) -> Label:
+    """The next tier by name, with what its description adds (nextSlabDescription)."""
+    if program.is_top_tier:
+        return Label("none: this is the top tier")
+    if program.next_tier is None:
+        return Label("not sent", empty=True)
+    return Label(program.next_tier.name, note=tier_note(program.next_tier))
+
+
+def card_status(card: Card) -> Label:
+    """A card's status as a coloured label, with the reason the backend gave and its history
+    as far as the document carries it: since when, by whom, and the status before."""
+    status = card.status
+    if status is None:
+        return Label("no status", empty=True)
+    badge = _CARD_STATUS_BADGES.get(status.status.upper(), "status-neutral")
+    since = format_moment(status.created_on)
+    by = status.created_by_user or (f"user {status.created_by}" if status.created_by else "")
+    note = " \N{MIDDLE DOT} ".join(
+        part
+        for part in (
+            status.reason,
+            f"since {since}" if since else "",
+            f"by {by}" if by else "",
+            f"was {status.previous_label}" if status.previous_label else "",
+        )
+        if part
+    )
+    return Label(card.status_label, note=note, badge=badge)
+
+
+def card_transactions(card: Card) -> Label:
+    """Whether the card may be used in transactions (transactionNotAllowed)."""
+    if card.transaction_not_allowed is None:
+        return Label("not sent", empty=True)
+    if card.transaction_not_allowed:
+        return Label("not allowed", badge="status-bad")
+    return Label("allowed")
+
+
+def card_series(card: Card) -> Label:
+    return Label(card.series_name or str(card.series_id or "") or DASH, note=card.series_code)
+
+
+def card_kind(card: Card) -> str:
+    if card.is_digital:
+        return "Digital"
+    kind = card.type.lower()
+    return kind[:1].upper() + kind[1:] if kind else DASH
+
+
+def card_issued(card: Card) -> Label:
+    if card.issued_on is None:
+        return Label("not issued", empty=True)
+    return Label(format_moment(card.issued_on))
+
+
+def channel_kind(channel: CommChannel) -> str:
+    """Where a contact channel reaches the member: home, office or not said."""
+    return "home" if channel.residence else "office" if channel.office else DASH
+
+
+def subscription_messages(subscription: Subscription) -> str:
+    """Which messages a subscription is about: transactional, promotional (bulk), ..."""
+    priority = subscription.priority
+    return _MESSAGE_KINDS.get(priority, priority or DASH)
+
+
+def subscription_choice(subscription: Subscription) -> Label:
+    if subscription.opted_in:
+        return Label("opted in", badge="status-ok")
+    return Label((subscription.type or "unknown").lower(), badge="status-muted")
+
+
+def promotion_source(promotion: PromotionalPoint) -> Label:
+    """What issued promotional points: the source's type in words, with its id when it has one
+    ("Goodwill"; Capillary sends id -1 for goodwill points)."""
+    kind = promotion.source_type.replace("_", " ").strip().capitalize()
+    number = promotion.source_id
+    return Label(kind or DASH, note=f"#{number}" if number is not None else "")
+
+
+def linked_partners(program: Program) -> Label:
+    """A program's linked partner programs, by name."""
+    if not program.linked_partner_programs:
+        return Label("none", empty=True)
+    return Label(", ".join(program.linked_partners))
+
+
+def promotion_issued(promotion: PromotionalPoint) -> Label:
+    """When promotional points were issued, noting where."""
+    till = promotion.issued_at
+    return Label(format_moment(promotion.issued_on) or DASH, note=till.label if till else "")
+
+
+def expiry_kind(batch: PointsExpiry) -> str:
+    """What kind of points expire and how: "REGULAR · FIXED_DATE"."""
+    return " \N{MIDDLE DOT} ".join(filter(None, (batch.points_type or DASH, batch.expiry_type)))
