@@ -251,6 +251,10 @@ LOOKUP_REASON_REQUIRED = env.bool("LOOKUP_REASON_REQUIRED", default=False)
 # The org's primary identifier under dual eligibility (mobile, email, externalId): a search
 # without it that finds no one is told to add it. Empty: the org has no such rule.
 LOOKUP_PRIMARY_IDENTIFIER = env("LOOKUP_PRIMARY_IDENTIFIER", default="mobile")
+# What to do or say when a member is flagged for fraud or the number belonged to a merged
+# account, worded per org (Needs attention says it); empty: the app's own sensible wording.
+LOOKUP_FRAUD_ADVICE = env("LOOKUP_FRAUD_ADVICE", default="")
+LOOKUP_MERGED_ADVICE = env("LOOKUP_MERGED_ADVICE", default="")
 # The org's business hours, e.g. "Mon-Fri 08:00-18:00, Sat 09:00-13:00 Europe/London"
 # (customers/insights/business_hours.py); empty: no after-hours signal.
 AUDIT_BUSINESS_HOURS = env("AUDIT_BUSINESS_HOURS", default="")

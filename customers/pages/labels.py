@@ -14,6 +14,7 @@ from customers.capillary.records import (
     PromotionalPoint,
     Subscription,
 )
+from customers.pages import glossary
 from customers.pages.gaps import tier_note
 from customers.pages.numbers import DASH, format_moment
 
@@ -143,7 +144,12 @@ def subscription_messages(subscription: Subscription) -> str:
 def subscription_choice(subscription: Subscription) -> Label:
     if subscription.opted_in:
         return Label("opted in", badge="status-ok")
-    return Label((subscription.type or "unknown").lower(), badge="status-muted")
+    choice = (subscription.type or "unknown").lower()
+    return Label(_CHOICE_WORDS.get(choice, choice), badge="status-muted")
+
+
+# A subscription's choice as Capillary spells it, in words.
+_CHOICE_WORDS = {"optout": "opted out", "opt_out": "opted out", "optin": "opted in"}
 
 
 def promotion_source(promotion: PromotionalPoint) -> Label:
@@ -168,5 +174,8 @@ def promotion_issued(promotion: PromotionalPoint) -> Label:
 
 
 def expiry_kind(batch: PointsExpiry) -> str:
-    """What kind of points expire and how: "REGULAR · FIXED_DATE"."""
-    return " \N{MIDDLE DOT} ".join(filter(None, (batch.points_type or DASH, batch.expiry_type)))
+    """What kind of points expire and how, in words: "points from purchases, on a fixed
+    date"."""
+    kind = glossary.expiry_words(batch.points_type) or DASH
+    how = glossary.expiry_words(batch.expiry_type)
+    return f"{kind}, {how}" if how else kind

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from customers.capillary.records import Customer, Moment, PointsExpiry, Program
 from customers.pages import glossary, renewal
-from customers.pages.backend_warnings import warning_explanation
+from customers.pages.backend_warnings import fraud_advice, warning_sentence
 from customers.pages.gaps import quantity, renew_sentence, tier_name, upgrade_sentence
 from customers.pages.numbers import day_of, format_moment, format_number
 from customers.pages.profile import fraud_sentence
@@ -184,7 +184,11 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
     items: list[Attention] = []
     fraud = customer.fraud_details
     if fraud is not None and fraud.is_flagged:
-        items.append(Attention(f"Marked as fraud: {fraud_sentence(fraud)}.", "status-bad", (0, 0)))
+        items.append(
+            Attention(
+                f"Marked as fraud: {fraud_sentence(fraud)}. {fraud_advice()}", "status-bad", (0, 0)
+            )
+        )
     programs = customer.programs or ((customer.points_summary,) if customer.points_summary else ())
     for program in programs:
         batch = next_expiry(customer, program, today)
@@ -227,12 +231,11 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
             for status, count in troubled.items()
         ]
         only = labels.pop() if len(labels) == 1 else ""
-        items.append(
-            Attention(f"{' and '.join(parts)}: see the Cards tab.", "status-warn", (2, 0), only)
-        )
+        items.append(Attention(f"{' and '.join(parts)}.", "status-warn", (2, 0), only))
     for warning in customer.warnings:
-        text = warning_explanation(warning) or warning.message or "a warning without a message"
-        items.append(Attention(f"The loyalty service warned: {text}", "status-info", (3, 0)))
+        text = warning_sentence(warning)
+        if text:
+            items.append(Attention(text, "status-info", (3, 0)))
     for program in programs:
         if program.delayed_points:
             items.append(

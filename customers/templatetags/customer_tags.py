@@ -164,9 +164,10 @@ def customer_header(context: Context) -> dict[str, Any]:
 
 
 @register.inclusion_tag("customers/includes/backend_warnings.html")
-def backend_warnings(customer: Customer) -> dict[str, Any]:
-    """The backend's warnings with their codes and the app's words for the known ones."""
-    return {"warnings": warning_lines(customer)}
+def backend_warnings(customer: Customer, section: str = "") -> dict[str, Any]:
+    """The backend's warnings as plain sentences (on the overview, Needs attention says them
+    instead: once per page), and as sent, with their codes, folded for support."""
+    return {"warnings": warning_lines(customer), "on_overview": section == "overview"}
 
 
 @register.inclusion_tag("customers/includes/member_facts.html", takes_context=True)
@@ -464,3 +465,9 @@ def cards_url(view: cards.CardsView, **changes: Any) -> str:
 def sort_link(view: cards.CardsView, key: str) -> str:
     """A column's sort link: ascending, or descending when it is already sorted ascending."""
     return cards_url(view, sort=f"-{key}" if view.sort == key else key, page="1")
+
+
+@register.filter
+def source_name(code: str | None) -> str:
+    """A source in the agent's words ("In store" for INSTORE), from the glossary."""
+    return glossary.source_name(code)
