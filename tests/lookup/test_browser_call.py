@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 
 from customers.audit.models import Action, AuditEntry
-from customers.pages.presentation import SECTIONS
+from customers.pages.tabs import SECTIONS
 from tests.lookup.test_browser import (  # noqa: F401 (the fixtures)
     AARAV,
     MOBILE,
