@@ -90,11 +90,14 @@ def card_status(card: Card) -> Label:
         return Label("no status", empty=True)
     badge = _CARD_STATUS_BADGES.get(status.status.upper(), "status-neutral")
     since = format_moment(status.created_on)
-    by = status.created_by_user or (f"user {status.created_by}" if status.created_by else "")
+    by = status.created_by_user or (f"staff id {status.created_by}" if status.created_by else "")
+    # A blocked card without a reason says so: the agent must not guess one for the caller.
+    blocked = badge in ("status-warn", "status-bad")
+    reason = status.reason or ("no reason in this answer" if blocked else "")
     note = " \N{MIDDLE DOT} ".join(
         part
         for part in (
-            status.reason,
+            reason,
             f"since {since}" if since else "",
             f"by {by}" if by else "",
             f"was {status.previous_label}" if status.previous_label else "",

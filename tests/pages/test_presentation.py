@@ -892,9 +892,18 @@ def test_a_card_says_whether_it_takes_transactions_and_since_when_its_status_hol
     assert card_transactions(card) == Label("not allowed", badge="status-bad")
     status = card_status(card)
     assert status.text == "ACTIVE"
-    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} by user 60300517"
+    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} by staff id 60300517"
     allowed = Card.from_json({**documents.by_id_card_shape(), "transactionNotAllowed": False})
     assert card_transactions(allowed).text == "allowed"
+
+
+def test_a_suspended_card_without_a_reason_says_the_answer_carries_none():
+    """The agent must not guess why a card is blocked: the page says no reason was sent."""
+    card = Card.from_json(
+        {"cardNumber": "1", "statusInfo": {"status": "SUSPENDED", "createdBy": 70001}}
+    )
+
+    assert card_status(card).note == "no reason in this answer \N{MIDDLE DOT} by staff id 70001"
 
 
 def test_promotional_points_name_their_source():
