@@ -162,7 +162,8 @@ def test_typed_identifiers_reach_no_url_history_log_or_referer(page):
         page.wait_for_url(re.compile(r"/customers/5000004/$"))
         referers: list[str] = []
         page.on("request", lambda request: referers.append(request.headers.get("referer", "")))
-        page.get_by_role("link", name="Programs").click()
+        tabs = page.get_by_role("navigation", name="Customer sections")
+        tabs.get_by_role("link", name="Programs").click()
         page.wait_for_url(re.compile(r"/customers/5000004/programs/$"))
         history = page.context.new_cdp_session(page).send("Page.getNavigationHistory")
     finally:
