@@ -688,7 +688,7 @@ class Insights:
                             f"{count} reveals in {lookups[username]} found lookups "
                             f"({own:.2f} per lookup; the rest of the team {team:.2f})"
                         ),
-                        url=audit_list_url(staff=staff, window=self.window),
+                        url=audit_list_url(signal="reveals", staff=staff, window=self.window),
                     )
                 )
         findings.sort(key=lambda found: (-found.count, found.staff[0].username))
