@@ -5,8 +5,9 @@ SHELL := /bin/bash
 PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
-# The first Python >= 3.12 on PATH (with pyenv, .python-version makes python3 resolve to 3.12).
-PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
+# Python 3.12, which requirements/ is locked for; else the first newer one on PATH (with pyenv,
+# .python-version makes python3 resolve to 3.12).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 # Tests need a secret key (DEBUG is off there); it is only ever used by the test run.
@@ -14,16 +15,36 @@ TEST_ENV := SECRET_KEY=test-only-not-secret
 # djade (the template formatter) on every template.
 DJADE := find templates -name '*.html' -print0 | xargs -0 $(BIN)/djade
 
-.PHONY: help install run serve test lint typecheck format check bench coverage clean
+# The locked, hashed dependencies (`make lock` writes them from pyproject.toml): what runs the
+# app (its dependencies and the `prod` extra), and that plus the `test` extra.
+APP_LOCK := requirements/app.txt
+DEV_LOCK := requirements/dev.txt
+# pip refuses any package, dependency or file whose hash is not in the lock file.
+LOCKED_PIP := $(BIN)/pip install --quiet --require-hashes
+# Then the project itself, editable, from what is installed only (no index, the locked setuptools):
+# it fails, naming the package, when pyproject.toml asks for something the lock file lacks.
+comma := ,
+INSTALL_PROJECT = $(BIN)/pip install --quiet --no-index --no-build-isolation -e ".[$(1)]" \
+	|| { echo "pyproject.toml and requirements/ disagree: run make lock."; exit 1; }
+# The tests' Node packages: the OpenID Connect provider and axe-core.
+NODE_TEST_DEPS := tests/oidc/node_modules/.package-lock.json tests/a11y/node_modules/.package-lock.json
+
+.PHONY: help install install-dev run serve test test-fast lint typecheck format check bench \
+	coverage lock clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: $(APP_LOCK) pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (none found on PATH)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,prod]"
+	$(LOCKED_PIP) -r $(APP_LOCK)
+	$(call INSTALL_PROJECT,prod)
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed $(DEV_LOCK)
+	$(LOCKED_PIP) -r $(DEV_LOCK)
+	$(call INSTALL_PROJECT,prod$(comma)test)
 	@touch $@
 
 # The OpenID Connect provider the company sign-in tests run (skipped without Node and npm).
@@ -36,7 +57,9 @@ tests/a11y/node_modules/.package-lock.json: tests/a11y/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then cd tests/a11y && npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm is missing: the accessibility tests will be skipped."; fi
 
-install: $(VENV)/.installed tests/oidc/node_modules/.package-lock.json tests/a11y/node_modules/.package-lock.json ## Create .venv and install the project with its test extras
+install: $(VENV)/.installed ## Create .venv with what runs the app (locked in requirements/app.txt)
+
+install-dev: $(VENV)/.installed-dev ## Add the test, lint and type tools (requirements/dev.txt); make test and the checks do it themselves
 
 run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.0.1:$PORT
 	export DEBUG=true; \
@@ -45,24 +68,30 @@ run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.
 	$(BIN)/python manage.py demo_users && \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install ## Run the whole test suite
+test: install-dev $(NODE_TEST_DEPS) ## Run the whole test suite (installs the test tools and Node packages first)
 	$(TEST_ENV) $(BIN)/pytest
 
-lint: install ## ruff check, ruff format --check, djade --check (templates), import-linter (layers)
+# Left out: the tests marked browser (Chromium through Playwright), services (PostgreSQL and Redis
+# behind gunicorn pairs, nginx and PostgreSQL clusters of their own) or process (gunicorn, the
+# OpenID Connect provider). tests/conftest.py adds browser and process from the fixtures a test uses.
+test-fast: install-dev ## The suite without browser, deploy and multi-process tests (no Node needed)
+	$(TEST_ENV) $(BIN)/pytest -m "not browser and not services and not process"
+
+lint: install-dev ## ruff check, ruff format --check, djade --check (templates), import-linter (layers)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DJADE) --check
 	$(BIN)/lint-imports --no-cache
 
-typecheck: install ## mypy with django-stubs over the app and the wiring
+typecheck: install-dev ## mypy with django-stubs over the app and the wiring
 	$(TEST_ENV) $(BIN)/mypy
 
-format: install ## Fix what ruff can fix, format the code and the templates
+format: install-dev ## Fix what ruff can fix, format the code and the templates
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(DJADE)
 
-check: lint typecheck ## lint, types, Django's system checks, missing migrations, then the tests
+check: lint typecheck $(NODE_TEST_DEPS) ## lint, types, Django's system checks, missing migrations, then the tests
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest
@@ -76,16 +105,37 @@ serve: install ## Production: collectstatic, migrate, gunicorn on 127.0.0.1:$POR
 # Audit rows for `make bench` (BENCH_ROWS=10000000 is the slow, 10-million-row run).
 BENCH_ROWS ?= 1000000
 
-bench: install ## Benchmarks on PostgreSQL + Redis at 127.0.0.1 (minutes): prints tables
+bench: install-dev ## Benchmarks on PostgreSQL + Redis at 127.0.0.1 (minutes): prints tables
 	$(BIN)/python -m tests.benchmarks.bench_lookup
 	@if [ -f tests/benchmarks/bench_render.py ]; then $(TEST_ENV) $(BIN)/python -m tests.benchmarks.bench_render; fi
 	$(BIN)/python -m tests.benchmarks.bench_browser
 	$(BIN)/python -m tests.benchmarks.bench_audit --rows $(BENCH_ROWS)
 	$(BIN)/python -m tests.benchmarks.bench_audit_write
 
-coverage: install ## Run the suite under coverage and print what each module's tests reach
+coverage: install-dev $(NODE_TEST_DEPS) ## Run the suite under coverage and print what each module's tests reach
 	$(TEST_ENV) $(BIN)/coverage run -m pytest -q
 	$(BIN)/coverage report --skip-covered --sort=cover
 
-clean: ## Remove the virtualenv, collected static files and caches
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+# The lock files are for Python 3.12 on Linux; pip-tools resolves with pip itself, in a venv of
+# its own. `make lock` keeps the pins that still fit pyproject.toml; UPGRADE=1 moves every one to
+# the newest release pyproject.toml allows. dev.txt is resolved within app.txt's pins.
+LOCK_VENV := .venv-lock
+PIP_TOOLS_VERSION := 7.6.2
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --build-deps-for editable \
+	--no-emit-index-url --no-emit-trusted-host --no-emit-find-links $(if $(UPGRADE),--upgrade)
+
+$(LOCK_VENV)/.pip-tools-$(PIP_TOOLS_VERSION):
+	@command -v python3.12 >/dev/null 2>&1 || { echo "make lock needs python3.12 on PATH."; exit 1; }
+	rm -rf $(LOCK_VENV) && python3.12 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet "pip-tools==$(PIP_TOOLS_VERSION)"
+	@touch $@
+
+lock: $(LOCK_VENV)/.pip-tools-$(PIP_TOOLS_VERSION) ## Write requirements/*.txt from pyproject.toml (UPGRADE=1: newest allowed)
+	@mkdir -p requirements
+	$(PIP_COMPILE) --extra prod --output-file $(APP_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra prod --extra test --constraint $(APP_LOCK) --output-file $(DEV_LOCK) \
+		pyproject.toml
+
+clean: ## Remove the virtualenvs, collected static files and caches
+	rm -rf $(VENV) $(LOCK_VENV) staticfiles .pytest_cache .ruff_cache

@@ -6,6 +6,22 @@ import pytest
 # pytest-django's live_server runs Django in a thread next to Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# `make test-fast` leaves out the tests marked browser, services or process. Tests are marked here
+# by the fixtures they use, wherever their file lives: Chromium and the live server it drives;
+# servers in processes of their own (the OpenID Connect provider; gunicorn in front of a stalling
+# backend). A new fixture that starts a browser or a process belongs in these sets.
+BROWSER_FIXTURES = frozenset({"browser", "live_server"})
+PROCESS_FIXTURES = frozenset({"oidc_provider", "company_sign_in", "served", "stalling"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & PROCESS_FIXTURES:
+            item.add_marker(pytest.mark.process)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _plain_static_storage():

@@ -153,7 +153,7 @@ class Provider:
 def discovery_url() -> str:
     """OIDC_ISSUER is the issuer, or the full address of its discovery document."""
     issuer = settings.OIDC_ISSUER.strip()
-    return issuer if "/.well-known/" in issuer else issuer.rstrip("/") + DISCOVERY_PATH
+    return str(issuer if "/.well-known/" in issuer else issuer.rstrip("/") + DISCOVERY_PATH)
 
 
 def provider() -> Provider:
@@ -243,7 +243,8 @@ class CompanyBackend(OIDCAuthenticationBackend):
         self.OIDC_OP_TOKEN_ENDPOINT = self.provider.token_endpoint
         self.OIDC_OP_USER_ENDPOINT = self.provider.userinfo_endpoint
         self.OIDC_OP_JWKS_ENDPOINT = self.provider.jwks_uri
-        return super().authenticate(request, **kwargs)
+        user: User | None = super().authenticate(request, **kwargs)
+        return user
 
     # Django's, not the library's: a user disabled in the admin loses their session at once.
     get_user = ModelBackend.get_user
@@ -273,7 +274,9 @@ class CompanyBackend(OIDCAuthenticationBackend):
             raise NotVerified("the ID token was issued to another app (azp)")
         return claims
 
-    def get_userinfo(self, access_token: str, id_token: str, payload: dict) -> dict[str, Any]:
+    def get_userinfo(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
         """The ID token's claims with the userinfo endpoint's on top: some providers put the
         groups only in one of them (Entra ID in the token, Keycloak in either)."""
         claims = dict(payload)

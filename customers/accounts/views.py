@@ -176,7 +176,8 @@ class CompanySignInView(OIDCAuthenticationRequestView):
             self.OIDC_OP_AUTH_ENDPOINT = oidc.provider().authorization_endpoint
         except oidc.SignInFailed as failure:
             return company_sign_in_failed(request, failure)
-        return super().get(request)
+        response: HttpResponse = super().get(request)
+        return response
 
 
 @login_not_required

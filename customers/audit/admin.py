@@ -5,6 +5,8 @@ Nobody, superusers included, can add, change or delete an audit entry here; the 
 count, a capped count for pagination, exact-match search that uses indexes.
 """
 
+from __future__ import annotations
+
 import csv
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -24,7 +26,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date, parse_datetime
@@ -107,7 +109,7 @@ FIELDS: tuple[str, ...] = (
 )
 
 
-class CappedCountPaginator(Paginator):
+class CappedCountPaginator(Paginator):  # type: ignore[type-arg]
     """Counts at most `cap` rows, so a page of a huge table never waits for COUNT(*).
 
     Beyond the cap the list shows "more than N" and older entries are reached through the
@@ -121,7 +123,7 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         # Without ORDER BY, so the database may count through whichever index fits the filter
         # instead of walking the created_at index until it finds cap + 1 matches.
-        counted = cast(QuerySet, self.object_list).order_by()[: self.cap + 1].count()
+        counted = cast(QuerySet[Any], self.object_list).order_by()[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
@@ -132,10 +134,12 @@ class ChoicesFilter(admin.SimpleListFilter):
 
     values: tuple[str, ...] = ()
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [(value, value) for value in self.values]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         if self.value():
             return queryset.filter(**{str(self.parameter_name): self.value()})
         return None
@@ -160,10 +164,12 @@ class HeavyUserFilter(admin.SimpleListFilter):
     title = "lookup volume (last 24 hours)"
     parameter_name = "heavy"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [(str(n), f"users with more than {n} lookups") for n in HEAVY_USER_THRESHOLDS]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         value = self.value()
         if not value:
             return None
@@ -194,10 +200,12 @@ class SignalFilter(admin.SimpleListFilter):
     title = f"signal (date range, else last {insights.SIGNAL_DAYS} days)"
     parameter_name = "signal"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return list(insights.SIGNAL_TITLES.items())
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         slug = self.value()
         if not slug:
             return None
@@ -230,7 +238,7 @@ def _moment(text: str) -> datetime | None:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "created_at",
         "username",
@@ -287,7 +295,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
         return cast(AuditEntryQuerySet, super().get_queryset(request)).visible_to(request.user)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
@@ -295,8 +303,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return lookup in OFFERED_LOOKUPS
 
     def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[AuditEntry], search_term: str
+    ) -> tuple[QuerySet[AuditEntry], bool]:
         """Exact matches only, each served by an index; an identifier is found through its
         keyed hash, so the auditor types the full mobile or email and the table holds neither."""
         term = search_term.strip()
@@ -320,7 +328,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         ), False
 
     def changelist_view(
-        self, request: HttpRequest, extra_context: dict | None = None
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
@@ -329,7 +337,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         export = path(
             "export/",
             self.admin_site.admin_view(self.export_view),
@@ -433,4 +441,4 @@ def _csv_lines(entries: Iterator[AuditEntry]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow([name for name, _ in CSV_COLUMNS])
     for entry in entries:
-        yield writer.writerow([_cell(value(entry)) for _, value in CSV_COLUMNS])
+        yield writer.writerow([_cell(value(entry)) for _, value in CSV_COLUMNS])  # type: ignore[no-untyped-call]

@@ -35,7 +35,7 @@ class AuditEntryImmutableError(Exception):
 APPEND_ONLY = "Audit entries are append-only; `manage.py prune_audit` removes old ones."
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     """Rows are added, never changed or removed in bulk (prune_audit deletes past this)."""
 
     def update(self, **kwargs: object) -> int:
@@ -202,7 +202,7 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
 AuditEntryManagerBase = models.Manager.from_queryset(AuditEntryQuerySet)
 
 
-class AuditEntryManager(AuditEntryManagerBase):
+class AuditEntryManager(AuditEntryManagerBase):  # type: ignore[type-arg]
     def log_action(
         self,
         *,
@@ -550,7 +550,7 @@ class AuditIdentifier(AppendOnlyModel):
         return f"{self.name} {self.value_hash[:12]}"
 
 
-class AuditChainManager(models.Manager):
+class AuditChainManager(models.Manager["AuditChain"]):
     def advance(self) -> tuple[int, str]:
         """The next entry's sequence number and the digest before it.
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -511,7 +512,8 @@ class Insights:
         """One signal by its slug (one of SIGNAL_TITLES)."""
         if slug not in SIGNAL_TITLES:
             raise KeyError(slug)
-        return getattr(self, slug)()
+        signal: Signal = getattr(self, slug)()
+        return signal
 
     def _signal(
         self,
@@ -695,7 +697,7 @@ class Insights:
         return self._signal("reveals", explanation, findings)
 
 
-def signal_entries(slug: str, window: Window, entries: QuerySet) -> QuerySet:
+def signal_entries(slug: str, window: Window, entries: QuerySet[Any]) -> QuerySet[Any]:
     """`entries` narrowed to those the signal `slug` found in `window` (the audit list's signal
     filter): the entries behind its first FINDINGS findings."""
     entries = entries.filter(created_at__gte=window.start, created_at__lt=window.end)

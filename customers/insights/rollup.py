@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -215,7 +216,7 @@ def _top_up(marker: AuditDay, since: datetime, until: datetime) -> None:
     AuditDayMember.objects.bulk_create(new, batch_size=BATCH)
 
 
-def _new_count(marker: AuditDay, row: dict) -> AuditDayCount:
+def _new_count(marker: AuditDay, row: dict[str, Any]) -> AuditDayCount:
     return AuditDayCount(
         day=marker, user_id=row["user_pk"], **{name: row[name] for name in (*DIMENSIONS, *COUNTS)}
     )
@@ -261,7 +262,7 @@ class Activity:
         self.until = settled()
 
     @cached_property
-    def _live(self) -> list[dict]:
+    def _live(self) -> list[dict[str, Any]]:
         live_start = max(self.window.start, self.until)
         if live_start >= self.window.end:
             return []
@@ -269,14 +270,14 @@ class Activity:
 
     def counts(
         self, by: Sequence[str], within: Window | None = None, **where: Collection[str]
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Counts grouped by `by` (day, username, role, action, outcome) in `within` (default:
         the whole window), narrowed by `where` (a dimension's accepted values, e.g.
         `action=["lookup"]`). Each row has `entries`, `without_reason` and `after_hours` and,
         grouped by username, `user_pk` (the user's id; None once the account is deleted)."""
         within = within or self.window
         first, last = max(within.first, self.window.first), min(within.last, self.window.last)
-        rows: dict[tuple, dict] = {}
+        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
         rolled = (
             AuditDayCount.objects.filter(
                 day__gte=first,
@@ -366,7 +367,7 @@ def _joined_live(since: datetime, until: datetime) -> dict[tuple[date, str], lis
     return {key: sorted(names) for key, names in live.items() if len(names) >= MANY_STAFF}
 
 
-def _count(since: datetime, until: datetime, by: Sequence[str]) -> list[dict]:
+def _count(since: datetime, until: datetime, by: Sequence[str]) -> list[dict[str, Any]]:
     """One aggregate over the entries from `since` to `until`, grouped by `by` (TruncDate in
     the org's zone for day)."""
     entries = AuditEntry.objects.filter(created_at__gte=since, created_at__lt=until)
@@ -390,7 +391,7 @@ def _count(since: datetime, until: datetime, by: Sequence[str]) -> list[dict]:
     )
 
 
-def _members(entries: QuerySet, by_day: bool = False) -> dict[tuple, list[str]]:
+def _members(entries: QuerySet[Any], by_day: bool = False) -> dict[tuple[Any, ...], list[str]]:
     """{(day, customer id): sorted usernames} of the members MANY_STAFF or more staff saw;
     `day` is None unless `by_day` (one day's entries)."""
     seen = entries.filter(outcome__in=SEEN).exclude(customer_id="").exclude(username="")
@@ -410,7 +411,7 @@ def _members(entries: QuerySet, by_day: bool = False) -> dict[tuple, list[str]]:
     if by_day:
         seen = seen.annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
     group = ("day", "customer_id") if by_day else ("customer_id",)
-    staff: dict[tuple, set[str]] = defaultdict(set)
+    staff: dict[tuple[Any, ...], set[str]] = defaultdict(set)
     for *key, username in seen.values_list(*group, "username").distinct().order_by():
         staff[tuple(key)].add(username)
     return {
@@ -420,7 +421,11 @@ def _members(entries: QuerySet, by_day: bool = False) -> dict[tuple, list[str]]:
     }
 
 
-def _merge(rows: dict[tuple, dict], more: Iterable[dict], by: Sequence[str]) -> None:
+def _merge(
+    rows: dict[tuple[Any, ...], dict[str, Any]],
+    more: Iterable[dict[str, Any]],
+    by: Sequence[str],
+) -> None:
     """Adds `more` into `rows` by their `by` values; the user id is kept with a username."""
     with_user = "username" in by
     for row in more:

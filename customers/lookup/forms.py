@@ -331,7 +331,7 @@ class SearchForm:
 
     @property
     def reason_required(self) -> bool:
-        return settings.LOOKUP_REASON_REQUIRED
+        return bool(settings.LOOKUP_REASON_REQUIRED)
 
     @property
     def identifier_choices(self) -> list[tuple[str, str]]:

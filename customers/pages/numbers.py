@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import formats, timezone, translation
 
 from customers import masking
-from customers.capillary.records import Moment, never_expires
+from customers.capillary.records import Moment, is_masked, never_expires
 
 _CENT = Decimal("0.01")
 DASH = "\N{EM DASH}"
@@ -88,7 +88,7 @@ def shown(
     text = "" if value is None else str(value)
     if not text.strip():
         return Shown("", "empty")
-    if masking.is_masked_by_capillary(text):
+    if is_masked(text):
         return Shown("masked by Capillary", "capillary")
     lowered = kind.strip().lower()
     if unmasked or any(lowered == str(item).strip().lower() for item in revealed):

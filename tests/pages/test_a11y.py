@@ -4,7 +4,7 @@
 scrolls sideways on a 390 px phone, every customer page wears the same frame, and the whole
 lookup flow works from the keyboard alone.
 
-axe-core comes from npm (tests/a11y/package.json, installed by `make install` and CI with
+axe-core comes from npm (tests/a11y/package.json, installed by `make test` and CI with
 `npm ci`) and is injected into each page with Playwright's add_script_tag; the browser context
 bypasses the page's Content Security Policy for that one script (lookup/test_browser.py checks
 the policy itself). Screenshots of every page at 1366 px, 390 px and in dark mode land in
@@ -49,7 +49,7 @@ if not os.path.exists(CHROMIUM) or not AXE.exists():
     if os.environ.get("REQUIRE_BROWSER"):
         pytest.fail(f"REQUIRE_BROWSER is set but {missing} is missing.", pytrace=False)
     pytest.skip(
-        f"{missing} is missing: install Debian's chromium and run `make install`.",
+        f"{missing} is missing: install Debian's chromium and run `make test`.",
         allow_module_level=True,
     )
 
