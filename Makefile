@@ -108,6 +108,7 @@ BENCH_ROWS ?= 1000000
 bench: install-dev ## Benchmarks on PostgreSQL + Redis at 127.0.0.1 (minutes): prints tables
 	$(BIN)/python -m tests.benchmarks.bench_lookup
 	@if [ -f tests/benchmarks/bench_render.py ]; then $(TEST_ENV) $(BIN)/python -m tests.benchmarks.bench_render; fi
+	$(BIN)/python -m tests.benchmarks.bench_browser
 	$(BIN)/python -m tests.benchmarks.bench_audit --rows $(BENCH_ROWS)
 	$(BIN)/python -m tests.benchmarks.bench_audit_write
 

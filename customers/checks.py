@@ -137,3 +137,32 @@ def check_pages(app_configs: object = None, **kwargs: object) -> list[CheckMessa
                 )
             )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_demo_accounts(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """The demo accounts' passwords are published: with DEBUG off they must not sign in."""
+    from customers.accounts import demo
+
+    if settings.DEBUG:
+        return []
+    if demo.allowed():
+        return [
+            Warning(
+                "DEMO_ACCOUNTS is on with DEBUG off: agent / demo-agent-2026 and the other demo "
+                "accounts can sign in.",
+                hint="Unset DEMO_ACCOUNTS in production.",
+                id="customers.W004",
+            )
+        ]
+    names = demo.published_accounts()
+    if names:
+        return [
+            Warning(
+                f"Demo accounts with their published passwords exist: {', '.join(names)}. The "
+                "sign-in page refuses them with DEBUG off.",
+                hint="Run `manage.py demo_users --disable` to take their passwords away.",
+                id="customers.W005",
+            )
+        ]
+    return []

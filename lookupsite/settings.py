@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "customers.platform.middleware.NoStoreMiddleware",
     "customers.platform.middleware.SessionUpkeepMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "customers.accounts.expiry.SignInRequiredMiddleware",
     "customers.platform.middleware.MemberLinkConfirmMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,6 +140,8 @@ AUTHENTICATION_BACKENDS = [
     "customers.accounts.backends.ThrottledModelBackend",
     "customers.accounts.oidc.CompanyBackend",
 ]
+# The demo accounts of `manage.py demo_users` (published passwords) may sign in: DEBUG only.
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=DEBUG)
 LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", default="5/15m")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:search"
@@ -270,6 +272,10 @@ LOOKUP_REASON_REQUIRED = env.bool("LOOKUP_REASON_REQUIRED", default=False)
 # The org's primary identifier under dual eligibility (mobile, email, externalId): a search
 # without it that finds no one is told to add it. Empty: the org has no such rule.
 LOOKUP_PRIMARY_IDENTIFIER = env("LOOKUP_PRIMARY_IDENTIFIER", default="mobile")
+# What to do or say when a member is flagged for fraud or the number belonged to a merged
+# account, worded per org (Needs attention says it); empty: the app's own sensible wording.
+LOOKUP_FRAUD_ADVICE = env("LOOKUP_FRAUD_ADVICE", default="")
+LOOKUP_MERGED_ADVICE = env("LOOKUP_MERGED_ADVICE", default="")
 # The org's business hours, e.g. "Mon-Fri 08:00-18:00, Sat 09:00-13:00 Europe/London"
 # (customers/insights/business_hours.py); empty: no after-hours signal.
 AUDIT_BUSINESS_HOURS = env("AUDIT_BUSINESS_HOURS", default="")
@@ -298,6 +304,10 @@ if env("EMAIL_HOST", default=""):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="customer-lookup@localhost")
 
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not LOOKUP_API_BASE_URL)
+# The org's default country code (digits): a mobile the caller gives as a national number
+# (99990 00003, or 099990 00003) is searched with it. Empty: every mobile needs its code. The
+# sandbox's org is in India.
+DEFAULT_COUNTRY_CODE = env("DEFAULT_COUNTRY_CODE", default="91" if SANDBOX_ENABLED else "")
 SANDBOX_USERNAME = env("SANDBOX_USERNAME", default="sandbox.till")
 SANDBOX_PASSWORD = env("SANDBOX_PASSWORD", default="sandbox-password")
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)

@@ -121,6 +121,8 @@ def instance_env(**values: str) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": SECRET_KEY,
         "LOG_FORMAT": "json",
+        # The tests sign in as the demo accounts, which production refuses by default.
+        "DEMO_ACCOUNTS": "true",
         **values,
     }
 

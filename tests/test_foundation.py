@@ -138,13 +138,15 @@ def test_the_deployment_checks_warn_about_a_per_process_cache():
     assert "customers.W001" in result.stdout + result.stderr
 
 
-def test_it_passes_the_deployment_checks_with_production_values():
+def test_it_passes_the_deployment_checks_with_production_values(tmp_path):
     """`manage.py check --deploy` is clean with the production values of .env.example."""
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
             "PATH": os.environ["PATH"],
+            # A database of its own: a developer's db.sqlite3 may hold the demo accounts.
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "DEBUG": "false",
             "SECRET_KEY": "x7Kp2vQ9mZ4tR8wL1nB6cY3hJ5fD0sGaE2uI9oP7kV4qW1zX8m3",
             "SECURE_SSL_REDIRECT": "true",

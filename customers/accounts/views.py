@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from customers.accounts import oidc
+from customers.accounts import demo, expiry, oidc
 from customers.audit.models import AuditEntry, Outcome
 from customers.lookup.views import CONFIRM
 
@@ -46,6 +46,7 @@ FAILED_PASSWORD: dict[str, tuple[str, str]] = {
     "inactive": (Outcome.FORBIDDEN, "the account is disabled"),
     "throttled": (Outcome.RATE_LIMITED, "too many failed sign-ins"),
     "admins_only": (Outcome.FORBIDDEN, "local passwords are for administrators only"),
+    "demo_account": (Outcome.FORBIDDEN, "a demo account with DEBUG off"),
 }
 
 
@@ -82,10 +83,17 @@ class LocalSignInForm(AuthenticationForm):
         "admins_only": (
             "Local passwords are for administrators only. Sign in with your company account."
         ),
+        "demo_account": (
+            "This is a demo account, whose password is published: it cannot sign in here. "
+            "Ask an administrator for an account of your own."
+        ),
     }
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
+        password = self.cleaned_data.get("password") or ""
+        if not demo.allowed() and demo.is_demo_sign_in(user.get_username(), password):
+            raise ValidationError(self.error_messages["demo_account"], code="demo_account")
         if settings.LOCAL_LOGIN == ADMINS_ONLY and not user.is_superuser:
             raise ValidationError(self.error_messages["admins_only"], code="admins_only")
 
@@ -108,6 +116,12 @@ class LoginView(auth_views.LoginView):
             context["company_sign_in_url"] = reverse("oidc_start") + query
             context["company_sign_in_name"] = settings.OIDC_PROVIDER_NAME
         context["local_login"] = settings.LOCAL_LOGIN
+        if expiry.expired(self.request):
+            context["session_expired"] = True
+            context["search_kept"] = urlsplit(self.get_redirect_url()).path == reverse(
+                "customers:lookup"
+            )
+            context["idle_minutes"] = max(1, settings.SESSION_COOKIE_AGE // 60)
         return context
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:

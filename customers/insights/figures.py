@@ -65,6 +65,9 @@ REFUSALS = (Outcome.FORBIDDEN, Outcome.RATE_LIMITED)
 # Lookups the backend answered (a refused or invalid one never ran).
 ANSWERED = (Outcome.FOUND, Outcome.NOT_FOUND)
 OTHER_ACTIONS = (Action.REVEAL, Action.RAW_VIEW, Action.EXPORT)
+# What the reveals signal counts: a raw view shows what a reveal would (masked unless revealed,
+# but the whole document at once).
+REVEALING = (Action.REVEAL, Action.RAW_VIEW)
 ORDER: dict[str, tuple[str, ...]] = {
     "outcome": tuple(Outcome.values),
     "action": tuple(Action.values),
@@ -425,15 +428,16 @@ class Insights:
 
     def reveals(self) -> Signal:
         explanation = (
-            f"Users who revealed contact details {REVEAL_FACTOR} times as often per found "
-            f"lookup as the rest of the team, or more, with at least {REVEAL_MIN} reveals."
+            f"Users who revealed contact details (or opened the raw answer) {REVEAL_FACTOR} "
+            f"times as often per found lookup as the rest of the team, or more, with at least "
+            f"{REVEAL_MIN} reveals."
         )
         lookups: dict[str, int] = defaultdict(int)
         reveals: dict[str, int] = defaultdict(int)
         rows = self.activity.counts(
             ("username", "action"),
             within=self.window,
-            action=(Action.LOOKUP, Action.REVEAL),
+            action=(Action.LOOKUP, *REVEALING),
             outcome=(Outcome.FOUND, Outcome.OK),
         )
         for row in rows:
@@ -458,7 +462,7 @@ class Insights:
                             f"{count} reveals in {lookups[username]} found lookups "
                             f"({own:.2f} per lookup; the rest of the team {team:.2f})"
                         ),
-                        url=audit_list_url(staff=staff, window=self.window, action=Action.REVEAL),
+                        url=audit_list_url(signal="reveals", staff=staff, window=self.window),
                     )
                 )
         findings.sort(key=lambda found: (-found.count, found.staff[0].username))
@@ -608,7 +612,7 @@ def signal_entries(slug: str, window: Window, entries: QuerySet[Any]) -> QuerySe
     if slug == "spike":
         return narrowed.filter(action=Action.LOOKUP)
     if slug == "reveals":
-        return narrowed.filter(action=Action.REVEAL, outcome=Outcome.OK)
+        return narrowed.filter(action__in=REVEALING, outcome__in=(Outcome.OK, Outcome.FOUND))
     if slug == "burst":
         return narrowed.filter(action=Action.LOOKUP)
     if slug == "unsearched":

@@ -31,12 +31,18 @@ few words around them. `detect(text)` finds each one, says its type and normalis
      with at least 8 characters and no dash or underscore (`SBXC00010001`) are a card number;
    - anything else (`SBX-0001`, `iyer-household`, a code of fewer than 8 digits) is an
      external id.
+3b. The org's numbers. With DEFAULT_COUNTRY_CODE set (91 in the sandbox), a mobile written
+   without `+` or `00` as a national number (`99990 00003`, or `099990 00003` with the trunk
+   0) is completed with it (`919999000003`) and its chip says so (`+91 99990 00003`). A mobile
+   whose national part cannot have the country's length (NATIONAL_DIGITS; `0999 1234` in India)
+   is refused with the reason, not searched.
 4. Words around the identifiers. When the text holds a mobile, an email or a card number, an
    unlabelled word with no digit and no `@` (a name, `Hi`, `(home)`) and an extension written
    `x12` right after a mobile are ignored rather than read as external ids: the chips show them
    as "Ignored", and the agent who meant one as an external id chooses that type on its chip
    or writes `external id:` before it. Text of words only (`iyer-household`) is still an
-   external id.
+   external id. Letters alone (`Aarav Sharma`, `priya`) are a name, which cannot be searched:
+   ignored, and the box says to ask for the org's primary identifier.
 5. Duplicates. The same type and value twice counts once. Two different values of one type
    cannot go in one lookup (the API takes each type once): `identifier_problems` says so, and
    the agent removes one.
@@ -51,6 +57,8 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+
+from django.conf import settings
 
 from customers.capillary.query import (
     CARD_NUMBER,
@@ -119,6 +127,40 @@ _DIGIT = re.compile(r"[0-9]")
 _EXTENSION = re.compile(r"x[0-9]{1,6}", re.IGNORECASE)
 # What a word must hold to take a label's type (rule 2).
 _FITS: dict[str, re.Pattern[str]] = {MOBILE: _DIGIT, CARD_NUMBER: _DIGIT, EMAIL: re.compile("@")}
+# How many digits a mobile has after the country code, for the codes of the orgs most often
+# met; a code not listed completes national numbers written with the trunk 0 only.
+NATIONAL_DIGITS: dict[str, tuple[int, ...]] = {
+    "1": (10,),
+    "20": (10,),
+    "27": (9,),
+    "33": (9,),
+    "44": (10,),
+    "49": (10, 11),
+    "52": (10,),
+    "55": (10, 11),
+    "60": (9, 10),
+    "61": (9,),
+    "62": (9, 10, 11, 12),
+    "63": (10,),
+    "65": (8,),
+    "66": (9,),
+    "81": (10,),
+    "84": (9,),
+    "86": (11,),
+    "91": (10,),
+    "92": (10,),
+    "94": (9,),
+    "234": (10,),
+    "852": (8,),
+    "880": (10,),
+    "965": (8,),
+    "966": (9,),
+    "968": (8,),
+    "971": (9,),
+    "973": (8,),
+    "974": (8,),
+    "977": (10,),
+}
 # Punctuation a paste brings around a value: quotes, brackets, a trailing full stop.
 _TRIM = "\"'\u201c\u201d\u2018\u2019<>[](){}.:"
 
@@ -135,10 +177,78 @@ class Item:
     labelled: bool = False
     # A word around the identifiers, not searched (rule 4).
     ignored: bool = False
+    # A national mobile completed with the org's country code (rule 3b): the code.
+    completed: str = ""
+    # Why this value cannot be searched as its type ("" when it can).
+    problem: str = ""
 
     @property
     def type_name(self) -> str:
         return "Ignored" if self.ignored else identifier_label(self.kind)
+
+    @property
+    def shown(self) -> str:
+        """The value as its chip shows it: a completed mobile as `+91 99990 00003`."""
+        if self.completed:
+            national = re.sub(r"^[\s(]*0*", "", self.raw).strip()
+            return f"+{self.completed} {national}"
+        return self.value
+
+    @property
+    def name_word(self) -> bool:
+        """Letters alone, read as an external id: a name or a word around the identifiers."""
+        return not self.labelled and self.kind == EXTERNAL_ID and _letters_only(self.raw)
+
+
+def _letters_only(text: str) -> bool:
+    """Letters (and their combining marks) of any script, nothing else: a name's word."""
+    return bool(text) and all(unicodedata.category(char)[0] in "LM" for char in text)
+
+
+def country_code() -> str:
+    """The org's default country code (DEFAULT_COUNTRY_CODE), digits only; "" for none."""
+    return re.sub(r"\D", "", str(getattr(settings, "DEFAULT_COUNTRY_CODE", "") or ""))
+
+
+def numbering() -> dict[str, object]:
+    """What the search page's script needs to complete national numbers as the server does."""
+    code = country_code()
+    return {"countryCode": code, "nationalDigits": list(NATIONAL_DIGITS.get(code, ()))}
+
+
+def completed_mobile(item: Item) -> Item:
+    """`item`, a mobile, completed with the org's country code when written as a national
+    number, or with the reason it cannot be a mobile there (rule 3b)."""
+    code = country_code()
+    if item.kind != MOBILE or not code or not item.value.isdigit():
+        return item
+    international = re.match(r"^[\s(]*(\+|00)", item.raw) is not None
+    lengths = NATIONAL_DIGITS.get(code, ())
+    digits = item.value
+    if international:
+        national = digits[len(code) :] if digits.startswith(code) else ""
+        if national and lengths and len(national) not in lengths:
+            return replace(item, problem=_wrong_length(code, lengths, len(national)))
+        return item
+    if digits.startswith("0"):
+        national = digits.lstrip("0")
+    elif len(digits) in lengths and not (
+        digits.startswith(code) and len(digits) - len(code) in lengths
+    ):
+        national = digits
+    else:
+        return item
+    if lengths and len(national) not in lengths:
+        return replace(item, problem=_wrong_length(code, lengths, len(national)))
+    return replace(item, value=code + national, completed=code)
+
+
+def _wrong_length(code: str, lengths: tuple[int, ...], found: int) -> str:
+    wanted = " or ".join(str(n) for n in lengths)
+    return (
+        f"A number read as a mobile cannot be one here: a +{code} mobile has {wanted} digits "
+        f"after the country code, and this one has {found}. Check the number with the caller."
+    )
 
 
 def detect(text: str) -> list[Item]:
@@ -155,13 +265,14 @@ def read(text: str) -> list[Item]:
         items.extend(_chunk_items(text, start, end))
     unique: list[Item] = []
     seen: set[tuple[str, str]] = set()
-    for item in items:
+    for item in map(completed_mobile, items):
         key = (item.kind, item.value.casefold())
         if key not in seen:
             seen.add(key)
             unique.append(item)
     if not any(item.kind in (MOBILE, EMAIL, CARD_NUMBER) for item in unique):
-        return unique
+        # Letters alone are a name, which cannot be searched (rule 3).
+        return [replace(item, ignored=True) if item.name_word else item for item in unique]
     return [
         replace(item, ignored=True)
         if _ignored(item, unique[index - 1] if index else None)
@@ -214,7 +325,7 @@ def identifier_problems(items: list[Item], given: Collection[str] = ()) -> list[
     """Why these items cannot go in one lookup ([] when they can). `given`: the identifier
     types the search gives besides the box (the rows under Advanced). The messages leave the
     values out: the chips show them, and the messages are kept in the audit trail."""
-    problems = []
+    problems = list(dict.fromkeys(item.problem for item in items if item.problem))
     others = {IDENTIFIER_BY_FOLDED.get(name.strip().casefold(), "") for name in given}
     for kind in IDENTIFIER_NAMES:
         count = sum(1 for item in items if item.kind == kind and not item.ignored)

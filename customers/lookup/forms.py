@@ -24,9 +24,12 @@ from django.conf import settings
 from customers.accounts.roles import allowed_sources
 from customers.capillary.exceptions import InvalidQuery
 from customers.capillary.query import (
+    CARD_NUMBER,
     DEFAULT_EMBEDS,
     DEFAULT_FLAGS,
+    EMAIL,
     EMBED_BY_FOLDED,
+    EXTERNAL_ID,
     FRAUD_DETAILS,
     IDENTIFIER_BY_FOLDED,
     IDENTIFIER_NAMES,
@@ -50,6 +53,14 @@ NOTHING_FOUND = (
     "Nothing in the search box reads as a mobile, email, card number or external id: "
     "type or paste one."
 )
+
+
+def names_not_searchable() -> str:
+    """What the box says of a name typed alone: the org's primary identifier to ask for."""
+    primary = settings.LOOKUP_PRIMARY_IDENTIFIER or MOBILE
+    return f"Names cannot be searched: ask the caller for their {identifier_word(primary)}."
+
+
 # Without JavaScript the page shows this many identifier rows; empty ones are ignored.
 ROWS_WITHOUT_JS = 3
 
@@ -111,6 +122,11 @@ FLAGS: tuple[tuple[str, str], ...] = (
 )
 
 
+def says_something(params: Mapping[str, list[str]]) -> bool:
+    """Whether any parameter has a value that is not blank."""
+    return any(value.strip() for values in params.values() for value in values)
+
+
 # An identifier type as the API spells it, in a message shown under the search box.
 _API_NAME = re.compile(rf"\b({'|'.join(name for name in IDENTIFIER_NAMES if name != MOBILE)})\b")
 
@@ -149,14 +165,16 @@ class SearchForm:
         params: Mapping[str, list[str]] | None = None,
         errors: Mapping[str, list[str]] | None = None,
     ) -> SearchForm:
-        """The form as `user` may use it (a store manager sees only their sources)."""
+        """The form as `user` may use it (a store manager sees only their sources). Parameters
+        that say nothing (none, or all empty: `/lookup/` typed, or signing in again after the
+        session expired) open the org's defaults, never a form with every box unticked."""
         allowed = allowed_sources(user)
         sources = SOURCES if allowed is None else tuple(s for s in SOURCES if s in allowed)
         return cls(
             params=params or {},
             errors=errors or {},
             sources=sources or (INSTORE,),
-            bound=params is not None,
+            bound=params is not None and says_something(params),
         )
 
     def with_errors(self, errors: Mapping[str, list[str]]) -> SearchForm:
@@ -169,7 +187,8 @@ class SearchForm:
         missing_reason = settings.LOOKUP_REASON_REQUIRED and not self.reason.strip()
         own_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
         if self.box_text and not self.identifiers:
-            own_errors[BOX] = [NOTHING_FOUND]
+            names = any(item.name_word for item in self.detected)
+            own_errors[BOX] = [names_not_searchable() if names else NOTHING_FOUND]
         elif problems := detect.identifier_problems(self.identifiers, self._row_names):
             # Said here in plain words; the query does not see the clash (search_params).
             own_errors[BOX] = problems
@@ -188,6 +207,48 @@ class SearchForm:
         """What the search box holds (capped at detect.MAX_TEXT, without invisible format
         characters, digits as ASCII: what the chips' positions are in)."""
         return detect.clean(detect.capped(self._last(BOX))).strip()
+
+    @property
+    def box_hint(self) -> dict[str, str]:
+        """The box's label, example and help, from what this org can find: its primary
+        identifier first and, under dual eligibility, that the others need it beside them."""
+        primary = settings.LOOKUP_PRIMARY_IDENTIFIER
+        code = detect.country_code()
+        local = f" A local number gets +{code}." if code else ""
+        how = (
+            "Several values: separate them with commas or new lines. To set a value's type, "
+            "write it first, for example “card: 919876543210”. Names cannot be searched."
+        )
+        if not primary:
+            return {
+                "label": "Mobile, email, card number or external id",
+                "placeholder": "e.g. +91 99990 00001, or paste several",
+                "help": f"Paste anything: mobiles in any format, emails, card numbers, external "
+                f"ids.{local} {how}",
+            }
+        word = identifier_word(primary)
+        kinds = (EMAIL, CARD_NUMBER, EXTERNAL_ID)
+        others = [
+            identifier_word(k).capitalize() if i == 0 else identifier_word(k)
+            for i, k in enumerate(k for k in kinds if k != primary)
+        ]
+        if primary == MOBILE:
+            example = "e.g. 99990 00001" if code else "e.g. +91 99990 00001"
+            placeholder = f"The caller's mobile, {example}"
+        else:
+            placeholder = f"The member's {word}"
+        return {
+            "label": f"The member's {word}",
+            "placeholder": placeholder,
+            "help": f"Ask for the {word} first: it finds the member. "
+            f"{', '.join(others[:-1])} or {others[-1]} find them only together with the "
+            f"{word} (this organisation's rule).{local} {how}".replace(" .", "."),
+        }
+
+    @property
+    def numbering(self) -> dict[str, object]:
+        """The org's country code and national lengths, for the chips' script."""
+        return detect.numbering()
 
     @property
     def detected(self) -> list[detect.Item]:

@@ -233,8 +233,8 @@ def remember_identifiers(
 
 
 def remember_name(session: SessionBase, customer_id: int | str, name: str) -> None:
-    """Keep the member's name as the recent lookups list shows it, masked (the audit trail keeps
-    no name)."""
+    """Keep the member's name as the recent lookups list shows it (the audit trail keeps no
+    name)."""
     _remember(session, SESSION_NAMES, customer_id, name)
 
 
@@ -252,7 +252,8 @@ def _remember(session: SessionBase, where: str, customer_id: int | str, value: A
 
 
 def remembered_names(session: SessionBase | None) -> dict[str, str]:
-    """The masked names of the members this session looked up, by customer id."""
+    """The names of the members this session looked up, by customer id (masked for a role that
+    does not see names)."""
     names = (session.get(SESSION_NAMES) if session is not None else None) or {}
     return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -45,11 +46,12 @@ from customers.capillary.query import LookupQuery, is_ascii_number, last_value
 from customers.capillary.records import Customer
 from customers.errors import PermissionRefused
 from customers.lookup import services
-from customers.lookup.forms import MAX_REASON, SearchForm
+from customers.lookup.forms import MAX_REASON, SearchForm, says_something
 from customers.pages.cards import cards_view
 from customers.pages.heading import display_name
 from customers.pages.not_found import not_found_help
 from customers.pages.tabs import SECTIONS, tabs
+from customers.platform.ratelimit import lookup_allowance
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
 REVEALABLE = re.compile(r"^[\w .\-]{1,100}$")
@@ -61,7 +63,8 @@ RECENT_SCAN = 200
 # The field a member's name is revealed as (customers.pages.numbers.shown's kind).
 NAME = "name"
 MAX_DAYS = 3660
-# The raw document is not masked: a role that may see it must also see PII unmasked.
+# The raw document is masked as the pages are (pages/raw.py), unless revealed: a role that may
+# see it may reveal what it masks.
 RAW_PERMISSIONS = (LOOKUP, VIEW_RAW_RESPONSE, VIEW_UNMASKED_PII)
 # Cookie: the customer a successful lookup is redirecting to, for the seconds the redirect takes.
 LANDING = "landing"
@@ -110,6 +113,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _lookup(request, _search_params(request.POST))
     params = _search_params(request.GET)
+    if not says_something(params):
+        # `/lookup/` typed, or the way back from signing in after a search was interrupted
+        # (the browser keeps that search and sends it again): the search page, as it opens.
+        if not request.user.has_perm(LOOKUP):
+            raise PermissionRefused(LOOKUP)
+        return _search_page(request, SearchForm.for_user(request.user))
     if CONFIRM in request.GET or _from_another_site(request):
         # A link on another site (a ticket, an email, a page made to look like one) must not
         # run a lookup in the agent's name with a reason of its choosing, directly or after
@@ -159,7 +168,11 @@ def _lookup(request: HttpRequest, audit: Audit, params: dict[str, list[str]]) ->
     )
     response = services.customer_lookup(query, user=request.user, session=request.session)
     # The recent lookups list names the member as anyone may see them: masked, whatever the role.
-    services.remember_name(request.session, response.customer.id, display_name(response.customer))
+    # The name as the recent lookups show it: in full for a role that sees members' names (an
+    # agent picks out a caller ringing back by name), masked for the others.
+    shown = ("name",) if request.user.has_perm(VIEW_MEMBER_NAME) else ()
+    name = display_name(response.customer, revealed=shown)
+    services.remember_name(request.session, response.customer.id, name)
     audit.found(response)
     page = reverse("customers:overview", args=[response.customer.id])
     # 303 See Other: the browser GETs the page, and Back or reload never sends the POST again.
@@ -400,7 +413,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _search_page(request: HttpRequest, form: SearchForm, status: int = 200) -> HttpResponse:
-    context = {"title": "Find a member", "form": form, "recent": recent_lookups(request)}
+    context = {
+        "title": "Find a member",
+        "form": form,
+        "recent": recent_lookups(request),
+        "allowance": _allowance(request),
+    }
     return render(request, "customers/search.html", context, status=status)
 
 
@@ -434,6 +452,15 @@ def recent_rows(user: Any, names: Mapping[str, str]) -> list[RecentRow]:
         elif len(rows) < RECENT_LOOKUPS:
             rows[key] = RecentRow(entry, names.get(entry.customer_id, ""))
     return list(rows.values())
+
+
+def _allowance(request: HttpRequest) -> dict[str, Any] | None:
+    """What is left of the user's lookup rate limit, to say under the Search button."""
+    allowance = lookup_allowance(request.user)
+    if allowance is None:
+        return None
+    resets = datetime.fromtimestamp(allowance.resets_at, tz=UTC)
+    return {"limit": allowance.limit, "left": allowance.left, "resets_at": resets}
 
 
 def _search_params(data: QueryDict) -> dict[str, list[str]]:

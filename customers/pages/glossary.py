@@ -287,3 +287,53 @@ def not_asked(block: str) -> str:
     """The one wording for a block a search may not have asked for: how to ask for it."""
     label = _BLOCK_LABELS.get(block, block)
     return f"or not asked for: tick “{label}” under Advanced and search again"
+
+
+# Capillary's source names (where a profile or an enrolment came from) in the agent's words.
+SOURCE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "INSTORE": "In store",
+        "ALL": "All sources",
+        "MOBILE_APP": "Mobile app",
+        "WECHAT": "WeChat",
+        "MARTJACK": "Online store",
+        "ECOMMERCE": "Online store",
+        "WEB_ENGAGEMENT": "Website",
+        "FACEBOOK": "Facebook",
+        "LINE": "LINE",
+        "TMALL": "Tmall",
+        "JD": "JD.com",
+    }
+)
+
+
+def source_name(code: str | None) -> str:
+    """A source as the pages name it: "In store" for INSTORE; an unknown one in words."""
+    key = (code or "").strip().upper()
+    if not key:
+        return ""
+    return SOURCE_NAMES.get(key) or key.replace("_", " ").capitalize()
+
+
+# Points types and expiry kinds of an expiry schedule, in words.
+_EXPIRY_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "bill_regular": "points from purchases",
+        "regular": "points from purchases",
+        "bill_promotional": "promotional points from purchases",
+        "promotional": "promotional points",
+        "goodwill": "goodwill points",
+        "fixed": "on a fixed date",
+        "fixed_date": "on a fixed date",
+        "rolling": "a set time after earning",
+        "never": "never",
+    }
+)
+
+
+def expiry_words(code: str | None) -> str:
+    """A points type or expiry kind of the schedule in words ("points from purchases")."""
+    key = (code or "").strip().lower()
+    if not key:
+        return ""
+    return _EXPIRY_WORDS.get(key) or key.replace("_", " ")

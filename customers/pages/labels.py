@@ -14,6 +14,7 @@ from customers.capillary.records import (
     PromotionalPoint,
     Subscription,
 )
+from customers.pages import glossary
 from customers.pages.gaps import tier_note
 from customers.pages.numbers import DASH, format_moment
 
@@ -92,10 +93,13 @@ def card_status(card: Card) -> Label:
     # createdBy is the id of the user who set this status (createdByUser their name, where
     # Capillary's status log sends it): the document says no more about them.
     by = status.created_by_user or (f"user id {status.created_by}" if status.created_by else "")
+    # A blocked card without a reason says so: the agent must not guess one for the caller.
+    blocked = badge in ("status-warn", "status-bad")
+    reason = status.reason or ("no reason in this answer" if blocked else "")
     note = " \N{MIDDLE DOT} ".join(
         part
         for part in (
-            status.reason,
+            reason,
             f"since {since}" if since else "",
             f"set by {by}" if by else "",
             f"was {status.previous_label}" if status.previous_label else "",
@@ -145,7 +149,12 @@ def subscription_messages(subscription: Subscription) -> str:
 def subscription_choice(subscription: Subscription) -> Label:
     if subscription.opted_in:
         return Label("opted in", badge="status-ok")
-    return Label((subscription.type or "unknown").lower(), badge="status-muted")
+    choice = (subscription.type or "unknown").lower()
+    return Label(_CHOICE_WORDS.get(choice, choice), badge="status-muted")
+
+
+# A subscription's choice as Capillary spells it, in words.
+_CHOICE_WORDS = {"optout": "opted out", "opt_out": "opted out", "optin": "opted in"}
 
 
 def promotion_source(promotion: PromotionalPoint) -> Label:
@@ -170,5 +179,8 @@ def promotion_issued(promotion: PromotionalPoint) -> Label:
 
 
 def expiry_kind(batch: PointsExpiry) -> str:
-    """What kind of points expire and how: "REGULAR · FIXED_DATE"."""
-    return " \N{MIDDLE DOT} ".join(filter(None, (batch.points_type or DASH, batch.expiry_type)))
+    """What kind of points expire and how, in words: "points from purchases, on a fixed
+    date"."""
+    kind = glossary.expiry_words(batch.points_type) or DASH
+    how = glossary.expiry_words(batch.expiry_type)
+    return f"{kind}, {how}" if how else kind

@@ -11,7 +11,7 @@ from decimal import Decimal
 from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, LookupQuery
 from customers.capillary.records import Customer, Moment, PointsExpiry, Program
 from customers.pages import coverage, glossary, renewal
-from customers.pages.backend_warnings import warning_explanation
+from customers.pages.backend_warnings import fraud_advice, warning_sentence
 from customers.pages.gaps import quantity, renew_sentence, tier_name, upgrade_sentence
 from customers.pages.numbers import day_of, format_moment, format_number, org_today
 from customers.pages.profile import fraud_sentence
@@ -254,7 +254,7 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
         items.append(
             Attention(
                 f"Marked as fraud: {fraud_sentence(fraud)}. The points available to redeem are "
-                "not a promise: the org's fraud rules may block redeeming them.",
+                f"not a promise: the org's fraud rules may block redeeming them. {fraud_advice()}",
                 "status-bad",
                 (0, 0),
             )
@@ -328,9 +328,7 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
             for status, count in troubled.items()
         ]
         only = labels.pop() if len(labels) == 1 else ""
-        items.append(
-            Attention(f"{' and '.join(parts)}: see the Cards tab.", "status-warn", (2, 0), only)
-        )
+        items.append(Attention(f"{' and '.join(parts)}.", "status-warn", (2, 0), only))
     unusable: dict[str, int] = {}
     for card in customer.cards:
         for reason in card.active_but_unusable(today):
@@ -340,11 +338,12 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
             f"{count} ACTIVE {'card' if count == 1 else 'cards'} {reason}"
             for reason, count in unusable.items()
         ]
-        text = f"{' and '.join(parts)}: may not work at the till; see the Cards tab."
+        text = f"{' and '.join(parts)}: may not work at the till."
         items.append(Attention(text, "status-warn", (2, 1), ""))
     for warning in customer.warnings:
-        text = warning_explanation(warning) or warning.message or "a warning without a message"
-        items.append(Attention(f"The loyalty service warned: {text}", "status-info", (3, 0)))
+        text = warning_sentence(warning)
+        if text:
+            items.append(Attention(text, "status-info", (3, 0)))
     for program in programs:
         if program.delayed_points:
             items.append(

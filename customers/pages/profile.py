@@ -55,7 +55,7 @@ class MemberProfile:
 
 
 def _profile_name(profile: Profile) -> str:
-    source = profile.source or "unnamed"
+    source = glossary.source_name(profile.source) or "unnamed"
     return f"{source} (account {profile.account_id})" if profile.account_id else source
 
 
@@ -180,7 +180,8 @@ def _source_profiles(customer: Customer) -> Label:
         return Label("none", empty=True)
     return Label(
         ", ".join(
-            (profile.source or DASH) + (f" ({profile.account_id})" if profile.account_id else "")
+            (glossary.source_name(profile.source) or DASH)
+            + (f" ({profile.account_id})" if profile.account_id else "")
             for profile in customer.profiles
         )
     )

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from customers.capillary.query import LookupQuery
 from customers.capillary.records import MASKED, AlternateCurrency, Customer, Program
 from customers.pages import glossary
-from customers.pages.backend_warnings import warning_explanation
+from customers.pages.backend_warnings import warning_sentence
 from customers.pages.gaps import (
     renew_sentence,
     renewal_note,
@@ -148,12 +148,9 @@ def copy_summary(
         active = sum(1 for card in customer.cards if card.is_active)
         lines.append(f"Cards: {len(customer.cards)} ({active} ACTIVE)")
     for warning in customer.warnings:
-        lines.append(
-            f"Warning {warning.code if warning.code is not None else ''}: {warning.message}"
-        )
-        explanation = warning_explanation(warning)
-        if explanation:
-            lines.append(f"  {explanation}")
+        sentence = warning_sentence(warning)
+        if sentence:
+            lines.append(f"Note: {sentence}")
     if fetched_at is not None:
         lines.append(f"Data as of {format_moment(fetched_at, 'DATETIME_FORMAT')}")
     return "\n".join(lines)

@@ -49,6 +49,14 @@ def hit(key: str, seconds: int) -> int:
     return _hit_database(key, seconds)
 
 
+def read(key: str) -> int:
+    """The count so far under `key`, without counting (0 when there is none)."""
+    if in_cache():
+        return int(cache.get(key) or 0)
+    row = Counter.objects.filter(key=key, expires_at__gte=timezone.now()).first()
+    return row.count if row is not None else 0
+
+
 def give_back(key: str) -> None:
     """Takes one event back from `key`'s count (a sign-in that turned out to succeed)."""
     if in_cache():

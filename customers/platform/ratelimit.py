@@ -80,6 +80,32 @@ def check_lookup_rate(user: object, *, now: float | None = None) -> RateDecision
     return _hit(f"lookup-rate:{user_key}", rate, time.time() if now is None else now)
 
 
+@dataclass(frozen=True)
+class Allowance:
+    """What is left of a user's lookup rate limit: `left` of `limit` until `resets_at`."""
+
+    limit: int
+    left: int
+    resets_at: float  # a Unix time
+
+
+def lookup_allowance(user: object, *, now: float | None = None) -> Allowance | None:
+    """What is left of `user`'s LOOKUP_RATE_LIMIT in the current window, without counting a
+    lookup; None without a limit."""
+    rate = parse_rate(settings.LOOKUP_RATE_LIMIT)
+    if rate is None:
+        return None
+    now = time.time() if now is None else now
+    user_key = getattr(user, "pk", None) or "anonymous"
+    used = counters.read(_counter(f"lookup-rate:{user_key}", rate, now))
+    window = int(now // rate.seconds)
+    return Allowance(
+        limit=rate.limit,
+        left=max(0, rate.limit - used),
+        resets_at=(window + 1) * rate.seconds,
+    )
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or behind our HTTPS proxy the address it saw.
 

@@ -47,6 +47,7 @@ from customers.pages import (
     tabs,
 )
 from customers.pages.backend_warnings import warning_explanation, warning_lines
+from customers.pages.raw import masked_json
 from customers.pages.tabs import SECTIONS
 
 register = template.Library()
@@ -187,9 +188,10 @@ def customer_header(context: Context) -> dict[str, Any]:
 
 
 @register.inclusion_tag("customers/includes/backend_warnings.html")
-def backend_warnings(customer: Customer) -> dict[str, Any]:
-    """The backend's warnings with their codes and the app's words for the known ones."""
-    return {"warnings": warning_lines(customer)}
+def backend_warnings(customer: Customer, section: str = "") -> dict[str, Any]:
+    """The backend's warnings as plain sentences (on the overview, Needs attention says them
+    instead: once per page), and as sent, with their codes, folded for support."""
+    return {"warnings": warning_lines(customer), "on_overview": section == "overview"}
 
 
 @register.inclusion_tag("customers/includes/member_facts.html", takes_context=True)
@@ -296,18 +298,41 @@ def percent_value(step: Progress) -> str:
     return "" if step.percent is None else str(step.percent)
 
 
+# What the ticket summary may show without "include revealed contact details": the name, for a
+# role that sees names (not a way to reach the member).
+SUMMARY_KINDS = frozenset({"name"})
+
+
 @register.simple_tag(takes_context=True)
-def copy_summary(context: Context, customer: Customer) -> str:
+def copy_summary(context: Context, customer: Customer, with_revealed: bool = False) -> str:
+    """The ticket summary: contact details masked, even revealed ones, unless `with_revealed`
+    (the agent ticked "include revealed contact details")."""
     query = context.get("query")
+    revealed = context.get("revealed") or ()
     return summary.copy_summary(
         customer,
-        unmasked=bool(context.get("pii_unmasked")),
-        revealed=context.get("revealed") or (),
+        unmasked=with_revealed and bool(context.get("pii_unmasked")),
+        revealed=revealed if with_revealed else SUMMARY_KINDS.intersection(revealed),
         fetched_at=context.get("fetched_at"),
         source=getattr(query, "source", ""),
         account_id=getattr(query, "account_id", ""),
         query=query,
     )
+
+
+@register.simple_tag(takes_context=True)
+def raw_document(context: Context, customer: Customer) -> str:
+    """The backend's document for the raw tab, masked as the pages are (pages/raw.py)."""
+    return masked_json(
+        customer.raw, revealed=_revealed(context), unmasked=bool(context.get("pii_unmasked"))
+    )
+
+
+@register.simple_tag(takes_context=True)
+def contact_details_revealed(context: Context) -> bool:
+    """Whether this page shows any contact detail unmasked (revealed, or the role's default)."""
+    revealed = {str(kind).lower() for kind in _revealed(context)}
+    return bool(context.get("pii_unmasked")) or bool(revealed - SUMMARY_KINDS)
 
 
 def _revealed(context: Context) -> Collection[str]:
@@ -470,3 +495,9 @@ def cards_url(view: cards.CardsView, **changes: Any) -> str:
 def sort_link(view: cards.CardsView, key: str) -> str:
     """A column's sort link: ascending, or descending when it is already sorted ascending."""
     return cards_url(view, sort=f"-{key}" if view.sort == key else key, page="1")
+
+
+@register.filter
+def source_name(code: str | None) -> str:
+    """A source in the agent's words ("In store" for INSTORE), from the glossary."""
+    return glossary.source_name(code)

@@ -21,10 +21,15 @@ document.addEventListener("DOMContentLoaded", () => {
             }
         };
         button.hidden = false;
+        // "Include revealed contact details" switches the summary Copy takes.
+        const withRevealed = document.getElementById(button.dataset.copyTarget + "-revealed");
+        const include = document.querySelector("[data-summary-switch]");
+        const chosen = () => (include && include.checked && withRevealed ? withRevealed : source);
         button.addEventListener("click", async () => {
             clearTimeout(restore);
+            const text = chosen();
             try {
-                await navigator.clipboard.writeText(source.value);
+                await navigator.clipboard.writeText(text.value);
                 button.textContent = "Copied";
                 say("Summary copied to the clipboard.");
                 restore = setTimeout(() => {
@@ -34,8 +39,8 @@ document.addEventListener("DOMContentLoaded", () => {
             } catch {
                 // Clipboard access can be refused (insecure origin, permissions): select the
                 // text so Ctrl+C does the rest.
-                source.focus();
-                source.select();
+                text.focus();
+                text.select();
                 say("Press Ctrl+C to copy.");
             }
         });
@@ -51,3 +56,36 @@ const openTarget = () => {
 };
 window.addEventListener("hashchange", openTarget);
 document.addEventListener("DOMContentLoaded", openTarget);
+
+// Reveal reloads the page: it comes back scrolled to where the agent was, not to the top. On a
+// phone the tab bar is one row that scrolls sideways: the current tab is brought into it.
+const REVEAL_SCROLL = "customer-lookup:reveal-scroll";
+document.addEventListener("submit", (event) => {
+    if (event.target instanceof HTMLFormElement && event.target.matches(".reveal-form")) {
+        try {
+            sessionStorage.setItem(
+                REVEAL_SCROLL,
+                JSON.stringify({ path: location.pathname, y: window.scrollY }),
+            );
+        } catch {
+            // storage refused: the page opens at the top, as without JavaScript
+        }
+    }
+});
+document.addEventListener("DOMContentLoaded", () => {
+    const current = document.querySelector(".customer-tabs [aria-current=page]");
+    const bar = current && current.closest("ul");
+    if (bar && bar.scrollWidth > bar.clientWidth) {
+        bar.scrollLeft = current.offsetLeft - bar.offsetLeft - 24;
+    }
+    let kept = null;
+    try {
+        kept = JSON.parse(sessionStorage.getItem(REVEAL_SCROLL) || "null");
+        sessionStorage.removeItem(REVEAL_SCROLL);
+    } catch {
+        kept = null;
+    }
+    if (kept && kept.path === location.pathname && Number.isFinite(kept.y)) {
+        window.scrollTo(0, kept.y);
+    }
+});

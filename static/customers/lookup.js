@@ -161,6 +161,41 @@
     }
   }
 
+  // The org's country code and its mobiles' national lengths (detect.numbering), handed over
+  // as JSON: a national number is completed with the code, as the server does (rule 3b).
+  function numbering() {
+    const data = document.getElementById("mobile-numbering");
+    return data ? JSON.parse(data.textContent) : { countryCode: "", nationalDigits: [] };
+  }
+
+  function completed(item, org) {
+    const code = org.countryCode;
+    if (item.kind !== "mobile" || !code || !/^\d+$/.test(item.value)) { return item; }
+    const lengths = org.nationalDigits || [];
+    const digits = item.value;
+    if (/^[\s(]*(\+|00)/.test(item.raw)) {
+      const national = digits.startsWith(code) ? digits.slice(code.length) : "";
+      item.problem = Boolean(national) && lengths.length > 0 && lengths.indexOf(national.length) < 0;
+      return item;
+    }
+    let national;
+    if (digits.startsWith("0")) {
+      national = digits.replace(/^0+/, "");
+    } else if (lengths.indexOf(digits.length) >= 0 &&
+        !(digits.startsWith(code) && lengths.indexOf(digits.length - code.length) >= 0)) {
+      national = digits;
+    } else {
+      return item;
+    }
+    if (lengths.length && lengths.indexOf(national.length) < 0) {
+      item.problem = true;
+      return item;
+    }
+    item.value = code + national;
+    item.shown = "+" + code + " " + item.raw.replace(/^[\s(]*0*/, "").trim();
+    return item;
+  }
+
   // Every value as the chips show it, the ignored words marked; positions are in clean(text).
   function read(text) {
     text = clean(text.slice(0, 2000));
@@ -188,6 +223,8 @@
       }
       values(text, at, end, labelKind, labelStart, items);
     });
+    const org = numbering();
+    items.forEach(function (item) { completed(item, org); });
     const seen = {};
     const unique = items.filter(function (item) {
       const key = item.kind + "\u0000" + item.value.toLowerCase();
@@ -195,6 +232,12 @@
       seen[key] = true;
       return true;
     });
+    // Letters alone are a name, which cannot be searched, when nothing else is there.
+    if (!unique.some(function (item) { return ["mobile", "email", "cardnumber"].indexOf(item.kind) >= 0; })) {
+      unique.forEach(function (item) {
+        item.ignored = !item.labelled && item.kind === "externalId" && /^[\p{L}\p{M}]+$/u.test(item.raw);
+      });
+    }
     // Words around the identifiers: ignored when the text holds a mobile, email or card.
     if (unique.some(function (item) { return ["mobile", "email", "cardnumber"].indexOf(item.kind) >= 0; })) {
       unique.forEach(function (item, index) {
@@ -247,7 +290,7 @@
         });
         const value = document.createElement("span");
         value.className = "chip-value";
-        value.textContent = item.value;
+        value.textContent = item.shown || item.value;
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "chip-remove";
@@ -397,5 +440,100 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#search-form").forEach(setUpForm);
     markScrollingTables();
+  });
+})();
+
+// A search is never lost, nor sent twice. Pressing Search keeps the form's fields in this tab's
+// sessionStorage (never in a URL); when the session had expired, signing in again comes back to
+// /lookup/?confirm=1 with nothing in it, and the kept search is filled in and sent as it was
+// typed, with the same boxes ticked. Any other page of the app forgets it. A second press of
+// Search while the first is on its way sends nothing more.
+(function () {
+  const KEY = "customer-lookup:search-draft";
+  const MAX_AGE_MS = 12 * 60 * 60 * 1000;
+
+  function fields(form) {
+    const kept = [];
+    Array.from(form.elements).forEach(function (element) {
+      if (!element.name || element.name === "csrfmiddlewaretoken" || element.disabled) {
+        return;
+      }
+      if ((element.type === "checkbox" || element.type === "radio") && !element.checked) {
+        return;
+      }
+      kept.push([element.name, element.value]);
+    });
+    return kept;
+  }
+
+  function keep(form) {
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify({ at: Date.now(), fields: fields(form) }));
+    } catch (error) { /* storage refused (private mode): nothing kept */ }
+  }
+
+  function take() {
+    let draft = null;
+    try {
+      draft = JSON.parse(sessionStorage.getItem(KEY) || "null");
+      sessionStorage.removeItem(KEY);
+    } catch (error) { return null; }
+    return draft && Array.isArray(draft.fields) && Date.now() - draft.at < MAX_AGE_MS ? draft : null;
+  }
+
+  function fill(form, kept) {
+    const byName = {};
+    kept.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
+    const seen = {};
+    Array.from(form.elements).forEach(function (element) {
+      const name = element.name;
+      if (!name || name === "csrfmiddlewaretoken") {
+        return;
+      }
+      const values = byName[name] || [];
+      if (element.type === "checkbox" || element.type === "radio") {
+        element.checked = values.indexOf(element.value) >= 0;
+      } else if (element.type !== "submit" && element.type !== "button") {
+        const index = seen[name] || 0;
+        seen[name] = index + 1;
+        element.value = index < values.length ? values[index] : "";
+      }
+      element.dispatchEvent(new Event("input", { bubbles: true }));
+      element.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  // Back from signing in after a search was interrupted: /lookup/?confirm=1 and nothing else.
+  function backFromSignIn(form) {
+    const params = new URLSearchParams(window.location.search);
+    return window.location.pathname === form.getAttribute("action") &&
+      params.get("confirm") === "1" &&
+      Array.from(params.keys()).every(function (name) { return name === "confirm"; });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const form = document.getElementById("search-form");
+    const draft = take();
+    if (!form) {
+      return;
+    }
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "true";
+      form.setAttribute("aria-busy", "true");
+      keep(form);
+    });
+    // Back to this page from the next one (the browser's page cache): Search works again.
+    window.addEventListener("pageshow", function () {
+      delete form.dataset.sending;
+      form.removeAttribute("aria-busy");
+    });
+    if (draft && backFromSignIn(form)) {
+      fill(form, draft.fields);
+      form.requestSubmit();
+    }
   });
 })();

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from customers.accounts.roles import (
     GROUPS,
@@ -143,3 +143,59 @@ def test_demo_users_refuses_with_debug_off():
     with pytest.raises(CommandError, match="DEBUG=true"):
         call_command("demo_users")
     assert not User.objects.exists()
+
+
+def sign_in_page_errors(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+def test_with_debug_off_the_demo_accounts_cannot_sign_in(settings):
+    """`make serve` on a database `make run` filled: agent / demo-agent-2026 is refused, and
+    says why; with DEBUG on (DEMO_ACCOUNTS follows it) the same sign-in works."""
+    with override_settings(DEBUG=True):
+        call_command("demo_users", stdout=None)
+    settings.DEMO_ACCOUNTS = False
+
+    refused = Client().post(
+        "/accounts/login/", {"username": "agent", "password": "demo-agent-2026"}
+    )
+
+    assert refused.status_code == 200
+    assert "_auth_user_id" not in refused.wsgi_request.session
+    assert "demo account, whose password is published" in sign_in_page_errors(refused)
+    settings.DEMO_ACCOUNTS = True
+    allowed = Client().post(
+        "/accounts/login/", {"username": "agent", "password": "demo-agent-2026"}
+    )
+    assert allowed.status_code == 302
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER, DEMO_ACCOUNTS=False)
+def test_an_account_named_agent_with_a_password_of_its_own_signs_in():
+    User.objects.create_user("agent", password="a-password-nobody-published")
+
+    response = Client().post(
+        "/accounts/login/", {"username": "agent", "password": "a-password-nobody-published"}
+    )
+
+    assert response.status_code == 302
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+def test_check_deploy_names_the_demo_accounts_until_they_are_disabled(settings, capsys):
+    from customers.checks import check_demo_accounts
+
+    with override_settings(DEBUG=True):
+        call_command("demo_users")
+    settings.DEBUG = False
+    settings.DEMO_ACCOUNTS = False
+
+    [warning] = check_demo_accounts()
+    assert warning.id == "customers.W005"
+    assert "admin, agent, auditor, manager" in warning.msg
+    call_command("demo_users", "--disable")
+    assert check_demo_accounts() == []
+    assert not Client().login(username="agent", password="demo-agent-2026")
+    settings.DEMO_ACCOUNTS = True
+    assert [w.id for w in check_demo_accounts()] == ["customers.W004"]

@@ -249,3 +249,26 @@ def test_top_users_against_their_usual_day(team):
 
 def test_a_period_without_lookups_has_no_top_users():
     assert Insights(Window.last_days(7)).top_users() == []
+
+
+def test_raw_views_count_with_reveals_in_the_reveals_signal():
+    """The raw tab shows the whole document: opening it counts as a reveal, so an agent who
+    reads members there instead of revealing is found like one who reveals."""
+    day = days_ago(2)
+    users = {name: person(name) for name in ("alice", "bob", "carol", "kim")}
+    write(
+        [
+            entry(user, local(day, 10, n), reason="t", customer_id=f"{name}{n}")
+            for name, user in users.items()
+            for n in range(10)
+        ]
+        + [entry(users["alice"], local(day, 12), action="reveal", outcome="ok", customer_id="a0")]
+        + [
+            entry(users["kim"], local(day, 12, n), action="raw_view", outcome="ok")
+            for n in range(6)
+        ]
+    )
+
+    signal = Insights(PERIOD).signal("reveals")
+
+    assert findings(signal) == {(("kim",), None, "", 6)}

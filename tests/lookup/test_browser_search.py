@@ -57,7 +57,7 @@ def chips(page) -> list[tuple[str, str]]:
 
 def server_chips(text: str) -> list[tuple[str, str]]:
     """The chips as the server reads the text (an ignored word's type reads "ignored")."""
-    return [("ignored" if item.ignored else item.kind, item.value) for item in read(text)]
+    return [("ignored" if item.ignored else item.kind, item.shown) for item in read(text)]
 
 
 @pytest.mark.parametrize("number", range(len(EXAMPLES)))

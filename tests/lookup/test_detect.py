@@ -71,9 +71,10 @@ def test_a_numeric_external_id_reads_as_a_mobile_unless_it_is_short_or_labelled(
     assert found("1234567") == [("externalId", "1234567")]
 
 
-def test_a_mobile_without_its_country_code_stays_a_mobile_so_the_query_can_say_so():
-    """`0...` is not searched as an external id: the query refuses it with the message about
-    the country code."""
+def test_a_mobile_without_its_country_code_stays_a_mobile_so_the_query_can_say_so(settings):
+    """`0...` is not searched as an external id: without an org country code the query refuses
+    it with the message about the country code."""
+    settings.DEFAULT_COUNTRY_CODE = ""
     assert found("09999 000001") == [("mobile", "09999000001")]
 
 
@@ -193,7 +194,9 @@ def test_a_label_skips_is_and_a_dash_and_takes_only_a_value_of_its_kind():
 
 def test_words_alone_or_with_digits_or_labelled_stay_external_ids():
     assert found("iyer-household") == [("externalId", "iyer-household")]
-    assert found("gold member") == [("externalId", "gold"), ("externalId", "member")]
+    # Letters alone are a name, which cannot be searched: nothing is found.
+    assert found("gold member") == []
+    assert ignored("gold member") == ["gold", "member"]
     assert found("919999000001 SBX-0001") == [
         ("mobile", "919999000001"),
         ("externalId", "SBX-0001"),
@@ -220,3 +223,39 @@ def test_relabel_works_on_the_cleaned_text_its_positions_are_in():
     text = "\u202a919999000001\u202c a@b.c"
     first = detect(text)[0]
     assert relabel(text, first, "cardnumber") == "card: 919999000001 a@b.c"
+
+
+@pytest.mark.parametrize(
+    ("typed", "value", "shown"),
+    [
+        ("99990 00003", "919999000003", "+91 99990 00003"),
+        ("099990 00003", "919999000003", "+91 99990 00003"),
+        ("9123456789", "919123456789", "+91 9123456789"),
+        ("+91 99990 00003", "919999000003", "919999000003"),
+        ("0091 99990 00003", "919999000003", "919999000003"),
+        ("919999000003", "919999000003", "919999000003"),
+        ("+44 7700 900123", "447700900123", "447700900123"),
+    ],
+)
+def test_a_national_number_is_completed_with_the_orgs_country_code(settings, typed, value, shown):
+    settings.DEFAULT_COUNTRY_CODE = "91"
+
+    (item,) = read(typed)
+
+    assert (item.kind, item.value, item.shown, item.problem) == ("mobile", value, shown, "")
+
+
+@pytest.mark.parametrize("typed", ["0999 1234", "+91 9999 0003"])
+def test_a_number_that_cannot_be_a_mobile_of_the_org_says_why(settings, typed):
+    settings.DEFAULT_COUNTRY_CODE = "91"
+
+    (problem,) = identifier_problems(detect(typed))
+
+    assert "a +91 mobile has 10 digits after the country code" in problem
+    assert "9999" not in problem and "1234" not in problem
+
+
+def test_without_a_country_code_a_national_number_is_searched_as_typed(settings):
+    settings.DEFAULT_COUNTRY_CODE = ""
+
+    assert found("99990 00003") == [("mobile", "9999000003")]

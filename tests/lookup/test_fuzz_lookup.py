@@ -108,7 +108,8 @@ def test_random_input_never_breaks_the_lookup(agent_client, params):
     """Any mix of identifiers, embeds and options gives a redirect or a page with a message."""
     response = agent_client.get("/lookup/", params)
 
-    assert response.status_code in (303, 400, 403, 404, 410, 429, 502, 503)
+    # 200: parameters that say nothing open the search page, as /lookup/ typed does.
+    assert response.status_code in (200, 303, 400, 403, 404, 410, 429, 502, 503)
     if response.status_code == 303:
         assert response["Location"].startswith("/customers/")
         return

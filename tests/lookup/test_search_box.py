@@ -114,8 +114,9 @@ def test_two_values_of_one_type_are_refused_next_to_the_box_and_audited_masked(
     ("text", "message"),
     [
         ("", "Give at least one identifier"),
-        ("09999 000001", "country code"),
+        ("0999 1234", "a +91 mobile has 10 digits after the country code"),
         ("mobile:", "Nothing in the search box"),
+        ("Aarav Sharma", "Names cannot be searched: ask the caller for their mobile."),
     ],
 )
 def test_an_empty_or_wrong_box_is_answered_next_to_it_not_with_a_500(
@@ -258,3 +259,11 @@ def test_the_search_page_hands_the_servers_identifier_names_to_the_chips(client,
         value: name for value, name in names.items() if value != "mobile"
     }
     assert offered["mobile"] == "Mobile (with country code)"
+
+
+def test_a_local_number_as_callers_say_it_finds_the_member(client, sandbox, agent):
+    """`99990 00003` with the org's country code (91 in the sandbox) is Meera's mobile."""
+    response = search(client, "99990 00003")
+
+    assert response.status_code == 303
+    assert response["Location"] == "/customers/5000003/"

@@ -103,11 +103,14 @@ def test_needs_attention_lists_the_most_urgent_first_and_only_what_is_due():
     }
     texts = attention_of(document, today)
     assert texts[0].startswith("Marked as fraud: CONFIRMED")
+    assert "What to do: make no changes to this account" in texts[0]
     assert texts[1].startswith("500 points in P1 expire on")
     assert "(in 24 days)" in texts[1]
     assert texts[2].startswith("Gold in P1 ends on") and "(in 50 days)" in texts[2]
-    assert texts[3] == "2 cards suspended: see the Cards tab."
-    assert "merged" in texts[4]
+    # No page direction (it would reach the ticket): the item itself links to the cards.
+    assert texts[3] == "2 cards suspended."
+    assert texts[4].startswith("This number belonged to an account merged into this one")
+    assert "What to do: put this account's customer id in the ticket" in texts[4]
     assert texts[5].startswith("5 points pending in P1")
     assert len(texts) == 6  # P2's expiry is months away, P3's tier is renewed
     # The card trouble links to the Cards tab filtered to those cards.
@@ -120,7 +123,7 @@ def test_card_trouble_in_needs_attention_opens_the_cards_it_counts(sandbox, agen
     so unfiltered), which lists the 120 cards it counts among the rest."""
     base = lookup(client, "919999000014")
     item = parse(client.get(base).content).find("ul", class_="attention-list").find("a")
-    assert item.text == "60 cards suspended and 60 cards expired: see the Cards tab."
+    assert item.text == "60 cards suspended and 60 cards expired."
     assert item["href"] == base + "cards/"
     assert "300 cards" in client.get(item["href"]).content.decode()
 
@@ -272,3 +275,18 @@ def test_the_not_found_advice_names_no_api_word(sandbox, agent, client):
     text = visible_text(failure)
     assert "Add the member's mobile" in text and "try INSTORE" in text
     assert API_WORDS.findall(text) == []
+
+
+def test_the_what_to_do_lines_are_worded_per_org(settings):
+    settings.LOOKUP_FRAUD_ADVICE = "Transfer the caller to Risk on extension 4411."
+    settings.LOOKUP_MERGED_ADVICE = "Quote the surviving id in Zendesk."
+    document = {
+        "id": 1,
+        "fraudDetails": {"status": "CONFIRMED"},
+        "warnings": [{"code": 91009, "message": "merged"}],
+    }
+
+    texts = attention_of(document, date(2026, 11, 1))
+
+    assert texts[0].endswith("Transfer the caller to Risk on extension 4411.")
+    assert texts[1].endswith("Quote the surviving id in Zendesk.")

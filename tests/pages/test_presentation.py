@@ -513,7 +513,7 @@ def test_the_copy_summary_is_masked_like_the_page():
     assert "  Needs 1,250 more points to reach Gold." in text
     assert "  The current value (3,750 points) stays valid until 31 Dec 2026." in text
     assert "Fraud status: MARKED" in text
-    assert "Warning 8050: Same Customer found in other sources" in text
+    assert "Note: This member has profiles in several sources; this answer combines them." in text
     assert "Registered: 10 Jan 2023" in text
     assert "Data as of 25 Nov 2026" in text
 
@@ -559,9 +559,13 @@ def test_a_tier_description_does_not_repeat_the_tier_name(name, description, not
 @pytest.mark.parametrize(
     ("code", "words"),
     [
-        (8050, "Profiles from several sources were combined into this answer."),
+        (8050, "This member has profiles in several sources; this answer combines them."),
         (91001, "Point details could not be loaded: points figures may be missing."),
-        (91009, "This account was merged; you are seeing the surviving account."),
+        (
+            91009,
+            "This number belonged to an account merged into this one; this is the surviving "
+            "account.",
+        ),
         (12345, ""),
         (None, ""),
     ],
@@ -574,13 +578,11 @@ def test_known_backend_warnings_get_a_plain_language_line(code, words):
 
 
 def test_the_copy_summary_explains_a_known_warning_under_the_backends_text():
-    """The backend's code and text stay, with the plain-language line under them."""
+    """A ticket gets the warning's plain sentence, not the backend's code."""
     text = copy_summary(customer())
 
-    assert (
-        "Warning 8050: Same Customer found in other sources\n"
-        "  Profiles from several sources were combined into this answer."
-    ) in text
+    assert "Note: This member has profiles in several sources; this answer combines them." in text
+    assert "8050" not in text
 
 
 def test_the_copy_summary_shows_what_the_user_may_see():
@@ -662,7 +664,7 @@ def test_warning_lines_say_when_the_backend_sent_no_code_or_message():
         ("no code", "(no message)"),
         ("91009", "x"),
     ]
-    assert lines[1].explanation.startswith("This account was merged")
+    assert lines[1].explanation.startswith("This number belonged to an account merged")
 
 
 def test_the_member_facts_say_what_the_answer_holds_and_what_it_left_out():
@@ -681,7 +683,7 @@ def test_the_member_facts_say_what_the_answer_holds_and_what_it_left_out():
     assert facts["Loyalty"].text == "loyalty member"
     assert facts["Registered"].text == "10 Jan 2023"
     assert facts["Last profile update"] == Label("not sent", empty=True)
-    assert facts["Source profiles"].text == "INSTORE"
+    assert facts["Source profiles"].text == "In store"
     bare = dict(member_facts(Customer.from_json({"id": 1})))
     assert bare["Status"].empty and "tick “Customer status”" in bare["Status"].text
     assert bare["Fraud"].empty and bare["Source profiles"] == Label("none", empty=True)
@@ -771,12 +773,12 @@ def test_channels_subscriptions_promotions_and_expiry_read_as_words():
     assert channel_kind(CommChannel.from_json({})) == "\N{EM DASH}"
     bulk = Subscription.from_json({"priority": "BULK", "type": "OPTOUT"})
     assert subscription_messages(bulk) == "promotional (bulk)"
-    assert subscription_choice(bulk) == Label("optout", badge="status-muted")
+    assert subscription_choice(bulk) == Label("opted out", badge="status-muted")
     opted_in = Subscription.from_json({"priority": "TRANS", "type": "OPTIN"})
     assert subscription_choice(opted_in).badge == "status-ok"
     assert promotion_issued(promotion) == Label("2 May 2026", note="Store 4")
     batch = PointsExpiry.from_json({"pointsType": "REGULAR", "expiryType": "FIXED"})
-    assert expiry_kind(batch) == "REGULAR \N{MIDDLE DOT} FIXED"
+    assert expiry_kind(batch) == "points from purchases, on a fixed date"
     assert expiry_kind(PointsExpiry.from_json({})) == "\N{EM DASH}"
 
 
@@ -850,10 +852,10 @@ def test_the_profile_of_the_source_searched_is_picked_with_a_visible_fallback():
     instore = member_profile(answer, "INSTORE")
 
     assert wechat.profile.source == "INSTORE"
-    assert wechat.note == "from the INSTORE profile"
+    assert wechat.note == "from the In store profile"
     assert instore.profile.source == "INSTORE" and instore.note == ""
     summary = copy_summary(answer, unmasked=True, source="WECHAT", account_id="wx-account-9")
-    assert "Mobile: 919800000077 (from the INSTORE profile)" in summary
+    assert "Mobile: 919800000077 (from the In store profile)" in summary
 
 
 def test_the_searched_profile_is_read_even_when_another_comes_first():
@@ -869,15 +871,15 @@ def test_the_searched_profile_is_read_even_when_another_comes_first():
 
     assert (instore.profile.source, wechat.profile.source) == ("INSTORE", "WECHAT")
     assert instore.differing == {"name", "registered", "mobile"}
-    assert instore.note_for("name") == "from the INSTORE profile; other profiles differ"
+    assert instore.note_for("name") == "from the In store profile; other profiles differ"
     assert (
         wechat.note_for("name")
-        == "from the WECHAT (account wx-account-1) profile; other profiles differ"
+        == "from the WeChat (account wx-account-1) profile; other profiles differ"
     )
     assert display_name(answer, unmasked=True, profile=wechat.profile) == "Asha V"
-    assert instore.identifiers_note == "from the INSTORE profile; other profiles differ"
+    assert instore.identifiers_note == "from the In store profile; other profiles differ"
     facts = dict(member_facts(answer, instore))
-    assert facts["Registered"].note == "from the INSTORE profile; other profiles differ"
+    assert facts["Registered"].note == "from the In store profile; other profiles differ"
 
 
 def test_who_marked_a_member_as_fraud_and_when():
@@ -907,6 +909,15 @@ def test_a_card_says_whether_it_takes_transactions_and_since_when_its_status_hol
     assert status.note == "since 2 May 2022 \N{MIDDLE DOT} set by user id 60300517"
     allowed = Card.from_json({**documents.by_id_card_shape(), "transactionNotAllowed": False})
     assert card_transactions(allowed).text == "allowed"
+
+
+def test_a_suspended_card_without_a_reason_says_the_answer_carries_none():
+    """The agent must not guess why a card is blocked: the page says no reason was sent."""
+    card = Card.from_json(
+        {"cardNumber": "1", "statusInfo": {"status": "SUSPENDED", "createdBy": 70001}}
+    )
+
+    assert card_status(card).note == "no reason in this answer \N{MIDDLE DOT} by staff id 70001"
 
 
 def test_promotional_points_name_their_source():

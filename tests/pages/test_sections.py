@@ -29,6 +29,7 @@ from customers.lookup import services
 from customers.lookup.views import section_page
 from customers.pages import glossary
 from customers.pages.cards import CARDS_PER_PAGE
+from customers.pages.glossary import source_name
 from customers.pages.summary import copy_summary
 from customers.pages.tabs import SECTIONS
 from customers.sandbox import api, examples
@@ -205,7 +206,7 @@ def test_cards_currencies_and_profile_show_what_came_back(documents, key):
         assert escape(item["alternateCurrencyData"]["name"]) in currencies
         assert escape(item["programName"]) in currencies
     for source_profile in document["profiles"]:
-        assert f"{source_profile['source']} profile" in profile
+        assert f"{source_name(source_profile['source'])} profile" in profile
     for group in document.get("userGroup2LoyaltyDetails", []):
         assert escape(group["groupName"]) in profile
 
@@ -317,7 +318,7 @@ def test_the_fraud_flag_and_the_status_are_on_the_overview(documents):
 
 
 def test_known_warnings_are_explained_in_plain_language_next_to_the_backends_text():
-    """The warning list keeps the backend's code and text and adds the app's words for it."""
+    """The warnings read as plain sentences; the backend's code and text stay, folded."""
     customer = Customer.from_json(
         {
             "id": 7,
@@ -328,16 +329,20 @@ def test_known_warnings_are_explained_in_plain_language_next_to_the_backends_tex
         }
     )
 
-    page = parse(render("overview", customer))
+    page = parse(render("cards", customer))
 
+    # Each warning once, as one plain sentence; the backend's code and text folded for support.
     known, new = page.find("section", class_="customer-warnings").find_all("li")
-    assert known.text == (
-        "8050 Same Customer found in other sources, Combining "
-        "Profiles from several sources were combined into this answer."
-    )
-    assert known.find("span", class_="warning-explanation")
-    assert new.text == "4242 Something new"
-    assert new.find_all("span", class_="warning-explanation") == []
+    assert known.text == "This member has profiles in several sources; this answer combines them."
+    assert new.text == "The loyalty service added a note: Something new"
+    sent = page.find("details", class_="warning-details").find_all("li")
+    assert [item.text for item in sent] == [
+        "8050 Same Customer found in other sources, Combining",
+        "4242 Something new",
+    ]
+    # The overview says them in Needs attention instead: not twice on one page.
+    overview = parse(render("overview", customer))
+    assert overview.find_all("section", class_="customer-warnings") == []
 
 
 def test_tier_wording_names_the_tier_once_and_the_strategy_in_words():
@@ -691,9 +696,9 @@ def test_a_wechat_search_answered_with_an_instore_profile_says_whose_profile_it_
     page = parse(client.get(overview).content)
 
     heading = page.find("h2", id="identifiers-heading")
-    assert heading.find("span", class_="note").text == "from the INSTORE profile"
+    assert heading.find("span", class_="note").text == "from the In store profile"
     assert (
-        "Mobile: 91******0077 (from the INSTORE profile)"
+        "Mobile: 91******0077 (from the In store profile)"
         in page.find("textarea", id="copy-summary").text
     )
 
@@ -852,7 +857,7 @@ def test_the_profile_page_shows_the_source_of_promotions_and_where_loyalty_began
 
     page = parse(render("profile", Customer.from_json(document)))
 
-    assert fact(page, "Joined from source").text == "INSTORE"
+    assert fact(page, "Joined from source").text == "In store"
     promotions = page.find("section", aria_labelledby="promotions-heading").find("table")
     assert [cell.text for cell in promotions.find("tbody").find("tr").find_all("td")][:2] == [
         "customer",

@@ -3,29 +3,34 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-# username -> (group, staff, superuser). Auditors are staff: the audit list is in the admin.
-DEMO_USERS: dict[str, tuple[str | None, bool, bool]] = {
-    "agent": ("Support agents", False, False),
-    "manager": ("Store managers", False, False),
-    "auditor": ("Auditors", True, False),
-    "admin": (None, True, True),
-}
-
-
-def demo_password(username: str) -> str:
-    # Known on purpose: these accounts exist only with DEBUG on, on a developer's machine.
-    return f"demo-{username}-2026"
+from customers.accounts.demo import DEMO_USERS, demo_password
 
 
 class Command(BaseCommand):
     help = (
         "Create or update the demo users agent, manager, auditor and admin, one per role, with "
-        "the password demo-<name>-2026. Refuses unless DEBUG is on."
+        "the password demo-<name>-2026. Refuses unless DEBUG is on. --disable takes their "
+        "passwords away (with any DEBUG), as a deployment whose database once served `make run` "
+        "must; their audit entries stay."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--disable",
+            action="store_true",
+            help="Disable the demo accounts (no usable password) instead of creating them.",
+        )
+
     def handle(self, *args: object, **options: object) -> None:
+        if options.get("disable"):
+            for user in get_user_model().objects.filter(username__in=DEMO_USERS):
+                user.set_unusable_password()
+                user.is_active = False
+                user.save()
+                self.stdout.write(f"Disabled {user.username}")
+            return
         if not settings.DEBUG:
             raise CommandError(
                 "demo_users only runs with DEBUG=true: it creates accounts with known "
