@@ -51,6 +51,7 @@ from customers.pages.cards import cards_view
 from customers.pages.heading import display_name
 from customers.pages.not_found import not_found_help
 from customers.pages.tabs import SECTIONS, tabs
+from customers.platform.middleware import from_another_site
 from customers.platform.ratelimit import lookup_allowance
 
 # A revealed field is a name, mobile, email or a custom/extended field's name.
@@ -69,8 +70,6 @@ RAW_PERMISSIONS = (LOOKUP, VIEW_RAW_RESPONSE, VIEW_UNMASKED_PII)
 # Cookie: the customer a successful lookup is redirecting to, for the seconds the redirect takes.
 LANDING = "landing"
 LANDING_SECONDS = 10
-# Sec-Fetch-Site values of a request a page on another site started.
-OTHER_SITES = frozenset({"cross-site", "same-site"})
 # A lookup URL's parameter asking for the filled-in search instead of running it.
 CONFIRM = "confirm"
 # Form fields that are not part of the search.
@@ -119,7 +118,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(LOOKUP):
             raise PermissionRefused(LOOKUP)
         return _search_page(request, SearchForm.for_user(request.user))
-    if CONFIRM in request.GET or _from_another_site(request):
+    if CONFIRM in request.GET or from_another_site(request):
         # A link on another site (a ticket, an email, a page made to look like one) must not
         # run a lookup in the agent's name with a reason of its choosing, directly or after
         # signing in (LoginView adds CONFIRM): it opens the search filled in, and the agent
@@ -465,21 +464,6 @@ def _allowance(request: HttpRequest) -> dict[str, Any] | None:
 
 def _search_params(data: QueryDict) -> dict[str, list[str]]:
     return {name: values for name, values in data.lists() if name not in NOT_SEARCH}
-
-
-def _from_another_site(request: HttpRequest) -> bool:
-    """Whether a page on another site started this request: the browser's Sec-Fetch-Site, or
-    where it does not send one, the Origin or Referer. A typed, pasted or bookmarked URL has
-    neither, and is the user's own."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site in OTHER_SITES
-    started_by = request.headers.get("Origin") or request.headers.get("Referer")
-    if not started_by or started_by == "null":
-        return bool(started_by)
-    return not url_has_allowed_host_and_scheme(
-        started_by, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
 
 
 def _days(typed: str) -> int | None:
