@@ -395,6 +395,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "LOOKUP_CALLS_PER_USER": "8",
             "METRICS_TOKEN": METRICS_TOKEN,
             "SANDBOX_LATENCY_MS": "300",
+            # It signs in as the demo accounts, which production refuses by default.
+            "DEMO_ACCOUNTS": "true",
             "WEB_CONCURRENCY": "2",
             "GUNICORN_THREADS": "8",
         }

@@ -917,7 +917,9 @@ def test_a_suspended_card_without_a_reason_says_the_answer_carries_none():
         {"cardNumber": "1", "statusInfo": {"status": "SUSPENDED", "createdBy": 70001}}
     )
 
-    assert card_status(card).note == "no reason in this answer \N{MIDDLE DOT} by staff id 70001"
+    assert card_status(card).note == (
+        "no reason in this answer \N{MIDDLE DOT} set by user id 70001"
+    )
 
 
 def test_promotional_points_name_their_source():

@@ -157,7 +157,7 @@ def test_cards_count_and_attention_come_from_the_status():
     assert "Cards: 8 (4 ACTIVE)" in summary
     assert (
         "1 ACTIVE card past its expiry date and 1 ACTIVE card transactions not allowed: may not "
-        "work at the till; see the Cards tab."
+        "work at the till."
     ) in attention
     cards = text_of(render("cards", customer))
     assert "(15 days left)" in cards
