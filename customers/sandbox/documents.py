@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from math import fsum
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 from . import org
 
@@ -23,7 +26,9 @@ MASKED_TYPES = ("mobile", "email")
 
 
 def today() -> date:
-    return datetime.now(ORG_TZ).date()
+    """Today in the org's zone (ORG_TIME_ZONE: the sandbox org's own, Asia/Kolkata, unless set),
+    the day the pages count "in N days" from."""
+    return datetime.now(ZoneInfo(settings.ORG_TIME_ZONE)).date()
 
 
 @dataclass(frozen=True)
