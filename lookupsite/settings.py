@@ -196,7 +196,7 @@ NUMERALS = env("NUMERALS", default="latin").strip().lower()
 # The language a user chose (i18n/setlang/) is kept for them (customers/accounts/language.py)
 # and in this cookie, which the sign-in page follows.
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # also customers/accounts/language.py's
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True

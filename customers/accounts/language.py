@@ -90,7 +90,7 @@ class UserLanguageMiddleware:
         chosen = shipped(session.get(SESSION_KEY)) if session is not None else None
         if chosen:
             translation.activate(chosen)
-            request.LANGUAGE_CODE = chosen  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = chosen
         response = self.get_response(request)
         if (
             chosen
@@ -109,6 +109,6 @@ class UserLanguageMiddleware:
                 domain=settings.LANGUAGE_COOKIE_DOMAIN,
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite="Lax",
             )
         return response

@@ -1,5 +1,5 @@
 # Hindi: Django's dates, with the date-and-time formats it lacks; Indian grouping (1,00,000).
-from django.conf.locale.hi.formats import *  # noqa: F403
+from django.conf.locale.hi.formats import *  # type: ignore[import-untyped]  # noqa: F403
 
 DATETIME_FORMAT = "j F Y, g:i A"
 YEAR_MONTH_FORMAT = "F Y"
