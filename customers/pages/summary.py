@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 
 from customers.capillary.query import LookupQuery
-from customers.capillary.records import MASKED, AlternateCurrency, Customer, Program
+from customers.capillary.records import MASKED, AlternateCurrency, Customer, Program, person_name
 from customers.pages import glossary
 from customers.pages.backend_warnings import warning_sentence
 from customers.pages.gaps import (
@@ -33,7 +33,7 @@ def _identity_lines(
     if profile is not None and profile.name_masked:
         rows.append(("Name", shown(MASKED, "name").text))
     else:
-        name = f"{profile.first_name} {profile.last_name}".strip() if profile is not None else ""
+        name = person_name(profile.first_name, profile.last_name) if profile is not None else ""
         text = shown(name, "name", unmasked=unmasked, revealed=revealed).text
         rows.append(("Name", noted(text, "name") if text else "-"))
     for label, kind in (("Mobile", "mobile"), ("Email", "email")):
