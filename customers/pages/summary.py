@@ -17,7 +17,7 @@ from customers.pages.gaps import (
     value_valid_sentence,
 )
 from customers.pages.numbers import format_moment, format_number, shown
-from customers.pages.overview import as_of, needs_attention
+from customers.pages.overview import ROOT_GAPS, as_of, needs_attention, root_gap_lines
 from customers.pages.profile import MemberProfile, fraud_sentence, member_profile, registration
 
 
@@ -142,6 +142,10 @@ def copy_summary(
         lines += [f"  {text}" for text in attention]
     for program in customer.all_programs:
         lines += _program_lines(program, query)
+    root = root_gap_lines(customer, query)
+    if root:
+        lines.append(f"{ROOT_GAPS}:")
+        lines += [f"  {line}" for line in root]
     lines += [_currency_line(currency) for currency in customer.alternate_currencies]
     if customer.cards:
         # The state is statusInfo.status (isActive marks the current status record).

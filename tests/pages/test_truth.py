@@ -284,3 +284,55 @@ def test_a_not_found_after_all_without_account_id_leads_with_it():
 
     assert help_all.steps[0].startswith("Give the account id and search again")
     assert any("with the account id of the source" in step for step in help_instore.steps)
+
+
+# Remaining items of the field-by-field check
+
+
+def _two_programs_with_root_gaps() -> dict:
+    """The root-gaps answer (the reference's response table: gaps at the root) with a second
+    program, so the root's gaps name no program."""
+    document = documents.root_gaps_shape()
+    second = {
+        **document["loyaltyProgramDetails"][0],
+        "programId": 2402,
+        "programTitle": "Dune Club",
+        "currentSlab": "Sand",
+        "nextSlab": "Stone",
+    }
+    document["loyaltyProgramDetails"].append(second)
+    return document
+
+
+def test_root_gaps_of_several_programs_are_shown_and_not_called_missing():
+    customer = Customer.from_json(_two_programs_with_root_gaps())
+
+    answers = overview.program_answers(customer, today=TODAY, query=SEARCH)
+    page = text_of(render("overview", customer, SEARCH))
+    tiers = text_of(render("tiers", customer, SEARCH))
+    summary = copy_summary(customer, query=SEARCH)
+
+    for answer in answers:
+        assert "No upgrade figures" not in answer.upgrade
+        assert "No renewal figures" not in answer.keep
+        assert "Gaps at the document's root, program not named" in answer.upgrade
+    for text in (page, tiers, summary):
+        assert "No upgrade figures" not in text and "No renewal figures" not in text
+        assert "Gaps at the document's root, program not named" in text
+        assert "Needs 47,000 more in purchases to reach the next tier." in text
+        assert "Needs 28,000 more in purchases by 31 Mar 2027 to keep the tier." in text
+    assert "renewal not confirmed yet" in tiers
+
+
+def test_root_gaps_naming_a_program_by_id_are_that_programs():
+    document = _two_programs_with_root_gaps()
+    document["upgradeStrategies"][0]["programId"] = 2402
+    document["gapToRenewSummary"][0]["programId"] = 2402
+    customer = Customer.from_json(document)
+
+    oasis, dune = overview.program_answers(customer, today=TODAY, query=SEARCH)
+
+    assert dune.upgrade == "Needs 47,000 more in purchases to reach Stone."
+    assert "Needs 28,000 more in purchases" in dune.keep
+    assert oasis.upgrade.startswith("No upgrade figures came for this program")
+    assert overview.root_gap_lines(customer, SEARCH) == ()
