@@ -336,3 +336,36 @@ def test_root_gaps_naming_a_program_by_id_are_that_programs():
     assert "Needs 28,000 more in purchases" in dune.keep
     assert oasis.upgrade.startswith("No upgrade figures came for this program")
     assert overview.root_gap_lines(customer, SEARCH) == ()
+
+
+def _ending_soon(renew: object) -> Customer:
+    document = documents.root_gaps_shape()
+    document["loyaltyProgramDetails"][0]["slabExpiryDate"] = "2027-01-10T23:59:59+05:30"
+    if renew is None:
+        del document["gapToRenewSummary"]
+    else:
+        document["gapToRenewSummary"] = renew
+    return Customer.from_json(document)
+
+
+def test_not_renewed_yet_only_when_the_answer_says_renew_confirmed_false():
+    said_no = documents.root_gaps_shape()["gapToRenewSummary"]
+    said_no[0]["tierExpiryDate"] = "2027-01-10"
+    unsaid = [{key: value for key, value in said_no[0].items() if key != "renewConfirmed"}]
+    said_yes = [{**said_no[0], "renewConfirmed": True}]
+
+    def ending(renew: object) -> list[str]:
+        items = overview.needs_attention(_ending_soon(renew), TODAY)
+        return [item.text for item in items if "ends on" in item.text]
+
+    (no,) = ending(said_no)
+    (absent,) = ending(unsaid)
+    (no_block,) = ending(None)
+
+    assert "and is not renewed yet" in no
+    for text in (absent, no_block):
+        assert "not renewed" not in text
+        assert "renewal not in this answer" in text
+    assert "Needs 28,000 more in purchases" in absent
+    assert ending(said_yes) == []
+    assert "not renewed" not in copy_summary(_ending_soon(unsaid))
