@@ -130,8 +130,10 @@ def card_kind(card: Card) -> str:
 
 
 def card_issued(card: Card) -> Label:
+    """The card's issuedDate; a missing date is not in this answer, never "not issued" (that
+    is a status, NOT_ISSUED)."""
     if card.issued_on is None:
-        return Label("not issued", empty=True)
+        return Label(DASH)
     return Label(format_moment(card.issued_on))
 
 
@@ -166,8 +168,10 @@ def promotion_source(promotion: PromotionalPoint) -> Label:
 
 
 def linked_partners(program: Program) -> Label:
-    """A program's linked partner programs, by name."""
+    """A program's linked partner programs, by name; "none" only for a list sent empty."""
     if not program.linked_partner_programs:
+        if not program.linked_partners_sent:
+            return Label("not in this answer", empty=True)
         return Label("none", empty=True)
     return Label(", ".join(program.linked_partners))
 

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from customers.capillary.query import LookupQuery
 from customers.capillary.records import Customer
 from customers.lookup.views import section_page
-from customers.pages import overview
+from customers.pages import labels, overview
 from customers.pages.not_found import not_found_help
 from customers.pages.numbers import format_number
 from customers.pages.summary import copy_summary
@@ -369,3 +369,28 @@ def test_not_renewed_yet_only_when_the_answer_says_renew_confirmed_false():
     assert "Needs 28,000 more in purchases" in absent
     assert ending(said_yes) == []
     assert "not renewed" not in copy_summary(_ending_soon(unsaid))
+
+
+def test_linked_partner_programs_are_none_only_when_an_empty_list_came():
+    document = documents.lookup_sample_shape()  # both programs send an empty list
+    del document["loyaltyProgramDetails"][1]["linkedPartnerPrograms"]
+    customer = Customer.from_json(document)
+
+    sent, absent = customer.programs
+
+    assert labels.linked_partners(sent).text == "none"
+    assert labels.linked_partners(absent).text == "not in this answer"
+    page = text_of(render("programs", customer))
+    assert "Linked partner programs none" in page
+    assert "Linked partner programs not in this answer" in page
+
+
+def test_a_card_without_an_issued_date_is_not_called_not_issued():
+    card = documents.by_id_card_shape()
+    del card["issuedDate"]
+    customer = Customer.from_json({"id": 5, "cardDetails": [card]})
+
+    cards = text_of(render("cards", customer))
+
+    assert labels.card_issued(customer.cards[0]).text == "—"
+    assert "not issued" not in cards.lower().replace("not_issued", "")
