@@ -21,7 +21,7 @@ from customers.pages.gaps import (
     upgrade_sentence,
 )
 from customers.pages.numbers import day_of, format_moment, format_number, org_today
-from customers.pages.profile import fraud_sentence
+from customers.pages.profile import UNEXPLAINED_FRAUD, fraud_sentence
 
 # How far ahead an expiry or a tier's end counts as needing attention, in days.
 POINTS_EXPIRY_DAYS = 30
@@ -332,6 +332,14 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
                 f"not a promise: the org's fraud rules may block redeeming them. {fraud_advice()}",
                 "status-bad",
                 (0, 0),
+            )
+        )
+    elif fraud is not None and fraud.is_unexplained:
+        items.append(
+            Attention(
+                f"Fraud status {fraud_sentence(fraud)}, {UNEXPLAINED_FRAUD}.",
+                "status-info",
+                (0, 2),
             )
         )
     programs = customer.all_programs

@@ -18,7 +18,13 @@ from customers.pages.gaps import (
 )
 from customers.pages.numbers import format_moment, format_number, shown
 from customers.pages.overview import ROOT_GAPS, as_of, needs_attention, root_gap_lines
-from customers.pages.profile import MemberProfile, fraud_sentence, member_profile, registration
+from customers.pages.profile import (
+    UNEXPLAINED_FRAUD,
+    MemberProfile,
+    fraud_sentence,
+    member_profile,
+    registration,
+)
 
 
 def _identity_lines(
@@ -127,6 +133,10 @@ def copy_summary(
             lines.append(f"Status: {status}")
     if customer.fraud_details is not None and customer.fraud_details.is_flagged:
         lines.append(f"Fraud status: {fraud_sentence(customer.fraud_details)}")
+    elif customer.fraud_details is not None and customer.fraud_details.is_unexplained:
+        lines.append(
+            f"Fraud status: {fraud_sentence(customer.fraud_details)} ({UNEXPLAINED_FRAUD})"
+        )
     registered = registration(chosen.profile)
     if registered:
         note = chosen.note_for("registered")

@@ -394,3 +394,20 @@ def test_a_card_without_an_issued_date_is_not_called_not_issued():
 
     assert labels.card_issued(customer.cards[0]).text == "—"
     assert "not issued" not in cards.lower().replace("not_issued", "")
+
+
+def test_an_internal_fraud_status_is_shown_as_sent_not_as_a_flag():
+    document = documents.lookup_sample_shape()
+    document["fraudDetails"]["status"] = "INTERNAL"
+    customer = Customer.from_json(document)
+
+    attention = [item.text for item in overview.needs_attention(customer, TODAY)]
+    page = text_of(render("overview", customer, SEARCH))
+    summary = copy_summary(customer)
+
+    for text in (*attention, page, summary):
+        assert "Marked as fraud" not in text and "not flagged" not in text
+    assert any(text.startswith("Fraud status INTERNAL") for text in attention)
+    assert "Capillary's document does not say what this status means" in page
+    assert "Fraud status: INTERNAL" in summary
+    assert "fraud-badge" not in render("overview", customer, SEARCH)
