@@ -90,9 +90,10 @@ def card_status(card: Card) -> Label:
         return Label("no status", empty=True)
     badge = _CARD_STATUS_BADGES.get(status.status.upper(), "status-neutral")
     since = format_moment(status.created_on)
-    # createdBy is the id of the user who set this status (createdByUser their name, where
-    # Capillary's status log sends it): the document says no more about them.
-    by = status.created_by_user or (f"user id {status.created_by}" if status.created_by else "")
+    # createdByUser is a name, where Capillary's status log sends it; createdBy is listed by
+    # the document without saying what it identifies (in its by-id sample it equals the
+    # card's entityId): shown as the field says, "created by N", never as a user id.
+    by = status.created_by_user or (str(status.created_by) if status.created_by else "")
     # A blocked card without a reason says so: the agent must not guess one for the caller.
     blocked = badge in ("status-warn", "status-bad")
     reason = status.reason or ("no reason in this answer" if blocked else "")
@@ -101,7 +102,7 @@ def card_status(card: Card) -> Label:
         for part in (
             reason,
             f"since {since}" if since else "",
-            f"set by {by}" if by else "",
+            f"created by {by}" if by else "",
             f"was {status.previous_label}" if status.previous_label else "",
         )
         if part

@@ -12,9 +12,10 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from customers.capillary.query import LookupQuery
-from customers.capillary.records import Customer
+from customers.capillary.records import BackendWarning, Customer
 from customers.lookup.views import section_page
-from customers.pages import labels, overview
+from customers.pages import glossary, labels, overview
+from customers.pages.backend_warnings import warning_sentence
 from customers.pages.not_found import not_found_help
 from customers.pages.numbers import format_number
 from customers.pages.summary import copy_summary
@@ -161,7 +162,7 @@ def test_cards_count_and_attention_come_from_the_status():
     ) in attention
     cards = text_of(render("cards", customer))
     assert "(15 days left)" in cards
-    assert "set by user id 60300517" in cards
+    assert "created by 60300517" in cards and "user id" not in cards
 
 
 # 4. Dates in the org's zone
@@ -411,3 +412,16 @@ def test_an_internal_fraud_status_is_shown_as_sent_not_as_a_flag():
     assert "Capillary's document does not say what this status means" in page
     assert "Fraud status: INTERNAL" in summary
     assert "fraud-badge" not in render("overview", customer, SEARCH)
+
+
+def test_words_no_stronger_than_the_document():
+    """The glossary, the merged-account advice, the ratio's name and the card status's
+    createdBy say no more than lookup-api.md does."""
+    meanings = " ".join(term.meaning for term in glossary.TERMS.values())
+    for claim in ("spent on rewards", "program's delay", "because a purchase was returned"):
+        assert claim not in meanings.lower()
+    merged = warning_sentence(BackendWarning(status=None, code=91009, message="Retrieved"))
+    assert "points" not in merged
+    document = documents.lookup_sample_shape()
+    programs = text_of(render("programs", Customer.from_json(document)))
+    assert "Value of one point" not in programs and "Points-to-currency ratio" in programs
