@@ -425,3 +425,15 @@ def test_words_no_stronger_than_the_document():
     document = documents.lookup_sample_shape()
     programs = text_of(render("programs", Customer.from_json(document)))
     assert "Value of one point" not in programs and "Points-to-currency ratio" in programs
+
+
+def test_the_all_sources_offer_asks_for_the_account_id():
+    """From INSTORE (no account id) the offer of all sources asks for the id; from a source
+    searched with one there is no ALL offer to carry it (INSTORE is offered instead)."""
+    from_instore = not_found_help(SEARCH, primary="mobile", allowed=None)
+    wechat = dataclasses.replace(SEARCH, source="WECHAT", account_id="22232")
+    from_wechat = not_found_help(wechat, primary="mobile", allowed=None)
+
+    assert from_instore.other_source == "ALL" and from_instore.needs_account
+    assert "accountId" not in dict(from_instore.fields)
+    assert from_wechat.other_source == "INSTORE" and not from_wechat.needs_account
