@@ -193,8 +193,12 @@ def root_gap_lines(customer: Customer, query: LookupQuery | None = None) -> tupl
     summary = customer.renew_summary
     if summary is not None:
         expiry = format_moment(summary.tier_expiry_date)
-        confirmed = {True: "renewal confirmed", False: "renewal not confirmed yet"}.get(
-            summary.renew_confirmed, ""
+        confirmed = (
+            ""
+            if summary.renew_confirmed is None
+            else "renewal confirmed"
+            if summary.renew_confirmed
+            else "renewal not confirmed yet"
         )
         facts = "; ".join(
             part for part in (f"tier expiry {expiry}" if expiry else "", confirmed) if part
@@ -317,9 +321,10 @@ def _program_name(program: Program) -> str:
 
 
 def needs_attention(customer: Customer, today: date | None = None) -> tuple[Attention, ...]:
-    """What needs attention, in plain words, most urgent first: a fraud flag and a negative
-    balance, then whatever is dated (points and promotional points expiring within 30 days, a
-    tier ending within 60 days and not confirmed renewed, never the base tier) by date, then suspended or
+    """What needs attention, in plain words, most urgent first: a fraud flag (or a fraud
+    status the document gives no meaning) and a negative balance, then whatever is dated
+    (points and promotional points expiring within 30 days, a tier ending within 60 days whose
+    renewal the answer does not confirm, never the base tier) by date, then suspended or
     expired cards and ACTIVE cards that may not work, the backend's warnings and pending
     points."""
     today = today or _today()

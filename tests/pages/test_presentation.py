@@ -745,7 +745,8 @@ def test_card_statuses_are_coloured_by_status(status, badge):
 
 
 def test_card_cells_fall_back_to_words_or_a_dash():
-    """Series name, else its id, else a dash; the type in words; a missing issue date is a dash, not "not issued"."""
+    """Series name, else its id, else a dash; the type in words; a missing issue date is a
+    dash, not "not issued"."""
     card = Card.from_json({"seriesId": 21, "seriesCode": "GOLD", "type": "PHYSICAL"})
     digital = Card.from_json({"seriesName": "Sandbox", "type": "DIGITAL"})
 
