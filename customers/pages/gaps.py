@@ -101,6 +101,32 @@ def group_upgrade_sentence(step: Progress) -> str:
     return f"The group needs {quantity(step, step.gap)} to reach its next tier."
 
 
+def root_upgrade_sentence(step: Progress) -> str:
+    """An upgrade gap at the document's root that names no program: the next tier unnamed."""
+    if step.gap is None:
+        return "The backend sent no figures for reaching the next tier."
+    if step.met:
+        return f"Meets the {_goal(step)} goal for the next tier."
+    return f"Needs {quantity(step, step.gap)} to reach the next tier."
+
+
+def root_renew_sentence(step: Progress, several: bool) -> str:
+    """A renewal condition at the document's root that names no program: the tier unnamed,
+    and with several conditions no claim on how they combine (no program, so no org rule)."""
+    if step.never_expires:
+        return "The tier does not expire: nothing is needed to keep it."
+    until = format_moment(step.until) if step.until is not None else ""
+    if step.gap is None:
+        return "The backend sent no figures for keeping the tier."
+    if step.met:
+        suffix = f" (tier expires {until})" if until else ""
+        return f"Meets the {_goal(step)} goal{suffix}."
+    by = f" by {until}" if until else ""
+    if several:
+        return f"This condition needs {quantity(step, step.gap)}{by}."
+    return f"Needs {quantity(step, step.gap)}{by} to keep the tier."
+
+
 def value_valid_sentence(step: Progress) -> str:
     """Until when the value counted now stays valid (valueValidUpto), "" when not sent or
     when it never lapses: "The current value (3,750 points) stays valid until 31 Dec 2026."."""

@@ -7,10 +7,9 @@ each kind of block (a hint for those who know the API: pages show it on hover an
 glossary's list). Pages print the labels through the `term` tag (customers.templatetags) and
 sentences through `word`; nothing else names a state.
 
-Reference: Capillary API docs, "Get Customer Details" (lookup): alternate currencies' `earned`
-is the amount available for redemption, `delayedEarned` the promised (pending) amount and
-`totalAvailable` the two together; points' `loyaltyPoints`, `delayedPoints` and
-`totalAvailablePoints` are their counterparts in a program.
+Meanings say no more than the contract (lookup-api.md) gives: it lists the states' fields by
+name, mostly without defining them, and a meaning then says only how the answer counts the
+figure, never why (no "spent on rewards", no "because a purchase was returned").
 
 Public names:
     Term                                one state: key, label, meaning, fields by block
@@ -121,7 +120,8 @@ TERMS: Mapping[str, Term] = MappingProxyType(
             _term(
                 "pending",
                 "Pending",
-                "Earned, but released only after the program's delay: it cannot be spent yet.",
+                "Delayed, as the answer counts it: not in the balance available to redeem "
+                "(Capillary's document names the figure without saying when it is released).",
                 points="delayedPoints",
                 currency="delayedEarned",
                 group="promisedPoints",
@@ -136,7 +136,8 @@ TERMS: Mapping[str, Term] = MappingProxyType(
             _term(
                 "redeemed",
                 "Redeemed",
-                "Spent on rewards.",
+                "Redeemed, as the answer counts it (Capillary's document names the figure "
+                "without saying on what).",
                 points="redeemed",
                 currency="redeemed",
             ),
@@ -163,7 +164,7 @@ TERMS: Mapping[str, Term] = MappingProxyType(
             _term(
                 "pending_returned",
                 "Pending returned",
-                "Pending, taken back before its release because a purchase was returned.",
+                "Pending, counted as returned (the answer does not say why).",
                 points="delayedReturnedPoints",
                 currency="delayedReturned",
             ),

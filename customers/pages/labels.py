@@ -90,9 +90,10 @@ def card_status(card: Card) -> Label:
         return Label("no status", empty=True)
     badge = _CARD_STATUS_BADGES.get(status.status.upper(), "status-neutral")
     since = format_moment(status.created_on)
-    # createdBy is the id of the user who set this status (createdByUser their name, where
-    # Capillary's status log sends it): the document says no more about them.
-    by = status.created_by_user or (f"user id {status.created_by}" if status.created_by else "")
+    # createdByUser is a name, where Capillary's status log sends it; createdBy is listed by
+    # the document without saying what it identifies (in its by-id sample it equals the
+    # card's entityId): shown as the field says, "created by N", never as a user id.
+    by = status.created_by_user or (str(status.created_by) if status.created_by else "")
     # A blocked card without a reason says so: the agent must not guess one for the caller.
     blocked = badge in ("status-warn", "status-bad")
     reason = status.reason or ("no reason in this answer" if blocked else "")
@@ -101,7 +102,7 @@ def card_status(card: Card) -> Label:
         for part in (
             reason,
             f"since {since}" if since else "",
-            f"set by {by}" if by else "",
+            f"created by {by}" if by else "",
             f"was {status.previous_label}" if status.previous_label else "",
         )
         if part
@@ -130,8 +131,10 @@ def card_kind(card: Card) -> str:
 
 
 def card_issued(card: Card) -> Label:
+    """The card's issuedDate; a missing date is not in this answer, never "not issued" (that
+    is a status, NOT_ISSUED)."""
     if card.issued_on is None:
-        return Label("not issued", empty=True)
+        return Label(DASH)
     return Label(format_moment(card.issued_on))
 
 
@@ -166,8 +169,10 @@ def promotion_source(promotion: PromotionalPoint) -> Label:
 
 
 def linked_partners(program: Program) -> Label:
-    """A program's linked partner programs, by name."""
+    """A program's linked partner programs, by name; "none" only for a list sent empty."""
     if not program.linked_partner_programs:
+        if not program.linked_partners_sent:
+            return Label("not in this answer", empty=True)
         return Label("none", empty=True)
     return Label(", ".join(program.linked_partners))
 

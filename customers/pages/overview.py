@@ -12,9 +12,16 @@ from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, LookupQuery
 from customers.capillary.records import Customer, Moment, PointsExpiry, Program
 from customers.pages import coverage, glossary, renewal
 from customers.pages.backend_warnings import fraud_advice, warning_sentence
-from customers.pages.gaps import quantity, renew_sentence, tier_name, upgrade_sentence
+from customers.pages.gaps import (
+    quantity,
+    renew_sentence,
+    root_renew_sentence,
+    root_upgrade_sentence,
+    tier_name,
+    upgrade_sentence,
+)
 from customers.pages.numbers import day_of, format_moment, format_number, org_today
-from customers.pages.profile import fraud_sentence
+from customers.pages.profile import UNEXPLAINED_FRAUD, fraud_sentence
 
 # How far ahead an expiry or a tier's end counts as needing attention, in days.
 POINTS_EXPIRY_DAYS = 30
@@ -107,14 +114,32 @@ def _missing(what: str, found: coverage.Coverage) -> str:
     return f"No {what} figures in this answer ({found.reason}).{advice}"
 
 
+# The heading under which gaps at the document's root that name no program are shown.
+ROOT_GAPS = "Gaps at the document's root, program not named"
+
+
+def _at_root(what: str) -> str:
+    return (
+        f"The answer's {what} figures came at the document's root without naming a program: "
+        f"see “{ROOT_GAPS}”."
+    )
+
+
 def upgrade_answer(
-    program: Program, query: LookupQuery | None = None, left_out: tuple[str, ...] = ()
+    program: Program,
+    query: LookupQuery | None = None,
+    left_out: tuple[str, ...] = (),
+    *,
+    root: bool = False,
 ) -> str:
     """One sentence on the gap to the next tier, whatever the document carries, with its "as
-    of" when the search asked it some days ahead."""
+    of" when the search asked it some days ahead. `root`: the answer carries upgrade figures
+    at its root that name no program (they may be this program's)."""
     if program.is_top_tier:
         return f"Already in the top tier ({tier_name(program.current_tier, 'this program')})."
     if not program.upgrade_strategies:
+        if root:
+            return _at_root("upgrade")
         found = coverage.gap_coverage(program, GAP_TO_UPGRADE, query, left_out)
         if found.state == coverage.NONE:
             return "No upgrade figures came for this program."
@@ -132,18 +157,69 @@ def _with_as_of(sentence: str, days: int | None) -> str:
 
 
 def keep_answer(
-    program: Program, query: LookupQuery | None = None, left_out: tuple[str, ...] = ()
+    program: Program,
+    query: LookupQuery | None = None,
+    left_out: tuple[str, ...] = (),
+    *,
+    root: bool = False,
 ) -> str:
-    """One sentence on what keeps the current tier: the condition met, else the first one."""
+    """One sentence on what keeps the current tier: the condition met, else the first one.
+    `root`: the answer carries renewal figures at its root that name no program."""
     days = query.gap_to_renew if query is not None else None
     return (
-        _with_as_of(_keep(program, query, left_out), days)
+        _with_as_of(_keep(program, query, left_out, root), days)
         if program.renew_strategies
-        else (_keep(program, query, left_out))
+        else (_keep(program, query, left_out, root))
     )
 
 
-def _keep(program: Program, query: LookupQuery | None, left_out: tuple[str, ...]) -> str:
+def root_kinds(customer: Customer, program: Program) -> tuple[bool, bool]:
+    """Whether the answer carries upgrade and renewal figures at its root that name no
+    program, for one of its own programs (a user group's programs have their own)."""
+    if not any(program is own for own in customer.all_programs):
+        return False, False
+    return bool(customer.upgrade_strategies), customer.renew_summary is not None
+
+
+def root_gap_lines(customer: Customer, query: LookupQuery | None = None) -> tuple[str, ...]:
+    """The gaps at the document's root that name no program, one sentence each, with their
+    "as of" when the search asked them some days ahead; () when there are none."""
+    upgrade_days = query.gap_to_upgrade if query is not None else None
+    renew_days = query.gap_to_renew if query is not None else None
+    lines = [
+        _with_as_of(root_upgrade_sentence(step), upgrade_days)
+        for step in customer.upgrade_strategies
+    ]
+    summary = customer.renew_summary
+    if summary is not None:
+        expiry = format_moment(summary.tier_expiry_date)
+        confirmed = (
+            ""
+            if summary.renew_confirmed is None
+            else "renewal confirmed"
+            if summary.renew_confirmed
+            else "renewal not confirmed yet"
+        )
+        facts = "; ".join(
+            part for part in (f"tier expiry {expiry}" if expiry else "", confirmed) if part
+        )
+        if facts:
+            lines.append(f"Renewal summary: {facts}.")
+        several = len(summary.strategies) > 1
+        lines += [
+            _with_as_of(root_renew_sentence(step, several), renew_days)
+            for step in summary.strategies
+        ]
+        if several:
+            lines.append(
+                "Capillary does not say whether one of these or all of them keep the tier."
+            )
+    return tuple(lines)
+
+
+def _keep(
+    program: Program, query: LookupQuery | None, left_out: tuple[str, ...], root: bool = False
+) -> str:
     tier = tier_name(program.current_tier, "the current tier")
     if program.current_tier is not None and program.is_base_tier and not program.renew_strategies:
         return f"{tier} is the base tier: nothing is needed to keep it."
@@ -151,6 +227,8 @@ def _keep(program: Program, query: LookupQuery | None, left_out: tuple[str, ...]
         return f"{tier} does not expire: nothing is needed to keep it."
     steps = program.renew_strategies
     if not steps:
+        if root and program.renew_summary is None:
+            return _at_root("renewal")
         found = coverage.gap_coverage(program, GAP_TO_RENEW, query, left_out)
         if found.state == coverage.NONE:
             return "No renewal figures came for this program."
@@ -205,6 +283,7 @@ def program_answers(
         else coverage.coverage(customer, "expiry schedule", query, left_out)
     )
     for program in customer.all_programs:
+        upgrade_root, renew_root = root_kinds(customer, program)
         batch = next_expiry(customer, program, today)
         soon = (
             batch is not None
@@ -216,8 +295,8 @@ def program_answers(
                 program,
                 expiry_sentence(batch, schedule, today),
                 soon,
-                upgrade_answer(program, query, left_out),
-                keep_answer(program, query, left_out),
+                upgrade_answer(program, query, left_out, root=upgrade_root),
+                keep_answer(program, query, left_out, root=renew_root),
             )
         )
     return tuple(answers)
@@ -242,9 +321,10 @@ def _program_name(program: Program) -> str:
 
 
 def needs_attention(customer: Customer, today: date | None = None) -> tuple[Attention, ...]:
-    """What needs attention, in plain words, most urgent first: a fraud flag and a negative
-    balance, then whatever is dated (points and promotional points expiring within 30 days, a
-    tier ending within 60 days not yet renewed, never the base tier) by date, then suspended or
+    """What needs attention, in plain words, most urgent first: a fraud flag (or a fraud
+    status the document gives no meaning) and a negative balance, then whatever is dated
+    (points and promotional points expiring within 30 days, a tier ending within 60 days whose
+    renewal the answer does not confirm, never the base tier) by date, then suspended or
     expired cards and ACTIVE cards that may not work, the backend's warnings and pending
     points."""
     today = today or _today()
@@ -257,6 +337,14 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
                 f"not a promise: the org's fraud rules may block redeeming them. {fraud_advice()}",
                 "status-bad",
                 (0, 0),
+            )
+        )
+    elif fraud is not None and fraud.is_unexplained:
+        items.append(
+            Attention(
+                f"Fraud status {fraud_sentence(fraud)}, {UNEXPLAINED_FRAUD}.",
+                "status-info",
+                (0, 2),
             )
         )
     programs = customer.all_programs
@@ -296,25 +384,31 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
                 text = f"{amount} points in {name} expire on {when}."
                 items.append(Attention(text, "status-warn", (1, days)))
         expiry = program.tier_expiry_date
-        confirmed = program.renew_summary is not None and program.renew_summary.renew_confirmed
+        summary = program.renew_summary
+        # renewConfirmed as sent: True, False, or None when the answer does not say.
+        confirmed = summary.renew_confirmed if summary is not None else None
         if (
             program.current_tier is not None
             and expiry is not None
             and not program.tier_never_expires
             and not program.is_base_tier
-            and not confirmed
+            and confirmed is not True
         ):
             days = (day_of(expiry) - today).days
             if 0 <= days <= TIER_EXPIRY_DAYS:
-                items.append(
-                    Attention(
-                        f"{program.current_tier.name} in {_program_name(program)} ends on "
-                        f"{format_moment(expiry)} ({in_days(expiry, today)}) and is not renewed "
-                        f"yet. {keep_answer(program)}",
-                        "status-warn",
-                        (1, days),
-                    )
+                ends = (
+                    f"{program.current_tier.name} in {_program_name(program)} ends on "
+                    f"{format_moment(expiry)} ({in_days(expiry, today)})"
                 )
+                _, renew_root = root_kinds(customer, program)
+                keep = keep_answer(program, root=renew_root)
+                if confirmed is False:
+                    text = f"{ends} and is not renewed yet. {keep}"
+                elif program.renew_strategies or renew_root:
+                    text = f"{ends}; renewal not in this answer. {keep}"
+                else:
+                    text = f"{ends}; renewal not in this answer."
+                items.append(Attention(text, "status-warn", (1, days)))
     troubled: dict[str, int] = {}
     labels: set[str] = set()
     for card in customer.cards:

@@ -95,6 +95,10 @@ def member_profile(customer: Customer, source: str = "", account_id: str = "") -
     return MemberProfile(profile, "", differing)
 
 
+# What the pages say beside a fraud status the document gives no meaning (INTERNAL).
+UNEXPLAINED_FRAUD = "as sent: Capillary's document does not say what this status means"
+
+
 def fraud_sentence(fraud: FraudDetails) -> str:
     """A flagged fraud status with when and by whom, as far as the document says."""
     since = format_moment(fraud.modified_on)
@@ -163,6 +167,10 @@ def _fraud(customer: Customer, query: Any = None, left_out: Any = ()) -> Label:
     fraud = customer.fraud_details
     if fraud is None:
         return _absent(customer, "fraud details", FRAUD_DETAILS, query, left_out)
+    if fraud.is_unexplained:
+        details = fraud_sentence(fraud).removeprefix(fraud.status).strip().strip("()")
+        note = "; ".join(part for part in (UNEXPLAINED_FRAUD, details) if part)
+        return Label(fraud.status, note=note, badge="status-neutral")
     if not fraud.is_flagged:
         return Label("not flagged", badge="status-ok")
     details = fraud_sentence(fraud).removeprefix(fraud.status).strip().strip("()")

@@ -17,8 +17,14 @@ from customers.pages.gaps import (
     value_valid_sentence,
 )
 from customers.pages.numbers import format_moment, format_number, shown
-from customers.pages.overview import as_of, needs_attention
-from customers.pages.profile import MemberProfile, fraud_sentence, member_profile, registration
+from customers.pages.overview import ROOT_GAPS, as_of, needs_attention, root_gap_lines
+from customers.pages.profile import (
+    UNEXPLAINED_FRAUD,
+    MemberProfile,
+    fraud_sentence,
+    member_profile,
+    registration,
+)
 
 
 def _identity_lines(
@@ -127,6 +133,10 @@ def copy_summary(
             lines.append(f"Status: {status}")
     if customer.fraud_details is not None and customer.fraud_details.is_flagged:
         lines.append(f"Fraud status: {fraud_sentence(customer.fraud_details)}")
+    elif customer.fraud_details is not None and customer.fraud_details.is_unexplained:
+        lines.append(
+            f"Fraud status: {fraud_sentence(customer.fraud_details)} ({UNEXPLAINED_FRAUD})"
+        )
     registered = registration(chosen.profile)
     if registered:
         note = chosen.note_for("registered")
@@ -142,6 +152,10 @@ def copy_summary(
         lines += [f"  {text}" for text in attention]
     for program in customer.all_programs:
         lines += _program_lines(program, query)
+    root = root_gap_lines(customer, query)
+    if root:
+        lines.append(f"{ROOT_GAPS}:")
+        lines += [f"  {line}" for line in root]
     lines += [_currency_line(currency) for currency in customer.alternate_currencies]
     if customer.cards:
         # The state is statusInfo.status (isActive marks the current status record).
