@@ -60,6 +60,16 @@ class PermissionRefused(Refused, PermissionDenied):
         """The built-in groups that grant the permission."""
         return [name for name, codenames in GROUPS.items() if self.codename in codenames]
 
+    @property
+    def groups_text(self) -> str:
+        """The groups as one phrase, "Support agents or Store managers" (the names as the
+        database has them: an org may rename its groups)."""
+        text = ""
+        for name in self.groups:
+            # Translators: one more group name in a list of them: "Support agents or Auditors".
+            text = _("%(some)s or %(another)s") % {"some": text, "another": name} if text else name
+        return text
+
 
 class StaffOnly(Refused, PermissionDenied):
     """The page is part of the admin, which only staff accounts open (the auditor's pages)."""
