@@ -393,10 +393,10 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     show_full_result_count = False
     paginator = CappedCountPaginator
 
-    @admin.display(description=_lazy("identifiers"))
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return CalendarChangeList
 
+    @admin.display(description=_lazy("identifiers"))
     def identifiers_display(self, entry: AuditEntry) -> str:
         return entry.identifiers_display
 
