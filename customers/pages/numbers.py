@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from customers import masking
 from customers.capillary.records import Moment, is_masked, never_expires
@@ -33,6 +34,17 @@ def format_number(value: Decimal | int | None) -> str:
             # Plain digits, never an exponent (1E-7): the locale groups what it is given.
             value = Decimal(format(value.normalize(), "f"))
     return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def plural_count(value: Decimal | int | None) -> int:
+    """The number ngettext chooses a plural form by, for a figure printed with format_number:
+    the figure itself when whole; for a fraction ("1.5 points") 100, which every shipped
+    language's plural formula puts in the form fractions take (CLDR's "other")."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return 100
+    return int(value)
 
 
 DATE_ONLY = ("DATE_FORMAT", "SHORT_DATE_FORMAT")
@@ -59,7 +71,7 @@ def format_moment(moment: Moment | None, fmt: str = "DATE_FORMAT") -> str:
     if moment is None:
         return ""
     if never_expires(moment):
-        return "no expiry"
+        return _("no expiry")
     return _formatted(moment, fmt, translation.get_language(), str(org_zone()))
 
 
@@ -118,7 +130,7 @@ def shown(
     if not text.strip():
         return Shown("", "empty")
     if is_masked(text):
-        return Shown("masked by Capillary", "capillary")
+        return Shown(_("masked by Capillary"), "capillary")
     lowered = kind.strip().lower()
     if unmasked or any(lowered == str(item).strip().lower() for item in revealed):
         return Shown(text, "shown")
