@@ -26,11 +26,24 @@ LOCKED_PIP := $(BIN)/pip install --quiet --require-hashes
 comma := ,
 INSTALL_PROJECT = $(BIN)/pip install --quiet --no-index --no-build-isolation -e ".[$(1)]" \
 	|| { echo "pyproject.toml and requirements/ disagree: run make lock."; exit 1; }
+# The catalogues (docs/languages.md): makemessages writes locale/<ll>/LC_MESSAGES/*.po for the
+# shipped languages; compilemessages compiles them (.mo files are not committed) with GNU
+# gettext's msgfmt (Debian: apt-get install gettext). Keep the options in step with
+# customers/management/commands/check_messages.py.
+MAKEMESSAGES := DEBUG=true $(BIN)/python manage.py makemessages --no-location --no-obsolete --no-wrap \
+	-l hi -l ar -l zh_Hans -i '.venv/*' -i 'tests/*' -i 'node_modules/*' -i 'staticfiles/*'
+COMPILE_MESSAGES = @command -v msgfmt >/dev/null 2>&1 \
+	|| { echo "msgfmt is missing: install GNU gettext (Debian: apt-get install gettext)."; exit 1; }; \
+	DEBUG=true $(BIN)/python manage.py compilemessages --verbosity 0 \
+	--ignore '.venv*' --ignore node_modules --ignore .git --ignore staticfiles
+# make check-messages also fails on an untranslated or fuzzy entry when this is 1.
+CHECK_MESSAGES_COMPLETE ?= 0
+
 # The tests' Node packages: the OpenID Connect provider and axe-core.
 NODE_TEST_DEPS := tests/oidc/node_modules/.package-lock.json tests/a11y/node_modules/.package-lock.json
 
 .PHONY: help install install-dev run serve test test-fast lint typecheck format check bench \
-	coverage lock clean
+	coverage lock clean messages check-messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -57,9 +70,11 @@ tests/a11y/node_modules/.package-lock.json: tests/a11y/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then cd tests/a11y && npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm is missing: the accessibility tests will be skipped."; fi
 
-install: $(VENV)/.installed ## Create .venv with what runs the app (locked in requirements/app.txt)
+install: $(VENV)/.installed ## Create .venv with what runs the app (locked in requirements/app.txt), compile the catalogues
+	$(COMPILE_MESSAGES)
 
 install-dev: $(VENV)/.installed-dev ## Add the test, lint and type tools (requirements/dev.txt); make test and the checks do it themselves
+	$(COMPILE_MESSAGES)
 
 run: install ## Migrate, seed the sandbox, create demo users and serve on 127.0.0.1:$PORT
 	export DEBUG=true; \
@@ -91,10 +106,17 @@ format: install-dev ## Fix what ruff can fix, format the code and the templates
 	$(BIN)/ruff format .
 	$(DJADE)
 
-check: lint typecheck $(NODE_TEST_DEPS) ## lint, types, Django's system checks, missing migrations, then the tests
+check: lint typecheck check-messages $(NODE_TEST_DEPS) ## lint, types, catalogues, Django's system checks, missing migrations, then the tests
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest
+
+messages: install-dev ## Extract the strings of the code and templates into locale/'s catalogues (then translate them)
+	$(MAKEMESSAGES) -i 'deploy/*' -i 'docs/*'
+	$(MAKEMESSAGES) -d djangojs
+
+check-messages: install-dev ## Fail when a catalogue misses a string or has an error (CHECK_MESSAGES_COMPLETE=1: or an untranslated one)
+	$(TEST_ENV) $(BIN)/python manage.py check_messages $(if $(filter 1,$(CHECK_MESSAGES_COMPLETE)),--complete)
 
 serve: install ## Production: collectstatic, migrate, gunicorn on 127.0.0.1:$PORT (SECRET_KEY set)
 	export DEBUG=false; \

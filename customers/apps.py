@@ -11,6 +11,7 @@ class CustomersConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             masking,
         )
+        from customers.accounts import language  # noqa: F401  (keeps a user's language on sign-in)
         from customers.platform import metrics
 
         # The boundary imports nothing of the app: it is lent what it needs here.

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+import regex
 from django.conf import settings
 
 from customers.capillary.records import is_masked as is_masked_by_capillary
@@ -24,7 +25,19 @@ STAR = "*"
 MAX_STARS = 12
 # Characters people type inside phone numbers that carry no information.
 PHONE_PUNCTUATION = re.compile(r"[\s+\-().]")
-WORD = re.compile(r"\w+")
+# What a reader sees as one character: a grapheme cluster (`\X`: a letter with its vowel signs,
+# virama and the consonant it joins, accents, an emoji with its ZWJ sequence and modifiers). A
+# mask keeps or stars whole clusters; cut inside one, a Devanagari name would leave a vowel sign
+# stranded on a dotted circle (रवि as र + ि). Python's re has no \X: the regex package does.
+GRAPHEME = regex.compile(r"\X")
+# A word of a name: a run of clusters that are neither spaces nor punctuation (hyphens and
+# apostrophes stay as they are, between masked words: Mary-Jane O'Neil, M***-J*** *'N***).
+WORD = regex.compile(r"(?:(?![\s\p{P}])\X)+")
+
+
+def graphemes(text: str) -> list[str]:
+    """`text` as the characters a reader sees (grapheme clusters)."""
+    return GRAPHEME.findall(text)
 
 
 def plain_text(value: object) -> str:
@@ -60,13 +73,21 @@ def _stars(count: int) -> str:
 
 
 def _keep_last(text: str, keep: int) -> str:
-    """Stars, then the last `keep` characters, but never more than half of the value."""
-    kept = min(keep, len(text) // 2)
-    return _stars(len(text) - kept) + (text[-kept:] if kept else "")
+    """Stars, then the last `keep` characters (grapheme clusters), but never more than half of
+    the value."""
+    clusters = graphemes(text)
+    kept = min(keep, len(clusters) // 2)
+    return _stars(len(clusters) - kept) + ("".join(clusters[-kept:]) if kept else "")
+
+
+def _first(text: str) -> str:
+    """The first character a reader sees: a whole grapheme cluster ("" for "")."""
+    match = GRAPHEME.match(text)
+    return match[0] if match else ""
 
 
 def _keep_first(text: str) -> str:
-    return text[0] + "***"
+    return _first(text) + "***"
 
 
 def mask_email(value: object) -> str:
@@ -81,8 +102,8 @@ def mask_email(value: object) -> str:
         return _keep_first(text)
     host, dot, tld = domain.rpartition(".")
     if not dot or not host:
-        return f"{local[0]}***@{domain[:1]}***"
-    return f"{local[0]}***@{host[0]}***.{tld}"
+        return f"{_first(local)}***@{_first(domain)}***"
+    return f"{_first(local)}***@{_first(host)}***.{tld}"
 
 
 def mask_mobile(value: object) -> str:
@@ -101,21 +122,38 @@ def mask_mobile(value: object) -> str:
 
 
 def mask_name(value: object) -> str:
-    """`John Smith` -> `J*** S****`: initials kept, every other letter a star.
+    """`John Smith` -> `J*** S****`: initials kept, every other character a star.
 
-    A one-letter word is all star: in `李 伟` the initial is the whole name.
+    Characters are grapheme clusters, never cut: `रवि शर्मा` -> `र* श*` (वि and र्मा are one
+    character each to a reader), `Zoë` -> `Z**`, an emoji family (ZWJ sequence) is one star.
+    A one-character word is all star: in `李 伟` the initial is the whole name. A CJK name
+    written without a space is one word: `李伟` -> `李*`.
     """
     if is_masked_by_capillary(value):
         return str(value)
-    text = plain_text(value).strip()
-    return WORD.sub(_mask_word, text)
+    return WORD.sub(_mask_word, _name_text(value).strip())
 
 
-def _mask_word(word: re.Match[str]) -> str:
-    text = word[0]
-    if len(text) == 1:
+# The joiners a name's script needs (an emoji family, a Devanagari half form, Persian's ZWNJ):
+# kept inside the clusters the mask keeps or counts, unlike other format characters.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def _name_text(value: object) -> str:
+    """plain_text(value), its zero-width joiner and non-joiner kept."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", value if isinstance(value, str) else str(value))
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in JOINERS or unicodedata.category(ch)[0] != "C")
+
+
+def _mask_word(word: regex.Match[str]) -> str:
+    clusters = graphemes(word[0])
+    if len(clusters) == 1:
         return STAR
-    return text[0] + STAR * min(len(text) - 1, MAX_STARS)
+    return clusters[0] + STAR * min(len(clusters) - 1, MAX_STARS)
 
 
 def mask_identifier(name: object, value: object) -> str:

@@ -1,5 +1,6 @@
 """The app's tables, by concern: Django looks for them here (app label `customers`)."""
 
+from customers.accounts.models import LanguagePreference
 from customers.audit.models import AuditChain, AuditEntry, AuditIdentifier
 from customers.insights.models import AuditDay, AuditDayCount, AuditDayMember
 from customers.platform.models import Counter
@@ -12,4 +13,5 @@ __all__ = [
     "AuditEntry",
     "AuditIdentifier",
     "Counter",
+    "LanguagePreference",
 ]

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's chosen language wins over the browser's.
+    "customers.accounts.language.UserLanguageMiddleware",
     "customers.platform.middleware.NoStoreMiddleware",
     "customers.platform.middleware.SessionUpkeepMiddleware",
     "customers.accounts.expiry.SignInRequiredMiddleware",
@@ -172,6 +174,32 @@ OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
 OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your company account")
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en-gb")
+# The languages the app ships, each with a complete catalogue in locale/ (docs/languages.md),
+# named in their own language. A browser asking for any other gets English, numbers and dates
+# included (LocaleMiddleware falls back to LANGUAGE_CODE). en-in is English with India's
+# number grouping (1,00,000) for browsers set to it; the language picker offers the first
+# four only (customers/platform/context_processors.py).
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("hi", "हिन्दी"),
+    ("ar", "العربية"),
+    ("zh-hans", "简体中文"),
+    ("en-in", "English (India)"),
+]
+# Ours first, then locale/django: translations of Django's own strings that its catalogues lack
+# (Hindi; locale/django/README.md).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]
+# Dates and number grouping per language, where Django's own formats differ from what the
+# support floors read (lookupsite/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["lookupsite.formats"]
+# The digits figures and dates are written in with Arabic active: "latin" (0-9, the default in
+# every language) or "arabic-indic" (U+0660 to U+0669).
+NUMERALS = env("NUMERALS", default="latin").strip().lower()
+# The language a user chose (i18n/setlang/) is kept for them (customers/accounts/language.py)
+# and in this cookie, which the sign-in page follows.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # also customers/accounts/language.py's
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -205,6 +233,7 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # A signed-in session is renewed once a minute while it is used (customers.platform.middleware's
 # SessionUpkeepMiddleware), so SESSION_COOKIE_AGE acts as an idle timeout: a store terminal left

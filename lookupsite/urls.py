@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 
+from customers.accounts import language
 from customers.accounts import views as accounts
 
 # Only the account pages the product has: no self-service password reset (staff accounts are
@@ -22,6 +26,17 @@ account_pages = [
 
 urlpatterns = [
     path("accounts/", include(account_pages)),
+    # The language picker's form (POST, CSRF-checked), kept for a signed-in user.
+    path("i18n/setlang/", language.set_language, name="set_language"),
+    # The JavaScript catalogue our scripts' gettext() reads, per language; cached per language
+    # and release (docs/languages.md). Same origin: the content security policy allows it.
+    path(
+        "i18n/js/",
+        cache_page(24 * 60 * 60, key_prefix=language.catalogue_version())(
+            login_not_required(JavaScriptCatalog.as_view())
+        ),
+        name="javascript-catalog",
+    ),
     # One sign-in and sign-out for the whole site, audited: the admin's own lead to the same.
     path("admin/login/", accounts.LoginView.as_view()),
     path("admin/logout/", accounts.LogoutView.as_view()),

@@ -33,7 +33,26 @@ def format_number(value: Decimal | int | None) -> str:
         else:
             # Plain digits, never an exponent (1E-7): the locale groups what it is given.
             value = Decimal(format(value.normalize(), "f"))
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return numerals(formats.number_format(value, use_l10n=True, force_grouping=True), figure=True)
+
+
+# Arabic-Indic digits, and the Arabic decimal and thousands separators a figure takes with them.
+_ARABIC_INDIC = "".join(chr(0x0660 + digit) for digit in range(10))
+_ARABIC_INDIC_DIGITS = str.maketrans("0123456789", _ARABIC_INDIC)
+# U+066B ARABIC DECIMAL SEPARATOR, U+066C ARABIC THOUSANDS SEPARATOR.
+_ARABIC_INDIC_FIGURE = str.maketrans("0123456789.,", _ARABIC_INDIC + "\u066b\u066c")
+
+
+def numerals(text: str, *, figure: bool = False) -> str:
+    """Text with its digits as the org chose for Arabic (settings.NUMERALS): Latin (0-9) unless
+    Arabic is active and the org asked for "arabic-indic"; in every other language always Latin.
+    A figure's separators follow its digits (Arabic decimal and thousands separators); a
+    date's punctuation stays."""
+    if str(getattr(settings, "NUMERALS", "latin")).strip().lower() != "arabic-indic":
+        return text
+    if (translation.get_language() or "").split("-")[0] != "ar":
+        return text
+    return text.translate(_ARABIC_INDIC_FIGURE if figure else _ARABIC_INDIC_DIGITS)
 
 
 def plural_count(value: Decimal | int | None) -> int:
@@ -72,20 +91,21 @@ def format_moment(moment: Moment | None, fmt: str = "DATE_FORMAT") -> str:
         return ""
     if never_expires(moment):
         return _("no expiry")
-    return _formatted(moment, fmt, translation.get_language(), str(org_zone()))
+    digits = str(getattr(settings, "NUMERALS", "latin"))
+    return _formatted(moment, fmt, translation.get_language(), str(org_zone()), digits)
 
 
 # Formatting a date is the costliest step of a long cards table, and cards share dates.
 @functools.lru_cache(maxsize=4096)
-def _formatted(moment: Moment, fmt: str, language: str | None, zone: str) -> str:
+def _formatted(moment: Moment, fmt: str, language: str | None, zone: str, digits: str) -> str:
     if isinstance(moment, datetime):
         moment = moment.astimezone(org_zone()) if timezone.is_aware(moment) else moment
-        text = formats.date_format(moment, fmt)
+        text = numerals(formats.date_format(moment, fmt))
         return text if fmt in DATE_ONLY else f"{text} ({zone})"
     if fmt not in DATE_ONLY:
         # A plain date has no time to show.
         fmt = "DATE_FORMAT"
-    return formats.date_format(moment, fmt)
+    return numerals(formats.date_format(moment, fmt))
 
 
 def day_of(moment: Moment) -> date:

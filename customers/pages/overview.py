@@ -23,7 +23,14 @@ from customers.pages.gaps import (
     top_tier_sentence,
     upgrade_sentence,
 )
-from customers.pages.numbers import day_of, format_moment, format_number, org_today, plural_count
+from customers.pages.numbers import (
+    day_of,
+    format_moment,
+    format_number,
+    numerals,
+    org_today,
+    plural_count,
+)
 from customers.pages.profile import fraud_sentence
 
 # How far ahead an expiry or a tier's end counts as needing attention, in days.
@@ -52,7 +59,7 @@ def with_as_of(sentence: str, days: int | None) -> str:
             "%(sentence)s (as of %(count)s days from today)",
             days,
         )
-        % {"sentence": sentence.removesuffix(stop), "count": days}
+        % {"sentence": sentence.removesuffix(stop), "count": numerals(str(days))}
         + stop
     )
 
@@ -65,10 +72,14 @@ def in_days(moment: Moment, today: date | None = None) -> str:
     if days == 1:
         return _("tomorrow")
     if days > 1:
-        return ngettext("in %(count)s day", "in %(count)s days", days) % {"count": days}
+        return ngettext("in %(count)s day", "in %(count)s days", days) % {
+            "count": numerals(str(days))
+        }
     if days == -1:
         return _("yesterday")
-    return ngettext("%(count)s day ago", "%(count)s days ago", -days) % {"count": -days}
+    return ngettext("%(count)s day ago", "%(count)s days ago", -days) % {
+        "count": numerals(str(-days))
+    }
 
 
 def next_expiry(
@@ -322,7 +333,7 @@ def _program_name(program: Program) -> str:
 
 
 def _troubled_cards(status: str, count: int) -> str:
-    values = {"count": count}
+    values = {"count": numerals(str(count))}
     if status == "SUSPENDED":
         return ngettext("%(count)s card suspended", "%(count)s cards suspended", count) % values
     return ngettext("%(count)s card expired", "%(count)s cards expired", count) % values
@@ -330,7 +341,7 @@ def _troubled_cards(status: str, count: int) -> str:
 
 # Why an ACTIVE card may not work (Card.active_but_unusable's words), with how many cards.
 def _unusable_cards(reason: str, count: int) -> str:
-    values = {"count": count, "reason": reason}
+    values = {"count": numerals(str(count)), "reason": reason}
     # Translators: ACTIVE is Capillary's card status, as sent: keep it as it is.
     if reason == "past its expiry date":
         return (

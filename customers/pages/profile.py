@@ -19,6 +19,7 @@ from customers.capillary.records import (
     FraudDetails,
     Identifier,
     Profile,
+    person_name,
 )
 from customers.pages import coverage, glossary
 from customers.pages.labels import Label
@@ -79,7 +80,7 @@ def _facts_of(profile: Profile) -> dict[str, object]:
         items: tuple[Identifier | CommChannel, ...] = (*profile.identifiers, *profile.channels)
         return frozenset(item.value for item in items if item.type.lower() == kind and item.value)
 
-    name = f"{profile.first_name} {profile.last_name}".strip()
+    name = person_name(profile.first_name, profile.last_name)
     return {
         "name": name,
         "registered": profile.attribution.registered_on,

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from customers.capillary.records import AlternateCurrency, Customer, GroupProgram, Program
 from customers.pages import glossary
 from customers.pages.glossary import Term
-from customers.pages.numbers import format_number, plural_count
+from customers.pages.numbers import format_number, numerals, plural_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +106,16 @@ class Rung:
 
 
 def _lower_tiers(count: int) -> str:
-    return ngettext("%(count)s lower tier", "%(count)s lower tiers", count) % {"count": count}
+    return ngettext("%(count)s lower tier", "%(count)s lower tiers", count) % {
+        "count": numerals(str(count))
+    }
 
 
 def _more_tiers(count: int) -> str:
     # Translators: tiers between the current and the next one, which the document does not name.
-    return ngettext("%(count)s more tier", "%(count)s more tiers", count) % {"count": count}
+    return ngettext("%(count)s more tier", "%(count)s more tiers", count) % {
+        "count": numerals(str(count))
+    }
 
 
 def tier_ladder(program: Program) -> tuple[Rung, ...]:
@@ -186,5 +190,5 @@ def points_headline(customer: Customer) -> str:
         # Translators: %(headline)s is the points headline; then how many other programs.
         headline = ngettext(
             "%(headline)s; %(count)s more program", "%(headline)s; %(count)s more programs", others
-        ) % {"headline": headline, "count": others}
+        ) % {"headline": headline, "count": numerals(str(others))}
     return headline

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from customers.capillary.query import LookupQuery
-from customers.capillary.records import MASKED, AlternateCurrency, Customer, Program
+from customers.capillary.records import MASKED, AlternateCurrency, Customer, Program, person_name
 from customers.pages import glossary
 from customers.pages.backend_warnings import warning_sentence
 from customers.pages.gaps import (
@@ -19,7 +19,7 @@ from customers.pages.gaps import (
     upgrade_sentence,
     value_valid_sentence,
 )
-from customers.pages.numbers import format_moment, format_number, plural_count, shown
+from customers.pages.numbers import format_moment, format_number, numerals, plural_count, shown
 from customers.pages.overview import needs_attention, with_as_of
 from customers.pages.profile import MemberProfile, fraud_sentence, member_profile, registration
 
@@ -36,7 +36,7 @@ def _identity_lines(
     if profile is not None and profile.name_masked:
         rows.append((_("Name"), shown(MASKED, "name").text))
     else:
-        name = f"{profile.first_name} {profile.last_name}".strip() if profile is not None else ""
+        name = person_name(profile.first_name, profile.last_name) if profile is not None else ""
         text = shown(name, "name", unmasked=unmasked, revealed=revealed).text
         rows.append((_("Name"), noted(text, "name") if text else "-"))
     for label, kind in (
@@ -173,7 +173,7 @@ def copy_summary(
         # (keep ACTIVE as it is).
         lines.append(
             _("Cards: %(count)s (%(active)s ACTIVE)")
-            % {"count": len(customer.cards), "active": active}
+            % {"count": numerals(str(len(customer.cards))), "active": numerals(str(active))}
         )
     for warning in customer.warnings:
         sentence = warning_sentence(warning)

@@ -297,10 +297,16 @@ def customer_photo(context: Context) -> dict[str, Any]:
 
 
 @register.filter
-def figure(value: Decimal | int | None) -> str:
-    """A number grouped in the active locale, or an em dash when the backend sent none."""
+def figure(value: Decimal | int | None) -> SafeString:
+    """A number grouped in the active locale, or an em dash when the backend sent none.
+
+    Isolated left to right: on a right-to-left page -350 stays -350 (a bare minus sign before
+    digits would be drawn after them, 350-) and a number never joins the words beside it.
+    """
     text = numbers.format_number(value)
-    return text or "\N{EM DASH}"
+    if not text:
+        return SafeString("\N{EM DASH}")
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
 
 
 @register.filter
@@ -360,6 +366,9 @@ def pii(
     extended field's name. `identifier=True` says kind is an identifier's or channel's type, so
     any type but an external id or card number is masked. `reveal=False` leaves the button out
     (e.g. in long tables that offer one button above them).
+
+    The value is in a <bdi>: a member's name, identifier or masked value keeps its own direction
+    beside the words and numbers around it (an Arabic name does not pull the id after it).
     """
     result = numbers.shown(
         value,
@@ -377,8 +386,8 @@ def pii(
             result.text,
         )
     if result.state == "shown":
-        return format_html('<span class="pii">{}</span>', result.text)
-    text = format_html('<span class="pii pii-masked">{}</span>', result.text)
+        return format_html('<bdi class="pii">{}</bdi>', result.text)
+    text = format_html('<bdi class="pii pii-masked">{}</bdi>', result.text)
     if not (reveal and context.get("can_reveal")):
         return text
     return text + reveal_button(context, kind)

@@ -1,4 +1,5 @@
-// Comfort on the customer pages; everything works without it.
+// Comfort on the customer pages; everything works without it. Its words come from Django's
+// JavaScript catalogue (gettext), loaded before it.
 // "Copy summary": shows the button (hidden without JavaScript), copies the summary's text and
 // says so: the button reads "Copied" for a moment, and the live region next to it tells screen
 // readers.
@@ -30,8 +31,8 @@ document.addEventListener("DOMContentLoaded", () => {
             const text = chosen();
             try {
                 await navigator.clipboard.writeText(text.value);
-                button.textContent = "Copied";
-                say("Summary copied to the clipboard.");
+                button.textContent = gettext("Copied");
+                say(gettext("Summary copied to the clipboard."));
                 restore = setTimeout(() => {
                     button.textContent = label;
                     say("");
@@ -41,7 +42,7 @@ document.addEventListener("DOMContentLoaded", () => {
                 // text so Ctrl+C does the rest.
                 text.focus();
                 text.select();
-                say("Press Ctrl+C to copy.");
+                say(gettext("Press Ctrl+C to copy."));
             }
         });
     }

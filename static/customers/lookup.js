@@ -1,3 +1,4 @@
+// Its words come from Django's JavaScript catalogue (gettext, interpolate), loaded before it.
 // Comfort on top of pages that work without JavaScript: "/" jumps to the search, the search
 // box previews what it understood as chips the agent can correct, the search form shows the
 // account id only where it is needed, adds and removes identifier rows, and ticks every embed
@@ -261,7 +262,7 @@
       if (!items.length) { return; }
       const label = document.createElement("span");
       label.className = "chips-label";
-      label.textContent = "Understood as:";
+      label.textContent = gettext("Understood as:");
       const list = document.createElement("ul");
       list.className = "chips";
       const counts = {};
@@ -273,9 +274,9 @@
         const kind = item.ignored ? "ignored" : item.kind;
         chip.className = "chip chip-" + kind + (counts[kind] > 1 ? " chip-clash" : "");
         const select = document.createElement("select");
-        select.setAttribute("aria-label", "Type of " + item.value);
+        select.setAttribute("aria-label", interpolate(gettext("Type of %(value)s"), { value: item.value }, true));
         select.dataset.chipType = String(index);
-        if (item.ignored) { select.add(new Option("Ignored", "ignored", true, true)); }
+        if (item.ignored) { select.add(new Option(gettext("Ignored"), "ignored", true, true)); }
         Object.entries(names).forEach(function ([type, name]) {
           const option = new Option(name, type, type === kind, type === kind);
           select.add(option);
@@ -295,7 +296,7 @@
         remove.type = "button";
         remove.className = "chip-remove";
         remove.textContent = "\u00d7";
-        remove.setAttribute("aria-label", "Remove " + item.value);
+        remove.setAttribute("aria-label", interpolate(gettext("Remove %(value)s"), { value: item.value }, true));
         remove.addEventListener("click", function () {
           const text = clean(box.value.slice(0, 2000));
           const after = text.slice(item.end).replace(/^[\s,;]+/, "");

@@ -7,6 +7,7 @@ Public names:
     Customer.from_json(data) -> Customer    the entry point; raises ShapeError
     ShapeError                              (ValueError) not an object, or no customer id
     MASKED, is_masked(value)                Capillary's PII mask ("*****") and its test
+    person_name(first, last)                a name in its script's order ("Tom Sawyer", 李伟)
     NO_EXPIRY_YEAR, never_expires(moment)   dates ~100 years away mean "does not expire"
     Customer, Profile, Attribution, Till, Identifier, CommChannel, LoyaltyInfo,
     FraudDetails, Tier, Program, Progress, RenewSummary, GroupProgram, ProgramRef, Card,
@@ -16,6 +17,7 @@ Public names:
 Example:
     customer = Customer.from_json(response.json())
     customer.display_name                   # "Tom Sawyer", or "Customer 17742"
+    person_name("伟", "李")                  # "李伟": CJK names family name first
     for program in customer.programs:
         program.current_tier.name, program.loyalty_points, program.tier_never_expires
         for step in program.upgrade_strategies:
@@ -65,6 +67,7 @@ from customers.capillary.records.profile import (
     LoyaltyInfo,
     Profile,
     Till,
+    person_name,
 )
 from customers.capillary.records.programs import (
     GroupProgram,
@@ -106,4 +109,5 @@ __all__ = [
     "UserGroup",
     "is_masked",
     "never_expires",
+    "person_name",
 ]

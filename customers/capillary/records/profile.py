@@ -8,6 +8,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+import regex
+
 from customers.capillary.records.convert import (
     _EMPTY,
     _FRAUD_CLEAR,
@@ -149,6 +151,36 @@ class CommChannel:
         )
 
 
+# Letters of the scripts whose names are written family name first, without a space: Han
+# (Chinese, Japanese kanji), Hiragana, Katakana (the long-vowel mark and the middle dot are in
+# their script extensions) and Hangul.
+_CJK_LETTER = regex.compile(
+    r"[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]", regex.VERSION1
+)
+_LETTER = regex.compile(r"\p{L}")
+
+
+def _written_in_cjk(part: str) -> bool:
+    """Every letter of `part` is Chinese, Japanese or Korean (and it has one)."""
+    letters = _LETTER.findall(part)
+    return bool(letters) and all(_CJK_LETTER.fullmatch(letter) for letter in letters)
+
+
+def person_name(first_name: str, last_name: str) -> str:
+    """A person's name as a reader of its script expects it: the one place a name is composed.
+
+    Names written in Chinese, Japanese or Korean script read family name first with no space
+    (firstName 伟, lastName 李: 李伟); every other name reads "first last". The order follows
+    the name's own script, not the language of the page: 李伟 is 李伟 on an English page too,
+    and a Latin name on a Chinese page stays "Wei Li". A name whose two parts are in different
+    scripts keeps "first last".
+    """
+    first, last = first_name.strip(), last_name.strip()
+    if first and last and _written_in_cjk(first) and _written_in_cjk(last):
+        return last + first
+    return f"{first} {last}".strip()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Profile:
     """One source profile (INSTORE, WECHAT ...) of the customer."""
@@ -175,7 +207,7 @@ class Profile:
         """The name as given, or "" when absent or masked by Capillary."""
         if self.name_masked:
             return ""
-        return f"{self.first_name} {self.last_name}".strip()
+        return person_name(self.first_name, self.last_name)
 
     @property
     def masked_by_capillary(self) -> bool:
