@@ -11,8 +11,11 @@ one up; the audited request layer (`audit.audited`) renders it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from customers.accounts.roles import GROUPS, PERMISSION_NAMES
 from customers.capillary.exceptions import (
@@ -28,6 +31,9 @@ from customers.capillary.exceptions import (
     NotAllowed,
     RateLimited,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Refused(Exception):
@@ -46,13 +52,23 @@ class PermissionRefused(Refused, PermissionDenied):
         self.codename = permission.split(".", 1)[-1]
 
     @property
-    def permission_name(self) -> str:
+    def permission_name(self) -> StrOrPromise:
         return PERMISSION_NAMES.get(self.permission, self.permission)
 
     @property
     def groups(self) -> list[str]:
         """The built-in groups that grant the permission."""
         return [name for name, codenames in GROUPS.items() if self.codename in codenames]
+
+    @property
+    def groups_text(self) -> str:
+        """The groups as one phrase, "Support agents or Store managers" (the names as the
+        database has them: an org may rename its groups)."""
+        text = ""
+        for name in self.groups:
+            # Translators: one more group name in a list of them: "Support agents or Auditors".
+            text = _("%(some)s or %(another)s") % {"some": text, "another": name} if text else name
+        return text
 
 
 class StaffOnly(Refused, PermissionDenied):
@@ -83,7 +99,11 @@ class LookupRateLimited(Refused):
     @property
     def wait(self) -> str:
         minutes, seconds = divmod(self.retry_after, 60)
-        return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+        if minutes:
+            # Translators: a wait, short: "2 min 5 s".
+            return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
+        # Translators: a wait in seconds, short: "45 s".
+        return _("%(seconds)s s") % {"seconds": seconds}
 
 
 class LookupsInFlight(Refused):
@@ -109,7 +129,7 @@ class WorkerBusy(Refused):
 PageError = Refused | InvalidQuery | BackendError
 
 LOOKUP_FAILED = "customers/lookup_failed.html"
-RETRY_ADVICE = "Try again; if it keeps happening, pass the request ids below to support."
+RETRY_ADVICE = _lazy("Try again; if it keeps happening, pass the request ids below to support.")
 
 
 @dataclass(frozen=True)
@@ -120,8 +140,8 @@ class ErrorPage:
     status: int
     # The audit entry's outcome (an `audit.models.Outcome` value).
     outcome: str
-    heading: str
-    advice: str = ""
+    heading: StrOrPromise
+    advice: StrOrPromise = ""
     template: str = LOOKUP_FAILED
     # The audit entry's detail, filled in from the error's attributes ("no {codename}
     # permission"); None records the error's class name ("CustomerNotFound").
@@ -133,108 +153,128 @@ class ErrorPage:
         return self.detail.format_map(vars(error))
 
 
-_REFUSED = ErrorPage(403, "forbidden", "Not allowed", template="403.html", detail="")
+NOT_ALLOWED = _lazy("Not allowed")
+_REFUSED = ErrorPage(403, "forbidden", NOT_ALLOWED, template="403.html", detail="")
 _BUSY = "customers/busy.html"
 
 # Every error class the pages answer, with its page. A class without its own row is a bug
 # (tests/test_error_pages.py checks that every class of both trees has one).
 PAGES: dict[type[Exception], ErrorPage] = {
-    BackendError: ErrorPage(502, "error", "The lookup service returned an error", RETRY_ADVICE),
+    BackendError: ErrorPage(
+        502, "error", _lazy("The lookup service returned an error"), RETRY_ADVICE
+    ),
     CustomerNotFound: ErrorPage(
         404,
         "not_found",
-        "No customer found",
-        "Check the identifiers, add the org's primary identifier (mobile, email or external "
-        "id), or pick the source and account the member signed up through.",
+        _lazy("No customer found"),
+        _lazy(
+            "Check the identifiers, add the org's primary identifier (mobile, email or external "
+            "id), or pick the source and account the member signed up through."
+        ),
     ),
     CustomerMerged: ErrorPage(
         410,
         "not_found",
-        "This customer was merged into another account",
-        "Search again by the member's mobile or email: the lookup answers with the surviving "
-        "account.",
+        _lazy("This customer was merged into another account"),
+        _lazy(
+            "Search again by the member's mobile or email: the lookup answers with the surviving "
+            "account."
+        ),
     ),
     InvalidRequest: ErrorPage(
         400,
         "error",
-        "The lookup service refused the search",
-        "Check the source, the accountId and the identifier types, then search again.",
+        _lazy("The lookup service refused the search"),
+        _lazy("Check the source, the accountId and the identifier types, then search again."),
     ),
     NotAllowed: ErrorPage(
         403,
         "error",
-        "The lookup service did not allow this lookup",
-        "The customer may be marked as fraud or outside what this app's API account may see. "
-        "If it happens for every customer, an administrator should check the API credentials.",
+        _lazy("The lookup service did not allow this lookup"),
+        _lazy(
+            "The customer may be marked as fraud or outside what this app's API account may see. "
+            "If it happens for every customer, an administrator should check the API credentials."
+        ),
     ),
     RateLimited: ErrorPage(
         429,
         "rate_limited",
-        "The lookup service is busy",
-        "It is limiting how many requests it answers. Wait a moment and try again.",
+        _lazy("The lookup service is busy"),
+        _lazy("It is limiting how many requests it answers. Wait a moment and try again."),
     ),
     BackendUnavailable: ErrorPage(
         503,
         "error",
-        "The lookup service is unavailable or slow",
-        "It did not answer in time or could not be reached. Try again in a minute.",
+        _lazy("The lookup service is unavailable or slow"),
+        _lazy("It did not answer in time or could not be reached. Try again in a minute."),
     ),
     CircuitOpen: ErrorPage(
         503,
         "error",
-        "Capillary is not answering",
-        "After repeated timeouts or errors the app stopped calling it for a short while, so "
-        "nobody waits for an answer that will not come. It tries again by itself; search again "
-        "after that.",
+        _lazy("Capillary is not answering"),
+        _lazy(
+            "After repeated timeouts or errors the app stopped calling it for a short while, "
+            "so nobody waits for an answer that will not come. It tries again by itself; search "
+            "again after that."
+        ),
     ),
     BadResponse: ErrorPage(
-        502, "error", "The lookup service sent an answer the app could not read", RETRY_ADVICE
+        502,
+        "error",
+        _lazy("The lookup service sent an answer the app could not read"),
+        RETRY_ADVICE,
     ),
     ConfigurationError: ErrorPage(
         503,
         "error",
-        "The lookup service is not configured",
-        "An administrator needs to set the API address and credentials. Searching again will "
-        "not help until then.",
+        _lazy("The lookup service is not configured"),
+        _lazy(
+            "An administrator needs to set the API address and credentials. Searching again will "
+            "not help until then."
+        ),
     ),
     InvalidQuery: ErrorPage(
         400,
         "invalid",
-        "Check the search",
-        "Correct the fields marked below, then search again.",
+        _lazy("Check the search"),
+        _lazy("Correct the fields marked below, then search again."),
         template="customers/search.html",
         detail="{message}",
     ),
     Refused: _REFUSED,
     PermissionRefused: ErrorPage(
-        403, "forbidden", "Not allowed", template="403.html", detail="no {codename} permission"
+        403, "forbidden", NOT_ALLOWED, template="403.html", detail="no {codename} permission"
     ),
-    StaffOnly: ErrorPage(403, "forbidden", "Not allowed", template="403.html", detail="not staff"),
+    StaffOnly: ErrorPage(403, "forbidden", NOT_ALLOWED, template="403.html", detail="not staff"),
     SourceNotAllowed: ErrorPage(
-        403, "forbidden", "Not allowed", template="403.html", detail="source not allowed"
+        403, "forbidden", NOT_ALLOWED, template="403.html", detail="source not allowed"
     ),
     LookupRateLimited: ErrorPage(
         429,
         "rate_limited",
-        "Too many lookups",
+        _lazy("Too many lookups"),
         template="customers/rate_limited.html",
         detail="app rate limit",
     ),
     LookupsInFlight: ErrorPage(
         429,
         "rate_limited",
-        "Your earlier lookups are still running",
-        "The lookup service is answering slowly and you already have lookups waiting for it. "
-        "Wait for them to finish, then try again.",
+        _lazy("Your earlier lookups are still running"),
+        _lazy(
+            "The lookup service is answering slowly and you already have lookups waiting for it. "
+            "Wait for them to finish, then try again."
+        ),
         template=_BUSY,
         detail="lookups in flight",
     ),
     WorkerBusy: ErrorPage(
         503,
         "error",
-        "The app is busy",
-        "Many lookups are waiting for the lookup service at the moment. Try again in a few "
-        "seconds.",
+        _lazy("The app is busy"),
+        _lazy(
+            "Many lookups are waiting for the lookup service at the moment. Try again in a few "
+            "seconds."
+        ),
         template=_BUSY,
         detail="worker busy",
     ),
@@ -252,7 +292,7 @@ def page_for(error: PageError) -> ErrorPage:
 
 # An audit entry's detail that names a backend error's class -> the heading of its page, so the
 # lists agents read say what the page said ("CustomerNotFound" -> "No customer found").
-_HEADINGS_BY_NAME: dict[str, str] = {
+_HEADINGS_BY_NAME: dict[str, StrOrPromise] = {
     kind.__name__: page.heading for kind, page in PAGES.items() if issubclass(kind, BackendError)
 }
 
@@ -260,33 +300,37 @@ _HEADINGS_BY_NAME: dict[str, str] = {
 def detail_plain(detail: str) -> str:
     """An audit entry's detail as agents read it: a backend error's class name, as the entry
     records it, becomes the heading of the page the agent saw; any other detail stays."""
-    return _HEADINGS_BY_NAME.get(detail, detail)
+    return str(_HEADINGS_BY_NAME.get(detail, detail))
 
 
 # The three documented reasons behind 8015, for the not-found page to list.
-REASONS_8015: tuple[str, ...] = (
-    "An identifier is wrong or belongs to no member.",
-    "The org uses dual eligibility and its primary identifier (mobile, email or external id) "
-    "was not among the identifiers given.",
-    "The account id is missing or is not the member's account in that source (every "
-    "source but INSTORE needs the right one).",
+REASONS_8015: tuple[StrOrPromise, ...] = (
+    _lazy("An identifier is wrong or belongs to no member."),
+    _lazy(
+        "The org uses dual eligibility and its primary identifier (mobile, email or external id) "
+        "was not among the identifiers given."
+    ),
+    _lazy(
+        "The account id is missing or is not the member's account in that source (every "
+        "source but INSTORE needs the right one)."
+    ),
 )
 # The accountId reason for a search in ALL, which the app sends without one.
-ALL_WITHOUT_ACCOUNT = (
+ALL_WITHOUT_ACCOUNT = _lazy(
     "The account id is missing: this search asked all sources at once without one, and "
     "Capillary's reference asks for an account id for every source but INSTORE. Search the "
     "member's own source and account, or INSTORE."
 )
-BY_ID_ADVICE = (
+BY_ID_ADVICE = _lazy(
     "Check the customer id, or search for the member by mobile, email or external id: the "
     "search asks the right source."
 )
 
 
-def not_found_reasons(error: CustomerNotFound) -> tuple[str, ...]:
+def not_found_reasons(error: CustomerNotFound) -> tuple[StrOrPromise, ...]:
     """The documented reasons behind the backend's code, for the page to list."""
     if error.code == 8065:
-        return ("No customer in the chosen source has that identifier.",)
+        return (_lazy("No customer in the chosen source has that identifier."),)
     if error.code in (8015, None):
         return REASONS_8015
     return ()
@@ -294,11 +338,16 @@ def not_found_reasons(error: CustomerNotFound) -> tuple[str, ...]:
 
 def explain_not_found(
     error: CustomerNotFound, *, source: str, customer_id: str | None = None
-) -> tuple[str, str, tuple[str, ...]]:
+) -> tuple[str, StrOrPromise, tuple[StrOrPromise, ...]]:
     """The not-found page's message, advice and reasons for a search in `source`, or for a
     customer fetched by id (no identifiers were typed, so their reasons cannot apply)."""
     if customer_id is not None:
-        return f"No customer with id {customer_id} in {source}.", BY_ID_ADVICE, ()
+        # Translators: %(source)s is a Capillary source code as sent: INSTORE, WECHAT, ALL...
+        message = _("No customer with id %(id)s in %(source)s.") % {
+            "id": customer_id,
+            "source": source,
+        }
+        return message, BY_ID_ADVICE, ()
     reasons = not_found_reasons(error)
     if reasons == REASONS_8015 and source == "INSTORE":
         # The account reason is about sources that take an accountId: every one but INSTORE.

@@ -9,9 +9,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser, AnonymousUser, Group
+    from django_stubs_ext import StrOrPromise
 
     User = AbstractUser | AnonymousUser
 
@@ -26,15 +29,24 @@ EXPORT_AUDIT = "customers.export_audit"
 
 # What role_of says, most powerful first: the audit trail's role column holds these.
 ROLES = ("superuser", "auditor", "agent", "store manager", "none")
+# The roles as people read them (the trail keeps the codes above).
+ROLE_LABELS: "dict[str, StrOrPromise]" = {
+    "superuser": pgettext_lazy("role", "superuser"),
+    "auditor": pgettext_lazy("role", "auditor"),
+    "agent": pgettext_lazy("role", "agent"),
+    "store manager": pgettext_lazy("role", "store manager"),
+    "none": pgettext_lazy("role", "none"),
+}
 
 # What each permission lets a person do, as the 403 page says it.
-PERMISSION_NAMES: dict[str, str] = {
-    LOOKUP: "look up customers",
-    VIEW_UNMASKED_PII: "see unmasked names, mobiles and emails",
-    VIEW_MEMBER_NAME: "see members' names",
-    VIEW_RAW_RESPONSE: "see the raw API response",
-    VIEW_ALL_AUDIT: "view every audit entry",
-    EXPORT_AUDIT: "export audit entries",
+# Translators: each completes "Your account does not have the permission to ...".
+PERMISSION_NAMES: "dict[str, StrOrPromise]" = {
+    LOOKUP: _lazy("look up customers"),
+    VIEW_UNMASKED_PII: _lazy("see unmasked names, mobiles and emails"),
+    VIEW_MEMBER_NAME: _lazy("see members' names"),
+    VIEW_RAW_RESPONSE: _lazy("see the raw API response"),
+    VIEW_ALL_AUDIT: _lazy("view every audit entry"),
+    EXPORT_AUDIT: _lazy("export audit entries"),
 }
 
 # Group name -> permission codenames; the migration creates exactly these.

@@ -23,6 +23,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import resolve, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -80,10 +82,10 @@ class LocalSignInForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "admins_only": (
+        "admins_only": _lazy(
             "Local passwords are for administrators only. Sign in with your company account."
         ),
-        "demo_account": (
+        "demo_account": _lazy(
             "This is a demo account, whose password is published: it cannot sign in here. "
             "Ask an administrator for an account of your own."
         ),
@@ -106,7 +108,7 @@ class LoginView(auth_views.LoginView):
     """
 
     form_class = LocalSignInForm
-    extra_context = {"title": "Log in"}
+    extra_context = {"title": _lazy("Log in")}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -180,7 +182,7 @@ class CompanySignInView(OIDCAuthenticationRequestView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not oidc.enabled():
-            raise Http404("The company sign-in is not configured.")
+            raise Http404(_("The company sign-in is not configured."))
         try:
             self.OIDC_OP_AUTH_ENDPOINT = oidc.provider().authorization_endpoint
         except oidc.SignInFailed as failure:
@@ -195,7 +197,7 @@ class CompanySignInView(OIDCAuthenticationRequestView):
 def company_callback(request: HttpRequest) -> HttpResponse:
     """Where the provider sends the browser back: sign the user in, or say why not."""
     if not oidc.enabled():
-        raise Http404("The company sign-in is not configured.")
+        raise Http404(_("The company sign-in is not configured."))
     next_url = request.session.pop(oidc.NEXT, None) or resolve_url(settings.LOGIN_REDIRECT_URL)
     try:
         user = oidc.user_from_callback(request)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -32,10 +32,20 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
-from customers.accounts.roles import EXPORT_AUDIT, ROLES, VIEW_ALL_AUDIT, may_see_all_audit
+from customers.accounts.roles import (
+    EXPORT_AUDIT,
+    ROLE_LABELS,
+    ROLES,
+    VIEW_ALL_AUDIT,
+    may_see_all_audit,
+)
 from customers.audit import views as audit_views
 from customers.audit.drilldown import CalendarChangeList
 from customers.audit.models import (
@@ -52,9 +62,12 @@ from customers.insights import values as insight_values
 from customers.insights.rollup import Window, clamped, local_date, trail_window
 from customers.masking import identifier_hash
 
-admin.site.site_header = "Customer Lookup"
-admin.site.site_title = "Customer Lookup"
-admin.site.index_title = "Administration"
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+admin.site.site_header = _lazy("Customer Lookup")
+admin.site.site_title = _lazy("Customer Lookup")
+admin.site.index_title = _lazy("Administration")
 admin.site.site_url = "/"
 
 # Lookups per user in the last 24 hours above which the "lookup volume" filter flags them.
@@ -167,11 +180,13 @@ class ChoicesFilter(admin.SimpleListFilter):
     scan the whole table for the distinct values it offers."""
 
     values: tuple[str, ...] = ()
+    # What the filter shows for a value, when not the value itself.
+    labels: Mapping[str, StrOrPromise] = {}
 
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, str]]:
-        return [(value, value) for value in self.values]
+    ) -> list[tuple[str, StrOrPromise]]:
+        return [(value, self.labels.get(value, value)) for value in self.values]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         if self.value():
@@ -180,13 +195,14 @@ class ChoicesFilter(admin.SimpleListFilter):
 
 
 class RoleFilter(ChoicesFilter):
-    title = "role"
+    title = _lazy("role")
     parameter_name = "role"
     values = ROLES
+    labels = ROLE_LABELS
 
 
 class SourceFilter(ChoicesFilter):
-    title = "source"
+    title = _lazy("source")
     parameter_name = "source"
     values = SOURCES
 
@@ -195,13 +211,24 @@ class HeavyUserFilter(admin.SimpleListFilter):
     """Entries of users whose lookups in the last 24 hours exceed a threshold: the misuse
     signal an auditor checks first."""
 
-    title = "lookup volume (last 24 hours)"
+    title = _lazy("lookup volume (last 24 hours)")
     parameter_name = "heavy"
 
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
     ) -> list[tuple[str, str]]:
-        return [(str(n), f"users with more than {n} lookups") for n in HEAVY_USER_THRESHOLDS]
+        return [
+            (
+                str(n),
+                ngettext(
+                    "users with more than %(count)s lookup",
+                    "users with more than %(count)s lookups",
+                    n,
+                )
+                % {"count": n},
+            )
+            for n in HEAVY_USER_THRESHOLDS
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         value = self.value()
@@ -227,16 +254,20 @@ class HeavyUserFilter(admin.SimpleListFilter):
         return queryset.filter(user__in=heavy)
 
 
+def _signal_title() -> str:
+    return _("signal (date range, else last %(days)s days)") % {"days": insights.SIGNAL_DAYS}
+
+
 class SignalFilter(admin.SimpleListFilter):
     """The entries a signal of the auditor's pages found, over the list's date range (the
     `created_at` filter's, which the signals' links set) or else the last SIGNAL_DAYS days."""
 
-    title = f"signal (date range, else last {insights.SIGNAL_DAYS} days)"
+    title = lazy(_signal_title, str)()
     parameter_name = "signal"
 
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, str]]:
+    ) -> list[tuple[str, StrOrPromise]]:
         return list(insight_values.SIGNAL_TITLES.items())
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
@@ -351,7 +382,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "created_at"
     # Only shows the search box: get_search_results does the searching.
     search_fields = ["username"]
-    search_help_text = (
+    search_help_text = _lazy(
         "Exact username, customer id, backend or app request id, or a full identifier value "
         "(mobile with country code, email, card number, external id)."
     )
@@ -362,14 +393,14 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     show_full_result_count = False
     paginator = CappedCountPaginator
 
-    @admin.display(description="identifiers")
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return CalendarChangeList
 
+    @admin.display(description=_lazy("identifiers"))
     def identifiers_display(self, entry: AuditEntry) -> str:
         return entry.identifiers_display
 
-    @admin.display(description="customer id", ordering="customer_id")
+    @admin.display(description=_lazy("customer id"), ordering="customer_id")
     def customer_link(self, entry: AuditEntry) -> str:
         """The customer id, linked to that member's access history (every entry about them),
         in the list and on an entry's page."""
@@ -489,7 +520,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            return HttpResponseBadRequest("These filters are not valid for the audit list.")
+            return HttpResponseBadRequest(_("These filters are not valid for the audit list."))
         # The ids first, with the plan for all rows: streaming through a server-side cursor
         # instead makes PostgreSQL plan for the first rows and walk the created_at index over
         # the whole table. Taken before the export's own entry exists, so it is not in the file.
@@ -513,6 +544,8 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return response
 
 
+# The export's column headers stay English whatever the auditor's language: the file is a
+# machine format read by scripts and spreadsheets, and its keys must not change with the reader.
 CSV_COLUMNS = [
     ("id", lambda e: e.pk),
     ("when", lambda e: e.created_at.isoformat()),

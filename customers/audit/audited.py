@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from customers.audit.models import Action, AuditEntry, Outcome
@@ -48,6 +49,8 @@ from customers.errors import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from customers.capillary import LookupQuery, LookupResponse
 
 logger = logging.getLogger("customers.audit.audited")
@@ -204,7 +207,7 @@ def error_page(
     form = page.get("form")
     if isinstance(error, InvalidQuery):
         context["form"] = form.with_errors(error.errors) if form else None
-        context["title"] = "Find a member"
+        context["title"] = _("Find a member")
     elif isinstance(error, BackendError):
         context.update(_failure_context(request, error, facts, form))
     response = render(request, failure.template, context, status=failure.status)
@@ -220,7 +223,7 @@ def _failure_context(
 ) -> dict[str, Any]:
     failure = page_for(error)
     message, advice = error.message, failure.advice
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[StrOrPromise, ...] = ()
     if isinstance(error, CustomerNotFound):
         message, advice, reasons = explain_not_found(
             error,

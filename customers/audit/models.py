@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from customers import masking
 from customers.accounts.roles import may_see_all_audit, role_of
@@ -66,27 +68,27 @@ class AppendOnlyModel(models.Model):
 
 
 class Action(models.TextChoices):
-    LOOKUP = "lookup", "lookup"
-    VIEW_SECTION = "view_section", "view section"
-    REVEAL = "reveal", "reveal"
-    RAW_VIEW = "raw_view", "raw view"
-    EXPORT = "export", "export"
-    REFUSED = "refused", "refused"
-    SIGN_IN = "sign_in", "sign in"
-    SIGN_OUT = "sign_out", "sign out"
-    ROLE_CHANGE = "role_change", "role change"
+    LOOKUP = "lookup", pgettext_lazy("audit", "lookup")
+    VIEW_SECTION = "view_section", pgettext_lazy("audit", "view section")
+    REVEAL = "reveal", pgettext_lazy("audit", "reveal")
+    RAW_VIEW = "raw_view", pgettext_lazy("audit", "raw view")
+    EXPORT = "export", pgettext_lazy("audit", "export")
+    REFUSED = "refused", pgettext_lazy("audit", "refused")
+    SIGN_IN = "sign_in", pgettext_lazy("audit", "sign in")
+    SIGN_OUT = "sign_out", pgettext_lazy("audit", "sign out")
+    ROLE_CHANGE = "role_change", pgettext_lazy("audit", "role change")
     # prune_audit's record of a retention run: how many entries went, where the trail starts.
-    PRUNE = "prune", "prune"
+    PRUNE = "prune", pgettext_lazy("audit", "prune")
 
 
 class Outcome(models.TextChoices):
-    FOUND = "found", "found"
-    NOT_FOUND = "not_found", "not found"
-    INVALID = "invalid", "invalid input"
-    ERROR = "error", "error"
-    RATE_LIMITED = "rate_limited", "rate limited"
-    FORBIDDEN = "forbidden", "forbidden"
-    OK = "ok", "ok"
+    FOUND = "found", pgettext_lazy("audit", "found")
+    NOT_FOUND = "not_found", pgettext_lazy("audit", "not found")
+    INVALID = "invalid", pgettext_lazy("audit", "invalid input")
+    ERROR = "error", pgettext_lazy("audit", "error")
+    RATE_LIMITED = "rate_limited", pgettext_lazy("audit", "rate limited")
+    FORBIDDEN = "forbidden", pgettext_lazy("audit", "forbidden")
+    OK = "ok", pgettext_lazy("audit", "ok")
 
 
 @dataclass(frozen=True)
@@ -444,49 +446,52 @@ class AuditEntryManager(AuditEntryManagerBase):  # type: ignore[type-arg]
 
 
 class AuditEntry(AppendOnlyModel):
-    created_at = models.DateTimeField("when", default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_lazy("when"), default=timezone.now, editable=False)
     # SET_NULL keeps the trail when an account is deleted; `username` keeps who it was. The
     # (user, created_at) index below serves user lookups, so the column needs no index of its own.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_lazy("user"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         db_index=False,
         related_name="audit_entries",
     )
-    username = models.CharField("who", max_length=150, blank=True)
-    role = models.CharField(max_length=20, blank=True)
-    client_ip = models.GenericIPAddressField("client IP", null=True, blank=True)
-    action = models.CharField(max_length=20, choices=Action.choices)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    source = models.CharField(max_length=32, blank=True)
-    account_id = models.CharField("account id", max_length=64, blank=True)
+    username = models.CharField(_lazy("who"), max_length=150, blank=True)
+    role = models.CharField(_lazy("role"), max_length=20, blank=True)
+    client_ip = models.GenericIPAddressField(_lazy("client IP"), null=True, blank=True)
+    action = models.CharField(_lazy("action"), max_length=20, choices=Action.choices)
+    outcome = models.CharField(_lazy("outcome"), max_length=20, choices=Outcome.choices)
+    source = models.CharField(_lazy("source"), max_length=32, blank=True)
+    account_id = models.CharField(_lazy("account id"), max_length=64, blank=True)
     # [{"name": "mobile", "value": "91******0001"}, ...]: types and masked values, in order.
-    identifiers = models.JSONField(default=list, blank=True)
-    embeds = models.CharField(max_length=500, blank=True)
-    customer_id = models.CharField("customer id", max_length=64, blank=True)
-    backend_code = models.CharField("backend code", max_length=16, blank=True)
-    request_id = models.CharField("backend request id", max_length=100, blank=True)
-    app_request_id = models.CharField("app request id", max_length=100, blank=True)
-    latency_ms = models.PositiveIntegerField("backend latency (ms)", null=True, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
+    identifiers = models.JSONField(_lazy("identifiers"), default=list, blank=True)
+    embeds = models.CharField(_lazy("embeds"), max_length=500, blank=True)
+    customer_id = models.CharField(_lazy("customer id"), max_length=64, blank=True)
+    backend_code = models.CharField(_lazy("backend code"), max_length=16, blank=True)
+    request_id = models.CharField(_lazy("backend request id"), max_length=100, blank=True)
+    app_request_id = models.CharField(_lazy("app request id"), max_length=100, blank=True)
+    latency_ms = models.PositiveIntegerField(_lazy("backend latency (ms)"), null=True, blank=True)
+    reason = models.CharField(_lazy("reason"), max_length=500, blank=True)
     # What was viewed, revealed or exported: a section or field name, an export's row count.
-    detail = models.CharField(max_length=500, blank=True)
+    detail = models.CharField(_lazy("detail"), max_length=500, blank=True)
     # The hash chain (customers/audit/chain.py): the entry's place in it, the digest of the
     # entry before it, and its own digest over both and its content. Empty on entries older
     # than the chain (and on generate_audit's synthetic ones); nullable or with a database
     # default, so the release before the chain, still running during a rolling deploy, goes on
     # writing entries (outside the chain).
-    sequence = models.BigIntegerField(null=True, blank=True, editable=False)
+    sequence = models.BigIntegerField(_lazy("sequence"), null=True, blank=True, editable=False)
     previous_digest = models.CharField(max_length=64, blank=True, editable=False, db_default="")
-    digest = models.CharField(max_length=64, blank=True, editable=False, db_default="")
+    digest = models.CharField(
+        _lazy("digest"), max_length=64, blank=True, editable=False, db_default=""
+    )
 
     objects = AuditEntryManager()
 
     class Meta:
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit entries"
+        verbose_name = _lazy("audit entry")
+        verbose_name_plural = _lazy("audit entries")
         ordering = ["-created_at", "-id"]
         # No add, change or delete permission exists to be granted: the trail is append-only.
         default_permissions = ()

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -80,7 +81,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         "admin/customers/auditentry/overview.html",
-        "Audit overview",
+        _("Audit overview"),
         window,
         **Insights(window).overview(),
     )
@@ -92,7 +93,7 @@ def signals(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         "admin/customers/auditentry/signals.html",
-        "Signals worth a look",
+        _("Signals worth a look"),
         window,
         signals=Insights(window).signals(),
     )
@@ -102,13 +103,13 @@ def signals(request: HttpRequest) -> HttpResponse:
 def staff(request: HttpRequest, username: str) -> HttpResponse:
     if len(username) > USERNAME_LENGTH or any(ord(char) < 32 for char in username):
         # No entry or account has such a name (and PostgreSQL refuses a NUL byte in text).
-        raise Http404("No such member of staff in the audit trail.")
+        raise Http404(_("No such member of staff in the audit trail."))
     # Any name a refused sign-in typed has a page (a slash too); the placeholder's shows the
     # older refusals written with an empty name as well.
     names = [username, ""] if username == NO_USERNAME else [username]
     latest = list(AuditEntry.objects.filter(username__in=names)[:STAFF_LATEST])
     if not latest and not get_user_model().objects.filter(username=username).exists():
-        raise Http404("No such member of staff in the audit trail.")
+        raise Http404(_("No such member of staff in the audit trail."))
     window = _window(request, insights.OVERVIEW_DAYS)
     figures = Insights(window)
     member = figures.staff(username)
@@ -118,7 +119,8 @@ def staff(request: HttpRequest, username: str) -> HttpResponse:
     return _page(
         request,
         "admin/customers/auditentry/staff.html",
-        f"Staff member: {username}",
+        # Translators: the page of one member of staff; %(username)s is their sign-in name.
+        _("Staff member: %(username)s") % {"username": username},
         window,
         member=member,
         role=figures.role(username),

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from customers.capillary.exceptions import InvalidQuery
 
 # How a parameter's problem is reported while a query is built: (parameter name, message).
@@ -158,14 +160,16 @@ class LookupQuery:
 
         source = last_value(params, "source").strip().upper()
         if _CONTROL.search(source):
-            error("source", "The source contains a control character: type it again.")
+            error("source", gettext("The source contains a control character: type it again."))
         elif not source:
-            error("source", "Choose a source, for example INSTORE.")
+            error("source", gettext("Choose a source, for example INSTORE."))
         elif not SOURCE_NAME.fullmatch(source):
             error(
                 "source",
-                "A source is a name in capitals, digits and underscores, such as INSTORE, "
-                "WECHAT or MAPP_SDK.",
+                gettext(
+                    "A source is a name in capitals, digits and underscores, such as INSTORE, "
+                    "WECHAT or MAPP_SDK."
+                ),
             )
 
         account_id = last_value(params, "accountId").strip()
@@ -179,12 +183,18 @@ class LookupQuery:
         elif SOURCE_NAME.fullmatch(source) and source != ALL and not account_id:
             error(
                 "accountId",
-                f"Give the account id: Capillary needs one for every source except {INSTORE}.",
+                gettext(
+                    "Give the account id: Capillary needs one for every source except %(instore)s."
+                )
+                % {"instore": INSTORE},
             )
         elif "," in account_id:
-            error("accountId", "The account id cannot contain a comma.")
+            error("accountId", gettext("The account id cannot contain a comma."))
         elif _CONTROL.search(account_id):
-            error("accountId", "The account id contains a control character: type it again.")
+            error(
+                "accountId",
+                gettext("The account id contains a control character: type it again."),
+            )
 
         identifiers = _identifiers(params, error)
         embed = _embed(params, error)
@@ -203,7 +213,12 @@ class LookupQuery:
         }
         for param, value in gaps.items():
             if value is not None and MLP not in embed:
-                error(param, f"{param} only works with embed={MLP}: tick the tiers (mlp) block.")
+                error(
+                    param,
+                    # Translators: %(param)s is gapToUpgrade or gapToRenew, %(mlp)s is "mlp".
+                    gettext("%(param)s only works with embed=%(mlp)s: tick the tiers (mlp) block.")
+                    % {"param": param, "mlp": MLP},
+                )
 
         if errors:
             raise InvalidQuery(errors)
@@ -301,15 +316,19 @@ def _identifier_problem(name: str, value: str) -> str:
     """Why a normalised value cannot be a valid identifier of that type ("" if it can)."""
     if name == MOBILE:
         if not is_ascii_number(value):
-            return "A mobile number can only contain digits, spaces, dashes and a leading +."
+            return gettext(
+                "A mobile number can only contain digits, spaces, dashes and a leading +."
+            )
         if value.startswith("0"):
-            return "Write the mobile number with its country code, e.g. 919999000001, not 0...."
+            return gettext(
+                "Write the mobile number with its country code, e.g. 919999000001, not 0...."
+            )
         if not 8 <= len(value) <= 15:
-            return "A mobile number with its country code has 8 to 15 digits."
+            return gettext("A mobile number with its country code has 8 to 15 digits.")
     if name == EMAIL and (value.count("@") != 1 or value.startswith("@") or value.endswith("@")):
-        return "An email address needs one @ with text on both sides."
+        return gettext("An email address needs one @ with text on both sides.")
     if name == EMAIL and any(ch.isspace() for ch in value):
-        return "An email address cannot contain spaces."
+        return gettext("An email address cannot contain spaces.")
     return ""
 
 
@@ -342,12 +361,21 @@ def split_identifiers(params: Mapping[str, list[str]]) -> tuple[list[str], list[
 def _identifiers(params: Mapping[str, list[str]], error: Report) -> tuple[tuple[str, str], ...]:
     names, values = split_identifiers(params)
     if not any(names) and not any(v.strip() for v in values):
-        error("identifierName", "Give at least one identifier, for example a mobile number.")
+        error(
+            "identifierName",
+            gettext("Give at least one identifier, for example a mobile number."),
+        )
         return ()
     if len(names) != len(values):
         error(
             "identifierValue",
-            f"Give one value per identifier: {len(names)} name(s) but {len(values)} value(s).",
+            gettext("Give one value per identifier: %(names)s, but %(values)s.")
+            % {
+                "names": ngettext("%(count)d name", "%(count)d names", len(names))
+                % {"count": len(names)},
+                "values": ngettext("%(count)d value", "%(count)d values", len(values))
+                % {"count": len(values)},
+            },
         )
         return ()
 
@@ -356,29 +384,39 @@ def _identifiers(params: Mapping[str, list[str]], error: Report) -> tuple[tuple[
     for position, (typed_name, typed_value) in enumerate(zip(names, values, strict=True), 1):
         name = IDENTIFIER_BY_FOLDED.get(typed_name.casefold(), "")
         if not typed_name:
-            error("identifierName", f"Identifier {position} has no type.")
+            error(
+                "identifierName",
+                gettext("Identifier %(position)d has no type.") % {"position": position},
+            )
             continue
         if not name:
             error(
                 "identifierName",
-                f"Unknown identifier type {typed_name[:30]!r}. "
-                f"Use one of: {', '.join(ACCEPTED_IDENTIFIER_NAMES)}.",
+                gettext("Unknown identifier type %(typed)s. Use one of: %(names)s.")
+                % {"typed": repr(typed_name[:30]), "names": ", ".join(ACCEPTED_IDENTIFIER_NAMES)},
             )
             continue
         if name in seen:
-            error("identifierName", f"{name} is given twice: give each identifier type once.")
+            error(
+                "identifierName",
+                gettext("%(name)s is given twice: give each identifier type once.")
+                % {"name": name},
+            )
             continue
         seen.add(name)
         if "," in typed_value:
             error(
                 "identifierValue",
-                f"The {name} value contains a comma; the API separates values with commas, "
-                "so it cannot be sent.",
+                gettext(
+                    "The %(name)s value contains a comma; the API separates values with "
+                    "commas, so it cannot be sent."
+                )
+                % {"name": name},
             )
             continue
         value = normalise_identifier(name, typed_value)
         if not value:
-            error("identifierValue", f"The {name} value is empty.")
+            error("identifierValue", gettext("The %(name)s value is empty.") % {"name": name})
             continue
         problem = _identifier_problem(name, value)
         if problem:
@@ -393,12 +431,17 @@ def _embed(params: Mapping[str, list[str]], error: Report) -> tuple[str, ...]:
     for part in split_list(params.get("embed", [])):
         name = EMBED_BY_FOLDED.get(part.casefold())
         if name is None:
-            hint = (
-                " gapDetails is deprecated: use mlp with gapToUpgrade / gapToRenew."
+            unknown = {"embed": repr(part[:30]), "embeds": ", ".join(EMBEDS)}
+            error(
+                "embed",
+                gettext(
+                    "Unknown embed %(embed)s. gapDetails is deprecated: use mlp with "
+                    "gapToUpgrade / gapToRenew."
+                )
+                % unknown
                 if part.casefold() == "gapdetails"
-                else f" Use any of: {', '.join(EMBEDS)}."
+                else gettext("Unknown embed %(embed)s. Use any of: %(embeds)s.") % unknown,
             )
-            error("embed", f"Unknown embed {part[:30]!r}.{hint}")
         elif name not in embed:
             embed.append(name)
     return tuple(embed)
@@ -409,7 +452,7 @@ def _bool(params: Mapping[str, list[str]], param: str, error: Report) -> bool:
     if value in TRUTHY:
         return True
     if value not in _FALSE:
-        error(param, f"{param} must be true or false.")
+        error(param, gettext("%(param)s must be true or false.") % {"param": param})
     return False
 
 
@@ -420,8 +463,12 @@ def _int(
     if not value:
         return None
     if not is_ascii_number(value) or int(value) < minimum:
-        kind = "a whole number of 0 or more" if minimum == 0 else "a positive whole number"
-        error(param, f"{param} must be {kind}.")
+        message = (
+            gettext("%(param)s must be a whole number of 0 or more.")
+            if minimum == 0
+            else gettext("%(param)s must be a positive whole number.")
+        )
+        error(param, message % {"param": param})
         return None
     return int(value)
 

@@ -13,8 +13,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from customers.insights.values import Breakdown
 
@@ -77,17 +79,22 @@ def nice_ceiling(value: int) -> int:
 
 
 def day_title(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """ "Mon 7 Dec 2026", with the names in the reader's language."""
+    return formats.date_format(day, "D j M Y")
 
 
 def _day_labels(days: list[date]) -> list[tuple[int, str]]:
     """Which days get a label under the axis: every day of a week, Mondays of a month, the
     first of each month beyond."""
     if len(days) <= 14:
-        return [(i, f"{day:%a} {day.day}") for i, day in enumerate(days)]
+        return [(i, formats.date_format(day, "D j")) for i, day in enumerate(days)]
     if len(days) <= 45:
-        return [(i, f"{day.day} {day:%b}") for i, day in enumerate(days) if day.weekday() == 0]
-    return [(i, f"{day:%b}") for i, day in enumerate(days) if day.day == 1]
+        return [
+            (i, formats.date_format(day, "j M"))
+            for i, day in enumerate(days)
+            if day.weekday() == 0
+        ]
+    return [(i, formats.date_format(day, "M")) for i, day in enumerate(days) if day.day == 1]
 
 
 def bar_chart(breakdown: Breakdown) -> BarChart:
@@ -116,7 +123,10 @@ def bar_chart(breakdown: Breakdown) -> BarChart:
                     width=round(bar_width, 1),
                     height=round(max(height, 0.5), 1),
                     css=series.css,
-                    title=f"{day_title(day)}: {value:,} {series.label}",
+                    # Translators: a bar's tooltip: "Mon 7 Dec 2026: 12 found"; %(series)s is
+                    # what the bar counts (an outcome, an action or a role).
+                    title=_("%(day)s: %(count)s %(series)s")
+                    % {"day": day_title(day), "count": f"{value:,}", "series": series.label},
                     url=breakdown.url(series.key, day),
                 )
             )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -20,7 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMinute
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.accounts.roles import ROLES
 from customers.audit.models import Action, AuditEntry, Outcome
@@ -76,7 +79,8 @@ ORDER: dict[str, tuple[str, ...]] = {
 
 
 def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    # "Mon 7 Dec 2026", with the day's and month's names in the reader's language.
+    return formats.date_format(day, "D j M Y")
 
 
 class Insights:
@@ -124,12 +128,13 @@ class Insights:
 
     def charts(self, staff: Staff | None = None) -> list[Breakdown]:
         """The overview's charts, or one user's."""
-        whose = "their" if staff else "all"
         charts = [
             self.breakdown(
                 "lookups-by-outcome",
-                "Lookups per day, by outcome",
-                f"Every lookup {'they' if staff else 'anyone'} ran or tried, by what it found.",
+                _("Lookups per day, by outcome"),
+                _("Every lookup they ran or tried, by what it found.")
+                if staff
+                else _("Every lookup anyone ran or tried, by what it found."),
                 "outcome",
                 action=Action.LOOKUP,
                 staff=staff,
@@ -139,8 +144,8 @@ class Insights:
             charts.append(
                 self.breakdown(
                     "lookups-by-role",
-                    "Lookups per day, by role",
-                    "The same lookups, by the role of who ran them.",
+                    _("Lookups per day, by role"),
+                    _("The same lookups, by the role of who ran them."),
                     "role",
                     action=Action.LOOKUP,
                 )
@@ -148,16 +153,18 @@ class Insights:
         charts += [
             self.breakdown(
                 "closer-looks",
-                "Reveals, raw views and exports per day",
-                f"Unmasked contact details, raw answers and CSV exports: {whose} closer looks.",
+                _("Reveals, raw views and exports per day"),
+                _("Unmasked contact details, raw answers and CSV exports: their closer looks.")
+                if staff
+                else _("Unmasked contact details, raw answers and CSV exports: all closer looks."),
                 "action",
                 keys=OTHER_ACTIONS,
                 staff=staff,
             ),
             self.breakdown(
                 "refusals",
-                "Refusals per day",
-                "Requests the app refused: a missing permission or source, or the rate limit.",
+                _("Refusals per day"),
+                _("Requests the app refused: a missing permission or source, or the rate limit."),
                 "outcome",
                 keys=REFUSALS,
                 staff=staff,
@@ -304,10 +311,14 @@ class Insights:
         )
 
     def _per_user(
-        self, slug: str, column: str, noun: str, **where: tuple[str, ...]
+        self,
+        slug: str,
+        column: str,
+        summary: Callable[[int, int], str],
+        **where: tuple[str, ...],
     ) -> list[Finding]:
         """One finding per user with a non-zero `column` among their entries of the period
-        (`where` narrows them; `noun` names them)."""
+        (`where` narrows them; `summary` says the count of how many)."""
         rows = self.activity.counts(("username",), within=self.window, **where)
         findings = []
         for row in sorted(rows, key=lambda row: (-row[column], row["username"])):
@@ -317,7 +328,7 @@ class Insights:
                     Finding(
                         staff=(staff,),
                         count=row[column],
-                        summary=f"{row[column]} of their {row['entries']} {noun}",
+                        summary=summary(row[column], row["entries"]),
                         url=audit_list_url(signal=slug, staff=staff, window=self.window),
                     )
                 )
@@ -333,31 +344,53 @@ class Insights:
 
     def after_hours(self) -> Signal:
         hours = business_hours.configured()
-        explanation = (
-            "Lookups outside the organisation's business hours"
-            f"{f' ({settings.AUDIT_BUSINESS_HOURS.strip()})' if hours else ''}: "
-            "when nobody is calling, a lookup is worth a question."
-        )
+        if hours:
+            # Translators: %(hours)s is the org's setting as written, e.g. Mon-Fri 08:00-18:00.
+            explanation = _(
+                "Lookups outside the organisation's business hours (%(hours)s): "
+                "when nobody is calling, a lookup is worth a question."
+            ) % {"hours": settings.AUDIT_BUSINESS_HOURS.strip()}
+        else:
+            explanation = _(
+                "Lookups outside the organisation's business hours: "
+                "when nobody is calling, a lookup is worth a question."
+            )
         if hours is None:
-            off = "Off: the organisation's business hours are not set in the app."
-            setting = "Set AUDIT_BUSINESS_HOURS (e.g. Mon-Fri 08:00-18:00) to look for these."
+            off = _("Off: the organisation's business hours are not set in the app.")
+            setting = _("Set AUDIT_BUSINESS_HOURS (e.g. Mon-Fri 08:00-18:00) to look for these.")
             return self._signal("after_hours", explanation, [], off, setting=setting)
-        findings = self._per_user("after_hours", "after_hours", "lookups", action=(Action.LOOKUP,))
+
+        def summary(count: int, entries: int) -> str:
+            return ngettext(
+                "%(count)s of their %(entries)s lookup",
+                "%(count)s of their %(entries)s lookups",
+                entries,
+            ) % {"count": count, "entries": entries}
+
+        findings = self._per_user("after_hours", "after_hours", summary, action=(Action.LOOKUP,))
         return self._signal("after_hours", explanation, findings)
 
     def no_reason(self) -> Signal:
-        explanation = (
+        explanation = _(
             "Lookups that ran without a reason or ticket although the organisation requires one "
             "(before the rule, or around it)."
         )
         if not settings.LOOKUP_REASON_REQUIRED:
-            off = "Off: reasons are optional in this organisation."
-            setting = "Set LOOKUP_REASON_REQUIRED=true to require a reason for every lookup."
+            off = _("Off: reasons are optional in this organisation.")
+            setting = _("Set LOOKUP_REASON_REQUIRED=true to require a reason for every lookup.")
             return self._signal("no_reason", explanation, [], off, setting=setting)
+
+        def summary(count: int, entries: int) -> str:
+            return ngettext(
+                "%(count)s of their %(entries)s answered lookup",
+                "%(count)s of their %(entries)s answered lookups",
+                entries,
+            ) % {"count": count, "entries": entries}
+
         findings = self._per_user(
             "no_reason",
             "without_reason",
-            "answered lookups",
+            summary,
             action=(Action.LOOKUP,),
             outcome=ANSWERED,
         )
@@ -365,16 +398,21 @@ class Insights:
 
     def many_staff(self, username: str = "") -> Signal:
         """With `username`: the members that user was among the staff of."""
-        explanation = (
-            f"Members whose data {rollup.MANY_STAFF} or more different staff saw on one day: a "
+        explanation = _(
+            "Members whose data %(many)s or more different staff saw on one day: a "
             "famous member, or a name passed around."
-        )
+        ) % {"many": rollup.MANY_STAFF}
         total, members = rollup.members(self.window, username, limit=FINDINGS)
         findings = [
             Finding(
                 staff=tuple(self.staff(name) for name in names),
                 count=len(names),
-                summary=f"customer {customer_id}: {len(names)} staff on {_day(day)}",
+                summary=ngettext(
+                    "customer %(id)s: %(count)s staff on %(day)s",
+                    "customer %(id)s: %(count)s staff on %(day)s",
+                    len(names),
+                )
+                % {"id": customer_id, "count": len(names), "day": _day(day)},
                 url=audit_list_url(customer_id=customer_id, day=day),
                 day=day,
                 customer_id=customer_id,
@@ -384,10 +422,11 @@ class Insights:
         return self._signal("many_staff", explanation, findings, total=total)
 
     def fishing(self) -> Signal:
-        explanation = (
-            f"Users with {FISHING_NOT_FOUND} or more not-found lookups on one day, at least "
-            f"{FISHING_SHARE:.0%} of their lookups that day: trying identifiers until one hits."
-        )
+        # Translators: %(share)s is a percentage with its sign, e.g. 50%.
+        explanation = _(
+            "Users with %(many)s or more not-found lookups on one day, at least "
+            "%(share)s of their lookups that day: trying identifiers until one hits."
+        ) % {"many": FISHING_NOT_FOUND, "share": f"{FISHING_SHARE:.0%}"}
         per_day: dict[tuple[str, date], dict[str, int]] = defaultdict(dict)
         rows = self.activity.counts(
             ("day", "username", "outcome"), within=self.window, action=[Action.LOOKUP]
@@ -398,7 +437,11 @@ class Insights:
         for (username, day), outcomes in per_day.items():
             not_found, total = outcomes.get(Outcome.NOT_FOUND, 0), sum(outcomes.values())
             if not_found >= FISHING_NOT_FOUND and not_found >= FISHING_SHARE * total:
-                summary = f"{not_found} not-found lookups of {total} on {_day(day)}"
+                summary = ngettext(
+                    "%(count)s not-found lookup of %(total)s on %(day)s",
+                    "%(count)s not-found lookups of %(total)s on %(day)s",
+                    not_found,
+                ) % {"count": not_found, "total": total, "day": _day(day)}
                 findings.append(
                     self._day_of_lookups(username, day, not_found, summary, Outcome.NOT_FOUND)
                 )
@@ -406,11 +449,11 @@ class Insights:
         return self._signal("fishing", explanation, findings)
 
     def spike(self) -> Signal:
-        explanation = (
-            f"Days on which a user looked up {SPIKE_FACTOR} times their usual day or more (the "
-            f"median of their days with lookups over {BASELINE_DAYS} days), and at least "
-            f"{SPIKE_MIN}: a sudden interest is worth a look."
-        )
+        explanation = _(
+            "Days on which a user looked up %(factor)s times their usual day or more (the "
+            "median of their days with lookups over %(days)s days), and at least "
+            "%(least)s: a sudden interest is worth a look."
+        ) % {"factor": SPIKE_FACTOR, "days": BASELINE_DAYS, "least": SPIKE_MIN}
         findings = []
         for username, days in self._lookups_per_user_day.items():
             usual = self.usual_day(username)
@@ -418,20 +461,27 @@ class Insights:
                 continue
             for day, count in days.items():
                 if day in self.window and count >= max(SPIKE_FACTOR * usual, SPIKE_MIN):
-                    summary = (
-                        f"{count} lookups on {_day(day)}, "
-                        f"{count / usual:.1f} times their usual {usual:g}"
-                    )
+                    # Translators: %(times)s is a ratio such as 4.5; %(usual)s their usual day.
+                    summary = ngettext(
+                        "%(count)s lookup on %(day)s, %(times)s times their usual %(usual)s",
+                        "%(count)s lookups on %(day)s, %(times)s times their usual %(usual)s",
+                        count,
+                    ) % {
+                        "count": count,
+                        "day": _day(day),
+                        "times": f"{count / usual:.1f}",
+                        "usual": f"{usual:g}",
+                    }
                     findings.append(self._day_of_lookups(username, day, count, summary))
         findings.sort(key=lambda found: (-found.count, found.day))
         return self._signal("spike", explanation, findings)
 
     def reveals(self) -> Signal:
-        explanation = (
-            f"Users who revealed contact details (or opened the raw answer) {REVEAL_FACTOR} "
-            f"times as often per found lookup as the rest of the team, or more, with at least "
-            f"{REVEAL_MIN} reveals."
-        )
+        explanation = _(
+            "Users who revealed contact details (or opened the raw answer) %(factor)s "
+            "times as often per found lookup as the rest of the team, or more, with at least "
+            "%(least)s reveals."
+        ) % {"factor": REVEAL_FACTOR, "least": REVEAL_MIN}
         lookups: dict[str, int] = defaultdict(int)
         reveals: dict[str, int] = defaultdict(int)
         rows = self.activity.counts(
@@ -458,10 +508,20 @@ class Insights:
                     Finding(
                         staff=(staff,),
                         count=count,
-                        summary=(
-                            f"{count} reveals in {lookups[username]} found lookups "
-                            f"({own:.2f} per lookup; the rest of the team {team:.2f})"
-                        ),
+                        # Translators: %(own)s and %(team)s are reveals per lookup, e.g. 0.45.
+                        summary=ngettext(
+                            "%(count)s reveal in %(lookups)s found lookups "
+                            "(%(own)s per lookup; the rest of the team %(team)s)",
+                            "%(count)s reveals in %(lookups)s found lookups "
+                            "(%(own)s per lookup; the rest of the team %(team)s)",
+                            count,
+                        )
+                        % {
+                            "count": count,
+                            "lookups": lookups[username],
+                            "own": f"{own:.2f}",
+                            "team": f"{team:.2f}",
+                        },
                         url=audit_list_url(signal="reveals", staff=staff, window=self.window),
                     )
                 )
@@ -469,11 +529,11 @@ class Insights:
         return self._signal("reveals", explanation, findings)
 
     def burst(self) -> Signal:
-        explanation = (
-            f"Minutes in which a user ran {BURST_MIN} lookups or more, {BURST_FACTOR} times "
+        explanation = _(
+            "Minutes in which a user ran %(least)s lookups or more, %(factor)s times "
             "their usual lookups per active minute or more: faster than anyone types (a script, "
             "a pasted list), refused by the rate limit or not."
-        )
+        ) % {"least": BURST_MIN, "factor": BURST_FACTOR}
         lookups = AuditEntry.objects.filter(
             action=Action.LOOKUP, created_at__gte=self.window.start, created_at__lt=self.window.end
         ).exclude(username="")
@@ -502,10 +562,20 @@ class Insights:
                 Finding(
                     staff=(staff,),
                     count=row["entries"],
-                    summary=(
-                        f"{row['entries']} lookups in the minute from {at:%H:%M} on "
-                        f"{_day(at.date())} (usually {rate:.1f} a minute)"
-                    ),
+                    # Translators: %(time)s is a minute (14:05); %(rate)s lookups a minute (1.5).
+                    summary=ngettext(
+                        "%(count)s lookup in the minute from %(time)s on %(day)s "
+                        "(usually %(rate)s a minute)",
+                        "%(count)s lookups in the minute from %(time)s on %(day)s "
+                        "(usually %(rate)s a minute)",
+                        row["entries"],
+                    )
+                    % {
+                        "count": row["entries"],
+                        "time": f"{at:%H:%M}",
+                        "day": _day(at.date()),
+                        "rate": f"{rate:.1f}",
+                    },
                     url=audit_list_url(signal="burst", staff=staff, window=self.window),
                     day=at.date(),
                     minute=row["minute"],
@@ -515,7 +585,7 @@ class Insights:
         return self._signal("burst", explanation, findings)
 
     def unsearched(self) -> Signal:
-        explanation = (
+        explanation = _(
             "Members whose pages a user opened without a lookup of theirs finding that member "
             "the same day or the day before: a customer id typed or pasted into the address "
             "bar, not a search."
@@ -560,7 +630,13 @@ class Insights:
                 Finding(
                     staff=(staff,),
                     count=len(customers),
-                    summary=f"{len(customers)} members opened without a search ({shown})",
+                    # Translators: %(ids)s lists customer ids.
+                    summary=ngettext(
+                        "%(count)s member opened without a search (%(ids)s)",
+                        "%(count)s members opened without a search (%(ids)s)",
+                        len(customers),
+                    )
+                    % {"count": len(customers), "ids": shown},
                     url=audit_list_url(signal="unsearched", staff=staff, window=self.window),
                     customer_ids=tuple(sorted(customers)),
                 )

@@ -7,20 +7,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _lazy
 
-from customers.accounts.roles import ROLES
+from customers.accounts.roles import ROLE_LABELS
 from customers.audit.models import NO_USERNAME, Action, Outcome
 from customers.insights.rollup import Window
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 FINDINGS_SHOWN = 20
 
-LABELS: dict[str, Mapping[str, str]] = {
+LABELS: dict[str, Mapping[str, StrOrPromise]] = {
     "outcome": dict(Outcome.choices),
     "action": dict(Action.choices),
-    "role": {role: role for role in ROLES},
+    "role": ROLE_LABELS,
 }
 
 
@@ -98,7 +103,7 @@ class Cell:
 @dataclass(frozen=True)
 class Series:
     key: str
-    label: str
+    label: StrOrPromise
     css: str
     total: int
     url: str
@@ -158,7 +163,7 @@ class Breakdown:
         return [
             Series(
                 key=key,
-                label=labels.get(key, key) or "(none)",
+                label=labels.get(key, key) or _lazy("(none)"),
                 css=self.css(key),
                 total=sum(self.value(day, key) for day in self.window.days),
                 url=self.url(key),
@@ -217,7 +222,7 @@ class Refusal:
     url: str
 
     @property
-    def outcome_label(self) -> str:
+    def outcome_label(self) -> StrOrPromise:
         return Outcome(self.outcome).label
 
 
@@ -248,7 +253,7 @@ class Finding:
 @dataclass(frozen=True)
 class Signal:
     slug: str
-    title: str
+    title: StrOrPromise
     explanation: str
     # The first FINDINGS of them (the many-staff signal may find thousands), and how many.
     findings: tuple[Finding, ...]
@@ -270,13 +275,13 @@ class Signal:
         return self.total - len(self.shown)
 
 
-SIGNAL_TITLES: dict[str, str] = {
-    "after_hours": "Lookups outside business hours",
-    "many_staff": "A member seen by many staff",
-    "fishing": "Many not-found lookups",
-    "no_reason": "Lookups without a reason",
-    "spike": "A day far above the user's usual",
-    "reveals": "Reveals per lookup above the team's",
-    "burst": "A minute far above the user's usual rate",
-    "unsearched": "Members opened without a search",
+SIGNAL_TITLES: dict[str, StrOrPromise] = {
+    "after_hours": _lazy("Lookups outside business hours"),
+    "many_staff": _lazy("A member seen by many staff"),
+    "fishing": _lazy("Many not-found lookups"),
+    "no_reason": _lazy("Lookups without a reason"),
+    "spike": _lazy("A day far above the user's usual"),
+    "reveals": _lazy("Reveals per lookup above the team's"),
+    "burst": _lazy("A minute far above the user's usual rate"),
+    "unsearched": _lazy("Members opened without a search"),
 }

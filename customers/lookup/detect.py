@@ -59,6 +59,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.capillary.query import (
     CARD_NUMBER,
@@ -244,11 +246,19 @@ def completed_mobile(item: Item) -> Item:
 
 
 def _wrong_length(code: str, lengths: tuple[int, ...], found: int) -> str:
-    wanted = " or ".join(str(n) for n in lengths)
-    return (
-        f"A number read as a mobile cannot be one here: a +{code} mobile has {wanted} digits "
-        f"after the country code, and this one has {found}. Check the number with the caller."
-    )
+    wanted = str(lengths[0])
+    for length in lengths[1:]:
+        # Translators: one more allowed number of digits in a list of them: "9 or 10".
+        wanted = _("%(some)s or %(another)s") % {"some": wanted, "another": length}
+    # Translators: %(code)s is a country calling code (91); %(wanted)s the numbers of digits a
+    # mobile of that country has ("10", or "10 or 11"); %(found)s the digits this one has.
+    return ngettext(
+        "A number read as a mobile cannot be one here: a +%(code)s mobile has %(wanted)s digit "
+        "after the country code, and this one has %(found)s. Check the number with the caller.",
+        "A number read as a mobile cannot be one here: a +%(code)s mobile has %(wanted)s digits "
+        "after the country code, and this one has %(found)s. Check the number with the caller.",
+        lengths[-1],
+    ) % {"code": code, "wanted": wanted, "found": found}
 
 
 def detect(text: str) -> list[Item]:
@@ -332,14 +342,27 @@ def identifier_problems(items: list[Item], given: Collection[str] = ()) -> list[
         name = identifier_word(kind)
         if count > 1:
             problems.append(
-                f"The search box has {count} values read as {name}: one lookup takes one of "
-                "each type. Remove the others, or write the right type before a value (for "
-                "example “card: ...”)."
+                # Translators: %(name)s is an identifier type: mobile, email, card number...
+                ngettext(
+                    "The search box has %(count)s value read as %(name)s: one lookup takes one "
+                    "of each type. Remove the others, or write the right type before a value "
+                    "(for example “card: ...”).",
+                    "The search box has %(count)s values read as %(name)s: one lookup takes one "
+                    "of each type. Remove the others, or write the right type before a value "
+                    "(for example “card: ...”).",
+                    count,
+                )
+                % {"count": count, "name": name}
             )
         elif count and kind in others:
             problems.append(
-                f"The search box has a value read as {name}, and the identifier rows under "
-                "Advanced give one too: one lookup takes one of each type. Remove one of them."
+                # Translators: %(name)s is an identifier type: mobile, email, card number...
+                _(
+                    "The search box has a value read as %(name)s, and the identifier rows under "
+                    "Advanced give one too: one lookup takes one of each type. Remove one of "
+                    "them."
+                )
+                % {"name": name}
             )
     return problems
 

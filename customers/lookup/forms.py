@@ -17,9 +17,12 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from customers.accounts.roles import allowed_sources
 from customers.capillary.exceptions import InvalidQuery
@@ -45,11 +48,14 @@ from customers.capillary.query import (
 from customers.lookup import detect
 from customers.pages.glossary import identifier_types, identifier_word
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The longest reason or ticket kept with a lookup or a reveal.
 MAX_REASON = 500
 # The one search box's parameter.
 BOX = "q"
-NOTHING_FOUND = (
+NOTHING_FOUND = _lazy(
     "Nothing in the search box reads as a mobile, email, card number or external id: "
     "type or paste one."
 )
@@ -58,35 +64,38 @@ NOTHING_FOUND = (
 def names_not_searchable() -> str:
     """What the box says of a name typed alone: the org's primary identifier to ask for."""
     primary = settings.LOOKUP_PRIMARY_IDENTIFIER or MOBILE
-    return f"Names cannot be searched: ask the caller for their {identifier_word(primary)}."
+    # Translators: %(identifier)s is an identifier type: mobile, email, card number, external id.
+    return _("Names cannot be searched: ask the caller for their %(identifier)s.") % {
+        "identifier": identifier_word(primary)
+    }
 
 
 # Without JavaScript the page shows this many identifier rows; empty ones are ignored.
 ROWS_WITHOUT_JS = 3
 
 # What an identifier row's choice adds to the type's name (glossary.IDENTIFIER_TYPES).
-IDENTIFIER_HINTS: dict[str, str] = {MOBILE: "with country code"}
+IDENTIFIER_HINTS: dict[str, StrOrPromise] = {MOBILE: _lazy("with country code")}
 
-EMBED_LABELS: dict[str, str] = {
-    "mlp": "Tiers per program (mlp)",
-    "points": "Points summary",
-    "alternateCurrencies": "Alternate currencies",
-    "expirySchedules": "Points expiry schedule",
-    "expiredPoints": "Expired points",
-    "promotionalPoints": "Promotional points",
-    "cardLoyaltyDetails": "Card loyalty details",
-    "ignoreCardDetails": "Leave cards out (faster)",
-    "subscriptions": "Subscriptions",
-    "segments": "Segments",
-    "customerStatus": "Customer status",
-    "customerImage": "Customer image",
-    "userGroup": "User group",
-    "fleetParentDetails": "Fleet parent",
+EMBED_LABELS: dict[str, StrOrPromise] = {
+    "mlp": _lazy("Tiers per program (mlp)"),
+    "points": _lazy("Points summary"),
+    "alternateCurrencies": _lazy("Alternate currencies"),
+    "expirySchedules": _lazy("Points expiry schedule"),
+    "expiredPoints": _lazy("Expired points"),
+    "promotionalPoints": _lazy("Promotional points"),
+    "cardLoyaltyDetails": _lazy("Card loyalty details"),
+    "ignoreCardDetails": _lazy("Leave cards out (faster)"),
+    "subscriptions": _lazy("Subscriptions"),
+    "segments": _lazy("Segments"),
+    "customerStatus": _lazy("Customer status"),
+    "customerImage": _lazy("Customer image"),
+    "userGroup": _lazy("User group"),
+    "fleetParentDetails": _lazy("Fleet parent"),
 }
 
-EMBED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+EMBED_GROUPS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
     (
-        "Tiers & points",
+        _lazy("Tiers & points"),
         (
             "mlp",
             "points",
@@ -96,9 +105,9 @@ EMBED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "promotionalPoints",
         ),
     ),
-    ("Cards", ("cardLoyaltyDetails", "ignoreCardDetails")),
+    (pgettext_lazy("search blocks", "Cards"), ("cardLoyaltyDetails", "ignoreCardDetails")),
     (
-        "Profile",
+        pgettext_lazy("search blocks", "Profile"),
         (
             "subscriptions",
             "segments",
@@ -110,15 +119,15 @@ EMBED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
-REASON_REQUIRED = (
+REASON_REQUIRED = _lazy(
     "Give a reason or ticket number: this organisation keeps one with every lookup "
     "(LOOKUP_REASON_REQUIRED)."
 )
 
-FLAGS: tuple[tuple[str, str], ...] = (
-    (FRAUD_DETAILS, "Include fraud details"),
-    ("includedUserGroup2LoyaltyDetails", "Include user group loyalty details"),
-    ("includedAllUserGroup2", "Include all of the customer's user groups"),
+FLAGS: tuple[tuple[str, StrOrPromise], ...] = (
+    (FRAUD_DETAILS, _lazy("Include fraud details")),
+    ("includedUserGroup2LoyaltyDetails", _lazy("Include user group loyalty details")),
+    ("includedAllUserGroup2", _lazy("Include all of the customer's user groups")),
 )
 
 
@@ -135,6 +144,16 @@ def _plain_name(match: re.Match[str]) -> str:
     return identifier_word(match[1])
 
 
+def _sentences(*sentences: str) -> str:
+    """Whole sentences, each translated as one, one after another (the empty left out)."""
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
+def _capitalised(word: str) -> str:
+    """`word` starting a sentence (scripts without case are left as they are)."""
+    return word[:1].upper() + word[1:]
+
+
 @dataclass(frozen=True)
 class IdentifierRow:
     number: int
@@ -145,7 +164,7 @@ class IdentifierRow:
 @dataclass(frozen=True)
 class Checkbox:
     name: str
-    label: str
+    label: StrOrPromise
     checked: bool
 
 
@@ -185,10 +204,10 @@ class SearchForm:
         own rule among them: a reason with every lookup when LOOKUP_REASON_REQUIRED is on. All
         come back at once, so one round of corrections is enough."""
         missing_reason = settings.LOOKUP_REASON_REQUIRED and not self.reason.strip()
-        own_errors = {"reason": [REASON_REQUIRED]} if missing_reason else {}
+        own_errors = {"reason": [str(REASON_REQUIRED)]} if missing_reason else {}
         if self.box_text and not self.identifiers:
             names = any(item.name_word for item in self.detected)
-            own_errors[BOX] = [names_not_searchable() if names else NOTHING_FOUND]
+            own_errors[BOX] = [names_not_searchable() if names else str(NOTHING_FOUND)]
         elif problems := detect.identifier_problems(self.identifiers, self._row_names):
             # Said here in plain words; the query does not see the clash (search_params).
             own_errors[BOX] = problems
@@ -214,35 +233,48 @@ class SearchForm:
         identifier first and, under dual eligibility, that the others need it beside them."""
         primary = settings.LOOKUP_PRIMARY_IDENTIFIER
         code = detect.country_code()
-        local = f" A local number gets +{code}." if code else ""
-        how = (
+        # Translators: %(code)s is a country calling code's digits, e.g. 91.
+        local = _("A local number gets +%(code)s.") % {"code": code} if code else ""
+        how = _(
             "Several values: separate them with commas or new lines. To set a value's type, "
             "write it first, for example “card: 919876543210”. Names cannot be searched."
         )
         if not primary:
             return {
-                "label": "Mobile, email, card number or external id",
-                "placeholder": "e.g. +91 99990 00001, or paste several",
-                "help": f"Paste anything: mobiles in any format, emails, card numbers, external "
-                f"ids.{local} {how}",
+                "label": _("Mobile, email, card number or external id"),
+                "placeholder": _("e.g. +91 99990 00001, or paste several"),
+                "help": _sentences(
+                    _(
+                        "Paste anything: mobiles in any format, emails, card numbers, "
+                        "external ids."
+                    ),
+                    local,
+                    how,
+                ),
             }
         word = identifier_word(primary)
         kinds = (EMAIL, CARD_NUMBER, EXTERNAL_ID)
-        others = [
-            identifier_word(k).capitalize() if i == 0 else identifier_word(k)
-            for i, k in enumerate(k for k in kinds if k != primary)
-        ]
+        others = [identifier_word(k) for k in kinds if k != primary]
         if primary == MOBILE:
-            example = "e.g. 99990 00001" if code else "e.g. +91 99990 00001"
-            placeholder = f"The caller's mobile, {example}"
+            placeholder = (
+                _("The caller's mobile, e.g. 99990 00001")
+                if code
+                else _("The caller's mobile, e.g. +91 99990 00001")
+            )
         else:
-            placeholder = f"The member's {word}"
+            # Translators: %(identifier)s is an identifier type: email, card number, external id.
+            placeholder = _("The member's %(identifier)s") % {"identifier": word}
+        # Translators: the org's rule for searching. %(identifier)s is the identifier type that
+        # finds a member alone; %(first)s and %(second)s the two types that need it beside them.
+        rule = _(
+            "Ask for the %(identifier)s first: it finds the member. %(first)s or %(second)s "
+            "find them only together with the %(identifier)s (this organisation's rule)."
+        ) % {"identifier": word, "first": _capitalised(others[0]), "second": others[1]}
         return {
-            "label": f"The member's {word}",
+            # Translators: %(identifier)s is an identifier type: mobile, email, card number...
+            "label": _("The member's %(identifier)s") % {"identifier": word},
             "placeholder": placeholder,
-            "help": f"Ask for the {word} first: it finds the member. "
-            f"{', '.join(others[:-1])} or {others[-1]} find them only together with the "
-            f"{word} (this organisation's rule).{local} {how}".replace(" .", "."),
+            "help": _sentences(rule, local, how),
         }
 
     @property
@@ -336,7 +368,14 @@ class SearchForm:
     @property
     def identifier_choices(self) -> list[tuple[str, str]]:
         return [
-            (name, f"{label} ({IDENTIFIER_HINTS[name]})" if name in IDENTIFIER_HINTS else label)
+            (
+                name,
+                # Translators: an identifier type and what to type with it: "Mobile (with
+                # country code)".
+                _("%(type)s (%(hint)s)") % {"type": label, "hint": IDENTIFIER_HINTS[name]}
+                if name in IDENTIFIER_HINTS
+                else label,
+            )
             for name, label in identifier_types().items()
         ]
 
@@ -367,7 +406,7 @@ class SearchForm:
         return {EMBED_BY_FOLDED[p.casefold()] for p in typed if p.casefold() in EMBED_BY_FOLDED}
 
     @property
-    def embed_groups(self) -> list[tuple[str, list[Checkbox]]]:
+    def embed_groups(self) -> list[tuple[StrOrPromise, list[Checkbox]]]:
         chosen = self.embeds
         return [
             (title, [Checkbox(name, EMBED_LABELS[name], name in chosen) for name in names])

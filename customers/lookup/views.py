@@ -30,6 +30,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customers.accounts.roles import (
@@ -74,7 +76,7 @@ LANDING_SECONDS = 10
 CONFIRM = "confirm"
 # Form fields that are not part of the search.
 NOT_SEARCH = frozenset({"csrfmiddlewaretoken", CONFIRM})
-CHECK_FIRST = (
+CHECK_FIRST = _lazy(
     "This search came from a link, or back through signing in, not from this app's search. "
     "Check it, then press Search to run it."
 )
@@ -224,8 +226,12 @@ def tiers(request: HttpRequest, audit: Audit, customer_id: int) -> HttpResponse:
     if typed and days is None:
         messages.warning(
             request,
-            f"“{typed[:20]}” is not a number of days from 0 to {MAX_DAYS}: "
-            "these are the gaps the lookup asked for.",
+            # Translators: %(typed)s is what was typed for the number of days.
+            _(
+                "“%(typed)s” is not a number of days from 0 to %(most)s: "
+                "these are the gaps the lookup asked for."
+            )
+            % {"typed": typed[:20], "most": MAX_DAYS},
         )
     return _section(request, audit, customer_id, "tiers", days=days)
 
@@ -278,7 +284,9 @@ def _section(
         "renew_days": (
             data.query.gap_to_renew if data.query.gap_to_renew not in (None, shown_days) else None
         ),
-        "title": f"{SECTIONS[section]}: customer {customer_id}",
+        # Translators: a customer page's title: the section's name (Overview, Tiers...).
+        "title": _("%(section)s: customer %(id)s")
+        % {"section": SECTIONS[section], "id": customer_id},
         **section_page(request, section, data.customer),
     }
     response = render(request, f"customers/customer/{section}.html", context)
@@ -383,7 +391,7 @@ def history(request: HttpRequest, customer_id: int) -> HttpResponse:
         request,
         "customers/history.html",
         {
-            "title": f"Access history: customer {customer_id}",
+            "title": _("Access history: customer %(id)s") % {"id": customer_id},
             "customer_id": customer_id,
             "page": page,
             "history_summary": summary,
@@ -399,7 +407,7 @@ def my_lookups(request: HttpRequest) -> HttpResponse:
     """The user's own audit entries, newest first."""
     entries = AuditEntry.objects.by(request.user)
     page = Paginator(entries, MY_LOOKUPS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "customers/my_lookups.html", {"title": "My lookups", "page": page})
+    return render(request, "customers/my_lookups.html", {"title": _("My lookups"), "page": page})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -413,7 +421,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def _search_page(request: HttpRequest, form: SearchForm, status: int = 200) -> HttpResponse:
     context = {
-        "title": "Find a member",
+        "title": _("Find a member"),
         "form": form,
         "recent": recent_lookups(request),
         "allowance": _allowance(request),

@@ -19,7 +19,8 @@ WARNING_EXPLANATIONS: Mapping[int, Promise] = {
     8050: gettext_lazy("This member has profiles in several sources; this answer combines them."),
     91001: gettext_lazy("Point details could not be loaded: points figures may be missing."),
     91009: gettext_lazy(
-        "This number belonged to an account merged into this one; this is the surviving account."
+        "The account searched for was merged into another: Capillary answered with the surviving "
+        "account."
     ),
 }
 # The warning that says the number searched belonged to a merged account.
@@ -31,8 +32,8 @@ DEFAULT_FRAUD_ADVICE = gettext_lazy(
     "the caller the account is being reviewed."
 )
 DEFAULT_MERGED_ADVICE = gettext_lazy(
-    "What to do: put this account's customer id in the ticket; tell the caller their accounts "
-    "were combined and their points are on this one."
+    "What to do: put this account's customer id in the ticket; tell the caller the account "
+    "they asked about was merged into this one."
 )
 
 

@@ -192,6 +192,38 @@ def group_upgrade_sentence(step: Progress) -> str:
     }
 
 
+def root_upgrade_sentence(step: Progress) -> str:
+    """An upgrade gap at the document's root that names no program: the next tier unnamed."""
+    if step.gap is None:
+        return _("The backend sent no figures for reaching the next tier.")
+    if step.met:
+        # Translators: %(goal)s is what is counted ("visits", "points").
+        return _("Meets the %(goal)s goal for the next tier.") % {"goal": _goal(step)}
+    # Translators: %(quantity)s is a phrase such as "1,250 more points".
+    return _("Needs %(quantity)s to reach the next tier.") % {"quantity": quantity(step, step.gap)}
+
+
+def root_renew_sentence(step: Progress, several: bool) -> str:
+    """A renewal condition at the document's root that names no program: the tier unnamed,
+    and with several conditions no claim on how they combine (no program, so no org rule)."""
+    if step.never_expires:
+        return _("The tier does not expire: nothing is needed to keep it.")
+    until = format_moment(step.until) if step.until is not None else ""
+    if step.gap is None:
+        return _("The backend sent no figures for keeping the tier.")
+    if step.met:
+        return _met(None, several, _goal(step), "", until)
+    values = {"quantity": quantity(step, step.gap), "date": until}
+    if several:
+        if until:
+            return _("This condition needs %(quantity)s by %(date)s.") % values
+        return _("This condition needs %(quantity)s.") % values
+    if until:
+        # Translators: %(quantity)s is a phrase such as "1,250 more points".
+        return _("Needs %(quantity)s by %(date)s to keep the tier.") % values
+    return _("Needs %(quantity)s to keep the tier.") % values
+
+
 def value_valid_sentence(step: Progress) -> str:
     """Until when the value counted now stays valid (valueValidUpto), "" when not sent or
     when it never lapses: "The current value (3,750 points) stays valid until 31 Dec 2026."."""

@@ -7,10 +7,9 @@ each kind of block (a hint for those who know the API: pages show it on hover an
 glossary's list). Pages print the labels through the `term` tag (customers.templatetags) and
 sentences through `word`; nothing else names a state.
 
-Reference: Capillary API docs, "Get Customer Details" (lookup): alternate currencies' `earned`
-is the amount available for redemption, `delayedEarned` the promised (pending) amount and
-`totalAvailable` the two together; points' `loyaltyPoints`, `delayedPoints` and
-`totalAvailablePoints` are their counterparts in a program.
+Meanings say no more than the contract (lookup-api.md) gives: it lists the states' fields by
+name, mostly without defining them, and a meaning then says only how the answer counts the
+figure, never why (no "spent on rewards", no "because a purchase was returned").
 
 Public names:
     Term                                one state: key, label, meaning, fields by block
@@ -143,7 +142,8 @@ TERMS: Mapping[str, Term] = MappingProxyType(
                 "pending",
                 pgettext_lazy("points state", "Pending"),
                 gettext_lazy(
-                    "Earned, but released only after the program's delay: it cannot be spent yet."
+                    "Delayed, as the answer counts it: not in the balance available to redeem "
+                    "(Capillary's document names the figure without saying when it is released)."
                 ),
                 points="delayedPoints",
                 currency="delayedEarned",
@@ -161,7 +161,10 @@ TERMS: Mapping[str, Term] = MappingProxyType(
             _term(
                 "redeemed",
                 pgettext_lazy("points state", "Redeemed"),
-                gettext_lazy("Spent on rewards."),
+                gettext_lazy(
+                    "Redeemed, as the answer counts it (Capillary's document names the figure "
+                    "without saying on what)."
+                ),
                 points="redeemed",
                 currency="redeemed",
             ),
@@ -192,9 +195,7 @@ TERMS: Mapping[str, Term] = MappingProxyType(
             _term(
                 "pending_returned",
                 pgettext_lazy("points state", "Pending returned"),
-                gettext_lazy(
-                    "Pending, taken back before its release because a purchase was returned."
-                ),
+                gettext_lazy("Pending, counted as returned (the answer does not say why)."),
                 points="delayedReturnedPoints",
                 currency="delayedReturned",
             ),

@@ -101,11 +101,10 @@ def card_status(card: Card) -> Label:
         return Label(str(NO_STATUS), empty=True)
     badge = _CARD_STATUS_BADGES.get(status.status.upper(), "status-neutral")
     since = format_moment(status.created_on)
-    # createdBy is the id of the user who set this status (createdByUser their name, where
-    # Capillary's status log sends it): the document says no more about them.
-    by = status.created_by_user or (
-        _("user id %(id)s") % {"id": status.created_by} if status.created_by else ""
-    )
+    # createdByUser is a name, where Capillary's status log sends it; createdBy is listed by
+    # the document without saying what it identifies (in its by-id sample it equals the
+    # card's entityId): shown as the field says, "created by N", never as a user id.
+    by = status.created_by_user or (str(status.created_by) if status.created_by else "")
     # A blocked card without a reason says so: the agent must not guess one for the caller.
     blocked = badge in ("status-warn", "status-bad")
     reason = status.reason or (_("no reason in this answer") if blocked else "")
@@ -115,8 +114,9 @@ def card_status(card: Card) -> Label:
             reason,
             # Translators: since when a card has its status.
             _("since %(date)s") % {"date": since} if since else "",
-            # Translators: who set a card's status (a user's name or "user id 42").
-            _("set by %(user)s") % {"user": by} if by else "",
+            # Translators: Capillary's createdBy of a card's status: a user's name, or an id
+            # the document does not explain (shown as sent).
+            _("created by %(who)s") % {"who": by} if by else "",
             # Translators: the card's status before this one, as Capillary names it.
             _("was %(status)s") % {"status": status.previous_label}
             if status.previous_label
@@ -148,8 +148,10 @@ def card_kind(card: Card) -> str:
 
 
 def card_issued(card: Card) -> Label:
+    """The card's issuedDate; a missing date is not in this answer, never "not issued" (that
+    is a status, NOT_ISSUED)."""
     if card.issued_on is None:
-        return Label(pgettext("card", "not issued"), empty=True)
+        return Label(DASH)
     return Label(format_moment(card.issued_on))
 
 
@@ -192,8 +194,10 @@ def promotion_source(promotion: PromotionalPoint) -> Label:
 
 
 def linked_partners(program: Program) -> Label:
-    """A program's linked partner programs, by name."""
+    """A program's linked partner programs, by name; "none" only for a list sent empty."""
     if not program.linked_partner_programs:
+        if not program.linked_partners_sent:
+            return Label(_("not in this answer"), empty=True)
         return Label(pgettext("partner programs", "none"), empty=True)
     return Label(pgettext("list separator", ", ").join(program.linked_partners))
 

@@ -18,11 +18,14 @@ from customers.pages import glossary
 class NotFoundHelp:
     """What the not-found page advises, derived from what was searched: the steps most likely
     to help first, and another source to search in one click (`fields` is that search as the
-    lookup form posts it; "" and () when there is none to offer)."""
+    lookup form posts it; "" and () when there is none to offer). `needs_account`: that
+    search needs the account id the agent types (all sources, from a search without one:
+    Capillary makes it mandatory for every source but INSTORE), so the form asks for it."""
 
     steps: tuple[str, ...]
     other_source: str = ""
     fields: tuple[tuple[str, str], ...] = ()
+    needs_account: bool = False
 
 
 def _source_words(source: str) -> str:
@@ -116,4 +119,6 @@ def not_found_help(
         if reason:
             fields += (("reason", reason),)
     steps.append(_("Check each identifier for a typo: the search is filled in below to edit."))
-    return NotFoundHelp(tuple(steps), other if may else "", fields)
+    # All sources need an account id: the offer carries the one searched, else asks for it.
+    needs_account = may and other == ALL_SOURCES and not query.account_id
+    return NotFoundHelp(tuple(steps), other if may else "", fields, needs_account)

@@ -19,6 +19,8 @@ from customers.pages.cards import NO_STATUS
 from customers.pages.gaps import (
     quantity,
     renew_sentence,
+    root_renew_sentence,
+    root_upgrade_sentence,
     tier_name,
     top_tier_sentence,
     upgrade_sentence,
@@ -160,14 +162,41 @@ def _missing(upgrade: bool, found: coverage.Coverage) -> str:
     return coverage.with_advice(sentence, found.advice)
 
 
+# The heading under which gaps at the document's root that name no program are shown.
+ROOT_GAPS = gettext_lazy("Gaps at the document's root, program not named")
+
+
+def _at_root(upgrade: bool) -> str:
+    if upgrade:
+        # Translators: %(heading)s is the heading "Gaps at the document's root, program not
+        # named", translated.
+        sentence = _(
+            "The answer's upgrade figures came at the document's root without naming a "
+            "program: see “%(heading)s”."
+        )
+    else:
+        sentence = _(
+            "The answer's renewal figures came at the document's root without naming a "
+            "program: see “%(heading)s”."
+        )
+    return sentence % {"heading": ROOT_GAPS}
+
+
 def upgrade_answer(
-    program: Program, query: LookupQuery | None = None, left_out: tuple[str, ...] = ()
+    program: Program,
+    query: LookupQuery | None = None,
+    left_out: tuple[str, ...] = (),
+    *,
+    root: bool = False,
 ) -> str:
     """One sentence on the gap to the next tier, whatever the document carries, with its "as
-    of" when the search asked it some days ahead."""
+    of" when the search asked it some days ahead. `root`: the answer carries upgrade figures
+    at its root that name no program (they may be this program's)."""
     if program.is_top_tier:
         return top_tier_sentence(program)
     if not program.upgrade_strategies:
+        if root:
+            return _at_root(True)
         found = coverage.gap_coverage(program, GAP_TO_UPGRADE, query, left_out)
         if found.state == coverage.NONE:
             return _("No upgrade figures came for this program.")
@@ -178,18 +207,76 @@ def upgrade_answer(
 
 
 def keep_answer(
-    program: Program, query: LookupQuery | None = None, left_out: tuple[str, ...] = ()
+    program: Program,
+    query: LookupQuery | None = None,
+    left_out: tuple[str, ...] = (),
+    *,
+    root: bool = False,
 ) -> str:
-    """One sentence on what keeps the current tier: the condition met, else the first one."""
+    """One sentence on what keeps the current tier: the condition met, else the first one.
+    `root`: the answer carries renewal figures at its root that name no program."""
     days = query.gap_to_renew if query is not None else None
     return (
-        with_as_of(_keep(program, query, left_out), days)
+        with_as_of(_keep(program, query, left_out, root), days)
         if program.renew_strategies
-        else (_keep(program, query, left_out))
+        else (_keep(program, query, left_out, root))
     )
 
 
-def _keep(program: Program, query: LookupQuery | None, left_out: tuple[str, ...]) -> str:
+def root_kinds(customer: Customer, program: Program) -> tuple[bool, bool]:
+    """Whether the answer carries upgrade and renewal figures at its root that name no
+    program, for one of its own programs (a user group's programs have their own)."""
+    if not any(program is own for own in customer.all_programs):
+        return False, False
+    return bool(customer.upgrade_strategies), customer.renew_summary is not None
+
+
+def _root_summary(expiry: str, confirmed: bool | None) -> str:
+    """The root renewal summary's facts in one sentence, "" when it sends neither."""
+    values = {"date": expiry}
+    if expiry:
+        if confirmed is None:
+            # Translators: %(date)s is the tier's expiry date sent at the document's root.
+            return _("Renewal summary: tier expiry %(date)s.") % values
+        if confirmed:
+            return _("Renewal summary: tier expiry %(date)s; renewal confirmed.") % values
+        return _("Renewal summary: tier expiry %(date)s; renewal not confirmed yet.") % values
+    if confirmed is None:
+        return ""
+    if confirmed:
+        return _("Renewal summary: renewal confirmed.")
+    return _("Renewal summary: renewal not confirmed yet.")
+
+
+def root_gap_lines(customer: Customer, query: LookupQuery | None = None) -> tuple[str, ...]:
+    """The gaps at the document's root that name no program, one sentence each, with their
+    "as of" when the search asked them some days ahead; () when there are none."""
+    upgrade_days = query.gap_to_upgrade if query is not None else None
+    renew_days = query.gap_to_renew if query is not None else None
+    lines = [
+        with_as_of(root_upgrade_sentence(step), upgrade_days)
+        for step in customer.upgrade_strategies
+    ]
+    summary = customer.renew_summary
+    if summary is not None:
+        facts = _root_summary(format_moment(summary.tier_expiry_date), summary.renew_confirmed)
+        if facts:
+            lines.append(facts)
+        several = len(summary.strategies) > 1
+        lines += [
+            with_as_of(root_renew_sentence(step, several), renew_days)
+            for step in summary.strategies
+        ]
+        if several:
+            lines.append(
+                _("Capillary does not say whether one of these or all of them keep the tier.")
+            )
+    return tuple(lines)
+
+
+def _keep(
+    program: Program, query: LookupQuery | None, left_out: tuple[str, ...], root: bool = False
+) -> str:
     tier = tier_name(program.current_tier, _("the current tier"))
     if program.current_tier is not None and program.is_base_tier and not program.renew_strategies:
         return _("%(tier)s is the base tier: nothing is needed to keep it.") % {"tier": tier}
@@ -197,6 +284,8 @@ def _keep(program: Program, query: LookupQuery | None, left_out: tuple[str, ...]
         return _("%(tier)s does not expire: nothing is needed to keep it.") % {"tier": tier}
     steps = program.renew_strategies
     if not steps:
+        if root and program.renew_summary is None:
+            return _at_root(False)
         found = coverage.gap_coverage(program, GAP_TO_RENEW, query, left_out)
         if found.state == coverage.NONE:
             return _("No renewal figures came for this program.")
@@ -293,6 +382,7 @@ def program_answers(
         else coverage.coverage(customer, "expiry schedule", query, left_out)
     )
     for program in customer.all_programs:
+        upgrade_root, renew_root = root_kinds(customer, program)
         batch = next_expiry(customer, program, today)
         soon = (
             batch is not None
@@ -304,8 +394,8 @@ def program_answers(
                 program,
                 expiry_sentence(batch, schedule, today),
                 soon,
-                upgrade_answer(program, query, left_out),
-                keep_answer(program, query, left_out),
+                upgrade_answer(program, query, left_out, root=upgrade_root),
+                keep_answer(program, query, left_out, root=renew_root),
             )
         )
     return tuple(answers)
@@ -368,9 +458,10 @@ def _unusable_cards(reason: str, count: int) -> str:
 
 
 def needs_attention(customer: Customer, today: date | None = None) -> tuple[Attention, ...]:
-    """What needs attention, in plain words, most urgent first: a fraud flag and a negative
-    balance, then whatever is dated (points and promotional points expiring within 30 days, a
-    tier ending within 60 days not yet renewed, never the base tier) by date, then suspended or
+    """What needs attention, in plain words, most urgent first: a fraud flag (or a fraud
+    status the document gives no meaning) and a negative balance, then whatever is dated
+    (points and promotional points expiring within 30 days, a tier ending within 60 days whose
+    renewal the answer does not confirm, never the base tier) by date, then suspended or
     expired cards and ACTIVE cards that may not work, the backend's warnings and pending
     points."""
     today = today or _today()
@@ -384,6 +475,14 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
             "the org's fraud rules may block redeeming them. %(advice)s"
         ) % {"status": fraud_sentence(fraud), "advice": fraud_advice()}
         items.append(Attention(text, "status-bad", (0, 0)))
+    elif fraud is not None and fraud.is_unexplained:
+        # Translators: %(status)s is the fraud status as sent (INTERNAL...), with when and by
+        # whom; Capillary's document gives that status no meaning.
+        text = _(
+            "Fraud status %(status)s, as sent: Capillary's document does not say what this "
+            "status means."
+        ) % {"status": fraud_sentence(fraud)}
+        items.append(Attention(text, "status-info", (0, 2)))
     programs = customer.all_programs
     for program in programs:
         if program.loyalty_points is not None and program.loyalty_points < 0:
@@ -442,27 +541,46 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
                 }
                 items.append(Attention(text, "status-warn", (1, days)))
         expiry = program.tier_expiry_date
-        confirmed = program.renew_summary is not None and program.renew_summary.renew_confirmed
+        summary = program.renew_summary
+        # renewConfirmed as sent: True, False, or None when the answer does not say.
+        confirmed = summary.renew_confirmed if summary is not None else None
         if (
             program.current_tier is not None
             and expiry is not None
             and not program.tier_never_expires
             and not program.is_base_tier
-            and not confirmed
+            and confirmed is not True
         ):
             days = (day_of(expiry) - today).days
             if 0 <= days <= TIER_EXPIRY_DAYS:
-                # Translators: %(tier)s is the tier's name; %(keep)s a sentence on what keeps it.
-                text = _(
-                    "%(tier)s in %(program)s ends on %(date)s (%(when)s) and is not renewed "
-                    "yet. %(keep)s"
-                ) % {
+                values = {
                     "tier": program.current_tier.name,
                     "program": _program_name(program),
                     "date": format_moment(expiry),
                     "when": in_days(expiry, today),
-                    "keep": keep_answer(program),
                 }
+                _no, renew_root = root_kinds(customer, program)
+                values["keep"] = keep_answer(program, root=renew_root)
+                if confirmed is False:
+                    # Translators: %(tier)s is the tier's name; %(keep)s a sentence on what
+                    # keeps it.
+                    sentence = _(
+                        "%(tier)s in %(program)s ends on %(date)s (%(when)s) and is not "
+                        "renewed yet. %(keep)s"
+                    )
+                elif program.renew_strategies or renew_root:
+                    # Translators: the answer did not say whether the tier is renewed
+                    # (renewConfirmed not sent); %(keep)s a sentence on what keeps it.
+                    sentence = _(
+                        "%(tier)s in %(program)s ends on %(date)s (%(when)s); renewal not in "
+                        "this answer. %(keep)s"
+                    )
+                else:
+                    sentence = _(
+                        "%(tier)s in %(program)s ends on %(date)s (%(when)s); renewal not in "
+                        "this answer."
+                    )
+                text = sentence % values
                 items.append(Attention(text, "status-warn", (1, days)))
     troubled: dict[str, int] = {}
     labels: set[str] = set()

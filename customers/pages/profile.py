@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from customers.capillary.query import ALL as ALL_SOURCES
 from customers.capillary.query import FRAUD_DETAILS
@@ -123,6 +123,12 @@ def _fraud_details(fraud: FraudDetails) -> str:
     return _("marked by %(marker)s") % values if marker else ""
 
 
+# What the pages say beside a fraud status the document gives no meaning (INTERNAL).
+UNEXPLAINED_FRAUD = gettext_lazy(
+    "as sent: Capillary's document does not say what this status means"
+)
+
+
 def fraud_sentence(fraud: FraudDetails) -> str:
     """A flagged fraud status with when and by whom, as far as the document says."""
     details = _fraud_details(fraud)
@@ -199,6 +205,17 @@ def _fraud(customer: Customer, query: Any = None, left_out: Any = ()) -> Label:
     fraud = customer.fraud_details
     if fraud is None:
         return _absent(customer, "fraud details", FRAUD_DETAILS, query, left_out)
+    if fraud.is_unexplained:
+        details = _fraud_details(fraud)
+        note = (
+            # Translators: %(details)s says since when and by whom ("since 3 Mar 2025, marked
+            # by Store 4").
+            _("as sent: Capillary's document does not say what this status means; %(details)s")
+            % {"details": details}
+            if details
+            else str(UNEXPLAINED_FRAUD)
+        )
+        return Label(fraud.status, note=note, badge="status-neutral")
     if not fraud.is_flagged:
         return Label(pgettext("fraud", "not flagged"), badge="status-ok")
     return Label(fraud.status, note=_fraud_details(fraud), badge="status-bad")

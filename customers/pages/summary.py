@@ -20,8 +20,14 @@ from customers.pages.gaps import (
     value_valid_sentence,
 )
 from customers.pages.numbers import format_moment, format_number, numerals, plural_count, shown
-from customers.pages.overview import needs_attention, with_as_of
-from customers.pages.profile import MemberProfile, fraud_sentence, member_profile, registration
+from customers.pages.overview import needs_attention, root_gap_lines, with_as_of
+from customers.pages.profile import (
+    UNEXPLAINED_FRAUD,
+    MemberProfile,
+    fraud_sentence,
+    member_profile,
+    registration,
+)
 
 
 def _identity_lines(
@@ -151,6 +157,13 @@ def copy_summary(
             lines.append(_line(_("Status"), status))
     if customer.fraud_details is not None and customer.fraud_details.is_flagged:
         lines.append(_line(_("Fraud status"), fraud_sentence(customer.fraud_details)))
+    elif customer.fraud_details is not None and customer.fraud_details.is_unexplained:
+        lines.append(
+            _line(
+                _("Fraud status"),
+                _noted(fraud_sentence(customer.fraud_details), str(UNEXPLAINED_FRAUD)),
+            )
+        )
     registered = registration(chosen.profile)
     if registered:
         lines.append(_line(_("Registered"), _noted(registered, chosen.note_for("registered"))))
@@ -165,6 +178,11 @@ def copy_summary(
         lines += [f"  {text}" for text in attention]
     for program in customer.all_programs:
         lines += _program_lines(program, query)
+    root = root_gap_lines(customer, query)
+    if root:
+        # The heading of the root gaps (overview.ROOT_GAPS) as a line of the summary.
+        lines.append(_("Gaps at the document's root, program not named:"))
+        lines += [f"  {line}" for line in root]
     lines += [_currency_line(currency) for currency in customer.alternate_currencies]
     if customer.cards:
         # The state is statusInfo.status (isActive marks the current status record).

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,8 @@ def site(request: HttpRequest) -> dict[str, object]:
     """What the admin base templates expect, for the pages outside the admin, and the language
     picker's choices."""
     return {
-        "site_header": "Customer Lookup",
-        "site_title": "Customer Lookup",
+        "site_header": _("Customer Lookup"),
+        "site_title": _("Customer Lookup"),
         "site_url": "/",
         "has_permission": request.user.is_authenticated,
         "language_choices": language_choices,

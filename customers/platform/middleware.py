@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("customers.request")
 
@@ -173,7 +174,7 @@ class MemberLinkConfirmMiddleware:
         query.pop(CONFIRM, None)
         target = request.path + (f"?{query.urlencode()}" if query else "")
         context = {
-            "title": "Open this member?",
+            "title": _("Open this member?"),
             "target": target,
             "customer_id": kwargs["customer_id"],
         }

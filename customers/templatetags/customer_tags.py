@@ -66,9 +66,24 @@ def gap_answer(context: Context, program: Program, kind: str) -> str:
     """The overview's sentence on a program's gap to upgrade or renew ("upgrade" / "renew"),
     knowing what the search asked (customers.pages.overview)."""
     query, left_out = context.get("query"), tuple(context.get("left_out") or ())
+    customer = context.get("customer")
+    upgrade_root, renew_root = (
+        overview.root_kinds(customer, program)
+        if isinstance(customer, Customer)
+        else (False, False)
+    )
     if kind == "upgrade":
-        return overview.upgrade_answer(program, query, left_out)
-    return overview.keep_answer(program, query, left_out)
+        return overview.upgrade_answer(program, query, left_out, root=upgrade_root)
+    return overview.keep_answer(program, query, left_out, root=renew_root)
+
+
+@register.simple_tag(takes_context=True)
+def root_gaps(context: Context, customer: Customer) -> dict[str, Any]:
+    """The gaps at the document's root that name no program (customers.pages.overview)."""
+    return {
+        "heading": overview.ROOT_GAPS,
+        "lines": overview.root_gap_lines(customer, context.get("query")),
+    }
 
 
 register.filter(glossary.identifier_label)

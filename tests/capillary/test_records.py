@@ -225,12 +225,22 @@ def test_it_reads_loyalty_info_and_fraud_details(customer):
 
 @pytest.mark.parametrize(
     ("status", "flagged"),
-    [("NOT_FRAUD", False), ("NONE", False), ("", False), ("CONFIRMED", True), ("INTERNAL", True)],
+    [
+        ("NOT_FRAUD", False),
+        ("NONE", False),
+        ("", False),
+        ("MARKED", True),
+        ("CONFIRMED", True),
+        ("RECONFIRMED", True),
+        ("INTERNAL", False),
+    ],
 )
 def test_it_flags_fraud_only_for_a_marking_status(status, flagged):
-    """NOT_FRAUD and NONE are clear; MARKED, CONFIRMED, RECONFIRMED, INTERNAL are flagged."""
+    """NOT_FRAUD and NONE are clear; MARKED, CONFIRMED, RECONFIRMED are flagged; INTERNAL, to
+    which the document gives no meaning, is neither (shown as sent)."""
     customer = Customer.from_json({"id": 1, "fraudDetails": {"status": status}})
     assert customer.fraud_details.is_flagged is flagged
+    assert customer.fraud_details.is_unexplained is (status == "INTERNAL")
 
 
 def test_it_reads_a_programs_tiers_and_every_points_figure(customer):

@@ -1055,7 +1055,11 @@ def test_not_found_in_the_stores_source_offers_all_sources_only_to_who_may_searc
     INSTORE only, is offered none and told to check the identifiers."""
     response = client.get(lookup_url(identifierValue="919999999999"))
     other = page_of(response).find("form", class_="other-source-form")
-    assert other.find("button").text == "Search all sources"
+    # All sources need an account id (every source but INSTORE): the offer asks for it.
+    assert other.find("button").text == "Search all sources with this account id"
+    typed = other.find("input", name="accountId", required=True)
+    assert typed["type"] == "text"
+    assert other.find("label", **{"for": typed["id"]})
 
     manager = User.objects.create_user("manager")
     manager.groups.add(Group.objects.get(name="Store managers"))

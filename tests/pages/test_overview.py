@@ -109,7 +109,7 @@ def test_needs_attention_lists_the_most_urgent_first_and_only_what_is_due():
     assert texts[2].startswith("Gold in P1 ends on") and "(in 50 days)" in texts[2]
     # No page direction (it would reach the ticket): the item itself links to the cards.
     assert texts[3] == "2 cards suspended."
-    assert texts[4].startswith("This number belonged to an account merged into this one")
+    assert texts[4].startswith("The account searched for was merged into another")
     assert "What to do: put this account's customer id in the ticket" in texts[4]
     assert texts[5].startswith("5 points pending in P1")
     assert len(texts) == 6  # P2's expiry is months away, P3's tier is renewed

@@ -563,8 +563,8 @@ def test_a_tier_description_does_not_repeat_the_tier_name(name, description, not
         (91001, "Point details could not be loaded: points figures may be missing."),
         (
             91009,
-            "This number belonged to an account merged into this one; this is the surviving "
-            "account.",
+            "The account searched for was merged into another: Capillary answered with the "
+            "surviving account.",
         ),
         (12345, ""),
         (None, ""),
@@ -664,7 +664,7 @@ def test_warning_lines_say_when_the_backend_sent_no_code_or_message():
         ("no code", "(no message)"),
         ("91009", "x"),
     ]
-    assert lines[1].explanation.startswith("This number belonged to an account merged")
+    assert lines[1].explanation.startswith("The account searched for was merged")
 
 
 def test_the_member_facts_say_what_the_answer_holds_and_what_it_left_out():
@@ -745,7 +745,8 @@ def test_card_statuses_are_coloured_by_status(status, badge):
 
 
 def test_card_cells_fall_back_to_words_or_a_dash():
-    """Series name, else its id, else a dash; the type in words; no issue date is said."""
+    """Series name, else its id, else a dash; the type in words; a missing issue date is a
+    dash, not "not issued"."""
     card = Card.from_json({"seriesId": 21, "seriesCode": "GOLD", "type": "PHYSICAL"})
     digital = Card.from_json({"seriesName": "Sandbox", "type": "DIGITAL"})
 
@@ -754,7 +755,7 @@ def test_card_cells_fall_back_to_words_or_a_dash():
     assert card_series(Card.from_json({})).text == "\N{EM DASH}"
     assert card_kind(card) == "Physical"
     assert card_kind(digital) == "Digital"
-    assert card_issued(card) == Label("not issued", empty=True)
+    assert card_issued(card) == Label("\N{EM DASH}")
 
 
 def test_channels_subscriptions_promotions_and_expiry_read_as_words():
@@ -906,7 +907,7 @@ def test_a_card_says_whether_it_takes_transactions_and_since_when_its_status_hol
     assert card_transactions(card) == Label("not allowed", badge="status-bad")
     status = card_status(card)
     assert status.text == "ACTIVE"
-    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} set by user id 60300517"
+    assert status.note == "since 2 May 2022 \N{MIDDLE DOT} created by 60300517"
     allowed = Card.from_json({**documents.by_id_card_shape(), "transactionNotAllowed": False})
     assert card_transactions(allowed).text == "allowed"
 
@@ -917,9 +918,7 @@ def test_a_suspended_card_without_a_reason_says_the_answer_carries_none():
         {"cardNumber": "1", "statusInfo": {"status": "SUSPENDED", "createdBy": 70001}}
     )
 
-    assert card_status(card).note == (
-        "no reason in this answer \N{MIDDLE DOT} set by user id 70001"
-    )
+    assert card_status(card).note == ("no reason in this answer \N{MIDDLE DOT} created by 70001")
 
 
 def test_promotional_points_name_their_source():

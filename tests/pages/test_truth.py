@@ -12,9 +12,10 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from customers.capillary.query import LookupQuery
-from customers.capillary.records import Customer
+from customers.capillary.records import BackendWarning, Customer
 from customers.lookup.views import section_page
-from customers.pages import overview
+from customers.pages import glossary, labels, overview
+from customers.pages.backend_warnings import warning_sentence
 from customers.pages.not_found import not_found_help
 from customers.pages.numbers import format_number
 from customers.pages.summary import copy_summary
@@ -161,7 +162,7 @@ def test_cards_count_and_attention_come_from_the_status():
     ) in attention
     cards = text_of(render("cards", customer))
     assert "(15 days left)" in cards
-    assert "set by user id 60300517" in cards
+    assert "created by 60300517" in cards and "user id" not in cards
 
 
 # 4. Dates in the org's zone
@@ -284,3 +285,155 @@ def test_a_not_found_after_all_without_account_id_leads_with_it():
 
     assert help_all.steps[0].startswith("Give the account id and search again")
     assert any("with the account id of the source" in step for step in help_instore.steps)
+
+
+# Remaining items of the field-by-field check
+
+
+def _two_programs_with_root_gaps() -> dict:
+    """The root-gaps answer (the reference's response table: gaps at the root) with a second
+    program, so the root's gaps name no program."""
+    document = documents.root_gaps_shape()
+    second = {
+        **document["loyaltyProgramDetails"][0],
+        "programId": 2402,
+        "programTitle": "Dune Club",
+        "currentSlab": "Sand",
+        "nextSlab": "Stone",
+    }
+    document["loyaltyProgramDetails"].append(second)
+    return document
+
+
+def test_root_gaps_of_several_programs_are_shown_and_not_called_missing():
+    customer = Customer.from_json(_two_programs_with_root_gaps())
+
+    answers = overview.program_answers(customer, today=TODAY, query=SEARCH)
+    page = text_of(render("overview", customer, SEARCH))
+    tiers = text_of(render("tiers", customer, SEARCH))
+    summary = copy_summary(customer, query=SEARCH)
+
+    for answer in answers:
+        assert "No upgrade figures" not in answer.upgrade
+        assert "No renewal figures" not in answer.keep
+        assert "Gaps at the document's root, program not named" in answer.upgrade
+    for text in (page, tiers, summary):
+        assert "No upgrade figures" not in text and "No renewal figures" not in text
+        assert "Gaps at the document's root, program not named" in text
+        assert "Needs 47,000 more in purchases to reach the next tier." in text
+        assert "Needs 28,000 more in purchases by 31 Mar 2027 to keep the tier." in text
+    assert "renewal not confirmed yet" in tiers
+
+
+def test_root_gaps_naming_a_program_by_id_are_that_programs():
+    document = _two_programs_with_root_gaps()
+    document["upgradeStrategies"][0]["programId"] = 2402
+    document["gapToRenewSummary"][0]["programId"] = 2402
+    customer = Customer.from_json(document)
+
+    oasis, dune = overview.program_answers(customer, today=TODAY, query=SEARCH)
+
+    assert dune.upgrade == "Needs 47,000 more in purchases to reach Stone."
+    assert "Needs 28,000 more in purchases" in dune.keep
+    assert oasis.upgrade.startswith("No upgrade figures came for this program")
+    assert overview.root_gap_lines(customer, SEARCH) == ()
+
+
+def _ending_soon(renew: object) -> Customer:
+    document = documents.root_gaps_shape()
+    document["loyaltyProgramDetails"][0]["slabExpiryDate"] = "2027-01-10T23:59:59+05:30"
+    if renew is None:
+        del document["gapToRenewSummary"]
+    else:
+        document["gapToRenewSummary"] = renew
+    return Customer.from_json(document)
+
+
+def test_not_renewed_yet_only_when_the_answer_says_renew_confirmed_false():
+    said_no = documents.root_gaps_shape()["gapToRenewSummary"]
+    said_no[0]["tierExpiryDate"] = "2027-01-10"
+    unsaid = [{key: value for key, value in said_no[0].items() if key != "renewConfirmed"}]
+    said_yes = [{**said_no[0], "renewConfirmed": True}]
+
+    def ending(renew: object) -> list[str]:
+        items = overview.needs_attention(_ending_soon(renew), TODAY)
+        return [item.text for item in items if "ends on" in item.text]
+
+    (no,) = ending(said_no)
+    (absent,) = ending(unsaid)
+    (no_block,) = ending(None)
+
+    assert "and is not renewed yet" in no
+    for text in (absent, no_block):
+        assert "not renewed" not in text
+        assert "renewal not in this answer" in text
+    assert "Needs 28,000 more in purchases" in absent
+    assert ending(said_yes) == []
+    assert "not renewed" not in copy_summary(_ending_soon(unsaid))
+
+
+def test_linked_partner_programs_are_none_only_when_an_empty_list_came():
+    document = documents.lookup_sample_shape()  # both programs send an empty list
+    del document["loyaltyProgramDetails"][1]["linkedPartnerPrograms"]
+    customer = Customer.from_json(document)
+
+    sent, absent = customer.programs
+
+    assert labels.linked_partners(sent).text == "none"
+    assert labels.linked_partners(absent).text == "not in this answer"
+    page = text_of(render("programs", customer))
+    assert "Linked partner programs none" in page
+    assert "Linked partner programs not in this answer" in page
+
+
+def test_a_card_without_an_issued_date_is_not_called_not_issued():
+    card = documents.by_id_card_shape()
+    del card["issuedDate"]
+    customer = Customer.from_json({"id": 5, "cardDetails": [card]})
+
+    cards = text_of(render("cards", customer))
+
+    assert labels.card_issued(customer.cards[0]).text == "—"
+    assert "not issued" not in cards.lower().replace("not_issued", "")
+
+
+def test_an_internal_fraud_status_is_shown_as_sent_not_as_a_flag():
+    document = documents.lookup_sample_shape()
+    document["fraudDetails"]["status"] = "INTERNAL"
+    customer = Customer.from_json(document)
+
+    attention = [item.text for item in overview.needs_attention(customer, TODAY)]
+    page = text_of(render("overview", customer, SEARCH))
+    summary = copy_summary(customer)
+
+    for text in (*attention, page, summary):
+        assert "Marked as fraud" not in text and "not flagged" not in text
+    assert any(text.startswith("Fraud status INTERNAL") for text in attention)
+    assert "Capillary's document does not say what this status means" in page
+    assert "Fraud status: INTERNAL" in summary
+    assert "fraud-badge" not in render("overview", customer, SEARCH)
+
+
+def test_words_no_stronger_than_the_document():
+    """The glossary, the merged-account advice, the ratio's name and the card status's
+    createdBy say no more than lookup-api.md does."""
+    meanings = " ".join(term.meaning for term in glossary.TERMS.values())
+    for claim in ("spent on rewards", "program's delay", "because a purchase was returned"):
+        assert claim not in meanings.lower()
+    merged = warning_sentence(BackendWarning(status=None, code=91009, message="Retrieved"))
+    assert "points" not in merged
+    document = documents.lookup_sample_shape()
+    programs = text_of(render("programs", Customer.from_json(document)))
+    assert "Value of one point" not in programs and "Points-to-currency ratio" in programs
+
+
+def test_the_all_sources_offer_asks_for_the_account_id():
+    """From INSTORE (no account id) the offer of all sources asks for the id; from a source
+    searched with one there is no ALL offer to carry it (INSTORE is offered instead)."""
+    from_instore = not_found_help(SEARCH, primary="mobile", allowed=None)
+    wechat = dataclasses.replace(SEARCH, source="WECHAT", account_id="22232")
+    from_wechat = not_found_help(wechat, primary="mobile", allowed=None)
+
+    assert from_instore.other_source == "ALL" and from_instore.needs_account
+    assert "accountId" not in dict(from_instore.fields)
+    assert from_wechat.other_source == "INSTORE" and not from_wechat.needs_account

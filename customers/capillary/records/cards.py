@@ -31,12 +31,13 @@ class CardStatus:
     """statusInfo of a card: NOT_ISSUED, ACTIVE, SUSPENDED, DELETED, EXPIRED, with its label.
 
     Its history as far as the document carries it: when this status was set (`createdOn`) and
-    by whom (`createdBy`, a user id; `createdByUser`, a name, in Capillary's status-log
-    entries), and the label before it (`prevLabel`, in the same entries).
+    by whom (`createdBy`, which the document lists without saying what it identifies; in
+    its by-id sample it equals the card's `entityId`; `createdByUser`, a name, in Capillary's
+    status-log entries), and the label before it (`prevLabel`, in the same entries).
 
     `is_active` is the document's `isActive`: whether this status record is the card's current
     one, not whether the card is active (Card.state and Card.is_active read `status`).
-    `created_by` is the id of the user who set the status (the document gives no more)."""
+    `created_by` is `createdBy` as sent: the document does not say whose id it is."""
 
     status: str
     label: str

@@ -94,9 +94,10 @@ class Customer:
     user_groups: tuple[UserGroup, ...]
     raw: Mapping[str, Any] = field(repr=False)
     # Gaps at the document's root (the reference's response table lists them there) that no
-    # one program can be named for: with several programs in the answer they stay the
-    # member's. Where one program is the answer's only one, they are that program's
-    # (Program.gaps_from_root) and these stay empty.
+    # one program can be named for: with several programs in the answer (and no programId in
+    # the block naming one of them) they stay the member's, "program not named". Where the
+    # program is unambiguous they are that program's (Program.gaps_from_root) and these stay
+    # empty.
     upgrade_strategies: tuple[Progress, ...] = ()
     renew_summary: RenewSummary | None = None
     # The top-level keys the answer carried with a value (an empty list or object included:
@@ -275,37 +276,69 @@ class Customer:
         return tuple(seen)
 
 
+def _program_ids(value: object) -> set[int | None]:
+    """The programId (or program_id) each item of a root gap block names, None for an item
+    that names none."""
+    items = [value] if isinstance(value, dict) else _dicts(value)
+    return {_int(_either(item, "programId", "program_id")) for item in items}
+
+
 def _root_gaps(
     data: dict[str, Any], programs: tuple[Program, ...], summary: Program | None
 ) -> tuple[tuple[Program, ...], Program | None, tuple[Progress, ...], RenewSummary | None]:
-    """Gaps placed at the document's root, given to the answer's one program where that is
-    unambiguous (a program that carries its own keeps them), else left as the member's."""
+    """Gaps placed at the document's root, given to a program where that is unambiguous: the
+    answer's one program, or the program a block names by programId (a program that carries
+    its own keeps them); else left as the member's, "program not named"."""
     raw_upgrades = _either(data, "upgradeStrategies", "upgrade_strategy")
     raw_renew = _either(data, "gapToRenewSummary", "gap_to_renew")
     if raw_upgrades is None and raw_renew is None:
         return programs, summary, (), None
+    targets = programs or ((summary,) if summary is not None else ())
+    known = {program.program_id for program in targets}
+
+    def owner(value: object) -> Program | None:
+        """The one program this block belongs to, None when that is not unambiguous."""
+        if value is None:
+            return None
+        if len(targets) == 1:
+            return targets[0]
+        ids = _program_ids(value)
+        if len(ids) != 1:
+            return None
+        (named,) = ids
+        if named is None or named not in known:
+            return None
+        return next(program for program in targets if program.program_id == named)
+
+    upgrade_owner, renew_owner = owner(raw_upgrades), owner(raw_renew)
     upgrades = tuple(map(Progress.upgrade_from_json, _dicts(raw_upgrades)))
     renew = RenewSummary.from_json(raw_renew)
-    targets = programs or ((summary,) if summary is not None else ())
-    if len(targets) != 1:
-        return programs, summary, upgrades, renew
-    target = targets[0]
 
     def attributed(program: Program) -> Program:
         changes: dict[str, Any] = {}
-        if raw_upgrades is not None and not program.upgrade_sent:
+        same_upgrade = upgrade_owner is not None and upgrade_owner.program_id == program.program_id
+        same_renew = renew_owner is not None and renew_owner.program_id == program.program_id
+        if same_upgrade and not program.upgrade_sent:
             changes.update(upgrade_strategies=upgrades, upgrade_sent=True)
-        if raw_renew is not None and not program.renew_sent:
+        if same_renew and not program.renew_sent:
             changes.update(renew_summary=renew, renew_sent=True)
         if not changes:
             return program
         return dataclasses.replace(program, gaps_from_root=True, **changes)
 
     new_programs = tuple(attributed(p) for p in programs)
-    if summary is not None and (summary is target or summary.program_id == target.program_id):
+    if summary is not None and (not programs or summary.program_id in known):
         summary = attributed(summary)
-    # What the one program already carried of its own stays; the root's block of the same
-    # kind is then the member's, not silently dropped.
-    left_upgrades = upgrades if raw_upgrades is not None and target.upgrade_sent else ()
-    left_renew = renew if raw_renew is not None and target.renew_sent else None
+    # A block no program can be named for, or one whose program already carried its own,
+    # stays the member's: shown as "gaps at the document's root", never silently dropped.
+    left_upgrades = (
+        upgrades
+        if raw_upgrades is not None and (upgrade_owner is None or upgrade_owner.upgrade_sent)
+        else ()
+    )
+    left_renew = (
+        renew
+        if raw_renew is not None and (renew_owner is None or renew_owner.renew_sent)
+        else None
+    )
     return new_programs, summary, left_upgrades, left_renew

@@ -263,6 +263,10 @@ class LoyaltyInfo:
         )
 
 
+# The fraud statuses that say the member is marked as fraud.
+_FRAUD_FLAGGED = frozenset({"MARKED", "CONFIRMED", "RECONFIRMED"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FraudDetails:
     """Fraud status: NOT_FRAUD, MARKED, CONFIRMED, RECONFIRMED, INTERNAL or NONE; who marked
@@ -275,8 +279,16 @@ class FraudDetails:
 
     @property
     def is_flagged(self) -> bool:
-        """Marked, confirmed, reconfirmed or internal: anything but NOT_FRAUD / NONE."""
-        return self.status.upper() not in _FRAUD_CLEAR
+        """MARKED, CONFIRMED or RECONFIRMED: the statuses whose names say fraud (error 618
+        calls such a customer "marked as fraud"). The document gives INTERNAL no meaning: it
+        is shown as sent (is_unexplained), never read as a flag."""
+        return self.status.strip().upper() in _FRAUD_FLAGGED
+
+    @property
+    def is_unexplained(self) -> bool:
+        """A status that is neither a flag nor clear (INTERNAL, or one the document does not
+        list): the pages show it as sent, without saying what it means."""
+        return not self.is_flagged and self.status.strip().upper() not in _FRAUD_CLEAR
 
     @classmethod
     def from_json(cls, value: object) -> FraudDetails | None:

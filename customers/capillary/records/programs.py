@@ -200,6 +200,8 @@ class Program:
     upgrade_sent: bool = False
     renew_sent: bool = False
     gaps_from_root: bool = False
+    # Whether linkedPartnerPrograms came as a list (empty: "none"); missing is not "none".
+    linked_partners_sent: bool = False
 
     @property
     def tier_never_expires(self) -> bool:
@@ -306,6 +308,7 @@ class Program:
             renew_summary=RenewSummary.from_json(renew),
             upgrade_sent=upgrades is not None,
             renew_sent=renew is not None,
+            linked_partners_sent=isinstance(data.get("linkedPartnerPrograms"), list),
         )
 
 

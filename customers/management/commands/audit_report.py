@@ -10,7 +10,9 @@ from django.contrib.staticfiles import finders
 from django.core.mail import EmailMessage, mailers
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.insights.figures import Insights
 from customers.insights.rollup import Window
@@ -84,7 +86,12 @@ class Command(BaseCommand):
         figures = Insights(window).overview()
         context = {
             **figures,
-            "title": f"Audit report: the last {len(window)} days",
+            "title": ngettext(
+                "Audit report: the last %(days)s day",
+                "Audit report: the last %(days)s days",
+                len(window),
+            )
+            % {"days": len(window)},
             "window": window,
             "zone": settings.TIME_ZONE,
             "generated_at": timezone.localtime(),
@@ -106,7 +113,13 @@ class Command(BaseCommand):
             self.stdout.write("Mail is not configured (EMAIL_HOST): not mailed.")
             return
         message = EmailMessage(
-            subject=f"{context['title']} ({window.first:%d %b} to {window.last:%d %b %Y})",
+            # Translators: the report mail's subject: its title, then the days it covers.
+            subject=_("%(title)s (%(first)s to %(last)s)")
+            % {
+                "title": context["title"],
+                "first": formats.date_format(window.first, "d M"),
+                "last": formats.date_format(window.last, "d M Y"),
+            },
             body=render_to_string("admin/customers/auditentry/report.txt", context),
             to=recipients,
         )
