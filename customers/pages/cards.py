@@ -7,17 +7,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from customers.capillary.records import Card, Moment
 from customers.pages.numbers import day_of
 
 CARDS_PER_PAGE = 25
 # Sort keys the cards page offers: key -> column title.
-CARD_SORTS: Mapping[str, str] = {
-    "number": "Card number",
-    "status": "Status",
-    "issued": "Issued",
-    "expiry": "Expiry",
+CARD_SORTS: Mapping[str, Promise] = {
+    "number": gettext_lazy("Card number"),
+    "status": gettext_lazy("Status"),
+    "issued": pgettext_lazy("card", "Issued"),
+    "expiry": pgettext_lazy("card", "Expiry"),
 }
+# What a card without a status is listed (and filtered) as.
+NO_STATUS = pgettext_lazy("card", "no status")
 
 
 def _card_sort_key(sort: str) -> Any:
@@ -55,11 +60,12 @@ def cards_view(
     """The page of cards a request asks for; anything it asks that does not apply is ignored
     (an unknown status shows all, an unknown sort the document's order, page 1)."""
     counts: dict[str, int] = {}
+    none = str(NO_STATUS)
     for card in cards:
-        label = card.status_label or "no status"
+        label = card.status_label or none
         counts[label] = counts.get(label, 0) + 1
     status = status if status in counts else ""
-    chosen = [card for card in cards if not status or (card.status_label or "no status") == status]
+    chosen = [card for card in cards if not status or (card.status_label or none) == status]
     key = sort.removeprefix("-")
     if key in CARD_SORTS:
         chosen.sort(key=_card_sort_key(key), reverse=sort.startswith("-"))

@@ -21,6 +21,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from customers.capillary.query import (
     FRAUD_DETAILS,
     GAP_TO_RENEW,
@@ -43,6 +47,7 @@ __all__ = [
     "coverage",
     "empty_text",
     "gap_coverage",
+    "with_advice",
 ]
 
 SHOWN = "shown"
@@ -60,47 +65,94 @@ USER_GROUP_FLAGS = ("includedUserGroup2LoyaltyDetails", "includedAllUserGroup2")
 @dataclass(frozen=True)
 class Block:
     """A top-level block: its keys in the document, what asks for it, the search form's box for
-    that (the labels of customers.lookup.forms, which a test keeps equal), and its name."""
+    that (the labels of customers.lookup.forms, which a test keeps equal), and its name (the
+    key of BLOCKS; LABELS has it in the user's language)."""
 
     name: str
     keys: tuple[str, ...]
     asked_by: str
-    box: str
+    box: str | Promise
 
 
 BLOCKS: dict[str, Block] = {
     block.name: block
     for block in (
-        Block("fraud details", ("fraudDetails",), FRAUD_DETAILS, "Include fraud details"),
+        Block(
+            "fraud details",
+            ("fraudDetails",),
+            FRAUD_DETAILS,
+            gettext_lazy("Include fraud details"),
+        ),
         Block(
             "expiry schedule",
             ("expirySchedules",),
             "expirySchedules",
-            "Points expiry schedule",
+            gettext_lazy("Points expiry schedule"),
         ),
-        Block("expired points", ("expiredPoints",), "expiredPoints", "Expired points"),
+        Block(
+            "expired points", ("expiredPoints",), "expiredPoints", gettext_lazy("Expired points")
+        ),
         Block(
             "promotional points",
             ("promotionalPoints",),
             "promotionalPoints",
-            "Promotional points",
+            gettext_lazy("Promotional points"),
         ),
-        Block("customer status", ("customerStatus",), "customerStatus", "Customer status"),
-        Block("user groups", (), "userGroup", "Include user group loyalty details"),
-        Block("cards", ("cardDetails",), IGNORE_CARDS, "Leave cards out (faster)"),
-        Block("programs", ("loyaltyProgramDetails",), MLP, "Tiers per program (mlp)"),
-        Block("points summary", ("pointsSummary",), "points", "Points summary"),
-        Block("subscriptions", ("subscriptionInfo",), "subscriptions", "Subscriptions"),
-        Block("segments", ("segments",), "segments", "Segments"),
+        Block(
+            "customer status",
+            ("customerStatus",),
+            "customerStatus",
+            gettext_lazy("Customer status"),
+        ),
+        Block("user groups", (), "userGroup", gettext_lazy("Include user group loyalty details")),
+        Block("cards", ("cardDetails",), IGNORE_CARDS, gettext_lazy("Leave cards out (faster)")),
+        Block(
+            "programs", ("loyaltyProgramDetails",), MLP, gettext_lazy("Tiers per program (mlp)")
+        ),
+        Block("points summary", ("pointsSummary",), "points", gettext_lazy("Points summary")),
+        Block(
+            "subscriptions", ("subscriptionInfo",), "subscriptions", gettext_lazy("Subscriptions")
+        ),
+        Block("segments", ("segments",), "segments", gettext_lazy("Segments")),
         Block(
             "alternate currencies",
             ("alternateCurrencyDetails",),
             "alternateCurrencies",
-            "Alternate currencies",
+            gettext_lazy("Alternate currencies"),
         ),
-        Block("customer image", ("customerImage",), "customerImage", "Customer image"),
+        Block(
+            "customer image", ("customerImage",), "customerImage", gettext_lazy("Customer image")
+        ),
     )
 }
+
+
+# The blocks' and gaps' names as pages say them, by name.
+LABELS: dict[str, Promise] = {
+    "fraud details": gettext_lazy("fraud details"),
+    "expiry schedule": gettext_lazy("expiry schedule"),
+    "expired points": gettext_lazy("expired points"),
+    "promotional points": gettext_lazy("promotional points"),
+    "customer status": gettext_lazy("customer status"),
+    "user groups": gettext_lazy("user groups"),
+    "cards": gettext_lazy("cards"),
+    "programs": gettext_lazy("programs"),
+    "points summary": gettext_lazy("points summary"),
+    "subscriptions": gettext_lazy("subscriptions"),
+    "segments": gettext_lazy("segments"),
+    "alternate currencies": gettext_lazy("alternate currencies"),
+    "customer image": gettext_lazy("customer image"),
+    "gap to upgrade": gettext_lazy("gap to upgrade"),
+    "gap to renew": gettext_lazy("gap to renew"),
+}
+
+
+def with_advice(sentence: str, advice: str) -> str:
+    """A sentence followed by the advice sentence that goes with it, when there is one."""
+    if not advice:
+        return sentence
+    # Translators: two sentences, one after the other.
+    return _("%(sentence)s %(advice)s") % {"sentence": sentence, "advice": advice}
 
 
 @dataclass(frozen=True)
@@ -111,8 +163,13 @@ class Coverage:
 
     name: str
     state: str
-    box: str = ""
+    box: str | Promise = ""
     untick: bool = False
+
+    @property
+    def label(self) -> str:
+        """The block's name in the user's language ("fraud details")."""
+        return str(LABELS.get(self.name, self.name))
 
     @property
     def known(self) -> bool:
@@ -122,31 +179,47 @@ class Coverage:
     @property
     def reason(self) -> str:
         """Why the block is not in this answer, in words an agent can repeat; "" when it is."""
-        return {
-            NOT_ASKED: "not asked for in this search",
-            NOT_SENT: "asked for, and Capillary sent none",
-            LEFT_OUT: "left out on purpose by this search",
-            BY_ID: "the page was fetched again by id, and that call cannot ask for it",
-            UNKNOWN: "not in this answer",
-        }.get(self.state, "")
+        if self.state == NOT_ASKED:
+            return _("not asked for in this search")
+        if self.state == NOT_SENT:
+            return _("asked for, and Capillary sent none")
+        if self.state == LEFT_OUT:
+            return _("left out on purpose by this search")
+        if self.state == BY_ID:
+            return _("the page was fetched again by id, and that call cannot ask for it")
+        if self.state == UNKNOWN:
+            return _("not in this answer")
+        return ""
 
     @property
     def not_in_answer(self) -> str:
         """'Fraud details: not in this answer (not asked for in this search)', "" when known."""
+        return self._not_in_answer(stop=False)
+
+    def _not_in_answer(self, *, stop: bool) -> str:
         if self.known:
             return ""
-        why = f" ({self.reason})" if self.state != UNKNOWN else ""
-        return f"{self.name.capitalize()}: not in this answer{why}"
+        values = {"block": self.label[:1].upper() + self.label[1:], "reason": self.reason}
+        if self.state == UNKNOWN:
+            if stop:
+                return _("%(block)s: not in this answer.") % values
+            return _("%(block)s: not in this answer") % values
+        # Translators: %(block)s is a block of the answer ("Fraud details"); %(reason)s why.
+        if stop:
+            return _("%(block)s: not in this answer (%(reason)s).") % values
+        return _("%(block)s: not in this answer (%(reason)s)") % values
 
     @property
     def advice(self) -> str:
         """The exact search-again advice where a new search can bring the block, else ""."""
         if self.state == BY_ID:
-            return "Look the member up again from the search to see it."
+            return _("Look the member up again from the search to see it.")
         if not self.box:
             return ""
-        verb = "untick" if self.untick else "tick"
-        return f"Search again with “{self.box}” {verb}ed."
+        # Translators: %(box)s is a tick box of the search form, by its label.
+        if self.untick:
+            return _("Search again with “%(box)s” unticked.") % {"box": self.box}
+        return _("Search again with “%(box)s” ticked.") % {"box": self.box}
 
 
 def _asked(block: Block, query: LookupQuery) -> bool:
@@ -229,7 +302,7 @@ def gap_coverage(
         return Coverage(name, BY_ID)
     days = query.gap_to_upgrade if upgrade else query.gap_to_renew
     if MLP not in query.embed or days is None:
-        return Coverage(name, NOT_ASKED, "Tiers per program (mlp)")
+        return Coverage(name, NOT_ASKED, str(gettext_lazy("Tiers per program (mlp)")))
     return Coverage(name, NOT_SENT)
 
 
@@ -254,5 +327,4 @@ def empty_text(
     found = coverage(customer, BY_KEY[key], query, left_out)
     if found.known:
         return none_text
-    advice = f" {found.advice}" if found.advice else ""
-    return f"{found.not_in_answer}.{advice}"
+    return with_advice(found._not_in_answer(stop=True), found.advice)

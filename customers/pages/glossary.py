@@ -33,6 +33,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
 from customers.capillary.query import (
     CARD_EXTERNAL_ID,
     CARD_NUMBER,
@@ -67,11 +71,11 @@ GROUP = "group"  # a groupLoyaltyProgramDetails item
 MEMBER = "member"  # loyaltyInfo
 
 # How the blocks are named in a hint.
-_BLOCK_NAMES: Mapping[str, str] = {
-    POINTS: "points",
-    CURRENCY: "alternate currencies",
-    GROUP: "group programs",
-    MEMBER: "loyalty",
+_BLOCK_NAMES: Mapping[str, Promise] = {
+    POINTS: pgettext_lazy("block of the answer", "points"),
+    CURRENCY: pgettext_lazy("block of the answer", "alternate currencies"),
+    GROUP: pgettext_lazy("block of the answer", "group programs"),
+    MEMBER: pgettext_lazy("block of the answer", "loyalty"),
 }
 
 
@@ -81,9 +85,20 @@ class Term:
     API field the figure in that block is read from."""
 
     key: str
-    label: str
-    meaning: str
+    # Translated when read (label, meaning), in the language of the request.
+    label_text: str | Promise
+    meaning_text: str | Promise
     fields: Mapping[str, str]
+
+    @property
+    def label(self) -> str:
+        """The state's name: "Available to redeem"."""
+        return str(self.label_text)
+
+    @property
+    def meaning(self) -> str:
+        """What the state means, in plain words."""
+        return str(self.meaning_text)
 
     def field(self, block: str) -> str:
         """The API field of this state in that block, "" when the block has none."""
@@ -93,13 +108,17 @@ class Term:
         """The API field(s) for those who know the API: one block's, or every block's."""
         if block:
             name = self.field(block)
-            return f"Capillary field: {name}" if name else ""
-        return "Capillary fields: " + ", ".join(
-            f"{name} ({_BLOCK_NAMES[kind]})" for kind, name in self.fields.items()
+            # Translators: %(field)s is the name of a field of Capillary's API, as it is.
+            return _("Capillary field: %(field)s") % {"field": name} if name else ""
+        fields = pgettext("list separator", ", ").join(
+            # Translators: a field of Capillary's API, as it is, and the block it is in.
+            _("%(field)s (%(block)s)") % {"field": name, "block": _BLOCK_NAMES[kind]}
+            for kind, name in self.fields.items()
         )
+        return _("Capillary fields: %(fields)s") % {"fields": fields}
 
 
-def _term(key: str, label: str, meaning: str, **fields: str) -> Term:
+def _term(key: str, label: Promise, meaning: Promise, **fields: str) -> Term:
     return Term(key, label, meaning, MappingProxyType(fields))
 
 
@@ -109,90 +128,102 @@ TERMS: Mapping[str, Term] = MappingProxyType(
         for term in (
             _term(
                 "available",
-                "Available to redeem",
-                "The member's points balance as the answer gives it: what the program counts "
-                "as redeemable (the org's rules, a fraud status among them, may still block a "
-                "redemption).",
+                pgettext_lazy("points state", "Available to redeem"),
+                gettext_lazy(
+                    "The member's points balance as the answer gives it: what the program counts "
+                    "as redeemable (the org's rules, a fraud status among them, may still block a "
+                    "redemption)."
+                ),
                 points="loyaltyPoints",
                 currency="earned",
                 group="loyaltyPoints",
             ),
             _term(
                 "pending",
-                "Pending",
-                "Delayed, as the answer counts it: not in the balance available to redeem "
-                "(Capillary's document names the figure without saying when it is released).",
+                pgettext_lazy("points state", "Pending"),
+                gettext_lazy(
+                    "Delayed, as the answer counts it: not in the balance available to redeem "
+                    "(Capillary's document names the figure without saying when it is released)."
+                ),
                 points="delayedPoints",
                 currency="delayedEarned",
                 group="promisedPoints",
             ),
             _term(
                 "available_and_pending",
-                "Available to redeem and pending",
-                "The two together: only the part available to redeem counts as redeemable.",
+                pgettext_lazy("points state", "Available to redeem and pending"),
+                gettext_lazy(
+                    "The two together: only the part available to redeem counts as redeemable."
+                ),
                 points="totalAvailablePoints",
                 currency="totalAvailable",
             ),
             _term(
                 "redeemed",
-                "Redeemed",
-                "Redeemed, as the answer counts it (Capillary's document names the figure "
-                "without saying on what).",
+                pgettext_lazy("points state", "Redeemed"),
+                gettext_lazy(
+                    "Redeemed, as the answer counts it (Capillary's document names the figure "
+                    "without saying on what)."
+                ),
                 points="redeemed",
                 currency="redeemed",
             ),
             _term(
                 "expired",
-                "Expired",
-                "Lapsed before it was spent.",
+                pgettext_lazy("points state", "Expired"),
+                gettext_lazy("Lapsed before it was spent."),
                 points="expired",
                 currency="expired",
             ),
             _term(
                 "returned",
-                "Returned",
-                "Returned to the customer, in Capillary's words (the answer does not say why).",
+                pgettext_lazy("points state", "Returned"),
+                gettext_lazy(
+                    "Returned to the customer, in Capillary's words (the answer does not say why)."
+                ),
                 points="returned",
                 currency="returned",
             ),
             _term(
                 "adjusted",
-                "Adjusted",
-                "Added or taken away by an adjustment (the answer does not say by whom).",
+                pgettext_lazy("points state", "Adjusted"),
+                gettext_lazy(
+                    "Added or taken away by an adjustment (the answer does not say by whom)."
+                ),
                 points="adjusted",
             ),
             _term(
                 "pending_returned",
-                "Pending returned",
-                "Pending, counted as returned (the answer does not say why).",
+                pgettext_lazy("points state", "Pending returned"),
+                gettext_lazy("Pending, counted as returned (the answer does not say why)."),
                 points="delayedReturnedPoints",
                 currency="delayedReturned",
             ),
             _term(
                 "pending_expired",
-                "Pending expired",
-                "Pending that lapsed before its release.",
+                pgettext_lazy("points state", "Pending expired"),
+                gettext_lazy("Pending that lapsed before its release."),
                 points="delayedExpiredPoints",
                 currency="delayedExpired",
             ),
             _term(
                 "lifetime",
-                "Lifetime",
-                "Everything ever earned, whatever became of it since.",
+                pgettext_lazy("points state", "Lifetime"),
+                gettext_lazy("Everything ever earned, whatever became of it since."),
                 points="lifetimePoints",
                 currency="lifetimeEarned",
                 group="lifetimePoints",
             ),
             _term(
                 "lifetime_pending",
-                "Lifetime pending",
-                "Everything ever earned as pending, released or not.",
+                pgettext_lazy("points state", "Lifetime pending"),
+                gettext_lazy("Everything ever earned as pending, released or not."),
                 currency="delayedLifetimeEarned",
             ),
             _term(
                 "lifetime_purchases",
-                "Lifetime purchases",
-                "What the member has bought in all, as the org counts purchases.",
+                pgettext_lazy("points state", "Lifetime purchases"),
+                gettext_lazy("What the member has bought in all, as the org counts purchases."),
                 member="lifetimePurchases",
             ),
         )
@@ -213,13 +244,14 @@ def word(key: str) -> str:
 # Identifier types as the API spells them -> as agents say them: the one table of their names.
 # The search form, the search box's chips (lookup.js receives it from the page, through
 # `identifier_types`), its messages, the member's pages and the lists of lookups all use it.
-IDENTIFIER_TYPES: Mapping[str, str] = MappingProxyType(
+# Brand names (WeChat, LINE, WhatsApp) are not translated.
+IDENTIFIER_TYPES: Mapping[str, str | Promise] = MappingProxyType(
     {
-        MOBILE: "Mobile",
-        EMAIL: "Email",
-        EXTERNAL_ID: "External id",
-        CARD_NUMBER: "Card number",
-        CARD_EXTERNAL_ID: "Card external id",
+        MOBILE: pgettext_lazy("identifier type", "Mobile"),
+        EMAIL: pgettext_lazy("identifier type", "Email"),
+        EXTERNAL_ID: pgettext_lazy("identifier type", "External id"),
+        CARD_NUMBER: pgettext_lazy("identifier type", "Card number"),
+        CARD_EXTERNAL_ID: pgettext_lazy("identifier type", "Card external id"),
         WECHAT: "WeChat",
         "line": "LINE",
         "whatsapp": "WhatsApp",
@@ -235,7 +267,7 @@ def identifier_label(kind: str) -> str:
     none."""
     known = _IDENTIFIER_BY_FOLDED.get(kind.casefold())
     if known:
-        return known
+        return str(known)
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_\-]+", " ", kind).split()
     return " ".join(words).capitalize()
 
@@ -250,7 +282,7 @@ def identifier_word(kind: str) -> str:
 def identifier_types() -> dict[str, str]:
     """The types a search takes (the search form's and the chips') and their names, in the
     form's order: what the search page hands to lookup.js."""
-    return {name: IDENTIFIER_TYPES[name] for name in IDENTIFIER_NAMES}
+    return {name: str(IDENTIFIER_TYPES[name]) for name in IDENTIFIER_NAMES}
 
 
 def identifiers_plain(items: object) -> str:
@@ -261,25 +293,28 @@ def identifiers_plain(items: object) -> str:
         for item in (items if isinstance(items, list) else [])
         if isinstance(item, dict)
     )
-    return ", ".join(f"{name} {value}".strip() for name, value in pairs)
+    # Translators: an identifier's type ("Mobile") and its value, already masked.
+    return pgettext("list separator", ", ").join(
+        (_("%(type)s %(value)s") % {"type": name, "value": value}).strip() for name, value in pairs
+    )
 
 
 # The blocks a search can ask for (the API's embed names) as the search form names them.
-_BLOCK_LABELS: Mapping[str, str] = MappingProxyType(
+_BLOCK_LABELS: Mapping[str, Promise] = MappingProxyType(
     {
-        "mlp": "Tiers per program",
-        "points": "Points summary",
-        "alternateCurrencies": "Alternate currencies",
-        "expirySchedules": "Points expiry schedule",
-        "expiredPoints": "Expired points",
-        "promotionalPoints": "Promotional points",
-        "subscriptions": "Subscriptions",
-        "segments": "Segments",
-        "customerStatus": "Customer status",
-        "customerImage": "Customer image",
-        "userGroup": "User group",
+        "mlp": gettext_lazy("Tiers per program"),
+        "points": gettext_lazy("Points summary"),
+        "alternateCurrencies": gettext_lazy("Alternate currencies"),
+        "expirySchedules": gettext_lazy("Points expiry schedule"),
+        "expiredPoints": gettext_lazy("Expired points"),
+        "promotionalPoints": gettext_lazy("Promotional points"),
+        "subscriptions": gettext_lazy("Subscriptions"),
+        "segments": gettext_lazy("Segments"),
+        "customerStatus": gettext_lazy("Customer status"),
+        "customerImage": gettext_lazy("Customer image"),
+        "userGroup": gettext_lazy("User group"),
         # A flag, not a block, asked for the same way.
-        "includedFraudDetails": "Include fraud details",
+        "includedFraudDetails": gettext_lazy("Include fraud details"),
     }
 )
 
@@ -287,19 +322,22 @@ _BLOCK_LABELS: Mapping[str, str] = MappingProxyType(
 def not_asked(block: str) -> str:
     """The one wording for a block a search may not have asked for: how to ask for it."""
     label = _BLOCK_LABELS.get(block, block)
-    return f"or not asked for: tick “{label}” under Advanced and search again"
+    # Translators: follows a statement that a block is not in the answer; %(box)s is a tick
+    # box of the search form, by its label.
+    return _("or not asked for: tick “%(box)s” under Advanced and search again") % {"box": label}
 
 
 # Capillary's source names (where a profile or an enrolment came from) in the agent's words.
-SOURCE_NAMES: Mapping[str, str] = MappingProxyType(
+# Brand names (WeChat, Facebook, LINE, Tmall, JD.com) are not translated.
+SOURCE_NAMES: Mapping[str, str | Promise] = MappingProxyType(
     {
-        "INSTORE": "In store",
-        "ALL": "All sources",
-        "MOBILE_APP": "Mobile app",
+        "INSTORE": pgettext_lazy("source", "In store"),
+        "ALL": pgettext_lazy("source", "All sources"),
+        "MOBILE_APP": pgettext_lazy("source", "Mobile app"),
         "WECHAT": "WeChat",
-        "MARTJACK": "Online store",
-        "ECOMMERCE": "Online store",
-        "WEB_ENGAGEMENT": "Website",
+        "MARTJACK": pgettext_lazy("source", "Online store"),
+        "ECOMMERCE": pgettext_lazy("source", "Online store"),
+        "WEB_ENGAGEMENT": pgettext_lazy("source", "Website"),
         "FACEBOOK": "Facebook",
         "LINE": "LINE",
         "TMALL": "Tmall",
@@ -313,21 +351,22 @@ def source_name(code: str | None) -> str:
     key = (code or "").strip().upper()
     if not key:
         return ""
-    return SOURCE_NAMES.get(key) or key.replace("_", " ").capitalize()
+    known = SOURCE_NAMES.get(key)
+    return str(known) if known else key.replace("_", " ").capitalize()
 
 
 # Points types and expiry kinds of an expiry schedule, in words.
-_EXPIRY_WORDS: Mapping[str, str] = MappingProxyType(
+_EXPIRY_WORDS: Mapping[str, Promise] = MappingProxyType(
     {
-        "bill_regular": "points from purchases",
-        "regular": "points from purchases",
-        "bill_promotional": "promotional points from purchases",
-        "promotional": "promotional points",
-        "goodwill": "goodwill points",
-        "fixed": "on a fixed date",
-        "fixed_date": "on a fixed date",
-        "rolling": "a set time after earning",
-        "never": "never",
+        "bill_regular": pgettext_lazy("points expiry", "points from purchases"),
+        "regular": pgettext_lazy("points expiry", "points from purchases"),
+        "bill_promotional": pgettext_lazy("points expiry", "promotional points from purchases"),
+        "promotional": pgettext_lazy("points expiry", "promotional points"),
+        "goodwill": pgettext_lazy("points expiry", "goodwill points"),
+        "fixed": pgettext_lazy("points expiry", "on a fixed date"),
+        "fixed_date": pgettext_lazy("points expiry", "on a fixed date"),
+        "rolling": pgettext_lazy("points expiry", "a set time after earning"),
+        "never": pgettext_lazy("points expiry", "never"),
     }
 )
 
@@ -337,4 +376,5 @@ def expiry_words(code: str | None) -> str:
     key = (code or "").strip().lower()
     if not key:
         return ""
-    return _EXPIRY_WORDS.get(key) or key.replace("_", " ")
+    known = _EXPIRY_WORDS.get(key)
+    return str(known) if known else key.replace("_", " ")

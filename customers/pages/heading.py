@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from customers.capillary.records import Customer, Profile
 from customers.pages.numbers import shown
 
@@ -19,11 +21,16 @@ def display_name(
 ) -> str:
     """The customer's name as the user may see it, or "Customer <id>" when there is none: the
     given profile's name first (the member's, see member_profile), else any profile's."""
-    fallback = f"Customer {customer.id}"
+    # Customer.display_name falls back to "Customer <id>" in English (records know no language).
     name = (profile.full_name if profile is not None else "") or customer.display_name
-    if name == fallback:
-        return fallback
+    if name == f"Customer {customer.id}":
+        return unnamed(customer)
     return shown(name, "name", unmasked=unmasked, revealed=revealed).text
+
+
+def unnamed(customer: Customer) -> str:
+    """What a customer without a name is called: "Customer 6000001"."""
+    return _("Customer %(id)s") % {"id": customer.id}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +60,7 @@ def heading(
     name = display_name(customer, unmasked=unmasked, revealed=revealed, profile=profile)
     return Heading(
         name=name,
-        numbered=name != f"Customer {customer.id}",
+        numbered=name != unnamed(customer),
         fraud=fraud.status if fraud is not None and fraud.is_flagged else "",
         status=(status.label or status.status) if status is not None else "",
         tiers=tuple(

@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
 from customers.capillary.records import (
     Card,
     CommChannel,
@@ -15,6 +19,7 @@ from customers.capillary.records import (
     Subscription,
 )
 from customers.pages import glossary
+from customers.pages.cards import NO_STATUS
 from customers.pages.gaps import tier_note
 from customers.pages.numbers import DASH, format_moment
 
@@ -42,7 +47,10 @@ _CARD_STATUS_BADGES: Mapping[str, str] = {
 }
 
 # What a subscription's priority means for the member.
-_MESSAGE_KINDS: Mapping[str, str] = {"TRANS": "transactional", "BULK": "promotional (bulk)"}
+_MESSAGE_KINDS: Mapping[str, Promise] = {
+    "TRANS": pgettext_lazy("messages", "transactional"),
+    "BULK": pgettext_lazy("messages", "promotional (bulk)"),
+}
 
 
 def renewal_confirmed(program: Program) -> Label | None:
@@ -51,8 +59,8 @@ def renewal_confirmed(program: Program) -> Label | None:
     if summary is None or summary.renew_confirmed is None:
         return None
     if summary.renew_confirmed:
-        return Label("confirmed", badge="status-ok")
-    return Label("not confirmed yet", badge="status-muted")
+        return Label(pgettext("renewal", "confirmed"), badge="status-ok")
+    return Label(pgettext("renewal", "not confirmed yet"), badge="status-muted")
 
 
 def tier_label(program: Program) -> Label:
@@ -60,25 +68,28 @@ def tier_label(program: Program) -> Label:
     if program.current_tier is None:
         return Label(DASH)
     if program.is_top_tier:
-        note = "top tier"
+        note = _("top tier")
+    elif program.next_tier is not None:
+        # Translators: %(tier)s is the name of the next tier.
+        note = _("next: %(tier)s") % {"tier": program.next_tier.name}
     else:
-        note = f"next: {program.next_tier.name}" if program.next_tier is not None else ""
+        note = ""
     return Label(program.current_tier.name, note=note)
 
 
 def current_tier(program: Program) -> Label:
     """A program's current tier in bold, with what its description adds."""
     if program.current_tier is None:
-        return Label("no tier", empty=True)
+        return Label(_("no tier"), empty=True)
     return Label(program.current_tier.name, note=tier_note(program.current_tier), strong=True)
 
 
 def next_tier(program: Program) -> Label:
     """The next tier by name, with what its description adds (nextSlabDescription)."""
     if program.is_top_tier:
-        return Label("none: this is the top tier")
+        return Label(_("none: this is the top tier"))
     if program.next_tier is None:
-        return Label("not sent", empty=True)
+        return Label(_("not sent"), empty=True)
     return Label(program.next_tier.name, note=tier_note(program.next_tier))
 
 
@@ -87,7 +98,7 @@ def card_status(card: Card) -> Label:
     as far as the document carries it: since when, by whom, and the status before."""
     status = card.status
     if status is None:
-        return Label("no status", empty=True)
+        return Label(str(NO_STATUS), empty=True)
     badge = _CARD_STATUS_BADGES.get(status.status.upper(), "status-neutral")
     since = format_moment(status.created_on)
     # createdByUser is a name, where Capillary's status log sends it; createdBy is listed by
@@ -96,14 +107,20 @@ def card_status(card: Card) -> Label:
     by = status.created_by_user or (str(status.created_by) if status.created_by else "")
     # A blocked card without a reason says so: the agent must not guess one for the caller.
     blocked = badge in ("status-warn", "status-bad")
-    reason = status.reason or ("no reason in this answer" if blocked else "")
+    reason = status.reason or (_("no reason in this answer") if blocked else "")
     note = " \N{MIDDLE DOT} ".join(
         part
         for part in (
             reason,
-            f"since {since}" if since else "",
-            f"created by {by}" if by else "",
-            f"was {status.previous_label}" if status.previous_label else "",
+            # Translators: since when a card has its status.
+            _("since %(date)s") % {"date": since} if since else "",
+            # Translators: Capillary's createdBy of a card's status: a user's name, or an id
+            # the document does not explain (shown as sent).
+            _("created by %(who)s") % {"who": by} if by else "",
+            # Translators: the card's status before this one, as Capillary names it.
+            _("was %(status)s") % {"status": status.previous_label}
+            if status.previous_label
+            else "",
         )
         if part
     )
@@ -113,10 +130,10 @@ def card_status(card: Card) -> Label:
 def card_transactions(card: Card) -> Label:
     """Whether the card may be used in transactions (transactionNotAllowed)."""
     if card.transaction_not_allowed is None:
-        return Label("not sent", empty=True)
+        return Label(_("not sent"), empty=True)
     if card.transaction_not_allowed:
-        return Label("not allowed", badge="status-bad")
-    return Label("allowed")
+        return Label(pgettext("transactions", "not allowed"), badge="status-bad")
+    return Label(pgettext("transactions", "allowed"))
 
 
 def card_series(card: Card) -> Label:
@@ -125,7 +142,7 @@ def card_series(card: Card) -> Label:
 
 def card_kind(card: Card) -> str:
     if card.is_digital:
-        return "Digital"
+        return pgettext("card", "Digital")
     kind = card.type.lower()
     return kind[:1].upper() + kind[1:] if kind else DASH
 
@@ -140,24 +157,32 @@ def card_issued(card: Card) -> Label:
 
 def channel_kind(channel: CommChannel) -> str:
     """Where a contact channel reaches the member: home, office or not said."""
-    return "home" if channel.residence else "office" if channel.office else DASH
+    if channel.residence:
+        return pgettext("contact channel", "home")
+    return pgettext("contact channel", "office") if channel.office else DASH
 
 
 def subscription_messages(subscription: Subscription) -> str:
     """Which messages a subscription is about: transactional, promotional (bulk), ..."""
     priority = subscription.priority
-    return _MESSAGE_KINDS.get(priority, priority or DASH)
+    known = _MESSAGE_KINDS.get(priority)
+    return str(known) if known is not None else priority or DASH
 
 
 def subscription_choice(subscription: Subscription) -> Label:
     if subscription.opted_in:
-        return Label("opted in", badge="status-ok")
-    choice = (subscription.type or "unknown").lower()
-    return Label(_CHOICE_WORDS.get(choice, choice), badge="status-muted")
+        return Label(str(_CHOICE_WORDS["optin"]), badge="status-ok")
+    choice = (subscription.type or "").lower()
+    known = _CHOICE_WORDS.get(choice)
+    return Label(str(known) if known else choice or _("unknown"), badge="status-muted")
 
 
 # A subscription's choice as Capillary spells it, in words.
-_CHOICE_WORDS = {"optout": "opted out", "opt_out": "opted out", "optin": "opted in"}
+_CHOICE_WORDS: Mapping[str, Promise] = {
+    "optout": gettext_lazy("opted out"),
+    "opt_out": gettext_lazy("opted out"),
+    "optin": gettext_lazy("opted in"),
+}
 
 
 def promotion_source(promotion: PromotionalPoint) -> Label:
@@ -172,9 +197,9 @@ def linked_partners(program: Program) -> Label:
     """A program's linked partner programs, by name; "none" only for a list sent empty."""
     if not program.linked_partner_programs:
         if not program.linked_partners_sent:
-            return Label("not in this answer", empty=True)
-        return Label("none", empty=True)
-    return Label(", ".join(program.linked_partners))
+            return Label(_("not in this answer"), empty=True)
+        return Label(pgettext("partner programs", "none"), empty=True)
+    return Label(pgettext("list separator", ", ").join(program.linked_partners))
 
 
 def promotion_issued(promotion: PromotionalPoint) -> Label:
@@ -188,4 +213,5 @@ def expiry_kind(batch: PointsExpiry) -> str:
     date"."""
     kind = glossary.expiry_words(batch.points_type) or DASH
     how = glossary.expiry_words(batch.expiry_type)
-    return f"{kind}, {how}" if how else kind
+    # Translators: what kind of points expire, and how ("points from purchases, on a fixed date").
+    return _("%(kind)s, %(how)s") % {"kind": kind, "how": how} if how else kind

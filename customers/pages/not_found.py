@@ -7,6 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from customers.capillary.query import ALL as ALL_SOURCES
 from customers.capillary.query import INSTORE
 from customers.pages import glossary
@@ -27,7 +29,7 @@ class NotFoundHelp:
 
 
 def _source_words(source: str) -> str:
-    return "all sources" if source == ALL_SOURCES else source
+    return _("all sources") if source == ALL_SOURCES else source
 
 
 def not_found_help(
@@ -46,46 +48,77 @@ def not_found_help(
     that it needs an account id. A search of all sources without an account id leads with it:
     Capillary's document makes it mandatory there and lists its absence among 8015's reasons."""
     if query is None or not getattr(query, "identifiers", ()):
-        return NotFoundHelp(("Check the identifiers, then search again.",))
+        return NotFoundHelp((_("Check the identifiers, then search again."),))
     steps = []
     if query.source == ALL_SOURCES and not query.account_id:
         # Capillary's document makes the account id mandatory for every source but INSTORE and
         # lists its absence among 8015's reasons: that comes first.
+        # Translators: %(instore)s is Capillary's code for the stores' source (INSTORE).
         steps.append(
-            "Give the account id and search again: Capillary needs one for every source but "
-            f"{INSTORE}, all sources included, and answers “not found” without it (the "
-            "Account id box under Advanced)."
+            _(
+                "Give the account id and search again: Capillary needs one for every source but "
+                "%(instore)s, all sources included, and answers “not found” without it (the "
+                "Account id box under Advanced)."
+            )
+            % {"instore": INSTORE}
         )
-    names = [name for name, _ in query.identifiers]
+    names = [name for name, _value in query.identifiers]
     if primary and primary.casefold() not in {name.casefold() for name in names}:
         wanted = glossary.identifier_word(primary)
-        given = " and ".join(dict.fromkeys(glossary.identifier_word(n) for n in names))
-        steps.append(
-            f"Add the member's {wanted}: this org finds members by their {wanted}, and "
-            f"{'an' if given[:1] in 'aeiou' else 'a'} {given} alone may not find them."
-        )
+        given = list(dict.fromkeys(glossary.identifier_word(n) for n in names))
+        text = given[0] if given else ""
+        for other_given in given[1:]:
+            text = _("%(first)s and %(second)s") % {"first": text, "second": other_given}
+        values = {"wanted": wanted, "given": text}
+        # Translators: %(wanted)s and %(given)s are identifier types ("mobile", "email and
+        # card number"); English picks "an" before a vowel, "a" otherwise.
+        if text[:1] in "aeiou":
+            step = _(
+                "Add the member's %(wanted)s: this org finds members by their %(wanted)s, and "
+                "an %(given)s alone may not find them."
+            )
+        else:
+            step = _(
+                "Add the member's %(wanted)s: this org finds members by their %(wanted)s, and "
+                "a %(given)s alone may not find them."
+            )
+        steps.append(step % values)
     # All sources already hold INSTORE's profile: from there, no other source to try.
     other = {INSTORE: ALL_SOURCES, ALL_SOURCES: ""}.get(query.source, INSTORE)
     may = bool(other) and (allowed is None or other in allowed)
     fields: tuple[tuple[str, str], ...] = ()
     if may:
-        where = _source_words(query.source)
-        account = " under that account" if query.account_id else ""
-        needs = (
-            " with the account id of the source the member signed up in (Capillary needs one "
-            f"for every source but {INSTORE})"
-            if other == ALL_SOURCES
-            else ""
-        )
-        steps.append(
-            f"The member may have no profile in {where}{account}: try "
-            f"{_source_words(other)}{needs}."
-        )
+        values = {
+            "where": _source_words(query.source),
+            "other": _source_words(other),
+            "instore": INSTORE,
+        }
+        # Translators: %(where)s and %(other)s are sources (Capillary's codes, as INSTORE, or
+        # "all sources"); %(instore)s is INSTORE.
+        if other == ALL_SOURCES and query.account_id:
+            step = _(
+                "The member may have no profile in %(where)s under that account: try %(other)s "
+                "with the account id of the source the member signed up in (Capillary needs one "
+                "for every source but %(instore)s)."
+            )
+        elif other == ALL_SOURCES:
+            step = _(
+                "The member may have no profile in %(where)s: try %(other)s with the account id "
+                "of the source the member signed up in (Capillary needs one for every source but "
+                "%(instore)s)."
+            )
+        elif query.account_id:
+            step = _(
+                "The member may have no profile in %(where)s under that account: try %(other)s."
+            )
+        else:
+            step = _("The member may have no profile in %(where)s: try %(other)s.")
+        steps.append(step % values)
         there = dataclasses.replace(query, source=other, account_id="")
         fields = tuple(there.to_params().items())
         if reason:
             fields += (("reason", reason),)
-    steps.append("Check each identifier for a typo: the search is filled in below to edit.")
+    steps.append(_("Check each identifier for a typo: the search is filled in below to edit."))
     # All sources need an account id: the offer carries the one searched, else asks for it.
     needs_account = may and other == ALL_SOURCES and not query.account_id
     return NotFoundHelp(tuple(steps), other if may else "", fields, needs_account)

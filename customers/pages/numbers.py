@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from customers import masking
 from customers.capillary.records import Moment, is_masked, never_expires
@@ -54,6 +55,17 @@ def numerals(text: str, *, figure: bool = False) -> str:
     return text.translate(_ARABIC_INDIC_FIGURE if figure else _ARABIC_INDIC_DIGITS)
 
 
+def plural_count(value: Decimal | int | None) -> int:
+    """The number ngettext chooses a plural form by, for a figure printed with format_number:
+    the figure itself when whole; for a fraction ("1.5 points") 100, which every shipped
+    language's plural formula puts in the form fractions take (CLDR's "other")."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return 100
+    return int(value)
+
+
 DATE_ONLY = ("DATE_FORMAT", "SHORT_DATE_FORMAT")
 
 
@@ -78,7 +90,7 @@ def format_moment(moment: Moment | None, fmt: str = "DATE_FORMAT") -> str:
     if moment is None:
         return ""
     if never_expires(moment):
-        return "no expiry"
+        return _("no expiry")
     digits = str(getattr(settings, "NUMERALS", "latin"))
     return _formatted(moment, fmt, translation.get_language(), str(org_zone()), digits)
 
@@ -138,7 +150,7 @@ def shown(
     if not text.strip():
         return Shown("", "empty")
     if is_masked(text):
-        return Shown("masked by Capillary", "capillary")
+        return Shown(_("masked by Capillary"), "capillary")
     lowered = kind.strip().lower()
     if unmasked or any(lowered == str(item).strip().lower() for item in revealed):
         return Shown(text, "shown")

@@ -3,54 +3,85 @@ keeping the tier; and what needs the agent's attention, most urgent first."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+
 from customers.capillary.query import GAP_TO_RENEW, GAP_TO_UPGRADE, LookupQuery
 from customers.capillary.records import Customer, Moment, PointsExpiry, Program
-from customers.pages import coverage, glossary, renewal
+from customers.pages import coverage, renewal
 from customers.pages.backend_warnings import fraud_advice, warning_sentence
+from customers.pages.cards import NO_STATUS
 from customers.pages.gaps import (
     quantity,
     renew_sentence,
     root_renew_sentence,
     root_upgrade_sentence,
     tier_name,
+    top_tier_sentence,
     upgrade_sentence,
 )
-from customers.pages.numbers import day_of, format_moment, format_number, org_today
-from customers.pages.profile import UNEXPLAINED_FRAUD, fraud_sentence
+from customers.pages.numbers import (
+    day_of,
+    format_moment,
+    format_number,
+    numerals,
+    org_today,
+    plural_count,
+)
+from customers.pages.profile import fraud_sentence
 
 # How far ahead an expiry or a tier's end counts as needing attention, in days.
 POINTS_EXPIRY_DAYS = 30
 TIER_EXPIRY_DAYS = 60
-# Card statuses the agent must mention to the member: status -> the word for it.
-_CARD_TROUBLE: Mapping[str, str] = {"SUSPENDED": "suspended", "EXPIRED": "expired"}
+# Card statuses the agent must mention to the member.
+_CARD_TROUBLE = ("SUSPENDED", "EXPIRED")
+# The marks a sentence may end with, in the shipped languages.
+_STOPS = (".", "\N{IDEOGRAPHIC FULL STOP}", "\N{DEVANAGARI DANDA}")
 
 
 def _today() -> date:
     return org_today()
 
 
-def as_of(days: int | None) -> str:
-    """How a gap asked N days ahead is quoted: " (as of 30 days from today)"; "" for today."""
+def with_as_of(sentence: str, days: int | None) -> str:
+    """A gap asked N days ahead, quoted with its day: "Needs 1,250 more points to reach Gold
+    (as of 30 days from today)."; the sentence as it is for today."""
     if not days:
-        return ""
-    return f" (as of {days} {'day' if days == 1 else 'days'} from today)"
+        return sentence
+    stop = sentence[-1] if sentence.endswith(_STOPS) else ""
+    # Translators: %(sentence)s is a whole sentence without its full stop, which follows.
+    return (
+        ngettext(
+            "%(sentence)s (as of %(count)s day from today)",
+            "%(sentence)s (as of %(count)s days from today)",
+            days,
+        )
+        % {"sentence": sentence.removesuffix(stop), "count": numerals(str(days))}
+        + stop
+    )
 
 
 def in_days(moment: Moment, today: date | None = None) -> str:
     """How far away a day is, in words: "today", "tomorrow", "in 20 days", "2 days ago"."""
     days = (day_of(moment) - (today or _today())).days
     if days == 0:
-        return "today"
+        return _("today")
     if days == 1:
-        return "tomorrow"
+        return _("tomorrow")
     if days > 1:
-        return f"in {days} days"
-    return "yesterday" if days == -1 else f"{-days} days ago"
+        return ngettext("in %(count)s day", "in %(count)s days", days) % {
+            "count": numerals(str(days))
+        }
+    if days == -1:
+        return _("yesterday")
+    return ngettext("%(count)s day ago", "%(count)s days ago", -days) % {
+        "count": numerals(str(-days))
+    }
 
 
 def next_expiry(
@@ -92,37 +123,63 @@ def expiry_sentence(
     if batch is None or batch.expiry_date is None:
         if isinstance(schedules_asked, coverage.Coverage):
             if schedules_asked.known:
-                return "none due"
-            reason = schedules_asked.reason
-            return (
-                f"not in this answer ({reason})"
-                if schedules_asked.state != "unknown"
-                else ("not in this answer")
-            )
-        return "none due" if schedules_asked else "not asked for"
-    when = format_moment(batch.expiry_date)
-    return f"{format_number(batch.points)} points on {when} ({in_days(batch.expiry_date, today)})"
+                return _("none due")
+            if schedules_asked.state != "unknown":
+                # Translators: %(reason)s says why ("not asked for in this search").
+                return _("not in this answer (%(reason)s)") % {"reason": schedules_asked.reason}
+            return _("not in this answer")
+        return _("none due") if schedules_asked else _("not asked for")
+    # Translators: the next points to expire: "900 points on 21 Dec 2026 (in 20 days)".
+    return ngettext(
+        "%(amount)s point on %(date)s (%(when)s)",
+        "%(amount)s points on %(date)s (%(when)s)",
+        plural_count(batch.points),
+    ) % {
+        "amount": format_number(batch.points),
+        "date": format_moment(batch.expiry_date),
+        "when": in_days(batch.expiry_date, today),
+    }
 
 
-def _missing(what: str, found: coverage.Coverage) -> str:
+def _missing(upgrade: bool, found: coverage.Coverage) -> str:
     """A gap the answer did not carry, with the reason and, where a search can bring it, how."""
     if found.state == coverage.NOT_SENT:
-        return f"No {what} figures came for this program, though the search asked for them."
+        if upgrade:
+            return _("No upgrade figures came for this program, though the search asked for them.")
+        return _("No renewal figures came for this program, though the search asked for them.")
     if found.state == coverage.UNKNOWN:
-        return f"No {what} figures in this answer."
-    advice = f" {found.advice}" if found.advice else ""
-    return f"No {what} figures in this answer ({found.reason}).{advice}"
+        return (
+            _("No upgrade figures in this answer.")
+            if upgrade
+            else _("No renewal figures in this answer.")
+        )
+    values = {"reason": found.reason}
+    if upgrade:
+        # Translators: %(reason)s says why ("not asked for in this search").
+        sentence = _("No upgrade figures in this answer (%(reason)s).") % values
+    else:
+        sentence = _("No renewal figures in this answer (%(reason)s).") % values
+    return coverage.with_advice(sentence, found.advice)
 
 
 # The heading under which gaps at the document's root that name no program are shown.
-ROOT_GAPS = "Gaps at the document's root, program not named"
+ROOT_GAPS = gettext_lazy("Gaps at the document's root, program not named")
 
 
-def _at_root(what: str) -> str:
-    return (
-        f"The answer's {what} figures came at the document's root without naming a program: "
-        f"see “{ROOT_GAPS}”."
-    )
+def _at_root(upgrade: bool) -> str:
+    if upgrade:
+        # Translators: %(heading)s is the heading "Gaps at the document's root, program not
+        # named", translated.
+        sentence = _(
+            "The answer's upgrade figures came at the document's root without naming a "
+            "program: see “%(heading)s”."
+        )
+    else:
+        sentence = _(
+            "The answer's renewal figures came at the document's root without naming a "
+            "program: see “%(heading)s”."
+        )
+    return sentence % {"heading": ROOT_GAPS}
 
 
 def upgrade_answer(
@@ -136,24 +193,17 @@ def upgrade_answer(
     of" when the search asked it some days ahead. `root`: the answer carries upgrade figures
     at its root that name no program (they may be this program's)."""
     if program.is_top_tier:
-        return f"Already in the top tier ({tier_name(program.current_tier, 'this program')})."
+        return top_tier_sentence(program)
     if not program.upgrade_strategies:
         if root:
-            return _at_root("upgrade")
+            return _at_root(True)
         found = coverage.gap_coverage(program, GAP_TO_UPGRADE, query, left_out)
         if found.state == coverage.NONE:
-            return "No upgrade figures came for this program."
-        return _missing("upgrade", found)
+            return _("No upgrade figures came for this program.")
+        return _missing(True, found)
     days = query.gap_to_upgrade if query is not None else None
     sentence = upgrade_sentence(program, program.upgrade_strategies[0])
-    return _with_as_of(sentence, days)
-
-
-def _with_as_of(sentence: str, days: int | None) -> str:
-    note = as_of(days)
-    if not note:
-        return sentence
-    return f"{sentence[:-1]}{note}." if sentence.endswith(".") else f"{sentence}{note}"
+    return with_as_of(sentence, days)
 
 
 def keep_answer(
@@ -167,7 +217,7 @@ def keep_answer(
     `root`: the answer carries renewal figures at its root that name no program."""
     days = query.gap_to_renew if query is not None else None
     return (
-        _with_as_of(_keep(program, query, left_out, root), days)
+        with_as_of(_keep(program, query, left_out, root), days)
         if program.renew_strategies
         else (_keep(program, query, left_out, root))
     )
@@ -181,38 +231,45 @@ def root_kinds(customer: Customer, program: Program) -> tuple[bool, bool]:
     return bool(customer.upgrade_strategies), customer.renew_summary is not None
 
 
+def _root_summary(expiry: str, confirmed: bool | None) -> str:
+    """The root renewal summary's facts in one sentence, "" when it sends neither."""
+    values = {"date": expiry}
+    if expiry:
+        if confirmed is None:
+            # Translators: %(date)s is the tier's expiry date sent at the document's root.
+            return _("Renewal summary: tier expiry %(date)s.") % values
+        if confirmed:
+            return _("Renewal summary: tier expiry %(date)s; renewal confirmed.") % values
+        return _("Renewal summary: tier expiry %(date)s; renewal not confirmed yet.") % values
+    if confirmed is None:
+        return ""
+    if confirmed:
+        return _("Renewal summary: renewal confirmed.")
+    return _("Renewal summary: renewal not confirmed yet.")
+
+
 def root_gap_lines(customer: Customer, query: LookupQuery | None = None) -> tuple[str, ...]:
     """The gaps at the document's root that name no program, one sentence each, with their
     "as of" when the search asked them some days ahead; () when there are none."""
     upgrade_days = query.gap_to_upgrade if query is not None else None
     renew_days = query.gap_to_renew if query is not None else None
     lines = [
-        _with_as_of(root_upgrade_sentence(step), upgrade_days)
+        with_as_of(root_upgrade_sentence(step), upgrade_days)
         for step in customer.upgrade_strategies
     ]
     summary = customer.renew_summary
     if summary is not None:
-        expiry = format_moment(summary.tier_expiry_date)
-        confirmed = (
-            ""
-            if summary.renew_confirmed is None
-            else "renewal confirmed"
-            if summary.renew_confirmed
-            else "renewal not confirmed yet"
-        )
-        facts = "; ".join(
-            part for part in (f"tier expiry {expiry}" if expiry else "", confirmed) if part
-        )
+        facts = _root_summary(format_moment(summary.tier_expiry_date), summary.renew_confirmed)
         if facts:
-            lines.append(f"Renewal summary: {facts}.")
+            lines.append(facts)
         several = len(summary.strategies) > 1
         lines += [
-            _with_as_of(root_renew_sentence(step, several), renew_days)
+            with_as_of(root_renew_sentence(step, several), renew_days)
             for step in summary.strategies
         ]
         if several:
             lines.append(
-                "Capillary does not say whether one of these or all of them keep the tier."
+                _("Capillary does not say whether one of these or all of them keep the tier.")
             )
     return tuple(lines)
 
@@ -220,19 +277,19 @@ def root_gap_lines(customer: Customer, query: LookupQuery | None = None) -> tupl
 def _keep(
     program: Program, query: LookupQuery | None, left_out: tuple[str, ...], root: bool = False
 ) -> str:
-    tier = tier_name(program.current_tier, "the current tier")
+    tier = tier_name(program.current_tier, _("the current tier"))
     if program.current_tier is not None and program.is_base_tier and not program.renew_strategies:
-        return f"{tier} is the base tier: nothing is needed to keep it."
+        return _("%(tier)s is the base tier: nothing is needed to keep it.") % {"tier": tier}
     if program.current_tier is not None and program.tier_never_expires:
-        return f"{tier} does not expire: nothing is needed to keep it."
+        return _("%(tier)s does not expire: nothing is needed to keep it.") % {"tier": tier}
     steps = program.renew_strategies
     if not steps:
         if root and program.renew_summary is None:
-            return _at_root("renewal")
+            return _at_root(False)
         found = coverage.gap_coverage(program, GAP_TO_RENEW, query, left_out)
         if found.state == coverage.NONE:
-            return "No renewal figures came for this program."
-        return _missing("renewal", found)
+            return _("No renewal figures came for this program.")
+        return _missing(False, found)
     if len(steps) == 1 or program.tier_never_expires:
         return renew_sentence(program, steps[0])
     rule = renewal.rule_for(program.program_id)
@@ -243,16 +300,58 @@ def _keep(
     if not unmet:
         return renew_sentence(program, steps[0])
     expiry = steps[0].until or program.tier_expiry_date
-    by = f" by {format_moment(expiry)}" if expiry is not None else ""
     amounts = [quantity(step, step.gap) for step in unmet]
+    values = {
+        "tier": tier,
+        "date": format_moment(expiry) if expiry is not None else "",
+        "either": either(amounts),
+        "both": both(amounts),
+        "quantities": pgettext("list separator", "; ").join(amounts),
+    }
+    # Translators: %(either)s / %(both)s are phrases such as "1,250 more points or 2 more
+    # visits" / "1,250 more points and 2 more visits".
     if rule == renewal.ANY:
-        return f"{' or '.join(amounts)}{by} would keep {tier}."
+        if expiry is not None:
+            return _("%(either)s by %(date)s would keep %(tier)s.") % values
+        return _("%(either)s would keep %(tier)s.") % values
     if rule == renewal.ALL:
-        return f"Needs {' and '.join(amounts)}{by} to keep {tier}."
+        if expiry is not None:
+            return _("Needs %(both)s by %(date)s to keep %(tier)s.") % values
+        return _("Needs %(both)s to keep %(tier)s.") % values
+    # Translators: %(quantities)s lists phrases such as "1,250 more points; 2 more visits".
+    if expiry is not None:
+        return (
+            _(
+                "To keep %(tier)s by %(date)s: %(quantities)s (the program's rule decides whether "
+                "one of these is enough)."
+            )
+            % values
+        )
     return (
-        f"To keep {tier}{by}: {'; '.join(amounts)} (the program's rule decides whether one "
-        "of these is enough)."
+        _(
+            "To keep %(tier)s: %(quantities)s (the program's rule decides whether one of these is "
+            "enough)."
+        )
+        % values
     )
+
+
+def either(items: list[str]) -> str:
+    """Alternatives as the language lists them: "a or b or c"."""
+    text = items[0] if items else ""
+    for item in items[1:]:
+        # Translators: two alternatives (each a phrase, or a list of them already joined).
+        text = _("%(first)s or %(second)s") % {"first": text, "second": item}
+    return text
+
+
+def both(items: list[str]) -> str:
+    """Things that all hold, as the language lists them: "a and b and c"."""
+    text = items[0] if items else ""
+    for item in items[1:]:
+        # Translators: two things that both hold (phrases, or a list of them already joined).
+        text = _("%(first)s and %(second)s") % {"first": text, "second": item}
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,8 +414,46 @@ class Attention:
 
 
 def _program_name(program: Program) -> str:
-    return program.title or (
-        f"program {program.program_id}" if program.program_id else "the program"
+    if program.title:
+        return program.title
+    if program.program_id:
+        # Translators: in place of a program's title the document does not give.
+        return _("program %(id)s") % {"id": program.program_id}
+    return _("the program")
+
+
+def _troubled_cards(status: str, count: int) -> str:
+    values = {"count": numerals(str(count))}
+    if status == "SUSPENDED":
+        return ngettext("%(count)s card suspended", "%(count)s cards suspended", count) % values
+    return ngettext("%(count)s card expired", "%(count)s cards expired", count) % values
+
+
+# Why an ACTIVE card may not work (Card.active_but_unusable's words), with how many cards.
+def _unusable_cards(reason: str, count: int) -> str:
+    values = {"count": numerals(str(count)), "reason": reason}
+    # Translators: ACTIVE is Capillary's card status, as sent: keep it as it is.
+    if reason == "past its expiry date":
+        return (
+            ngettext(
+                "%(count)s ACTIVE card past its expiry date",
+                "%(count)s ACTIVE cards past its expiry date",
+                count,
+            )
+            % values
+        )
+    if reason == "transactions not allowed":
+        return (
+            ngettext(
+                "%(count)s ACTIVE card transactions not allowed",
+                "%(count)s ACTIVE cards transactions not allowed",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext("%(count)s ACTIVE card: %(reason)s", "%(count)s ACTIVE cards: %(reason)s", count)
+        % values
     )
 
 
@@ -331,57 +468,77 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
     items: list[Attention] = []
     fraud = customer.fraud_details
     if fraud is not None and fraud.is_flagged:
-        items.append(
-            Attention(
-                f"Marked as fraud: {fraud_sentence(fraud)}. The points available to redeem are "
-                f"not a promise: the org's fraud rules may block redeeming them. {fraud_advice()}",
-                "status-bad",
-                (0, 0),
-            )
-        )
+        # Translators: %(status)s is the fraud status as sent, with when and by whom;
+        # %(advice)s is what to do, worded by the org.
+        text = _(
+            "Marked as fraud: %(status)s. The points available to redeem are not a promise: "
+            "the org's fraud rules may block redeeming them. %(advice)s"
+        ) % {"status": fraud_sentence(fraud), "advice": fraud_advice()}
+        items.append(Attention(text, "status-bad", (0, 0)))
     elif fraud is not None and fraud.is_unexplained:
-        items.append(
-            Attention(
-                f"Fraud status {fraud_sentence(fraud)}, {UNEXPLAINED_FRAUD}.",
-                "status-info",
-                (0, 2),
-            )
-        )
+        # Translators: %(status)s is the fraud status as sent (INTERNAL...), with when and by
+        # whom; Capillary's document gives that status no meaning.
+        text = _(
+            "Fraud status %(status)s, as sent: Capillary's document does not say what this "
+            "status means."
+        ) % {"status": fraud_sentence(fraud)}
+        items.append(Attention(text, "status-info", (0, 2)))
     programs = customer.all_programs
     for program in programs:
         if program.loyalty_points is not None and program.loyalty_points < 0:
-            items.append(
-                Attention(
-                    f"Below zero in {_program_name(program)}: "
-                    f"{format_number(program.loyalty_points)} points "
-                    f"{glossary.word('available')}.",
-                    "status-bad",
-                    (0, 1),
-                )
-            )
+            # Translators: "available to redeem" is the glossary's term for spendable points.
+            text = ngettext(
+                "Below zero in %(program)s: %(amount)s point available to redeem.",
+                "Below zero in %(program)s: %(amount)s points available to redeem.",
+                plural_count(program.loyalty_points),
+            ) % {
+                "program": _program_name(program),
+                "amount": format_number(program.loyalty_points),
+            }
+            items.append(Attention(text, "status-bad", (0, 1)))
     for promotion in customer.promotional_points:
         expiry = promotion.expiry_date
         if expiry is None or promotion.never_expires or not promotion.points:
             continue
         days = (day_of(expiry) - today).days
         if 0 <= days <= POINTS_EXPIRY_DAYS:
-            name = f" ({promotion.promotion_name})" if promotion.promotion_name else ""
-            items.append(
-                Attention(
-                    f"{format_number(promotion.points)} promotional points{name} expire on "
-                    f"{format_moment(expiry)} ({in_days(expiry, today)}).",
-                    "status-warn",
-                    (1, days),
+            values = {
+                "amount": format_number(promotion.points),
+                "promotion": promotion.promotion_name,
+                "date": format_moment(expiry),
+                "when": in_days(expiry, today),
+            }
+            n = plural_count(promotion.points)
+            if promotion.promotion_name:
+                # Translators: %(promotion)s is the org's name for the promotion; %(when)s
+                # says how far away the date is ("in 20 days").
+                text = ngettext(
+                    "%(amount)s promotional point (%(promotion)s) expires on %(date)s (%(when)s).",
+                    "%(amount)s promotional points (%(promotion)s) expire on %(date)s (%(when)s).",
+                    n,
                 )
-            )
+            else:
+                text = ngettext(
+                    "%(amount)s promotional point expires on %(date)s (%(when)s).",
+                    "%(amount)s promotional points expire on %(date)s (%(when)s).",
+                    n,
+                )
+            items.append(Attention(text % values, "status-warn", (1, days)))
     for program in programs:
         batch = next_expiry(customer, program, today)
         if batch is not None and batch.expiry_date is not None:
             days = (day_of(batch.expiry_date) - today).days
             if days <= POINTS_EXPIRY_DAYS:
-                amount, name = format_number(batch.points), _program_name(program)
-                when = f"{format_moment(batch.expiry_date)} ({in_days(batch.expiry_date, today)})"
-                text = f"{amount} points in {name} expire on {when}."
+                text = ngettext(
+                    "%(amount)s point in %(program)s expires on %(date)s (%(when)s).",
+                    "%(amount)s points in %(program)s expire on %(date)s (%(when)s).",
+                    plural_count(batch.points),
+                ) % {
+                    "amount": format_number(batch.points),
+                    "program": _program_name(program),
+                    "date": format_moment(batch.expiry_date),
+                    "when": in_days(batch.expiry_date, today),
+                }
                 items.append(Attention(text, "status-warn", (1, days)))
         expiry = program.tier_expiry_date
         summary = program.renew_summary
@@ -396,18 +553,34 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
         ):
             days = (day_of(expiry) - today).days
             if 0 <= days <= TIER_EXPIRY_DAYS:
-                ends = (
-                    f"{program.current_tier.name} in {_program_name(program)} ends on "
-                    f"{format_moment(expiry)} ({in_days(expiry, today)})"
-                )
-                _, renew_root = root_kinds(customer, program)
-                keep = keep_answer(program, root=renew_root)
+                values = {
+                    "tier": program.current_tier.name,
+                    "program": _program_name(program),
+                    "date": format_moment(expiry),
+                    "when": in_days(expiry, today),
+                }
+                _no, renew_root = root_kinds(customer, program)
+                values["keep"] = keep_answer(program, root=renew_root)
                 if confirmed is False:
-                    text = f"{ends} and is not renewed yet. {keep}"
+                    # Translators: %(tier)s is the tier's name; %(keep)s a sentence on what
+                    # keeps it.
+                    sentence = _(
+                        "%(tier)s in %(program)s ends on %(date)s (%(when)s) and is not "
+                        "renewed yet. %(keep)s"
+                    )
                 elif program.renew_strategies or renew_root:
-                    text = f"{ends}; renewal not in this answer. {keep}"
+                    # Translators: the answer did not say whether the tier is renewed
+                    # (renewConfirmed not sent); %(keep)s a sentence on what keeps it.
+                    sentence = _(
+                        "%(tier)s in %(program)s ends on %(date)s (%(when)s); renewal not in "
+                        "this answer. %(keep)s"
+                    )
                 else:
-                    text = f"{ends}; renewal not in this answer."
+                    sentence = _(
+                        "%(tier)s in %(program)s ends on %(date)s (%(when)s); renewal not in "
+                        "this answer."
+                    )
+                text = sentence % values
                 items.append(Attention(text, "status-warn", (1, days)))
     troubled: dict[str, int] = {}
     labels: set[str] = set()
@@ -415,24 +588,21 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
         status = card.status.status.upper() if card.status is not None else ""
         if status in _CARD_TROUBLE:
             troubled[status] = troubled.get(status, 0) + 1
-            labels.add(card.status_label or "no status")
+            labels.add(card.status_label or str(NO_STATUS))
     if troubled:
-        parts = [
-            f"{count} {'card' if count == 1 else 'cards'} {_CARD_TROUBLE[status]}"
-            for status, count in troubled.items()
-        ]
+        parts = [_troubled_cards(status, count) for status, count in troubled.items()]
         only = labels.pop() if len(labels) == 1 else ""
-        items.append(Attention(f"{' and '.join(parts)}.", "status-warn", (2, 0), only))
+        # Translators: what is wrong with the member's cards ("2 cards suspended").
+        text = _("%(cards)s.") % {"cards": both(parts)}
+        items.append(Attention(text, "status-warn", (2, 0), only))
     unusable: dict[str, int] = {}
     for card in customer.cards:
         for reason in card.active_but_unusable(today):
             unusable[reason] = unusable.get(reason, 0) + 1
     if unusable:
-        parts = [
-            f"{count} ACTIVE {'card' if count == 1 else 'cards'} {reason}"
-            for reason, count in unusable.items()
-        ]
-        text = f"{' and '.join(parts)}: may not work at the till."
+        parts = [_unusable_cards(reason, count) for reason, count in unusable.items()]
+        # Translators: %(cards)s says which cards ("1 ACTIVE card past its expiry date").
+        text = _("%(cards)s: may not work at the till.") % {"cards": both(parts)}
         items.append(Attention(text, "status-warn", (2, 1), ""))
     for warning in customer.warnings:
         text = warning_sentence(warning)
@@ -440,23 +610,25 @@ def needs_attention(customer: Customer, today: date | None = None) -> tuple[Atte
             items.append(Attention(text, "status-info", (3, 0)))
     for program in programs:
         if program.delayed_points:
-            items.append(
-                Attention(
-                    f"{format_number(program.delayed_points)} points {glossary.word('pending')} "
-                    f"in {_program_name(program)}: not yet {glossary.word('available')}.",
-                    "status-info",
-                    (4, 0),
-                )
-            )
+            # Translators: "pending" and "available to redeem" are the glossary's terms.
+            text = ngettext(
+                "%(amount)s point pending in %(program)s: not yet available to redeem.",
+                "%(amount)s points pending in %(program)s: not yet available to redeem.",
+                plural_count(program.delayed_points),
+            ) % {
+                "amount": format_number(program.delayed_points),
+                "program": _program_name(program),
+            }
+            items.append(Attention(text, "status-info", (4, 0)))
     return tuple(sorted(items, key=lambda item: item.rank))
 
 
 # What "Nothing urgent" may claim: each check, and the block the answer needs to make it.
-_CHECKS = (
-    ("no points expiring within 30 days", "expiry schedule"),
-    ("no tier ending within 60 days", "programs"),
-    ("no fraud flag", "fraud details"),
-    ("no card problem", "cards"),
+_CHECKS: tuple[tuple[Promise, str], ...] = (
+    (gettext_lazy("no points expiring within 30 days"), "expiry schedule"),
+    (gettext_lazy("no tier ending within 60 days"), "programs"),
+    (gettext_lazy("no fraud flag"), "fraud details"),
+    (gettext_lazy("no card problem"), "cards"),
 )
 
 
@@ -471,13 +643,21 @@ class Checked:
     def nothing_urgent(self) -> str:
         """ "Nothing urgent: no fraud flag, no card problem." about the checked part only."""
         if not self.checked:
-            return "Nothing to check in this answer."
-        return f"Nothing urgent in what this answer covers: {', '.join(self.checked)}."
+            return _("Nothing to check in this answer.")
+        # Translators: %(checks)s lists what was checked ("no fraud flag, no card problem").
+        return _("Nothing urgent in what this answer covers: %(checks)s.") % {
+            "checks": pgettext("list separator", ", ").join(self.checked)
+        }
 
     @property
     def not_checked(self) -> str:
         """ "Not checked: fraud details (not asked for in this search)." or ""."""
-        return f"Not checked: {'; '.join(self.unchecked)}." if self.unchecked else ""
+        if not self.unchecked:
+            return ""
+        # Translators: %(blocks)s lists blocks and why ("fraud details (not asked for ...)").
+        return _("Not checked: %(blocks)s.") % {
+            "blocks": pgettext("list separator", "; ").join(self.unchecked)
+        }
 
 
 def attention_checks(
@@ -496,8 +676,12 @@ def attention_checks(
         else:
             found = coverage.coverage(customer, block, query, left_out)
         if found.known:
-            checked.append(claim)
+            checked.append(str(claim))
+        elif found.state != coverage.UNKNOWN:
+            # Translators: a block of the answer ("fraud details") and why it is missing.
+            unchecked.append(
+                _("%(block)s (%(reason)s)") % {"block": found.label, "reason": found.reason}
+            )
         else:
-            why = f" ({found.reason})" if found.state != coverage.UNKNOWN else ""
-            unchecked.append(f"{found.name}{why}")
+            unchecked.append(found.label)
     return Checked(tuple(checked), tuple(unchecked))

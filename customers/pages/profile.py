@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
 from customers.capillary.query import ALL as ALL_SOURCES
 from customers.capillary.query import FRAUD_DETAILS
 from customers.capillary.records import (
@@ -50,14 +53,26 @@ class MemberProfile:
         if self.profile is None:
             return ""
         if fact in self.differing:
-            where = self.note or f"from the {_profile_name(self.profile)} profile"
-            return f"{where}; other profiles differ"
+            where = self.note or _from_profile(self.profile)
+            # Translators: %(where)s says which profile a fact is from ("from the INSTORE
+            # profile").
+            return _("%(where)s; other profiles differ") % {"where": where}
         return self.note
 
 
+def _from_profile(profile: Profile) -> str:
+    # Translators: %(profile)s is a source's name, with its account ("In store (account 7)").
+    return _("from the %(profile)s profile") % {"profile": _profile_name(profile)}
+
+
 def _profile_name(profile: Profile) -> str:
-    source = glossary.source_name(profile.source) or "unnamed"
-    return f"{source} (account {profile.account_id})" if profile.account_id else source
+    source = glossary.source_name(profile.source) or pgettext("source", "unnamed")
+    if not profile.account_id:
+        return source
+    return _("%(source)s (account %(account)s)") % {
+        "source": source,
+        "account": profile.account_id,
+    }
 
 
 def _facts_of(profile: Profile) -> dict[str, object]:
@@ -91,28 +106,43 @@ def member_profile(customer: Customer, source: str = "", account_id: str = "") -
         return MemberProfile(chosen, "", differing)
     profile = chosen or customer.profiles[0]
     if specific or len(customer.profiles) > 1:
-        return MemberProfile(profile, f"from the {_profile_name(profile)} profile", differing)
+        return MemberProfile(profile, _from_profile(profile), differing)
     return MemberProfile(profile, "", differing)
 
 
+def _fraud_details(fraud: FraudDetails) -> str:
+    """Since when and by whom a fraud status was set, as far as the document says."""
+    since = format_moment(fraud.modified_on)
+    marker = fraud.marked_by.label if fraud.marked_by is not None else ""
+    values = {"date": since, "marker": marker}
+    if since and marker:
+        # Translators: %(marker)s is who marked the member (a till or a user, as sent).
+        return _("since %(date)s, marked by %(marker)s") % values
+    if since:
+        return _("since %(date)s") % values
+    return _("marked by %(marker)s") % values if marker else ""
+
+
 # What the pages say beside a fraud status the document gives no meaning (INTERNAL).
-UNEXPLAINED_FRAUD = "as sent: Capillary's document does not say what this status means"
+UNEXPLAINED_FRAUD = gettext_lazy(
+    "as sent: Capillary's document does not say what this status means"
+)
 
 
 def fraud_sentence(fraud: FraudDetails) -> str:
     """A flagged fraud status with when and by whom, as far as the document says."""
-    since = format_moment(fraud.modified_on)
-    marker = fraud.marked_by.label if fraud.marked_by is not None else ""
-    details = ", ".join(
-        part
-        for part in (f"since {since}" if since else "", f"marked by {marker}" if marker else "")
-        if part
-    )
-    return f"{fraud.status} ({details})" if details else fraud.status
+    details = _fraud_details(fraud)
+    if not details:
+        return fraud.status
+    # Translators: %(status)s is Capillary's fraud status as sent (keep it as it is).
+    return _("%(status)s (%(details)s)") % {"status": fraud.status, "details": details}
 
 
-def _by(till: Any) -> str:
-    return f" by {till.label}" if till is not None else ""
+def _by(moment: str, till: Any) -> str:
+    if till is None:
+        return moment
+    # Translators: when something was done, and by whom (a till or a user, as sent).
+    return _("%(date)s by %(who)s") % {"date": moment, "who": till.label}
 
 
 def registration(profile: Profile | None, fmt: str = "DATE_FORMAT") -> str:
@@ -120,46 +150,54 @@ def registration(profile: Profile | None, fmt: str = "DATE_FORMAT") -> str:
     if profile is None or profile.attribution.registered_on is None:
         return ""
     till = profile.attribution.registered_at
-    at = f" at {till.label}" if till is not None else ""
-    return f"{format_moment(profile.attribution.registered_on, fmt)}{at}"
+    when = format_moment(profile.attribution.registered_on, fmt)
+    if till is None:
+        return when
+    # Translators: when a member registered, and where (a store or till, as sent).
+    return _("%(date)s at %(till)s") % {"date": when, "till": till.label}
 
 
 def last_change(attribution: Attribution, fmt: str = "DATETIME_FORMAT") -> str:
     """When and by whom the profile was last changed, "" if not sent."""
     if attribution.modified_on is None:
         return ""
-    return format_moment(attribution.modified_on, fmt) + _by(attribution.modified_by)
+    return _by(format_moment(attribution.modified_on, fmt), attribution.modified_by)
 
 
 def _last_update(profile: Profile | None) -> Label:
     if profile is None:
-        return Label("not sent", empty=True)
+        return Label(_("not sent"), empty=True)
     # attribution.modifiedBy goes with its own modifiedDate; autoUpdateTime is another date,
     # with no one named for it.
     modified = profile.attribution.modified_on
     if modified is not None:
         return Label(
-            format_moment(modified, "DATETIME_FORMAT") + _by(profile.attribution.modified_by)
+            _by(format_moment(modified, "DATETIME_FORMAT"), profile.attribution.modified_by)
         )
     if profile.updated_on is not None:
         return Label(format_moment(profile.updated_on, "DATETIME_FORMAT"))
-    return Label("not sent", empty=True)
+    return Label(_("not sent"), empty=True)
 
 
 def _absent(customer: Customer, block: str, embed: str, query: Any, left_out: Any) -> Label:
     """A fact whose block the answer did not carry: why, as far as the search tells."""
     found = coverage.coverage(customer, block, query, left_out) if query is not None else None
     if found is None or found.state == coverage.NOT_ASKED:
-        return Label(f"not in this answer ({glossary.not_asked(embed)})", empty=True)
-    advice = f" {found.advice}" if found.advice else ""
-    return Label(f"not in this answer ({found.reason}).{advice}", empty=True)
+        # Translators: %(how)s says how to ask for it ("or not asked for: tick ...").
+        return Label(
+            _("not in this answer (%(how)s)") % {"how": glossary.not_asked(embed)}, empty=True
+        )
+    # Translators: %(reason)s says why ("not asked for in this search").
+    sentence = _("not in this answer (%(reason)s).") % {"reason": found.reason}
+    return Label(coverage.with_advice(sentence, found.advice), empty=True)
 
 
 def _customer_status(customer: Customer, query: Any = None, left_out: Any = ()) -> Label:
     status = customer.customer_status
     if status is None:
         return _absent(customer, "customer status", "customerStatus", query, left_out)
-    note = f"({status.reason})" if status.reason else ""
+    # Translators: the reason Capillary gave for the customer's status, as sent.
+    note = _("(%(reason)s)") % {"reason": status.reason} if status.reason else ""
     return Label(status.label or status.status or DASH, note=note)
 
 
@@ -168,29 +206,41 @@ def _fraud(customer: Customer, query: Any = None, left_out: Any = ()) -> Label:
     if fraud is None:
         return _absent(customer, "fraud details", FRAUD_DETAILS, query, left_out)
     if fraud.is_unexplained:
-        details = fraud_sentence(fraud).removeprefix(fraud.status).strip().strip("()")
-        note = "; ".join(part for part in (UNEXPLAINED_FRAUD, details) if part)
+        details = _fraud_details(fraud)
+        note = (
+            # Translators: %(details)s says since when and by whom ("since 3 Mar 2025, marked
+            # by Store 4").
+            _("as sent: Capillary's document does not say what this status means; %(details)s")
+            % {"details": details}
+            if details
+            else str(UNEXPLAINED_FRAUD)
+        )
         return Label(fraud.status, note=note, badge="status-neutral")
     if not fraud.is_flagged:
-        return Label("not flagged", badge="status-ok")
-    details = fraud_sentence(fraud).removeprefix(fraud.status).strip().strip("()")
-    return Label(fraud.status, note=details, badge="status-bad")
+        return Label(pgettext("fraud", "not flagged"), badge="status-ok")
+    return Label(fraud.status, note=_fraud_details(fraud), badge="status-bad")
 
 
 def _loyalty(customer: Customer) -> Label:
     info = customer.loyalty_info
     if info is None:
         return Label(DASH)
-    return Label("loyalty member" if info.is_loyalty else info.loyalty_type or DASH)
+    return Label(_("loyalty member") if info.is_loyalty else info.loyalty_type or DASH)
 
 
 def _source_profiles(customer: Customer) -> Label:
     if not customer.profiles:
-        return Label("none", empty=True)
+        return Label(pgettext("source profiles", "none"), empty=True)
     return Label(
-        ", ".join(
-            (glossary.source_name(profile.source) or DASH)
-            + (f" ({profile.account_id})" if profile.account_id else "")
+        pgettext("list separator", ", ").join(
+            # Translators: a source's name and, in brackets, the account id of its profile.
+            _("%(source)s (%(account)s)")
+            % {
+                "source": glossary.source_name(profile.source) or DASH,
+                "account": profile.account_id,
+            }
+            if profile.account_id
+            else glossary.source_name(profile.source) or DASH
             for profile in customer.profiles
         )
     )
@@ -209,15 +259,18 @@ def member_facts(
     registered = registration(profile)
     update = _last_update(profile)
     return (
-        ("Status", _customer_status(customer, query, left_out)),
-        ("Fraud", _fraud(customer, query, left_out)),
-        ("Loyalty", _loyalty(customer)),
+        (_("Status"), _customer_status(customer, query, left_out)),
+        (_("Fraud"), _fraud(customer, query, left_out)),
+        (_("Loyalty"), _loyalty(customer)),
         (
-            "Registered",
+            _("Registered"),
             Label(registered, note=chosen.note_for("registered"))
             if registered
-            else Label("not sent", empty=True),
+            else Label(_("not sent"), empty=True),
         ),
-        ("Last profile update", update if update.empty else Label(update.text, chosen.note)),
-        ("Source profiles", _source_profiles(customer)),
+        (
+            _("Last profile update"),
+            update if update.empty else Label(update.text, chosen.note),
+        ),
+        (_("Source profiles"), _source_profiles(customer)),
     )

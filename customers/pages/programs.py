@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from customers.capillary.records import AlternateCurrency, Customer, GroupProgram, Program
 from customers.pages import glossary
 from customers.pages.glossary import Term
-from customers.pages.numbers import format_number
+from customers.pages.numbers import format_number, numerals, plural_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +105,17 @@ class Rung:
     label: str
 
 
-def _tiers(count: int, where: str) -> str:
-    return f"{count} {where} tier{'s' if count > 1 else ''}"
+def _lower_tiers(count: int) -> str:
+    return ngettext("%(count)s lower tier", "%(count)s lower tiers", count) % {
+        "count": numerals(str(count))
+    }
+
+
+def _more_tiers(count: int) -> str:
+    # Translators: tiers between the current and the next one, which the document does not name.
+    return ngettext("%(count)s more tier", "%(count)s more tiers", count) % {
+        "count": numerals(str(count))
+    }
 
 
 def tier_ladder(program: Program) -> tuple[Rung, ...]:
@@ -118,15 +130,17 @@ def tier_ladder(program: Program) -> tuple[Rung, ...]:
     serial = current.serial_number if current.serial_number and current.serial_number > 0 else 1
     rungs = []
     if serial > 1:
-        rungs.append(Rung("", "reached", _tiers(serial - 1, "lower")))
-    here = "current \N{MIDDLE DOT} top tier" if program.is_top_tier else "current"
+        rungs.append(Rung("", "reached", _lower_tiers(serial - 1)))
+    # Translators: the state of a rung of a tier ladder.
+    here = _("current \N{MIDDLE DOT} top tier") if program.is_top_tier else _("current")
     rungs.append(Rung(current.name, "current", here))
     following = program.next_tier
     if following is not None:
         next_serial = following.serial_number
         if next_serial is not None and next_serial > serial + 1:
-            rungs.append(Rung("", "between", _tiers(next_serial - serial - 1, "more")))
-        rungs.append(Rung(following.name, "next", "next"))
+            rungs.append(Rung("", "between", _more_tiers(next_serial - serial - 1)))
+        # Translators: the state of a rung of a tier ladder: the next tier.
+        rungs.append(Rung(following.name, "next", _("next")))
     return tuple(rungs)
 
 
@@ -141,11 +155,40 @@ def points_headline(customer: Customer) -> str:
     program = _main_program(customer)
     if program is None or program.loyalty_points is None:
         return ""
-    where = f" in {program.title}" if program.title else ""
-    text = f"{format_number(program.loyalty_points)} points {glossary.word('available')}{where}"
-    if program.delayed_points:
-        text += f" ({format_number(program.delayed_points)} {glossary.word('pending')})"
+    values = {
+        "amount": format_number(program.loyalty_points),
+        "program": program.title,
+        "pending": format_number(program.delayed_points),
+    }
+    n = plural_count(program.loyalty_points)
+    # Translators: "available to redeem" and "pending" are the glossary's terms.
+    if program.title and program.delayed_points:
+        text = ngettext(
+            "%(amount)s point available to redeem in %(program)s (%(pending)s pending)",
+            "%(amount)s points available to redeem in %(program)s (%(pending)s pending)",
+            n,
+        )
+    elif program.title:
+        text = ngettext(
+            "%(amount)s point available to redeem in %(program)s",
+            "%(amount)s points available to redeem in %(program)s",
+            n,
+        )
+    elif program.delayed_points:
+        text = ngettext(
+            "%(amount)s point available to redeem (%(pending)s pending)",
+            "%(amount)s points available to redeem (%(pending)s pending)",
+            n,
+        )
+    else:
+        text = ngettext(
+            "%(amount)s point available to redeem", "%(amount)s points available to redeem", n
+        )
+    headline = text % values
     others = len(customer.programs) - 1
     if others > 0:
-        text += f"; {others} more program{'s' if others > 1 else ''}"
-    return text
+        # Translators: %(headline)s is the points headline; then how many other programs.
+        headline = ngettext(
+            "%(headline)s; %(count)s more program", "%(headline)s; %(count)s more programs", others
+        ) % {"headline": headline, "count": numerals(str(others))}
+    return headline

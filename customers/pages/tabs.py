@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
 from customers.capillary.records import Customer
 
 # A customer's pages, in the order of their tabs: URL name -> title.
-SECTIONS: dict[str, str] = {
-    "overview": "Overview",
-    "programs": "Programs",
-    "cards": "Cards",
-    "currencies": "Currencies",
-    "tiers": "Tiers",
-    "profile": "Profile",
-    "raw": "Raw response",
+SECTIONS: dict[str, Promise] = {
+    "overview": pgettext_lazy("tab", "Overview"),
+    "programs": pgettext_lazy("tab", "Programs"),
+    "cards": pgettext_lazy("tab", "Cards"),
+    "currencies": pgettext_lazy("tab", "Currencies"),
+    "tiers": pgettext_lazy("tab", "Tiers"),
+    "profile": pgettext_lazy("tab", "Profile"),
+    "raw": pgettext_lazy("tab", "Raw response"),
 }
+# The last tab: who looked the customer up.
+HISTORY = pgettext_lazy("tab", "History")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,7 @@ def tabs(
     sections = tuple(
         Tab(
             name,
-            title,
+            str(title),
             current=name == section,
             count=len(customer.cards) if name == "cards" and customer is not None else None,
         )
@@ -55,4 +60,4 @@ def tabs(
     )
     # Who looked the customer up closes the bar: a page of the audit trail, not of the
     # backend's answer (no lookup, no entry of its own), in the same frame.
-    return (*sections, Tab("history", "History", current=section == "history"))
+    return (*sections, Tab("history", str(HISTORY), current=section == "history"))

@@ -20,6 +20,8 @@ from django.template.context import Context
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from customers.capillary.records import (
     AlternateCurrency,
@@ -240,22 +242,31 @@ def tier_ladder(program: Program) -> dict[str, Any]:
 @register.inclusion_tag("customers/includes/points_by_state.html")
 def points_by_state(program: Program) -> dict[str, Any]:
     """A program's points in every state, as tiles (programs.points_by_state)."""
-    title = f"Points by state in {program.title}" if program.title else "Points by state"
-    return {"title": title, "lines": programs.points_by_state(program)}
+    return {"title": _points_title(program.title), "lines": programs.points_by_state(program)}
+
+
+def _points_title(program: str) -> str:
+    if not program:
+        return _("Points by state")
+    # Translators: %(program)s is the title of a loyalty program.
+    return _("Points by state in %(program)s") % {"program": program}
 
 
 @register.inclusion_tag("customers/includes/points_by_state.html")
 def currency_by_state(currency: AlternateCurrency) -> dict[str, Any]:
     """An alternate currency in every state, as the same tiles as points."""
-    title = f"{currency.name or 'Currency'} by state"
+    if currency.name:
+        # Translators: %(currency)s is the org's name for an alternate currency.
+        title = _("%(currency)s by state") % {"currency": currency.name}
+    else:
+        title = _("Currency by state")
     return {"title": title, "lines": programs.currency_by_state(currency)}
 
 
 @register.inclusion_tag("customers/includes/points_by_state.html")
 def group_by_state(group: GroupProgram) -> dict[str, Any]:
     """A group loyalty program's pooled points, as the same tiles."""
-    title = f"Points by state in {group.title}" if group.title else "Points by state"
-    return {"title": title, "lines": programs.group_by_state(group)}
+    return {"title": _points_title(group.title), "lines": programs.group_by_state(group)}
 
 
 @register.simple_tag
@@ -386,7 +397,7 @@ def pii(
     if result.state == "capillary":
         return format_html(
             '<span class="pii pii-capillary" title="{}">{}</span>',
-            "Capillary sent this value masked; it cannot be revealed here.",
+            _("Capillary sent this value masked; it cannot be revealed here."),
             result.text,
         )
     if result.state == "shown":
@@ -398,24 +409,27 @@ def pii(
 
 
 @register.simple_tag(takes_context=True)
-def reveal_button(context: Context, kind: str, label: str = "Reveal") -> SafeString:
+def reveal_button(context: Context, kind: str, label: str = "") -> SafeString:
     """A POST form revealing one kind of value for this customer (works without JavaScript),
-    coming back to the page's `page_path`."""
+    coming back to the page's `page_path`; the button says `label`, by default "Reveal"."""
     customer = context.get("customer")
     if customer is None or not context.get("can_reveal"):
         return SafeString("")
+    label = label or pgettext("button", "Reveal")
+    # Translators: a button's accessible name: its action ("Reveal") and the kind of value it
+    # reveals, as the data names it ("mobile", "email", or a field's own name).
+    name = _("%(action)s %(kind)s") % {"action": label, "kind": kind}
     return format_html(
         '<form class="reveal-form" method="post" action="{}">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<input type="hidden" name="field" value="{}">'
         '<input type="hidden" name="next" value="{}">'
-        '<button type="submit" class="reveal-button" aria-label="{} {}">{}</button></form>',
+        '<button type="submit" class="reveal-button" aria-label="{}">{}</button></form>',
         reverse("customers:reveal", args=[customer.id]),
         context.get("csrf_token") or "",
         kind,
         context.get("page_path") or "",
-        label,
-        kind,
+        name,
         label,
     )
 
@@ -434,14 +448,23 @@ def display_name(context: Context, customer: Customer) -> str:
 @register.filter
 def section_label(section: str) -> str:
     """The section's name as the tabs and the page title show it."""
-    return SECTIONS.get(section, str(section).capitalize())
+    known = SECTIONS.get(section)
+    return str(known) if known is not None else str(section).capitalize()
 
 
 @register.simple_tag
 def days_presets(days: int | None) -> tuple[tuple[int, str, bool], ...]:
     """The days-ahead choices of the tiers page, as (days, label, whether it is shown now)."""
-    choices = ((0, "Today"), (7, "In 7 days"), (30, "In 30 days"), (90, "In 90 days"))
-    return tuple((value, label, value == days) for value, label in choices)
+    return tuple((value, str(label), value == days) for value, label in _DAYS_PRESETS)
+
+
+# The days-ahead choices of the tiers page.
+_DAYS_PRESETS = (
+    (0, gettext_lazy("Today")),
+    (7, gettext_lazy("In 7 days")),
+    (30, gettext_lazy("In 30 days")),
+    (90, gettext_lazy("In 90 days")),
+)
 
 
 @register.filter

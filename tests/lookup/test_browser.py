@@ -27,7 +27,10 @@ MOBILE = "919999000001"
 AARAV = 5000001
 AARAV_NAME_PART = "A**** S"
 # The sections in tab order from the one after the overview, then back to the overview.
-TABS = [*list(SECTIONS.items())[1:], ("overview", SECTIONS["overview"])]
+TABS = [
+    (name, str(title))
+    for name, title in [*list(SECTIONS.items())[1:], ("overview", SECTIONS["overview"])]
+]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
