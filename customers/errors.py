@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from customers.accounts.roles import GROUPS, PERMISSION_NAMES
 from customers.capillary.exceptions import (
@@ -129,7 +129,9 @@ class WorkerBusy(Refused):
 PageError = Refused | InvalidQuery | BackendError
 
 LOOKUP_FAILED = "customers/lookup_failed.html"
-RETRY_ADVICE = _lazy("Try again; if it keeps happening, pass the request ids below to support.")
+RETRY_ADVICE = gettext_lazy(
+    "Try again; if it keeps happening, pass the request ids below to support."
+)
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ class ErrorPage:
         return self.detail.format_map(vars(error))
 
 
-NOT_ALLOWED = _lazy("Not allowed")
+NOT_ALLOWED = gettext_lazy("Not allowed")
 _REFUSED = ErrorPage(403, "forbidden", NOT_ALLOWED, template="403.html", detail="")
 _BUSY = "customers/busy.html"
 
@@ -161,13 +163,13 @@ _BUSY = "customers/busy.html"
 # (tests/test_error_pages.py checks that every class of both trees has one).
 PAGES: dict[type[Exception], ErrorPage] = {
     BackendError: ErrorPage(
-        502, "error", _lazy("The lookup service returned an error"), RETRY_ADVICE
+        502, "error", gettext_lazy("The lookup service returned an error"), RETRY_ADVICE
     ),
     CustomerNotFound: ErrorPage(
         404,
         "not_found",
-        _lazy("No customer found"),
-        _lazy(
+        gettext_lazy("No customer found"),
+        gettext_lazy(
             "Check the identifiers, add the org's primary identifier (mobile, email or external "
             "id), or pick the source and account the member signed up through."
         ),
@@ -175,8 +177,8 @@ PAGES: dict[type[Exception], ErrorPage] = {
     CustomerMerged: ErrorPage(
         410,
         "not_found",
-        _lazy("This customer was merged into another account"),
-        _lazy(
+        gettext_lazy("This customer was merged into another account"),
+        gettext_lazy(
             "Search again by the member's mobile or email: the lookup answers with the surviving "
             "account."
         ),
@@ -184,14 +186,16 @@ PAGES: dict[type[Exception], ErrorPage] = {
     InvalidRequest: ErrorPage(
         400,
         "error",
-        _lazy("The lookup service refused the search"),
-        _lazy("Check the source, the accountId and the identifier types, then search again."),
+        gettext_lazy("The lookup service refused the search"),
+        gettext_lazy(
+            "Check the source, the accountId and the identifier types, then search again."
+        ),
     ),
     NotAllowed: ErrorPage(
         403,
         "error",
-        _lazy("The lookup service did not allow this lookup"),
-        _lazy(
+        gettext_lazy("The lookup service did not allow this lookup"),
+        gettext_lazy(
             "The customer may be marked as fraud or outside what this app's API account may see. "
             "If it happens for every customer, an administrator should check the API credentials."
         ),
@@ -199,20 +203,20 @@ PAGES: dict[type[Exception], ErrorPage] = {
     RateLimited: ErrorPage(
         429,
         "rate_limited",
-        _lazy("The lookup service is busy"),
-        _lazy("It is limiting how many requests it answers. Wait a moment and try again."),
+        gettext_lazy("The lookup service is busy"),
+        gettext_lazy("It is limiting how many requests it answers. Wait a moment and try again."),
     ),
     BackendUnavailable: ErrorPage(
         503,
         "error",
-        _lazy("The lookup service is unavailable or slow"),
-        _lazy("It did not answer in time or could not be reached. Try again in a minute."),
+        gettext_lazy("The lookup service is unavailable or slow"),
+        gettext_lazy("It did not answer in time or could not be reached. Try again in a minute."),
     ),
     CircuitOpen: ErrorPage(
         503,
         "error",
-        _lazy("Capillary is not answering"),
-        _lazy(
+        gettext_lazy("Capillary is not answering"),
+        gettext_lazy(
             "After repeated timeouts or errors the app stopped calling it for a short while, "
             "so nobody waits for an answer that will not come. It tries again by itself; search "
             "again after that."
@@ -221,14 +225,14 @@ PAGES: dict[type[Exception], ErrorPage] = {
     BadResponse: ErrorPage(
         502,
         "error",
-        _lazy("The lookup service sent an answer the app could not read"),
+        gettext_lazy("The lookup service sent an answer the app could not read"),
         RETRY_ADVICE,
     ),
     ConfigurationError: ErrorPage(
         503,
         "error",
-        _lazy("The lookup service is not configured"),
-        _lazy(
+        gettext_lazy("The lookup service is not configured"),
+        gettext_lazy(
             "An administrator needs to set the API address and credentials. Searching again will "
             "not help until then."
         ),
@@ -236,8 +240,8 @@ PAGES: dict[type[Exception], ErrorPage] = {
     InvalidQuery: ErrorPage(
         400,
         "invalid",
-        _lazy("Check the search"),
-        _lazy("Correct the fields marked below, then search again."),
+        gettext_lazy("Check the search"),
+        gettext_lazy("Correct the fields marked below, then search again."),
         template="customers/search.html",
         detail="{message}",
     ),
@@ -252,15 +256,15 @@ PAGES: dict[type[Exception], ErrorPage] = {
     LookupRateLimited: ErrorPage(
         429,
         "rate_limited",
-        _lazy("Too many lookups"),
+        gettext_lazy("Too many lookups"),
         template="customers/rate_limited.html",
         detail="app rate limit",
     ),
     LookupsInFlight: ErrorPage(
         429,
         "rate_limited",
-        _lazy("Your earlier lookups are still running"),
-        _lazy(
+        gettext_lazy("Your earlier lookups are still running"),
+        gettext_lazy(
             "The lookup service is answering slowly and you already have lookups waiting for it. "
             "Wait for them to finish, then try again."
         ),
@@ -270,8 +274,8 @@ PAGES: dict[type[Exception], ErrorPage] = {
     WorkerBusy: ErrorPage(
         503,
         "error",
-        _lazy("The app is busy"),
-        _lazy(
+        gettext_lazy("The app is busy"),
+        gettext_lazy(
             "Many lookups are waiting for the lookup service at the moment. Try again in a few "
             "seconds."
         ),
@@ -305,23 +309,23 @@ def detail_plain(detail: str) -> str:
 
 # The three documented reasons behind 8015, for the not-found page to list.
 REASONS_8015: tuple[StrOrPromise, ...] = (
-    _lazy("An identifier is wrong or belongs to no member."),
-    _lazy(
+    gettext_lazy("An identifier is wrong or belongs to no member."),
+    gettext_lazy(
         "The org uses dual eligibility and its primary identifier (mobile, email or external id) "
         "was not among the identifiers given."
     ),
-    _lazy(
+    gettext_lazy(
         "The account id is missing or is not the member's account in that source (every "
         "source but INSTORE needs the right one)."
     ),
 )
 # The accountId reason for a search in ALL, which the app sends without one.
-ALL_WITHOUT_ACCOUNT = _lazy(
+ALL_WITHOUT_ACCOUNT = gettext_lazy(
     "The account id is missing: this search asked all sources at once without one, and "
     "Capillary's reference asks for an account id for every source but INSTORE. Search the "
     "member's own source and account, or INSTORE."
 )
-BY_ID_ADVICE = _lazy(
+BY_ID_ADVICE = gettext_lazy(
     "Check the customer id, or search for the member by mobile, email or external id: the "
     "search asks the right source."
 )
@@ -330,7 +334,7 @@ BY_ID_ADVICE = _lazy(
 def not_found_reasons(error: CustomerNotFound) -> tuple[StrOrPromise, ...]:
     """The documented reasons behind the backend's code, for the page to list."""
     if error.code == 8065:
-        return (_lazy("No customer in the chosen source has that identifier."),)
+        return (gettext_lazy("No customer in the chosen source has that identifier."),)
     if error.code in (8015, None):
         return REASONS_8015
     return ()

@@ -37,7 +37,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from customers.accounts.roles import grants_all_audit
@@ -75,8 +75,8 @@ class SignInFailed(Exception):
 
     status_code: ClassVar[int] = 400
     outcome: ClassVar[str] = Outcome.INVALID
-    heading: ClassVar[StrOrPromise] = _lazy("Sign-in failed")
-    advice: ClassVar[StrOrPromise] = _lazy("Start again from the sign-in page.")
+    heading: ClassVar[StrOrPromise] = gettext_lazy("Sign-in failed")
+    advice: ClassVar[StrOrPromise] = gettext_lazy("Start again from the sign-in page.")
     # Whether the page points to the local password (the provider itself is the trouble).
     suggests_password: ClassVar[bool] = False
 
@@ -89,8 +89,8 @@ class SignInFailed(Exception):
 class ProviderUnavailable(SignInFailed):
     status_code = 503
     outcome = Outcome.ERROR
-    heading = _lazy("The company sign-in is not answering")
-    advice = _lazy(
+    heading = gettext_lazy("The company sign-in is not answering")
+    advice = gettext_lazy(
         "The app could not reach your company's sign-in service, or it answered with an error. "
         "Try again in a few minutes; if it goes on, tell IT."
     )
@@ -98,8 +98,8 @@ class ProviderUnavailable(SignInFailed):
 
 
 class NotVerified(SignInFailed):
-    heading = _lazy("This sign-in could not be verified")
-    advice = _lazy(
+    heading = gettext_lazy("This sign-in could not be verified")
+    advice = gettext_lazy(
         "The answer from your company's sign-in did not check out: it may have been used "
         "already, started in another browser or tab, or been changed on the way. Start again "
         "from the sign-in page; if it happens every time, tell IT (with the request id below)."
@@ -109,8 +109,8 @@ class NotVerified(SignInFailed):
 class ProviderRefused(SignInFailed):
     status_code = 403
     outcome = Outcome.FORBIDDEN
-    heading = _lazy("Your company's sign-in did not sign you in")
-    advice = _lazy(
+    heading = gettext_lazy("Your company's sign-in did not sign you in")
+    advice = gettext_lazy(
         "It was cancelled or refused there. Start again, or ask IT if you should have access."
     )
 
@@ -118,8 +118,8 @@ class ProviderRefused(SignInFailed):
 class NoRole(SignInFailed):
     status_code = 403
     outcome = Outcome.FORBIDDEN
-    heading = _lazy("You have no role in Customer Lookup")
-    advice = _lazy(
+    heading = gettext_lazy("You have no role in Customer Lookup")
+    advice = gettext_lazy(
         "Your company account is real, but it is in none of the groups that give a role in this "
         "app (support agent, store manager or auditor), so there is nothing here you may see. "
         "Ask your manager or IT to add you to the group for your job, then sign in again."
@@ -129,8 +129,8 @@ class NoRole(SignInFailed):
 class AccountConflict(SignInFailed):
     status_code = 403
     outcome = Outcome.FORBIDDEN
-    heading = _lazy("This username belongs to a local account")
-    advice = _lazy(
+    heading = gettext_lazy("This username belongs to a local account")
+    advice = gettext_lazy(
         "An account with your username was created in the app itself, with a password, so the "
         "company sign-in may not take it over. An administrator of Customer Lookup must rename "
         "or remove that account first."
@@ -140,8 +140,8 @@ class AccountConflict(SignInFailed):
 class AccountDisabled(SignInFailed):
     status_code = 403
     outcome = Outcome.FORBIDDEN
-    heading = _lazy("Your account is disabled in Customer Lookup")
-    advice = _lazy(
+    heading = gettext_lazy("Your account is disabled in Customer Lookup")
+    advice = gettext_lazy(
         "An administrator of Customer Lookup turned it off. Ask them if you need access."
     )
 

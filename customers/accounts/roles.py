@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser, AnonymousUser, Group
@@ -41,12 +40,12 @@ ROLE_LABELS: "dict[str, StrOrPromise]" = {
 # What each permission lets a person do, as the 403 page says it.
 # Translators: each completes "Your account does not have the permission to ...".
 PERMISSION_NAMES: "dict[str, StrOrPromise]" = {
-    LOOKUP: _lazy("look up customers"),
-    VIEW_UNMASKED_PII: _lazy("see unmasked names, mobiles and emails"),
-    VIEW_MEMBER_NAME: _lazy("see members' names"),
-    VIEW_RAW_RESPONSE: _lazy("see the raw API response"),
-    VIEW_ALL_AUDIT: _lazy("view every audit entry"),
-    EXPORT_AUDIT: _lazy("export audit entries"),
+    LOOKUP: gettext_lazy("look up customers"),
+    VIEW_UNMASKED_PII: gettext_lazy("see unmasked names, mobiles and emails"),
+    VIEW_MEMBER_NAME: gettext_lazy("see members' names"),
+    VIEW_RAW_RESPONSE: gettext_lazy("see the raw API response"),
+    VIEW_ALL_AUDIT: gettext_lazy("view every audit entry"),
+    EXPORT_AUDIT: gettext_lazy("export audit entries"),
 }
 
 # Group name -> permission codenames; the migration creates exactly these.

@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import resolve, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -82,10 +82,10 @@ class LocalSignInForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "admins_only": _lazy(
+        "admins_only": gettext_lazy(
             "Local passwords are for administrators only. Sign in with your company account."
         ),
-        "demo_account": _lazy(
+        "demo_account": gettext_lazy(
             "This is a demo account, whose password is published: it cannot sign in here. "
             "Ask an administrator for an account of your own."
         ),
@@ -108,7 +108,7 @@ class LoginView(auth_views.LoginView):
     """
 
     form_class = LocalSignInForm
-    extra_context = {"title": _lazy("Log in")}
+    extra_context = {"title": gettext_lazy("Log in")}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -36,8 +36,7 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from customers.accounts.roles import (
     EXPORT_AUDIT,
@@ -65,9 +64,9 @@ from customers.masking import identifier_hash
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-admin.site.site_header = _lazy("Customer Lookup")
-admin.site.site_title = _lazy("Customer Lookup")
-admin.site.index_title = _lazy("Administration")
+admin.site.site_header = gettext_lazy("Customer Lookup")
+admin.site.site_title = gettext_lazy("Customer Lookup")
+admin.site.index_title = gettext_lazy("Administration")
 admin.site.site_url = "/"
 
 # Lookups per user in the last 24 hours above which the "lookup volume" filter flags them.
@@ -195,14 +194,14 @@ class ChoicesFilter(admin.SimpleListFilter):
 
 
 class RoleFilter(ChoicesFilter):
-    title = _lazy("role")
+    title = gettext_lazy("role")
     parameter_name = "role"
     values = ROLES
     labels = ROLE_LABELS
 
 
 class SourceFilter(ChoicesFilter):
-    title = _lazy("source")
+    title = gettext_lazy("source")
     parameter_name = "source"
     values = SOURCES
 
@@ -211,7 +210,7 @@ class HeavyUserFilter(admin.SimpleListFilter):
     """Entries of users whose lookups in the last 24 hours exceed a threshold: the misuse
     signal an auditor checks first."""
 
-    title = _lazy("lookup volume (last 24 hours)")
+    title = gettext_lazy("lookup volume (last 24 hours)")
     parameter_name = "heavy"
 
     def lookups(
@@ -382,7 +381,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "created_at"
     # Only shows the search box: get_search_results does the searching.
     search_fields = ["username"]
-    search_help_text = _lazy(
+    search_help_text = gettext_lazy(
         "Exact username, customer id, backend or app request id, or a full identifier value "
         "(mobile with country code, email, card number, external id)."
     )
@@ -396,11 +395,11 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return CalendarChangeList
 
-    @admin.display(description=_lazy("identifiers"))
+    @admin.display(description=gettext_lazy("identifiers"))
     def identifiers_display(self, entry: AuditEntry) -> str:
         return entry.identifiers_display
 
-    @admin.display(description=_lazy("customer id"), ordering="customer_id")
+    @admin.display(description=gettext_lazy("customer id"), ordering="customer_id")
     def customer_link(self, entry: AuditEntry) -> str:
         """The customer id, linked to that member's access history (every entry about them),
         in the list and on an entry's page."""

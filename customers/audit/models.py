@@ -19,8 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from customers import masking
 from customers.accounts.roles import may_see_all_audit, role_of
@@ -446,52 +445,56 @@ class AuditEntryManager(AuditEntryManagerBase):  # type: ignore[type-arg]
 
 
 class AuditEntry(AppendOnlyModel):
-    created_at = models.DateTimeField(_lazy("when"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(gettext_lazy("when"), default=timezone.now, editable=False)
     # SET_NULL keeps the trail when an account is deleted; `username` keeps who it was. The
     # (user, created_at) index below serves user lookups, so the column needs no index of its own.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_lazy("user"),
+        verbose_name=gettext_lazy("user"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         db_index=False,
         related_name="audit_entries",
     )
-    username = models.CharField(_lazy("who"), max_length=150, blank=True)
-    role = models.CharField(_lazy("role"), max_length=20, blank=True)
-    client_ip = models.GenericIPAddressField(_lazy("client IP"), null=True, blank=True)
-    action = models.CharField(_lazy("action"), max_length=20, choices=Action.choices)
-    outcome = models.CharField(_lazy("outcome"), max_length=20, choices=Outcome.choices)
-    source = models.CharField(_lazy("source"), max_length=32, blank=True)
-    account_id = models.CharField(_lazy("account id"), max_length=64, blank=True)
+    username = models.CharField(gettext_lazy("who"), max_length=150, blank=True)
+    role = models.CharField(gettext_lazy("role"), max_length=20, blank=True)
+    client_ip = models.GenericIPAddressField(gettext_lazy("client IP"), null=True, blank=True)
+    action = models.CharField(gettext_lazy("action"), max_length=20, choices=Action.choices)
+    outcome = models.CharField(gettext_lazy("outcome"), max_length=20, choices=Outcome.choices)
+    source = models.CharField(gettext_lazy("source"), max_length=32, blank=True)
+    account_id = models.CharField(gettext_lazy("account id"), max_length=64, blank=True)
     # [{"name": "mobile", "value": "91******0001"}, ...]: types and masked values, in order.
-    identifiers = models.JSONField(_lazy("identifiers"), default=list, blank=True)
-    embeds = models.CharField(_lazy("embeds"), max_length=500, blank=True)
-    customer_id = models.CharField(_lazy("customer id"), max_length=64, blank=True)
-    backend_code = models.CharField(_lazy("backend code"), max_length=16, blank=True)
-    request_id = models.CharField(_lazy("backend request id"), max_length=100, blank=True)
-    app_request_id = models.CharField(_lazy("app request id"), max_length=100, blank=True)
-    latency_ms = models.PositiveIntegerField(_lazy("backend latency (ms)"), null=True, blank=True)
-    reason = models.CharField(_lazy("reason"), max_length=500, blank=True)
+    identifiers = models.JSONField(gettext_lazy("identifiers"), default=list, blank=True)
+    embeds = models.CharField(gettext_lazy("embeds"), max_length=500, blank=True)
+    customer_id = models.CharField(gettext_lazy("customer id"), max_length=64, blank=True)
+    backend_code = models.CharField(gettext_lazy("backend code"), max_length=16, blank=True)
+    request_id = models.CharField(gettext_lazy("backend request id"), max_length=100, blank=True)
+    app_request_id = models.CharField(gettext_lazy("app request id"), max_length=100, blank=True)
+    latency_ms = models.PositiveIntegerField(
+        gettext_lazy("backend latency (ms)"), null=True, blank=True
+    )
+    reason = models.CharField(gettext_lazy("reason"), max_length=500, blank=True)
     # What was viewed, revealed or exported: a section or field name, an export's row count.
-    detail = models.CharField(_lazy("detail"), max_length=500, blank=True)
+    detail = models.CharField(gettext_lazy("detail"), max_length=500, blank=True)
     # The hash chain (customers/audit/chain.py): the entry's place in it, the digest of the
     # entry before it, and its own digest over both and its content. Empty on entries older
     # than the chain (and on generate_audit's synthetic ones); nullable or with a database
     # default, so the release before the chain, still running during a rolling deploy, goes on
     # writing entries (outside the chain).
-    sequence = models.BigIntegerField(_lazy("sequence"), null=True, blank=True, editable=False)
+    sequence = models.BigIntegerField(
+        gettext_lazy("sequence"), null=True, blank=True, editable=False
+    )
     previous_digest = models.CharField(max_length=64, blank=True, editable=False, db_default="")
     digest = models.CharField(
-        _lazy("digest"), max_length=64, blank=True, editable=False, db_default=""
+        gettext_lazy("digest"), max_length=64, blank=True, editable=False, db_default=""
     )
 
     objects = AuditEntryManager()
 
     class Meta:
-        verbose_name = _lazy("audit entry")
-        verbose_name_plural = _lazy("audit entries")
+        verbose_name = gettext_lazy("audit entry")
+        verbose_name_plural = gettext_lazy("audit entries")
         ordering = ["-created_at", "-id"]
         # No add, change or delete permission exists to be granted: the trail is append-only.
         default_permissions = ()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from customers.accounts.roles import ROLE_LABELS
 from customers.audit.models import NO_USERNAME, Action, Outcome
@@ -163,7 +163,7 @@ class Breakdown:
         return [
             Series(
                 key=key,
-                label=labels.get(key, key) or _lazy("(none)"),
+                label=labels.get(key, key) or gettext_lazy("(none)"),
                 css=self.css(key),
                 total=sum(self.value(day, key) for day in self.window.days),
                 url=self.url(key),
@@ -276,12 +276,12 @@ class Signal:
 
 
 SIGNAL_TITLES: dict[str, StrOrPromise] = {
-    "after_hours": _lazy("Lookups outside business hours"),
-    "many_staff": _lazy("A member seen by many staff"),
-    "fishing": _lazy("Many not-found lookups"),
-    "no_reason": _lazy("Lookups without a reason"),
-    "spike": _lazy("A day far above the user's usual"),
-    "reveals": _lazy("Reveals per lookup above the team's"),
-    "burst": _lazy("A minute far above the user's usual rate"),
-    "unsearched": _lazy("Members opened without a search"),
+    "after_hours": gettext_lazy("Lookups outside business hours"),
+    "many_staff": gettext_lazy("A member seen by many staff"),
+    "fishing": gettext_lazy("Many not-found lookups"),
+    "no_reason": gettext_lazy("Lookups without a reason"),
+    "spike": gettext_lazy("A day far above the user's usual"),
+    "reveals": gettext_lazy("Reveals per lookup above the team's"),
+    "burst": gettext_lazy("A minute far above the user's usual rate"),
+    "unsearched": gettext_lazy("Members opened without a search"),
 }

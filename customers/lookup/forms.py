@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from customers.accounts.roles import allowed_sources
 from customers.capillary.exceptions import InvalidQuery
@@ -55,7 +54,7 @@ if TYPE_CHECKING:
 MAX_REASON = 500
 # The one search box's parameter.
 BOX = "q"
-NOTHING_FOUND = _lazy(
+NOTHING_FOUND = gettext_lazy(
     "Nothing in the search box reads as a mobile, email, card number or external id: "
     "type or paste one."
 )
@@ -74,28 +73,28 @@ def names_not_searchable() -> str:
 ROWS_WITHOUT_JS = 3
 
 # What an identifier row's choice adds to the type's name (glossary.IDENTIFIER_TYPES).
-IDENTIFIER_HINTS: dict[str, StrOrPromise] = {MOBILE: _lazy("with country code")}
+IDENTIFIER_HINTS: dict[str, StrOrPromise] = {MOBILE: gettext_lazy("with country code")}
 
 EMBED_LABELS: dict[str, StrOrPromise] = {
-    "mlp": _lazy("Tiers per program (mlp)"),
-    "points": _lazy("Points summary"),
-    "alternateCurrencies": _lazy("Alternate currencies"),
-    "expirySchedules": _lazy("Points expiry schedule"),
-    "expiredPoints": _lazy("Expired points"),
-    "promotionalPoints": _lazy("Promotional points"),
-    "cardLoyaltyDetails": _lazy("Card loyalty details"),
-    "ignoreCardDetails": _lazy("Leave cards out (faster)"),
-    "subscriptions": _lazy("Subscriptions"),
-    "segments": _lazy("Segments"),
-    "customerStatus": _lazy("Customer status"),
-    "customerImage": _lazy("Customer image"),
-    "userGroup": _lazy("User group"),
-    "fleetParentDetails": _lazy("Fleet parent"),
+    "mlp": gettext_lazy("Tiers per program (mlp)"),
+    "points": gettext_lazy("Points summary"),
+    "alternateCurrencies": gettext_lazy("Alternate currencies"),
+    "expirySchedules": gettext_lazy("Points expiry schedule"),
+    "expiredPoints": gettext_lazy("Expired points"),
+    "promotionalPoints": gettext_lazy("Promotional points"),
+    "cardLoyaltyDetails": gettext_lazy("Card loyalty details"),
+    "ignoreCardDetails": gettext_lazy("Leave cards out (faster)"),
+    "subscriptions": gettext_lazy("Subscriptions"),
+    "segments": gettext_lazy("Segments"),
+    "customerStatus": gettext_lazy("Customer status"),
+    "customerImage": gettext_lazy("Customer image"),
+    "userGroup": gettext_lazy("User group"),
+    "fleetParentDetails": gettext_lazy("Fleet parent"),
 }
 
 EMBED_GROUPS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
     (
-        _lazy("Tiers & points"),
+        gettext_lazy("Tiers & points"),
         (
             "mlp",
             "points",
@@ -119,15 +118,15 @@ EMBED_GROUPS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
     ),
 )
 
-REASON_REQUIRED = _lazy(
+REASON_REQUIRED = gettext_lazy(
     "Give a reason or ticket number: this organisation keeps one with every lookup "
     "(LOOKUP_REASON_REQUIRED)."
 )
 
 FLAGS: tuple[tuple[str, StrOrPromise], ...] = (
-    (FRAUD_DETAILS, _lazy("Include fraud details")),
-    ("includedUserGroup2LoyaltyDetails", _lazy("Include user group loyalty details")),
-    ("includedAllUserGroup2", _lazy("Include all of the customer's user groups")),
+    (FRAUD_DETAILS, gettext_lazy("Include fraud details")),
+    ("includedUserGroup2LoyaltyDetails", gettext_lazy("Include user group loyalty details")),
+    ("includedAllUserGroup2", gettext_lazy("Include all of the customer's user groups")),
 )
 
 

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customers.accounts.roles import (
@@ -76,7 +76,7 @@ LANDING_SECONDS = 10
 CONFIRM = "confirm"
 # Form fields that are not part of the search.
 NOT_SEARCH = frozenset({"csrfmiddlewaretoken", CONFIRM})
-CHECK_FIRST = _lazy(
+CHECK_FIRST = gettext_lazy(
     "This search came from a link, or back through signing in, not from this app's search. "
     "Check it, then press Search to run it."
 )

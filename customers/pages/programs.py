@@ -132,7 +132,7 @@ def tier_ladder(program: Program) -> tuple[Rung, ...]:
     if serial > 1:
         rungs.append(Rung("", "reached", _lower_tiers(serial - 1)))
     # Translators: the state of a rung of a tier ladder.
-    here = _("current \N{MIDDLE DOT} top tier") if program.is_top_tier else _("current")
+    here = _("current · top tier") if program.is_top_tier else _("current")
     rungs.append(Rung(current.name, "current", here))
     following = program.next_tier
     if following is not None:
