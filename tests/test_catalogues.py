@@ -122,3 +122,13 @@ def test_strings_are_marked_only_through_names_makemessages_extracts():
                     if as_ == "_" and name.name != "gettext":
                         aliased.append(f"{path.relative_to(ROOT)}: {name.name} as _")
     assert aliased == []
+
+
+def test_the_supplement_of_djangos_own_strings_is_checked_too(locale_copy):
+    """locale/django/hi (Django's strings its Hindi catalogue lacks) is no code's extraction,
+    but an error in it fails the check like one in ours."""
+    supplement = locale_copy / "django/hi/LC_MESSAGES/django.po"
+    assert [p for p in catalogue_problems(locale_copy, complete=True) if "django/hi" in p] == []
+    append(supplement, '#, python-format\nmsgid "Delete %(name)s"\nmsgstr "हटाएँ"\n')
+    [problem] = [p for p in catalogue_problems(locale_copy, complete=False) if "django/hi" in p]
+    assert "msgfmt --check failed" in problem

@@ -90,6 +90,13 @@ def catalogues(locale_dir: Path) -> Iterator[tuple[str, Path]]:
             yield f"{language}/{domain}.po", locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
 
 
+def supplements(locale_dir: Path) -> Iterator[tuple[str, Path]]:
+    """The translations of Django's own strings its catalogues lack (locale/django/README.md):
+    not extracted from our code, but checked like ours."""
+    for path in sorted((locale_dir / "django").glob("*/LC_MESSAGES/*.po")):
+        yield str(path.relative_to(locale_dir)), path
+
+
 def extraction_changes(root: Path, locale_dir: Path) -> list[str]:
     """What running makemessages over the code in root would change in locale_dir's
     catalogues' msgids (run on a copy: nothing of root or locale_dir is written)."""
@@ -131,7 +138,7 @@ def catalogue_problems(locale_dir: Path, *, complete: bool) -> list[str]:
     """msgfmt --check's errors and a fuzzy header, in every catalogue; with `complete`, also
     every untranslated or fuzzy entry (counted by msgfmt --statistics)."""
     problems: list[str] = []
-    for name, path in catalogues(locale_dir):
+    for name, path in [*catalogues(locale_dir), *supplements(locale_dir)]:
         if not path.exists():
             problems.append(f"{name}: missing (run make messages)")
             continue
