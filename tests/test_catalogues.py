@@ -99,3 +99,26 @@ def test_the_command_names_what_is_wrong(settings, locale_copy):
 
     with pytest.raises(CommandError, match=r"hi/djangojs\.po: missing"):
         call_command("check_messages")
+
+
+# The names makemessages (xgettext) knows as translation calls: a string marked through any
+# other name never reaches a catalogue, and no re-extraction can notice.
+KEYWORDS = {"gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
+KEYWORDS |= {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
+
+
+def test_strings_are_marked_only_through_names_makemessages_extracts():
+    """`gettext as _` is the one alias; `gettext_lazy as _lazy` hid 74 strings once."""
+    import ast
+
+    aliased = []
+    for path in [*(ROOT / "customers").rglob("*.py"), *(ROOT / "lookupsite").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for name in node.names:
+                    as_ = name.asname or name.name
+                    if name.name in KEYWORDS and as_ != name.name and as_ != "_":
+                        aliased.append(f"{path.relative_to(ROOT)}: {name.name} as {as_}")
+                    if as_ == "_" and name.name != "gettext":
+                        aliased.append(f"{path.relative_to(ROOT)}: {name.name} as _")
+    assert aliased == []

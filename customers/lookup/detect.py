@@ -117,7 +117,9 @@ _LABEL = re.compile(
     r"(?:\s*[.:=#]+\s*|\s+[-\u2013\u2014]+\s+|\s+)(?:(?:is|was)\b\s*[.:=#]*\s*)?(?=\S)",
     re.IGNORECASE,
 )
-_SEPARATOR = re.compile(r"[,;\n\r]+")
+# Commas and semicolons as any keyboard types them: Latin, Arabic (U+060C, U+061B), full-width
+# and the ideographic comma (Chinese and Japanese input), and new lines (lookup.js splits alike).
+_SEPARATOR = re.compile(r"[,;\u060c\u061b\uff0c\uff1b\u3001\n\r]+")
 # A phone number as people write it: digits with spaces, dashes, dots or brackets between.
 _PHONE = re.compile(r"(?:\+|\b00)?\(?(?:\+|\b00)?[0-9][0-9().\- ]*[0-9]\)?")
 _PHONE_ONLY = re.compile(r"\(?\+?[0-9().\- ]+")

@@ -201,7 +201,7 @@
   function read(text) {
     text = clean(text.slice(0, 2000));
     const items = [];
-    const separator = /[,;\n\r]+/g;
+    const separator = /[,;\u060C\u061B\uFF0C\uFF1B\u3001\n\r]+/g;
     const spans = [];
     let position = 0;
     let match;

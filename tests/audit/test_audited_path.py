@@ -137,9 +137,19 @@ def test_every_url_is_covered():
 
 def test_the_app_mounts_no_other_url_of_its_own():
     """The project's other URLs are the accounts pages and the admin (whose login and logout
-    are the same audited sign-in and sign-out, customers/accounts/views.py), and the sandbox."""
+    are the same audited sign-in and sign-out, customers/accounts/views.py), the sandbox, and
+    the language's two (the picker and the JavaScript catalogue), which show no member."""
     mounted = {str(p.pattern) for p in get_resolver().url_patterns}
-    assert mounted == {"accounts/", "admin/login/", "admin/logout/", "admin/", "sandbox/", ""}
+    assert mounted == {
+        "accounts/",
+        "admin/login/",
+        "admin/logout/",
+        "admin/",
+        "sandbox/",
+        "i18n/setlang/",
+        "i18n/js/",
+        "",
+    }
 
 
 def cases() -> list[tuple[str, str, str, str]]:

@@ -209,3 +209,21 @@ def test_the_system_check_refuses_both_kinds_of_tls():
         EMAIL_USE_TLS="true",
     )
     assert "customers.E003" in result.stderr
+
+
+def test_the_report_and_its_mail_are_in_the_language_asked_for(trail, tmp_path, settings):
+    """--language ar: an Arabic, right-to-left report and subject; the figures are the same."""
+    settings.MAILERS = LOCMEM
+    settings.AUDIT_REPORT_TO = RECIPIENTS
+    html, _ = report(tmp_path, "--language", "ar")
+    page = parse(html)
+    assert '<html lang="ar" dir="rtl">' in html
+    [message] = mail.outbox
+    assert "Audit report" not in message.subject and "تقرير" in message.subject
+    assert "Lookups outside business hours" not in message.body
+    assert "customer 777" not in page.text and "777" in page.find(id="signal-many_staff").text
+
+
+def test_a_language_not_shipped_is_refused(tmp_path):
+    with pytest.raises(CommandError):
+        report(tmp_path, "--no-mail", "--language", "de")

@@ -42,6 +42,13 @@ def test_labels_commas_and_new_lines_separate_a_messy_paste():
     ]
 
 
+@pytest.mark.parametrize("comma", ["\u060c", "\u061b", "\uff0c", "\u3001"])
+def test_an_arabic_or_chinese_keyboards_comma_separates_values_too(comma):
+    """Arabic keyboards type U+060C and U+061B, Chinese input U+FF0C and U+3001: each separates
+    like a comma."""
+    assert found(f"919999000001{comma} a@b.c") == [("mobile", "919999000001"), ("email", "a@b.c")]
+
+
 def test_spaces_separate_values_but_not_the_groups_of_a_phone_number():
     assert found("+91 99990 00001 aarav.sharma@sandbox.example SBX-0001") == [
         ("mobile", "919999000001"),

@@ -4,13 +4,14 @@ AUDIT_REPORT_TO where mail is configured."""
 import re
 import smtplib
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.mail import EmailMessage, mailers
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -67,15 +68,19 @@ class Command(BaseCommand):
             "link to the audit list there. Without it the report has no links.",
         )
         parser.add_argument("--no-mail", action="store_true", help="Only write the file.")
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language the report and its mail are written in (default: LANGUAGE_CODE).",
+        )
 
-    def handle(
-        self,
-        *args: object,
-        since: str,
-        output: Path | None,
-        url: str,
-        no_mail: bool,
-        **options: object,
+    def handle(self, *args: object, language: str, **options: Any) -> None:
+        with translation.override(language):
+            self.report(**options)
+
+    def report(
+        self, *, since: str, output: Path | None, url: str, no_mail: bool, **options: object
     ) -> None:
         window = Window.last_days(parse_since(since))
         base_url = url.strip().rstrip("/")
