@@ -37,7 +37,7 @@ COMPILE_MESSAGES = @command -v msgfmt >/dev/null 2>&1 \
 	DEBUG=true $(BIN)/python manage.py compilemessages --verbosity 0 \
 	--ignore '.venv*' --ignore node_modules --ignore .git --ignore staticfiles
 # make check-messages also fails on an untranslated or fuzzy entry when this is 1.
-CHECK_MESSAGES_COMPLETE ?= 0
+CHECK_MESSAGES_COMPLETE ?= 1
 
 # The tests' Node packages: the OpenID Connect provider and axe-core.
 NODE_TEST_DEPS := tests/oidc/node_modules/.package-lock.json tests/a11y/node_modules/.package-lock.json

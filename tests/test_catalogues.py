@@ -25,8 +25,9 @@ def append(path: Path, entry: str) -> None:
     path.write_text(path.read_text() + "\n" + entry)
 
 
-def test_the_catalogues_have_no_error():
-    assert catalogue_problems(ROOT / "locale", complete=False) == []
+def test_the_shipped_catalogues_are_complete_and_have_no_error():
+    """Every entry of every shipped catalogue translated, none fuzzy, msgfmt --check clean."""
+    assert catalogue_problems(ROOT / "locale", complete=True) == []
 
 
 def test_a_fuzzy_entry_fails_the_complete_check(locale_copy):

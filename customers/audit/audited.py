@@ -242,6 +242,8 @@ def _failure_context(
     )
     return {
         "message": message,
+        # Capillary's own words (English, as its API sends them), not the app's.
+        "message_is_capillarys": bool(message) and message == error.message,
         "advice": advice,
         "reasons": reasons,
         # The search again, filled in, where changing it may help.

@@ -143,6 +143,8 @@ def card_series(card: Card) -> Label:
 def card_kind(card: Card) -> str:
     if card.is_digital:
         return pgettext("card", "Digital")
+    if card.type.upper() == "PHYSICAL":
+        return pgettext("card", "Physical")
     kind = card.type.lower()
     return kind[:1].upper() + kind[1:] if kind else DASH
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from customers.capillary.records import (
     AlternateCurrency,
@@ -89,7 +89,28 @@ def root_gaps(context: Context, customer: Customer) -> dict[str, Any]:
 register.filter(glossary.identifier_label)
 register.filter(glossary.identifiers_plain)
 register.simple_tag(glossary.identifier_types)
-register.filter(detail_plain)
+
+
+@register.filter
+def entry_detail(detail: str) -> str:
+    """An audit entry's detail as the lists show it: a section's view in its tab's words
+    ("cards (cached)" reads so in English, in its own words elsewhere), a backend error as its
+    page's heading (detail_plain), anything else as recorded."""
+    section, cached, rest = detail.partition(" (cached)")
+    if section in SECTIONS and not rest:
+        name = str(SECTIONS[section]).lower()
+        # Translators: an audit entry's detail: a customer page opened from the cache.
+        return _("%(section)s (cached)") % {"section": name} if cached else name
+    if detail in SIGN_IN_METHODS:
+        return str(SIGN_IN_METHODS[detail])
+    return detail_plain(detail)
+
+
+# A sign-in's detail as the trail records it (customers/accounts/views.py LOCAL, oidc.METHOD).
+SIGN_IN_METHODS = {
+    "by local password": pgettext_lazy("signed in", "by local password"),
+    "by company sign-in": pgettext_lazy("signed in", "by company sign-in"),
+}
 register.simple_tag(glossary.not_asked)
 
 
@@ -417,8 +438,8 @@ def reveal_button(context: Context, kind: str, label: str = "") -> SafeString:
         return SafeString("")
     label = label or pgettext("button", "Reveal")
     # Translators: a button's accessible name: its action ("Reveal") and the kind of value it
-    # reveals, as the data names it ("mobile", "email", or a field's own name).
-    name = _("%(action)s %(kind)s") % {"action": label, "kind": kind}
+    # reveals ("mobile", "email" in the identifier types' words, or a field's own name).
+    name = _("%(action)s %(kind)s") % {"action": label, "kind": glossary.identifier_word(kind)}
     return format_html(
         '<form class="reveal-form" method="post" action="{}">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
