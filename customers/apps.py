@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CustomersConfig(AppConfig):
     name = "customers"
-    verbose_name = "Customer lookup"
+    verbose_name = gettext_lazy("Customer lookup")
 
     def ready(self) -> None:
         from customers import (
