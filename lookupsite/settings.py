@@ -187,7 +187,7 @@ LANGUAGES = [
     ("en-in", "English (India)"),
 ]
 # Ours first, then locale/django: translations of Django's own strings that its catalogues lack
-# (Hindi; locale/django/README.md).
+# (locale/django/README.md).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]
 # Dates and number grouping per language, where Django's own formats differ from what the
 # support floors read (lookupsite/formats/<locale>/formats.py).
