@@ -18,6 +18,7 @@ import regex
 from django.conf import settings
 
 from customers.capillary.records import is_masked as is_masked_by_capillary
+from customers.capillary.records.profile import CJK_LETTER
 
 STAR = "*"
 # A long value must not become a long mask: the length of the stars is capped so a mask never
@@ -150,9 +151,13 @@ def _name_text(value: object) -> str:
 
 
 def _mask_word(word: regex.Match[str]) -> str:
+    """A word of a name: its first character, then stars; all stars when that one character
+    would tell too much (a word of one, or a CJK word, whose first character is a whole
+    family name: 李伟 and 欧阳小明 are all stars, as an initial tells a fraction of a Latin
+    name)."""
     clusters = graphemes(word[0])
-    if len(clusters) == 1:
-        return STAR
+    if len(clusters) == 1 or CJK_LETTER.match(clusters[0]):
+        return STAR * min(len(clusters), MAX_STARS)
     return clusters[0] + STAR * min(len(clusters) - 1, MAX_STARS)
 
 

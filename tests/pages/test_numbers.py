@@ -81,6 +81,20 @@ def test_hindi_dates_do_not_fall_back_to_the_us_order(settings):
     with translation.override("hi"):
         shown = format_moment(datetime(2026, 12, 7, 15, 11, tzinfo=UTC), "DATETIME_FORMAT")
 
-    # Day, month, year: "7 दिसम्बर 2026, 3:11 ..." (Django's own Hindi lacked this format).
+    # Day, month, year: "7 दिसंबर 2026, 15:11" (Django's own Hindi lacked this format).
     assert shown.startswith("7 ")
-    assert "2026, 3:11" in shown
+    assert "2026, 15:11" in shown
+
+
+def test_a_morning_and_an_evening_read_differently_in_hindi(settings):
+    """Django's Hindi calls both a.m. and p.m. "बजे": the clock is 24-hour so they differ."""
+    settings.ORG_TIME_ZONE = "UTC"
+
+    with translation.override("hi"):
+        morning, evening = (
+            format_moment(datetime(2026, 12, 7, hour, 41, tzinfo=UTC), "DATETIME_FORMAT")
+            for hour in (8, 20)
+        )
+
+    assert morning != evening
+    assert "8:41" in morning and "20:41" in evening

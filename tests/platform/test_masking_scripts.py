@@ -41,10 +41,13 @@ def stranded(masked: str) -> bool:
         # An emoji family (ZWJ sequence) and a flag are one character each.
         ("Ana 👨\u200d👩\u200d👧\u200d👦", "A** *"),
         ("👩🏽\u200d💻 Dev", "* D**"),
-        # CJK: a one-character word is all star; a name written without a space is one word.
+        # CJK: one character is a syllable or a whole family name, so a CJK word is all stars
+        # (a name written without a space is one word).
         ("李 伟", "* *"),
-        ("李伟", "李*"),
-        ("김민준", "김**"),
+        ("李伟", "**"),
+        ("欧阳小明", "****"),
+        ("山田太郎", "****"),
+        ("김민준", "***"),
         # Hyphens and apostrophes are kept between masked words.
         ("Mary-Jane O'Neil", "M***-J*** *'N***"),
     ],

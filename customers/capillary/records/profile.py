@@ -154,7 +154,7 @@ class CommChannel:
 # Letters of the scripts whose names are written family name first, without a space: Han
 # (Chinese, Japanese kanji), Hiragana, Katakana (the long-vowel mark and the middle dot are in
 # their script extensions) and Hangul.
-_CJK_LETTER = regex.compile(
+CJK_LETTER = regex.compile(
     r"[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]", regex.VERSION1
 )
 _LETTER = regex.compile(r"\p{L}")
@@ -163,7 +163,7 @@ _LETTER = regex.compile(r"\p{L}")
 def _written_in_cjk(part: str) -> bool:
     """Every letter of `part` is Chinese, Japanese or Korean (and it has one)."""
     letters = _LETTER.findall(part)
-    return bool(letters) and all(_CJK_LETTER.fullmatch(letter) for letter in letters)
+    return bool(letters) and all(CJK_LETTER.fullmatch(letter) for letter in letters)
 
 
 def person_name(first_name: str, last_name: str) -> str:
