@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.views import i18n
 
@@ -52,6 +54,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's set_language (POST, CSRF-checked; sets the language cookie and goes back to
     `next`), which also keeps a signed-in user's choice for them."""
     response = i18n.set_language(request)
+    if _reruns_a_search(response):
+        # Back to a search's own URL (a GET lookup, as the not-found page was reached) would
+        # search again: another audited lookup and backend call. The search page instead.
+        response["Location"] = reverse("customers:search")
     chosen = shipped(request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER))
     if request.method == "POST" and chosen and request.user.is_authenticated:
         LanguagePreference.objects.update_or_create(
@@ -59,6 +65,17 @@ def set_language(request: HttpRequest) -> HttpResponse:
         )
         request.session[SESSION_KEY] = chosen
     return response
+
+
+def _reruns_a_search(response: HttpResponse) -> bool:
+    """Whether the response redirects to the lookup URL, which searches when opened."""
+    location = response.get("Location")
+    if response.status_code != 302 or not location:
+        return False
+    try:
+        return resolve(urlsplit(location).path).view_name == "customers:lookup"
+    except Resolver404:
+        return False
 
 
 @receiver(user_logged_in, dispatch_uid="customers.accounts.language")

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from customers.accounts.models import LanguagePreference
+from customers.audit.models import AuditEntry
 from tests.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,34 @@ def test_the_javascript_catalogue_loads_before_our_scripts_without_signing_in(ag
     assert "javascript" in catalogue["Content-Type"]
     assert "django.gettext" in catalogue.content.decode()
     assert page.index('src="/i18n/js/"') < page.index("customers/lookup.js")
+
+
+def test_choosing_a_language_on_a_searchs_own_url_does_not_search_again(agent, client, sandbox):
+    """The not-found page of a GET lookup is the lookup's URL: back there the search would run
+    again (an audited lookup, a backend call); the picker returns to the search page instead."""
+    found = "/lookup/?identifierName=mobile&identifierValue=919999999999&source=INSTORE"
+    client.get(found)
+    lookups = AuditEntry.objects.count()
+
+    response = client.post(
+        "/i18n/setlang/", {"language": "hi"}, headers={"referer": "http://testserver" + found}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert AuditEntry.objects.count() == lookups
+
+
+@pytest.mark.parametrize(
+    ("fields", "headers"),
+    [
+        ({"next": "https://evil.example/"}, {}),
+        ({"next": "//evil.example/"}, {}),
+        ({}, {"referer": "https://evil.example/page"}),
+    ],
+)
+def test_the_picker_never_sends_anyone_to_another_site(agent, client, fields, headers):
+    response = client.post("/i18n/setlang/", {"language": "ar", **fields}, headers=headers)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
