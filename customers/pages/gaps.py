@@ -140,11 +140,12 @@ def _value(step: Progress, amount: Decimal | None) -> str:
 
 
 def _goal(step: Progress) -> str:
-    """The thing a strategy counts, for sentences about a met goal: "visits", "purchases"."""
+    """The thing a strategy counts, for sentences about a met goal: "visits", "purchases";
+    "set" when the answer does not say ("Meets the set goal", never "the goal goal")."""
     kind, words = _unit(step)
     if kind in (TRACKER, OTHER) and words:
         return words
-    return str(_GOALS.get(kind) or pgettext_lazy("goal", "goal"))
+    return str(_GOALS.get(kind) or pgettext_lazy("goal", "set"))
 
 
 def tier_name(tier: Any, fallback: str) -> str:

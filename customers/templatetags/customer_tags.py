@@ -11,12 +11,14 @@ page of cards asked for, the page's own address) the views compute and pass in.
 """
 
 from collections.abc import Collection
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django import template
 from django.template.context import Context
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
@@ -89,6 +91,18 @@ def root_gaps(context: Context, customer: Customer) -> dict[str, Any]:
 register.filter(glossary.identifier_label)
 register.filter(glossary.identifiers_plain)
 register.simple_tag(glossary.identifier_types)
+
+
+@register.simple_tag
+def data_as_of(fetched_at: datetime) -> SafeString:
+    """ "Data as of <time>": the whole sentence translated (the summary's own), the moment a
+    <time> element in the locale and the org's time zone."""
+    stamp = format_html(
+        '<time datetime="{}">{}</time>',
+        date_filter(fetched_at, "c"),
+        numbers.format_moment(fetched_at, "DATETIME_FORMAT"),
+    )
+    return SafeString(conditional_escape(_("Data as of %(moment)s")) % {"moment": stamp})
 
 
 @register.filter

@@ -299,8 +299,8 @@
         remove.setAttribute("aria-label", interpolate(gettext("Remove %(value)s"), { value: item.value }, true));
         remove.addEventListener("click", function () {
           const text = clean(box.value.slice(0, 2000));
-          const after = text.slice(item.end).replace(/^[\s,;]+/, "");
-          const before = text.slice(0, item.start).replace(/[\s,;]+$/, "");
+          const after = text.slice(item.end).replace(/^[\s,;\u060C\u061B\uFF0C\uFF1B\u3001]+/, "");
+          const before = text.slice(0, item.start).replace(/[\s,;\u060C\u061B\uFF0C\uFF1B\u3001]+$/, "");
           box.value = before && after ? before + ", " + after : before + after;
           render();
           box.focus();

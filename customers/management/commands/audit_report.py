@@ -122,8 +122,8 @@ class Command(BaseCommand):
             subject=_("%(title)s (%(first)s to %(last)s)")
             % {
                 "title": context["title"],
-                "first": formats.date_format(window.first, "d M"),
-                "last": formats.date_format(window.last, "d M Y"),
+                "first": formats.date_format(window.first, "MONTH_DAY_FORMAT"),
+                "last": formats.date_format(window.last, "DATE_FORMAT"),
             },
             body=render_to_string("admin/customers/auditentry/report.txt", context),
             to=recipients,
