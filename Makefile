@@ -31,7 +31,7 @@ INSTALL_PROJECT = $(BIN)/pip install --quiet --no-index --no-build-isolation -e 
 # gettext's msgfmt (Debian: apt-get install gettext). Keep the options in step with
 # customers/management/commands/check_messages.py.
 MAKEMESSAGES := DEBUG=true $(BIN)/python manage.py makemessages --no-location --no-obsolete --no-wrap \
-	-l hi -l ar -l zh_Hans -i '.venv/*' -i 'tests/*' -i 'node_modules/*' -i 'staticfiles/*'
+	-l hi -l ar -l zh_Hans -i '.venv/*' -i 'tests/*' -i 'node_modules/*' -i 'staticfiles/*' -i 'deploy/*' -i 'docs/*'
 COMPILE_MESSAGES = @command -v msgfmt >/dev/null 2>&1 \
 	|| { echo "msgfmt is missing: install GNU gettext (Debian: apt-get install gettext)."; exit 1; }; \
 	DEBUG=true $(BIN)/python manage.py compilemessages --verbosity 0 \
